@@ -1,0 +1,52 @@
+import type { ModelSpec } from './catalog.ts'
+import type { ImageRef, ShotParams } from './plan-types.ts'
+
+/**
+ * What a provider is asked to render: one clip. Images are local files or URLs;
+ * a provider that needs URLs uploads files itself.
+ */
+export interface RenderRequest {
+  readonly shotId: string
+  readonly model: ModelSpec
+  readonly params: ShotParams
+  readonly startImage?: ImageRef
+  readonly endImage?: ImageRef
+}
+
+export type ProviderPhase = 'uploading' | 'submitting' | 'queued' | 'processing'
+
+export interface ProviderCallOptions {
+  readonly signal?: AbortSignal
+  readonly onPhase?: (phase: ProviderPhase) => void
+}
+
+export interface RenderResult {
+  /** Where the finished clip can be fetched: an URL, or a local file path for local providers. */
+  readonly output: string
+  /** Time the provider spent rendering, when it says. */
+  readonly inferenceMs?: number
+}
+
+/**
+ * One way of turning a shot into a clip. The scheduler records every id that
+ * `submit` returns before doing anything else with it, so a crashed run can
+ * re-attach with `wait` instead of paying again.
+ */
+export interface Provider {
+  readonly name: string
+  /** True when `submit` costs money. */
+  readonly paid: boolean
+  /**
+   * Creates the prediction and returns its id. Sends the creating request at most
+   * once; a failure that leaves it unknown whether a prediction was created must be
+   * resolved inside (e.g. by looking it up) or thrown as an error whose
+   * `ambiguous` flag is true.
+   */
+  submit(request: RenderRequest, options?: ProviderCallOptions): Promise<{ readonly id: string }>
+  /** Finds a prediction for `request` created at or after `since` (epoch ms), for resuming after a crash. */
+  recover?(request: RenderRequest, since: number, options?: ProviderCallOptions): Promise<string | undefined>
+  /** Waits until the prediction is finished; throws when it failed. */
+  wait(id: string, options?: ProviderCallOptions): Promise<RenderResult>
+  /** Writes the finished clip to `dest` (atomically: a partial file never has that name). */
+  download(result: RenderResult, dest: string, options?: ProviderCallOptions): Promise<void>
+}

@@ -11,4 +11,4 @@ export type {
   Transition,
   TransitionType,
 } from './plan-types.ts'
-export type { Provider, ProviderCallOptions, ProviderPhase, RenderRequest, RenderResult } from './provider.ts'
+export type { Provider, ProviderCallOptions, ProviderErrorInfo, ProviderPhase, RenderRequest, RenderResult } from './provider.ts'

@@ -18,6 +18,20 @@ export type ProviderPhase = 'uploading' | 'submitting' | 'queued' | 'processing'
 export interface ProviderCallOptions {
   readonly signal?: AbortSignal
   readonly onPhase?: (phase: ProviderPhase) => void
+  /** Called when the service answered "too many requests", so the caller can slow down. */
+  readonly onRateLimit?: (retryAfterMs: number) => void
+}
+
+/**
+ * Facts a provider's errors carry as properties, so the scheduler can decide
+ * what to do without knowing the provider.
+ */
+export interface ProviderErrorInfo {
+  /** It is unknown whether a prediction was created: recover before submitting again. */
+  readonly ambiguous?: boolean
+  /** A new attempt may succeed (a server-side failure); false for moderation or invalid input. */
+  readonly retryable?: boolean
+  readonly predictionId?: string
 }
 
 export interface RenderResult {

@@ -1,0 +1,105 @@
+import { dirname } from 'node:path'
+import type { Plan, PlannedShot } from '@storyreel/core'
+import { describeImage } from './describe-image.ts'
+import { MANIFEST_VERSION, type LedgerEntry, type Manifest, type ManifestShot, type RunStatus } from './manifest.ts'
+import { relativeNames } from './run-dir.ts'
+import type { RunState, ShotRecord } from './run-state.ts'
+import { STORYREEL_VERSION } from './version.ts'
+
+export interface ManifestInput {
+  readonly plan: Plan
+  readonly run: RunState
+  readonly runRoot: string
+  readonly provider: string
+  readonly status: RunStatus
+  readonly finishedAt: number
+  readonly reel?: { readonly file: string; readonly duration?: number; readonly sha256?: string }
+  readonly contactSheet?: string
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString())
+
+export async function buildManifest(input: ManifestInput): Promise<Manifest> {
+  const { plan, run } = input
+  const shots: ManifestShot[] = []
+  for (const planned of plan.shots) {
+    const record = run.shots.find((s) => s.id === planned.id)
+    if (record) shots.push(await manifestShot(planned, record, plan, input.runRoot))
+  }
+  const count = (state: string) => run.shots.filter((s) => s.state === state).length
+  return {
+    manifestVersion: MANIFEST_VERSION,
+    storyreelVersion: STORYREEL_VERSION,
+    storyboard: { path: plan.file, sha256: plan.hash, title: plan.title },
+    provider: input.provider,
+    status: input.status,
+    createdAt: new Date(run.startedAt).toISOString(),
+    finishedAt: new Date(input.finishedAt).toISOString(),
+    concurrency: run.concurrency,
+    ...(input.reel ? { reel: input.reel } : {}),
+    ...(input.contactSheet ? { contactSheet: input.contactSheet } : {}),
+    shots,
+    totals: {
+      shots: run.shots.length,
+      rendered: count('done'),
+      cached: count('cached'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      estimatedCost: round(run.estimate),
+      cost: round(run.spent),
+      videoSeconds: run.shots.reduce((sum, s) => sum + s.duration, 0),
+      wallMs: input.finishedAt - run.startedAt,
+    },
+    ledger: ledgerOf(run),
+  }
+}
+
+async function manifestShot(planned: PlannedShot, record: ShotRecord, plan: Plan, runRoot: string): Promise<ManifestShot> {
+  const storyboardDir = dirname(plan.file)
+  const image = await describeImage(planned.start, storyboardDir, runRoot)
+  const end = planned.end ? await describeImage(planned.end, storyboardDir, runRoot) : undefined
+  const endField = planned.model.endFrameField ?? 'end_image'
+  const finished = record.state === 'done' || record.state === 'cached'
+  return {
+    id: planned.id,
+    index: planned.index,
+    model: planned.model.id,
+    ...(record.cacheKey ? { cacheKey: record.cacheKey } : {}),
+    status: record.state,
+    params: { ...planned.params, ...(image ? { image } : {}), ...(end ? { [endField]: end } : {}) },
+    dependsOn: planned.dependsOn,
+    attempts: record.attempts.map((a) => ({
+      predictionId: a.predictionId,
+      submittedAt: iso(a.submittedAt),
+      startedAt: iso(a.startedAt),
+      completedAt: iso(a.completedAt),
+      inferenceMs: a.inferenceMs,
+      cost: a.cost,
+      error: a.error,
+    })),
+    timings: {
+      queuedAt: iso(record.queuedAt),
+      submittedAt: iso(record.submittedAt),
+      startedAt: iso(record.startedAt),
+      completedAt: iso(record.completedAt),
+      inferenceMs: record.inferenceMs,
+    },
+    cost: round(record.attempts.reduce((sum, a) => sum + a.cost, 0)),
+    ...(finished ? { clip: { file: relativeNames.shot(planned.id), sha256: record.sha256 } } : {}),
+    ...(finished ? { frames: { first: relativeNames.firstFrame(planned.id), last: relativeNames.lastFrame(planned.id) } } : {}),
+    ...(record.error ? { error: record.error } : {}),
+  }
+}
+
+function ledgerOf(run: RunState): LedgerEntry[] {
+  const entries: LedgerEntry[] = []
+  for (const shot of run.shots) {
+    for (const attempt of shot.attempts) {
+      if (!attempt.predictionId) continue
+      entries.push({ predictionId: attempt.predictionId, shot: shot.id, model: shot.model, cost: attempt.cost, createdAt: iso(attempt.submittedAt) })
+    }
+  }
+  return entries.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''))
+}
+
+const round = (usd: number) => Math.round(usd * 100) / 100

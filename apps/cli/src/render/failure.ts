@@ -1,0 +1,65 @@
+/**
+ * Turns anything a render can throw into one message a user can act on and the
+ * exit code: 1 for a render or validation failure, 2 for a usage error, 130
+ * when interrupted. Library errors already say what happened and what to do,
+ * so their message is kept; system errors (disk full, permissions) get one here.
+ */
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const
+
+/** A failure the CLI itself detects, with its message already written for the user. */
+export class CliFailure extends Error {
+  override readonly name = 'CliFailure'
+  readonly exitCode: number
+  constructor(message: string, exitCode: number = EXIT.failure, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.exitCode = exitCode
+  }
+}
+
+export interface FailureReport {
+  readonly message: string
+  readonly exitCode: number
+  /** True for an error nobody anticipated: worth a bug report. */
+  readonly unexpected: boolean
+}
+
+const RESUME = 'Finished shots and submitted predictions are recorded in the run directory; run the same command again to resume without paying twice.'
+
+export function describeFailure(error: unknown): FailureReport {
+  if (error instanceof CliFailure) return { message: error.message, exitCode: error.exitCode, unexpected: false }
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown; path?: unknown; syscall?: unknown }
+  const code = typeof e.code === 'string' ? e.code : undefined
+  const message = typeof e.message === 'string' ? e.message : String(error)
+  if (code === 'SCHED_ABORTED') return { message: `Interrupted. ${RESUME}`, exitCode: EXIT.interrupted, unexpected: false }
+  const system = code ? systemMessage(code, typeof e.path === 'string' ? e.path : undefined) : undefined
+  if (system) return { message: system, exitCode: EXIT.failure, unexpected: false }
+  const cause = (error as { cause?: unknown } | undefined)?.cause
+  if (code && /^(CORE|WS|SCHED|FFMPEG|ASM)_/.test(code)) {
+    // A wrapped disk or permission error is better explained by its cause.
+    const inner = cause && typeof (cause as { code?: unknown }).code === 'string' ? systemMessage((cause as { code: string }).code, (cause as { path?: string }).path) : undefined
+    return { message: inner ?? message, exitCode: EXIT.failure, unexpected: false }
+  }
+  return { message: `Unexpected error: ${message}\nThis is a bug in storyreel; please report it with the command you ran (set STORYREEL_DEBUG=1 for details).`, exitCode: EXIT.failure, unexpected: true }
+}
+
+function systemMessage(code: string, path: string | undefined): string | undefined {
+  const where = path ? ` ${path}` : ''
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `The disk is full: could not write${where}. Free some space (or choose another directory with --out) and run the same command again. ${RESUME}`
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return `Cannot write${where}: permission denied. Choose a writable directory with --out, or fix its permissions.`
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return `Cannot create the output directory${where}: a file is in the way. Choose another directory with --out.`
+    case 'EMFILE':
+    case 'ENFILE':
+      return `Too many open files. Lower --concurrency or raise the limit (ulimit -n), then run the same command again. ${RESUME}`
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,42 @@
+import type { Writable } from 'node:stream'
+import { formatDuration, formatUsd, palette, type Palette } from './format.ts'
+import { stateDetail, type ProgressView } from './progress-view.ts'
+import type { RunState, ShotRecord } from '../run-state.ts'
+
+/** One plain line per state change: for CI logs and pipes, where redrawing would make a mess. */
+export function createLineView(out: Writable, options: { color: boolean; now?: () => number }): ProgressView {
+  const colors: Palette = palette(options.color)
+  const now = options.now ?? Date.now
+  const last = new Map<string, string>()
+  return {
+    shotChanged(run, shot) {
+      const key = `${shot.state}|${shot.attempts.length}|${shot.attempts.at(-1)?.predictionId ?? ''}`
+      if (last.get(shot.id) === key) return
+      last.set(shot.id, key)
+      out.write(`${stamp(run, now())} ${shot.id}: ${paint(colors, shot)}${suffix(shot)}\n`)
+    },
+    note(text) {
+      out.write(`${text}\n`)
+    },
+    close(run) {
+      const finished = run.shots.filter((s) => s.state === 'done' || s.state === 'cached').length
+      out.write(`${stamp(run, now())} ${finished}/${run.shots.length} shots ready, ${formatUsd(run.spent)} spent\n`)
+    },
+  }
+}
+
+function stamp(run: RunState, at: number): string {
+  return `[${formatDuration(at - run.startedAt).padStart(6)}]`
+}
+
+function paint(colors: Palette, shot: ShotRecord): string {
+  if (shot.state === 'done' || shot.state === 'cached') return colors.green(shot.state)
+  if (shot.state === 'failed') return colors.red(shot.state)
+  if (shot.state === 'skipped') return colors.yellow(shot.state)
+  return shot.state
+}
+
+function suffix(shot: ShotRecord): string {
+  const detail = stateDetail(shot)
+  return detail ? ` (${detail})` : ''
+}

@@ -1,0 +1,21 @@
+import type { RunState, ShotRecord } from '../run-state.ts'
+
+/** Something that shows a run's progress: a live terminal view, plain lines, or NDJSON events. */
+export interface ProgressView {
+  /** A shot changed state, attempt or prediction. */
+  shotChanged(run: RunState, shot: ShotRecord): void
+  /** A message outside the shot list: a notice, a slowdown, a retry. */
+  note(text: string): void
+  /** The run ended: stop redrawing and leave the final picture on screen. */
+  close(run: RunState): void
+}
+
+export function stateDetail(shot: ShotRecord): string {
+  const attempt = shot.attempts.length
+  const prediction = shot.attempts.at(-1)?.predictionId
+  const parts: string[] = []
+  if (attempt > 1) parts.push(`attempt ${attempt}`)
+  if (prediction && !['done', 'cached'].includes(shot.state)) parts.push(prediction)
+  if (shot.error && (shot.state === 'failed' || shot.state === 'skipped')) parts.push(shot.error)
+  return parts.join(', ')
+}

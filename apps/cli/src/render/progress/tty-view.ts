@@ -1,0 +1,93 @@
+import type { Writable } from 'node:stream'
+import { estimateRemainingMs } from './estimate-remaining.ts'
+import { bar, formatDuration, formatUsd, palette, type Palette } from './format.ts'
+import { stateDetail, type ProgressView } from './progress-view.ts'
+import { FINAL_STATES, type RunState, type ShotRecord } from '../run-state.ts'
+
+const REDRAW_MS = 100
+const TICK_MS = 500
+
+export interface TtyViewOptions {
+  readonly color: boolean
+  /** Terminal height: with more shots than fit, finished shots fold into the summary line. */
+  readonly rows?: number
+  readonly columns?: number
+  readonly now?: () => number
+}
+
+/**
+ * A live block redrawn in place: a line per shot (state, elapsed, attempt),
+ * then an overall bar with spend and time left. Notes print above the block.
+ */
+export function createTtyView(out: Writable, options: TtyViewOptions): ProgressView {
+  const colors = palette(options.color)
+  const now = options.now ?? Date.now
+  let drawn = 0
+  let latest: RunState | undefined
+  let pending: NodeJS.Timeout | undefined
+  const ticker = setInterval(() => latest && draw(latest), TICK_MS)
+  ticker.unref()
+
+  const erase = () => {
+    if (drawn > 0) out.write(`\x1b[${drawn}F\x1b[J`)
+    drawn = 0
+  }
+  const draw = (run: RunState) => {
+    const lines = frame(run, colors, now(), options.rows ?? 40, options.columns ?? 100)
+    erase()
+    out.write(`${lines.join('\n')}\n`)
+    drawn = lines.length
+  }
+  return {
+    shotChanged(run) {
+      latest = run
+      pending ??= setTimeout(() => {
+        pending = undefined
+        draw(run)
+      }, REDRAW_MS)
+    },
+    note(text) {
+      erase()
+      out.write(`${text}\n`)
+      if (latest) draw(latest)
+    },
+    close(run) {
+      clearInterval(ticker)
+      if (pending) clearTimeout(pending)
+      pending = undefined
+      draw(run)
+    },
+  }
+}
+
+export function frame(run: RunState, colors: Palette, at: number, rows: number, columns: number): string[] {
+  const room = Math.max(1, rows - 3)
+  const visible = run.shots.length <= room ? run.shots : run.shots.filter((s) => !FINAL_STATES.has(s.state)).slice(0, room)
+  const idWidth = Math.min(24, Math.max(...run.shots.map((s) => s.id.length), 4))
+  const lines = visible.map((shot) => clip(shotLine(shot, colors, at, idWidth), columns))
+  const final = run.shots.filter((s) => FINAL_STATES.has(s.state)).length
+  const left = estimateRemainingMs(run, at)
+  const summary = [
+    `[${bar(run.shots.length ? final / run.shots.length : 1, 24)}]`,
+    `${final}/${run.shots.length} shots`,
+    `${formatUsd(run.spent)} of ~${formatUsd(run.estimate)}`,
+    `elapsed ${formatDuration(at - run.startedAt)}`,
+    `left ${left === undefined ? '?' : formatDuration(left)}`,
+  ].join('  ')
+  lines.push(clip(colors.bold(summary), columns + 20))
+  return lines
+}
+
+function shotLine(shot: ShotRecord, colors: Palette, at: number, idWidth: number): string {
+  const icon = { done: colors.green('✓'), cached: colors.green('='), failed: colors.red('✗'), skipped: colors.yellow('-') }[shot.state as string] ?? colors.dim('…')
+  const since = shot.submittedAt ?? shot.queuedAt
+  const end = shot.completedAt ?? at
+  const elapsed = since === undefined || shot.state === 'cached' || shot.state === 'waiting' ? '' : formatDuration(end - since)
+  const detail = stateDetail(shot)
+  return `${icon} ${shot.id.padEnd(idWidth).slice(0, idWidth)}  ${shot.state.padEnd(11)} ${elapsed.padStart(7)}  ${colors.dim(detail)}`
+}
+
+function clip(line: string, columns: number): string {
+  // Escape sequences take no columns, so only cut plain text.
+  return line.includes('\x1b') || line.length <= columns ? line : `${line.slice(0, columns - 1)}…`
+}

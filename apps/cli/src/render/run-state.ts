@@ -1,0 +1,77 @@
+/**
+ * What the CLI knows about a run while it happens: one record per shot, fed by
+ * the scheduler's events. The progress views, the manifest and the report all
+ * read this, so they never disagree about a shot.
+ */
+
+export type ShotState =
+  | 'waiting'
+  | 'queued'
+  | 'uploading'
+  | 'submitting'
+  | 'submitted'
+  | 'processing'
+  | 'downloading'
+  | 'done'
+  | 'cached'
+  | 'failed'
+  | 'skipped'
+
+export const FINAL_STATES: ReadonlySet<ShotState> = new Set(['done', 'cached', 'failed', 'skipped'])
+
+export interface AttemptRecord {
+  predictionId?: string
+  /** Epoch ms. */
+  submittedAt?: number
+  startedAt?: number
+  completedAt?: number
+  inferenceMs?: number
+  cost: number
+  error?: string
+}
+
+export interface ShotRecord {
+  readonly id: string
+  readonly index: number
+  readonly model: string
+  readonly duration: number
+  readonly prompt: string
+  /** Estimated USD for one attempt. */
+  readonly estimate: number
+  readonly dependsOn: readonly string[]
+  state: ShotState
+  cacheKey?: string
+  attempts: AttemptRecord[]
+  /** Epoch ms of each milestone of the attempt that counted. */
+  queuedAt?: number
+  submittedAt?: number
+  startedAt?: number
+  completedAt?: number
+  inferenceMs?: number
+  /** Absolute path of the finished clip. */
+  clip?: string
+  sha256?: string
+  error?: string
+}
+
+export interface RunState {
+  readonly startedAt: number
+  readonly concurrency: number
+  readonly shots: ShotRecord[]
+  /** USD of the predictions created so far (each attempt counts). */
+  spent: number
+  /** USD this run expects to spend (cached shots excluded). */
+  estimate: number
+}
+
+export function shotById(run: RunState, id: string): ShotRecord | undefined {
+  return run.shots.find((s) => s.id === id)
+}
+
+export function countStates(run: RunState): Record<ShotState, number> {
+  const counts = Object.fromEntries(
+    ['waiting', 'queued', 'uploading', 'submitting', 'submitted', 'processing', 'downloading', 'done', 'cached', 'failed', 'skipped'].map((s) => [s, 0]),
+  ) as Record<ShotState, number>
+  for (const shot of run.shots) counts[shot.state]++
+  return counts
+}

@@ -1,0 +1,39 @@
+import { findModel, type Plan, type PlannedShot } from '@storyreel/core'
+import type { RunState, ShotRecord } from '../src/render/run-state.ts'
+
+const model = findModel('kling-v2.1-i2v-pro')!
+
+/** A two-shot chain (`a` then `b` from a's last frame) as the core would plan it. */
+export function twoShotPlan(file: string, prompt = 'A boat at sea'): Plan {
+  const shot = (id: string, index: number, extra: Partial<PlannedShot>): PlannedShot => ({
+    id,
+    index,
+    model,
+    params: { prompt, duration: 5, guidance_scale: 0.5 },
+    start: { kind: 'none' },
+    dependsOn: [],
+    transition: { type: 'cut', duration: 0 },
+    seam: false,
+    cost: 0.45,
+    line: 3 + index,
+    ...extra,
+  })
+  return {
+    title: 'Test <reel>',
+    file,
+    hash: 'f'.repeat(64),
+    output: { file: 'reel.mp4', fit: 'contain', transition: { type: 'cut', duration: 0 } },
+    shots: [
+      shot('a', 0, { start: { kind: 'file', path: file.replace(/[^/]+$/, 'img/start.png') } }),
+      shot('b', 1, { start: { kind: 'last-frame', shot: 'a' }, dependsOn: ['a'], seam: true }),
+    ],
+  }
+}
+
+export function record(id: string, extra: Partial<ShotRecord> = {}): ShotRecord {
+  return { id, index: 0, model: model.id, duration: 5, prompt: 'p', estimate: 0.45, dependsOn: [], state: 'waiting', attempts: [], ...extra }
+}
+
+export function runState(shots: ShotRecord[], startedAt = 1_000_000): RunState {
+  return { startedAt, concurrency: 2, shots, spent: 0, estimate: shots.reduce((s, x) => s + x.estimate, 0) }
+}

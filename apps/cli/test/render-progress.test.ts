@@ -1,0 +1,80 @@
+import { PassThrough } from 'node:stream'
+import { describe, expect, test } from 'vitest'
+import { estimateRemainingMs } from '../src/render/progress/estimate-remaining.ts'
+import { colorWanted } from '../src/render/progress/format.ts'
+import { createJsonView } from '../src/render/progress/json-view.ts'
+import { createLineView } from '../src/render/progress/line-view.ts'
+import { frame } from '../src/render/progress/tty-view.ts'
+import { palette } from '../src/render/progress/format.ts'
+import { record, runState } from './render-fixtures.ts'
+
+function capture() {
+  const stream = new PassThrough()
+  const chunks: string[] = []
+  stream.on('data', (c: Buffer) => chunks.push(c.toString()))
+  return { stream, text: () => chunks.join('') }
+}
+
+describe('progress', () => {
+  test('plain lines: one per state change, no repeats, no colour codes when colour is off', () => {
+    const out = capture()
+    const shot = record('open')
+    const run = runState([shot])
+    let now = run.startedAt
+    const view = createLineView(out.stream, { color: false, now: () => now })
+    shot.state = 'queued'
+    view.shotChanged(run, shot)
+    view.shotChanged(run, shot)
+    shot.state = 'submitted'
+    shot.attempts.push({ predictionId: 'pred-1', cost: 0.45 })
+    now += 1500
+    view.shotChanged(run, shot)
+    shot.state = 'done'
+    run.spent = 0.45
+    view.shotChanged(run, shot)
+    view.close(run)
+    expect(out.text()).toBe(
+      ['[  0.0s] open: queued', '[  1.5s] open: submitted (pred-1)', '[  1.5s] open: done', '[  1.5s] 1/1 shots ready, $0.45 spent', ''].join('\n'),
+    )
+  })
+
+  test('NDJSON: every line is an event object with the shot, state and prediction', () => {
+    const out = capture()
+    const shot = record('a', { state: 'processing', attempts: [{ predictionId: 'p9', cost: 0.45 }] })
+    const run = runState([shot])
+    const view = createJsonView(out.stream, () => 0)
+    view.shotChanged(run, shot)
+    view.note('slowing down')
+    view.close(run)
+    const events = out.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(events.map((e) => e.type)).toEqual(['shot', 'note', 'run-end'])
+    expect(events[0]).toMatchObject({ shot: 'a', state: 'processing', attempt: 1, predictionId: 'p9', time: '1970-01-01T00:00:00.000Z' })
+  })
+
+  test('NO_COLOR turns colour off even on a terminal', () => {
+    expect(colorWanted(true, {})).toBe(true)
+    expect(colorWanted(true, { NO_COLOR: '1' })).toBe(false)
+    expect(colorWanted(false, {})).toBe(false)
+  })
+
+  test('the live view has a line per shot and a summary with bar, spend and time left', () => {
+    const a = record('a', { state: 'done', submittedAt: 1_000_000, completedAt: 1_010_000 })
+    const b = record('b', { state: 'processing', submittedAt: 1_010_000, attempts: [{ predictionId: 'p2', cost: 0.45 }, { predictionId: 'p3', cost: 0.45 }] })
+    const run = runState([a, b])
+    run.spent = 0.9
+    const lines = frame(run, palette(false), 1_015_000, 40, 120)
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(/^✓ a\s+done\s+10\.0s/)
+    expect(lines[1]).toMatch(/^… b\s+processing\s+5\.0s\s+attempt 2, p3/)
+    expect(lines[2]).toContain('1/2 shots')
+    expect(lines[2]).toContain('$0.90 of ~$0.90')
+    expect(lines[2]).toContain('left 15.0s')
+    expect(lines.join('')).not.toContain('\x1b')
+  })
+
+  test('time left follows the observed speed and ignores cached shots', () => {
+    const run = runState([record('a', { state: 'done' }), record('b', { state: 'cached' }), record('c', { state: 'queued', duration: 10 })])
+    expect(estimateRemainingMs(run, run.startedAt + 5000)).toBe(10_000)
+    expect(estimateRemainingMs(runState([record('x', { state: 'queued' })]), 0)).toBeUndefined()
+  })
+})

@@ -1,1 +1,9 @@
-export {}
+export { AssemblerError } from './errors.ts'
+export type { AssemblerErrorCode, AssemblerErrorData } from './errors.ts'
+export { locateFfmpeg, requireFeatures } from './locate.ts'
+export type { FfmpegInstallation, FfmpegSource, RequiredFeatures } from './locate.ts'
+export { runFfmpeg } from './ffmpeg.ts'
+export type { RunFfmpegOptions } from './ffmpeg.ts'
+export { countFrames, probeMedia } from './probe.ts'
+export type { AudioStreamInfo, MediaInfo, VideoStreamInfo } from './probe.ts'
+export { extractLastFrame } from './last-frame.ts'

@@ -1,0 +1,55 @@
+/**
+ * Every failure of @storyreel/assembler: a typed `code`, a message that says
+ * what happened and what to do, the cause, and the facts a caller may act on.
+ */
+export type AssemblerErrorCode =
+  /** No ffmpeg or ffprobe could be found or started. */
+  | 'FFMPEG_NOT_FOUND'
+  /** ffmpeg or ffprobe exited with an error; `stderr` holds its last lines. */
+  | 'FFMPEG_EXIT'
+  /** The ffmpeg found lacks a filter (or encoder) a feature needs; `missing` names it. */
+  | 'FFMPEG_MISSING_FILTER'
+  /** ffprobe's answer could not be read, or the file has no video stream. */
+  | 'FFMPEG_PROBE'
+  /** The inputs to assembleReel are unusable (no segments, bad trim, missing file). */
+  | 'ASM_BAD_INPUT'
+  /** A soundtrack's loudness could not be measured. */
+  | 'ASM_LOUDNESS'
+  /** The animatic renderer was asked for something it cannot render. */
+  | 'ASM_ANIMATIC'
+
+export interface AssemblerErrorData {
+  readonly cause?: unknown
+  /** Last lines ffmpeg/ffprobe wrote to stderr. */
+  readonly stderr?: string
+  readonly exitCode?: number | null
+  /** The command's arguments, for reproducing it (never contains secrets: only paths and filters). */
+  readonly args?: readonly string[]
+  /** Filters or encoders the found ffmpeg lacks. */
+  readonly missing?: readonly string[]
+  readonly file?: string
+  /** Set on animatic provider errors so the scheduler knows not to retry (see ProviderErrorInfo). */
+  readonly retryable?: boolean
+}
+
+export class AssemblerError extends Error {
+  override readonly name = 'AssemblerError'
+  readonly code: AssemblerErrorCode
+  readonly stderr?: string
+  readonly exitCode?: number | null
+  readonly args?: readonly string[]
+  readonly missing?: readonly string[]
+  readonly file?: string
+  readonly retryable?: boolean
+
+  constructor(code: AssemblerErrorCode, message: string, data: AssemblerErrorData = {}) {
+    super(message, { cause: data.cause })
+    this.code = code
+    if (data.stderr !== undefined) this.stderr = data.stderr
+    if (data.exitCode !== undefined) this.exitCode = data.exitCode
+    if (data.args !== undefined) this.args = data.args
+    if (data.missing !== undefined) this.missing = data.missing
+    if (data.file !== undefined) this.file = data.file
+    if (data.retryable !== undefined) this.retryable = data.retryable
+  }
+}

@@ -1,0 +1,108 @@
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { AssemblerError, countFrames, extractLastFrame, locateFfmpeg, probeMedia, runFfmpeg } from '../src/index.ts'
+import { lumaSeries, makeClip, tempDir } from './helpers.ts'
+
+describe('locateFfmpeg', () => {
+  test('finds the system ffmpeg with its filters, once', async () => {
+    const first = await locateFfmpeg()
+    expect(first.filters.has('xfade')).toBe(true)
+    expect(first.encoders.has('libx264')).toBe(true)
+    expect(first.version).not.toBe('unknown')
+    expect(await locateFfmpeg()).toBe(first)
+  })
+
+  test('an FFMPEG_PATH that is not executable is a typed error', async () => {
+    const saved = process.env.FFMPEG_PATH
+    process.env.FFMPEG_PATH = '/nonexistent/ffmpeg'
+    try {
+      await expect(locateFfmpeg()).rejects.toMatchObject({ code: 'FFMPEG_NOT_FOUND' })
+    } finally {
+      if (saved === undefined) delete process.env.FFMPEG_PATH
+      else process.env.FFMPEG_PATH = saved
+    }
+  })
+})
+
+describe('runFfmpeg', () => {
+  test('a failing command throws FFMPEG_EXIT with the last stderr lines', async () => {
+    const dir = await tempDir()
+    const error = await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'nosuchfilter=d=1', join(dir, 'x.mp4')]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AssemblerError)
+    expect(error).toMatchObject({ code: 'FFMPEG_EXIT' })
+    expect((error as AssemblerError).stderr).toMatch(/nosuchfilter/)
+    expect((error as AssemblerError).message).toMatch(/nosuchfilter/)
+  })
+
+  test('aborting kills ffmpeg and rejects with the signal reason', async () => {
+    const dir = await tempDir()
+    const controller = new AbortController()
+    const run = runFfmpeg(['-y', '-re', '-f', 'lavfi', '-i', 'testsrc=d=30', join(dir, 'x.mp4')], { signal: controller.signal })
+    setTimeout(() => controller.abort(new Error('stop')), 200)
+    await expect(run).rejects.toThrow('stop')
+  })
+
+  test('reports progress in output seconds', async () => {
+    const dir = await tempDir()
+    const seen: number[] = []
+    await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc=s=160x90:d=2', '-c:v', 'libx264', '-preset', 'ultrafast', join(dir, 'x.mp4')], {
+      onProgress: (s) => seen.push(s),
+    })
+    expect(seen.at(-1)).toBeCloseTo(2, 1)
+  })
+})
+
+describe('probeMedia', () => {
+  test('reads size, fps, frames and audio presence', async () => {
+    const dir = await tempDir()
+    const withAudio = await makeClip(join(dir, 'a.mp4'), { width: 176, height: 144, fps: 30, frames: 45, audioSeconds: 1.5 })
+    const silent = await makeClip(join(dir, 'b.mp4'), { fps: 24, frames: 24 })
+    const a = await probeMedia(withAudio)
+    expect(a.video).toMatchObject({ width: 176, height: 144, fps: 30, frames: 45, pixFmt: 'yuv420p', codec: 'h264' })
+    expect(a.hasAudio).toBe(true)
+    expect(a.audio?.sampleRate).toBe(44100)
+    const b = await probeMedia(silent)
+    expect(b.hasAudio).toBe(false)
+    expect(b.video?.duration).toBeCloseTo(1, 6)
+    expect(await countFrames(silent)).toBe(24)
+  })
+
+  test('a missing file is ASM_BAD_INPUT, garbage is FFMPEG_EXIT', async () => {
+    const dir = await tempDir()
+    await expect(probeMedia(join(dir, 'none.mp4'))).rejects.toMatchObject({ code: 'ASM_BAD_INPUT' })
+    const junk = join(dir, 'junk.mp4')
+    await import('node:fs/promises').then((fs) => fs.writeFile(junk, 'not a video'))
+    await expect(probeMedia(junk)).rejects.toMatchObject({ code: 'FFMPEG_EXIT' })
+  })
+})
+
+describe('extractLastFrame', () => {
+  async function expectLastFrame(clip: string, dir: string, frames: number): Promise<void> {
+    const png = join(dir, 'last.png')
+    await extractLastFrame(clip, png)
+    expect((await stat(png)).size).toBeGreaterThan(0)
+    expect((await readFile(png)).subarray(1, 4).toString()).toBe('PNG')
+    const [luma] = await lumaSeries(png, dir)
+    const series = await lumaSeries(clip, dir)
+    expect(series).toHaveLength(frames)
+    // Frames are 4 luma steps apart; the PNG must match the very last one, not a neighbour.
+    expect(series[frames - 1]! - series[frames - 2]!).toBeGreaterThan(3)
+    expect(Math.abs(luma! - series[frames - 1]!)).toBeLessThan(1.5)
+  }
+
+  test('returns the exact last frame', async () => {
+    const dir = await tempDir()
+    const clip = await makeClip(join(dir, 'idx.mp4'), { width: 64, height: 36, fps: 24, frames: 50, lumaStep: 4 })
+    await expectLastFrame(clip, dir, 50)
+  })
+
+  test('is exact when the audio outlasts the video by seconds', async () => {
+    const dir = await tempDir()
+    const clip = await makeClip(join(dir, 'long-audio.mp4'), { width: 64, height: 36, fps: 24, frames: 30, lumaStep: 4, audioSeconds: 5 })
+    const info = await probeMedia(clip)
+    expect(info.duration).toBeGreaterThan(4.5)
+    expect(info.video?.duration).toBeCloseTo(1.25, 3)
+    await expectLastFrame(clip, dir, 30)
+  })
+})

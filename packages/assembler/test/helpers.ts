@@ -1,0 +1,63 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { onTestFinished } from 'vitest'
+import { runFfmpeg } from '../src/index.ts'
+
+export async function tempDir(prefix = 'asm-test-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+export interface ClipSpec {
+  readonly width?: number
+  readonly height?: number
+  readonly fps?: number
+  readonly frames: number
+  /** Seconds of 440 Hz tone; omitted means no audio stream. */
+  readonly audioSeconds?: number
+  /**
+   * Luma of frame n is `lumaBase + lumaStep * n` (flat grey), encoded losslessly, so a
+   * frame's index can be read back from its brightness. Default: a test pattern.
+   */
+  readonly lumaStep?: number
+  readonly lumaBase?: number
+  /** A flat grey value for every frame. */
+  readonly luma?: number
+}
+
+/** Generates an H.264 MP4 with lavfi: exact frame count, optional audio of any length. */
+export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
+  const { width = 160, height = 90, fps = 24, frames } = spec
+  const size = `s=${width}x${height}:r=${fps}`
+  const video =
+    spec.lumaStep !== undefined
+      ? `nullsrc=${size},geq=lum='${spec.lumaBase ?? 16}+${spec.lumaStep}*N':cb=128:cr=128`
+      : spec.luma !== undefined
+        ? `color=c=black:${size},geq=lum=${spec.luma}:cb=128:cr=128`
+        : `testsrc2=${size}`
+  // trim in the graph, not -frames:v, which would also end the audio at the video's end.
+  const args = ['-y', '-f', 'lavfi', '-i', `${video},trim=end_frame=${frames}`]
+  if (spec.audioSeconds !== undefined) args.push('-f', 'lavfi', '-i', `sine=f=440:r=44100:d=${spec.audioSeconds}`)
+  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p')
+  if (spec.audioSeconds !== undefined) args.push('-c:a', 'aac', '-map', '0:v', '-map', '1:a')
+  args.push(file)
+  await runFfmpeg(args)
+  return file
+}
+
+/** Mean luma (0-255) of every frame of `file`, in order. */
+export async function lumaSeries(file: string, dir: string): Promise<number[]> {
+  const raw = join(dir, `luma-${Math.random().toString(36).slice(2)}.raw`)
+  await runFfmpeg(['-y', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-vf', 'scale=8:8:flags=area', '-f', 'rawvideo', '-pix_fmt', 'gray', raw])
+  const bytes = await readFile(raw)
+  await rm(raw)
+  const series: number[] = []
+  for (let i = 0; i + 64 <= bytes.length; i += 64) {
+    let sum = 0
+    for (let j = i; j < i + 64; j++) sum += bytes[j]!
+    series.push(sum / 64)
+  }
+  return series
+}

@@ -1,0 +1,50 @@
+import { chromium, type Browser } from 'playwright-core'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** Debian's chromium, headless, with everything that would reach the network turned off. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+export interface VideoState {
+  readonly src: string
+  readonly readyState: number
+  readonly duration: number
+  readonly error: number | null
+}
+
+export interface PageCheck {
+  readonly consoleErrors: string[]
+  readonly failedRequests: string[]
+  readonly externalRequests: string[]
+  readonly videos: VideoState[]
+  readonly brokenImages: string[]
+}
+
+/** Opens `url`, waits for every video's metadata (or an error), and reports what a director would notice. */
+export async function checkPage(browser: Browser, url: string): Promise<PageCheck> {
+  const page = await browser.newPage()
+  const origin = new URL(url).origin
+  const consoleErrors: string[] = []
+  const failedRequests: string[] = []
+  const externalRequests: string[] = []
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
+  page.on('pageerror', (e) => consoleErrors.push(e.message))
+  page.on('requestfailed', (r) => failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`))
+  page.on('request', (r) => {
+    const target = new URL(r.url())
+    if (target.protocol !== 'data:' && target.origin !== origin && target.protocol !== 'file:') externalRequests.push(r.url())
+  })
+  await page.goto(url, { waitUntil: 'load' })
+  await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error !== null), undefined, { timeout: 20_000 })
+  const videos = await page.$$eval('video', (list) => list.map((v) => ({ src: v.getAttribute('src') ?? '', readyState: v.readyState, duration: v.duration, error: v.error?.code ?? null })))
+  const brokenImages = await page.$$eval('img', (list) =>
+    Promise.all(list.map(async (img) => { img.loading = 'eager'; await img.decode().catch(() => undefined); return img.naturalWidth === 0 ? img.getAttribute('src') ?? '' : '' })).then((srcs) => srcs.filter(Boolean)),
+  )
+  await page.close()
+  return { consoleErrors, failedRequests, externalRequests, videos, brokenImages }
+}

@@ -1,1 +1,18 @@
-export {}
+export { startSimulator } from './simulator.ts'
+export type { Simulator } from './simulator.ts'
+export { signWebhook } from './webhooks.ts'
+export type { WebhookDelivery } from './webhooks.ts'
+export { SimError } from './errors.ts'
+export type { SimErrorCode } from './errors.ts'
+export type {
+  FailPrediction,
+  Faults,
+  FaultKind,
+  InjectedFailure,
+  OverrideStatus,
+  PredictionInput,
+  RouteName,
+  RouteRates,
+  StatusOverride,
+} from './faults.ts'
+export type { PredictionStatus, PredictionView, SimulatorOptions, SimulatorStats, SubmissionRecord, SubmittedImage } from './types.ts'

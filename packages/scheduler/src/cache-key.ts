@@ -1,0 +1,51 @@
+import type { ImageRef, PlannedShot } from '@storyreel/core'
+import { canonicalJson, sha256File, sha256Text } from './hash.ts'
+
+/** Bump when the key's recipe changes, so old cache entries stop matching. */
+const KEY_VERSION = 1
+
+/** How an image enters the key: the bytes' hash for files, the address for URLs (their bytes are not fetched). */
+export type ImageIdentity = { readonly sha256: string } | { readonly url: string }
+
+export interface CacheKeyInput {
+  readonly provider: string
+  readonly shot: Pick<PlannedShot, 'model' | 'params'>
+  /** For a chained shot, the sha256 of the upstream clip, so an upstream edit invalidates the chain. */
+  readonly start?: ImageIdentity
+  readonly end?: ImageIdentity
+}
+
+/** sha256 over everything that decides what a clip looks like; equal keys mean interchangeable clips. */
+export function cacheKey(input: CacheKeyInput): string {
+  const p = input.shot.params
+  return sha256Text(
+    canonicalJson({
+      v: KEY_VERSION,
+      provider: input.provider,
+      model: input.shot.model.id,
+      params: {
+        prompt: p.prompt,
+        negative_prompt: p.negative_prompt,
+        guidance_scale: p.guidance_scale,
+        duration: p.duration,
+        aspect_ratio: p.aspect_ratio,
+      },
+      start: input.start ?? null,
+      end: input.end ?? null,
+    }),
+  )
+}
+
+/** Hashes image files once per process run, keyed by path (storyboard images do not change mid-run). */
+export function createImageHasher(): (image: ImageRef) => Promise<ImageIdentity> {
+  const memo = new Map<string, Promise<string>>()
+  return (image) => {
+    if (image.kind === 'url') return Promise.resolve({ url: image.url })
+    let hash = memo.get(image.path)
+    if (!hash) {
+      hash = sha256File(image.path)
+      memo.set(image.path, hash)
+    }
+    return hash.then((sha256) => ({ sha256 }))
+  }
+}

@@ -1,0 +1,87 @@
+import { join } from 'node:path'
+import type { ImageRef, PlannedShot, RenderRequest } from '@storyreel/core'
+import { cacheKey } from './cache-key.ts'
+import type { ImageIdentity } from './cache-key.ts'
+import type { ClipCache } from './clip-cache.ts'
+import { sha256File } from './hash.ts'
+import type { AttemptHistory, ShotHistory } from './journal-replay.ts'
+import { runPaths } from './run-paths.ts'
+
+export interface DecideContext {
+  readonly providerName: string
+  readonly runDir: string
+  readonly cache: ClipCache
+  readonly histories: ReadonlyMap<string, ShotHistory>
+  readonly hashImage: (image: ImageRef) => Promise<ImageIdentity>
+  /** Ignore finished clips (cache and run directory) for this shot. */
+  readonly forced: (shot: string) => boolean
+  /** May this shot be submitted (the `only` filter)? */
+  readonly selected: (shot: string) => boolean
+}
+
+/** What to do with one shot whose upstream clips (if any) are known. */
+export type ShotDecision =
+  | { readonly action: 'reuse'; readonly key: string; readonly source: 'run-dir' | 'cache'; readonly file: string; readonly sha256: string; readonly predictionId?: string }
+  /** A prediction an earlier run created and never finished reading: wait for it, do not pay again. */
+  | { readonly action: 'reattach'; readonly key: string; readonly attempt: AttemptHistory }
+  /** An intent whose prediction id was never recorded: ask the provider before submitting again. */
+  | { readonly action: 'recover'; readonly key: string; readonly attempt: AttemptHistory }
+  | { readonly action: 'submit'; readonly key?: string }
+  /** The same request failed for good before (e.g. moderation); submitting it again would fail the same way. */
+  | { readonly action: 'refuse'; readonly key: string; readonly attempt: AttemptHistory }
+  | { readonly action: 'skip'; readonly reason: string }
+
+/** The request a shot sends; a chained shot starts from its upstream clip's extracted last frame. */
+export function renderRequestOf(shot: PlannedShot, runDir: string): RenderRequest {
+  const start = shot.start
+  const startImage: ImageRef | undefined =
+    start.kind === 'none' ? undefined : start.kind === 'last-frame' ? { kind: 'file', path: runPaths.lastFrame(runDir, start.shot) } : start.kind === 'end-image' ? start.image : start
+  return { shotId: shot.id, model: shot.model, params: shot.params, ...(startImage ? { startImage } : {}), ...(shot.end ? { endImage: shot.end } : {}) }
+}
+
+/**
+ * @param upstreamSha sha256 of each upstream clip; `undefined` for one that is not rendered yet,
+ *   in which case the key cannot be known and the shot will have to be submitted.
+ */
+export async function decideShot(shot: PlannedShot, upstreamSha: (shot: string) => string | undefined, ctx: DecideContext): Promise<ShotDecision> {
+  const key = await keyOf(shot, upstreamSha, ctx)
+  const selected = ctx.selected(shot.id)
+  if (key === undefined) return selected ? { action: 'submit' } : { action: 'skip', reason: notSelected(shot) }
+
+  const history = ctx.histories.get(shot.id)
+  if (!ctx.forced(shot.id)) {
+    const clip = history?.clip
+    if (clip?.key === key) {
+      const file = join(ctx.runDir, clip.file)
+      const sha256 = await sha256File(file).catch(() => undefined)
+      if (sha256 === clip.sha256) return { action: 'reuse', key, source: 'run-dir', file, sha256, ...(clip.predictionId ? { predictionId: clip.predictionId } : {}) }
+    }
+    const cached = await ctx.cache.lookup(key)
+    if (cached) return { action: 'reuse', key, source: 'cache', file: cached.path, sha256: cached.sha256, ...(cached.predictionId ? { predictionId: cached.predictionId } : {}) }
+  }
+
+  const latest = history?.attempts.at(-1)
+  if (latest?.key === key && !latest.failure && latest.sha256 === undefined) {
+    return latest.id ? { action: 'reattach', key, attempt: latest } : { action: 'recover', key, attempt: latest }
+  }
+  if (latest?.key === key && latest.failure?.retryable === false && !ctx.forced(shot.id)) return { action: 'refuse', key, attempt: latest }
+  if (!selected) return { action: 'skip', reason: notSelected(shot) }
+  return { action: 'submit', key }
+}
+
+function notSelected(shot: PlannedShot): string {
+  return `not selected by \`only\` and no finished clip matches its current inputs; add "${shot.id}" to \`only\` to render it`
+}
+
+async function keyOf(shot: PlannedShot, upstreamSha: (shot: string) => string | undefined, ctx: DecideContext): Promise<string | undefined> {
+  let start: ImageIdentity | undefined
+  const s = shot.start
+  if (s.kind === 'last-frame') {
+    const sha256 = upstreamSha(s.shot)
+    if (sha256 === undefined) return undefined
+    start = { sha256 }
+  } else if (s.kind === 'end-image') start = await ctx.hashImage(s.image)
+  else if (s.kind !== 'none') start = await ctx.hashImage(s)
+  const end = shot.end ? await ctx.hashImage(shot.end) : undefined
+  return cacheKey({ provider: ctx.providerName, shot, ...(start ? { start } : {}), ...(end ? { end } : {}) })
+}

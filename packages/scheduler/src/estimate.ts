@@ -1,0 +1,103 @@
+import type { Plan, PlannedShot, Provider } from '@storyreel/core'
+import { createImageHasher } from './cache-key.ts'
+import { openClipCache } from './clip-cache.ts'
+import { decideShot } from './decide-shot.ts'
+import type { DecideContext, ShotDecision } from './decide-shot.ts'
+import { SchedulerError } from './errors.ts'
+import { readJournalRecords } from './journal.ts'
+import { replayJournal, sumUsd } from './journal-replay.ts'
+import { dependentsOf } from './priority.ts'
+
+export interface EstimateOptions {
+  readonly provider: Pick<Provider, 'name'>
+  readonly cacheDir: string
+  /** When given, finished clips and unfinished predictions of earlier runs there count too. */
+  readonly runDir?: string
+  /** Ignore finished clips: for every shot, or only for the `only` shots. Default false. */
+  readonly force?: boolean
+  /** Render just these shots; the others are only taken from finished clips. */
+  readonly only?: readonly string[]
+}
+
+export interface ShotEstimate {
+  readonly shot: string
+  readonly model: string
+  /**
+   * `submit`: a new prediction; `recover`: a prediction may exist from a crashed run (counted as a submission,
+   * the worst case); `reattach`: already paid, only waited for; `reuse`: a finished clip;
+   * `refuse`: failed for good before with these inputs; `skip`: not selected.
+   */
+  readonly action: ShotDecision['action']
+  /** USD this run may spend on the shot's first attempt. */
+  readonly cost: number
+  readonly reason?: string
+}
+
+export interface RunEstimate {
+  readonly shots: readonly ShotEstimate[]
+  /** USD for every first attempt that will be submitted (retries come on top). */
+  readonly cost: number
+  /** Number of predictions to create, not counting retries. */
+  readonly submissions: number
+}
+
+/** Context shared by the estimate and the run, so both decide every shot the same way. */
+export function decideContext(plan: Plan, options: EstimateOptions & { readonly runDir: string }, histories: DecideContext['histories']): DecideContext {
+  const only = options.only ? new Set(options.only) : undefined
+  for (const id of only ?? []) {
+    if (!plan.shots.some((s) => s.id === id)) {
+      throw new SchedulerError('SCHED_INVALID_OPTION', `\`only\` names shot "${id}", which the storyboard does not have. Shots: ${plan.shots.map((s) => s.id).join(', ')}.`, {
+        data: { shot: id },
+      })
+    }
+  }
+  const selected = (id: string) => !only || only.has(id)
+  return {
+    providerName: options.provider.name,
+    runDir: options.runDir,
+    cache: openClipCache(options.cacheDir),
+    histories,
+    hashImage: createImageHasher(),
+    selected,
+    forced: (id) => options.force === true && selected(id),
+  }
+}
+
+/**
+ * What a run would do, before it submits anything: which shots it would submit
+ * (cached and finished shots excluded) and what that costs.
+ * A shot chained after one that must render is counted as a submission, since its key
+ * depends on a clip that does not exist yet.
+ */
+export async function estimateRun(plan: Plan, options: EstimateOptions): Promise<RunEstimate> {
+  const runDir = options.runDir ?? ''
+  const histories = options.runDir ? replayJournal(await readJournalRecords(options.runDir)) : new Map()
+  return estimateWith(plan, decideContext(plan, { ...options, runDir }, histories))
+}
+
+export async function estimateWith(plan: Plan, ctx: DecideContext): Promise<RunEstimate> {
+  dependentsOf(plan)
+  const decisions = new Map<string, ShotDecision>()
+  const byId = new Map(plan.shots.map((s) => [s.id, s]))
+  const decide = async (shot: PlannedShot): Promise<ShotDecision> => {
+    const known = decisions.get(shot.id)
+    if (known) return known
+    for (const dep of shot.dependsOn) await decide(byId.get(dep)!)
+    const upstream = (id: string) => {
+      const d = decisions.get(id)
+      return d?.action === 'reuse' ? d.sha256 : undefined
+    }
+    let decision = await decideShot(shot, upstream, ctx)
+    const blocked = shot.dependsOn.find((dep) => ['skip', 'refuse'].includes(decisions.get(dep)!.action))
+    if (blocked) decision = { action: 'skip', reason: `needs "${blocked}", which will not be rendered` }
+    decisions.set(shot.id, decision)
+    return decision
+  }
+  const shots: ShotEstimate[] = []
+  for (const shot of plan.shots) {
+    const d = await decide(shot)
+    const pays = d.action === 'submit' || d.action === 'recover'
+    shots.push({ shot: shot.id, model: shot.model.id, action: d.action, cost: pays ? shot.cost : 0, ...(d.action === 'skip' ? { reason: d.reason } : {}) })
+  }
+  return { shots, cost: sumUsd(shots.map((s) => s.cost)), submissions: shots.filter((s) => s.action === 'submit' || s.action === 'recover').length }
+}

@@ -1,0 +1,88 @@
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { JOURNAL_FILE, openJournal, parseJournal } from '../src/journal.ts'
+import type { JournalRecord } from '../src/journal.ts'
+import { ledgerOf, readJournal, replayJournal } from '../src/journal-replay.ts'
+
+const request = { model: 'kwaivgi/kling-v2.1-i2v-standard', params: { prompt: 'p', duration: 5 } }
+const records: JournalRecord[] = [
+  { type: 'run', at: 1, pid: 1, plan: 'h', provider: 'sim' },
+  { type: 'intent', at: 2, shot: 'a', attempt: 1, key: 'ka', request },
+  { type: 'submitted', at: 3, shot: 'a', attempt: 1, key: 'ka', id: 'p1', model: request.model, cost: 0.28 },
+  { type: 'failed', at: 4, shot: 'a', attempt: 1, id: 'p1', message: 'worker crashed', code: '5000', retryable: true },
+  { type: 'intent', at: 5, shot: 'a', attempt: 2, key: 'ka', request },
+  { type: 'submitted', at: 6, shot: 'a', attempt: 2, key: 'ka', id: 'p2', model: request.model, cost: 0.28 },
+  { type: 'completed', at: 7, shot: 'a', attempt: 2, id: 'p2', output: 'http://x/p2.mp4', inferenceMs: 900 },
+  { type: 'downloaded', at: 8, shot: 'a', attempt: 2, id: 'p2', key: 'ka', file: 'shots/a.mp4', sha256: 'sa' },
+  { type: 'intent', at: 9, shot: 'b', attempt: 1, key: 'kb', request },
+  { type: 'intent', at: 10, shot: 'c', attempt: 1, key: 'kc', request },
+  { type: 'submitted', at: 11, shot: 'c', attempt: 1, key: 'kc', id: 'p3', model: request.model, cost: 0.28 },
+  { type: 'skipped', at: 12, shot: 'd', reason: 'needs "b", which failed' },
+]
+
+let dir: string | undefined
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true })
+  dir = undefined
+})
+
+describe('journal replay', () => {
+  it('rebuilds each shot: finished clip, open intent, open prediction, skip', () => {
+    const shots = replayJournal(records)
+    const a = shots.get('a')!
+    expect(a.attempts.map((x) => [x.attempt, x.id, x.failure?.message])).toEqual([
+      [1, 'p1', 'worker crashed'],
+      [2, 'p2', undefined],
+    ])
+    expect(a.clip).toEqual({ key: 'ka', file: 'shots/a.mp4', sha256: 'sa', predictionId: 'p2' })
+    expect(shots.get('b')!.attempts[0]).toMatchObject({ key: 'kb', intentAt: 9 })
+    expect(shots.get('b')!.attempts[0]!.id).toBeUndefined()
+    expect(shots.get('c')!.last).toBe('submitted')
+    expect(shots.get('d')!.skipReason).toBe('needs "b", which failed')
+  })
+
+  it('puts every created prediction in the ledger with its price', () => {
+    expect(ledgerOf(records).map((e) => [e.shot, e.attempt, e.predictionId, e.price])).toEqual([
+      ['a', 1, 'p1', 0.28],
+      ['a', 2, 'p2', 0.28],
+      ['c', 1, 'p3', 0.28],
+    ])
+  })
+
+  it('drops a torn last line but refuses a damaged line in the middle', () => {
+    const lines = records.map((r) => JSON.stringify(r))
+    const torn = `${lines.join('\n')}\n{"type":"intent","at":13,"sh`
+    expect(parseJournal(torn)).toHaveLength(records.length)
+    const damaged = [...lines.slice(0, 3), '{"type":', ...lines.slice(3)].join('\n') + '\n'
+    expect(() => parseJournal(damaged, 'j.ndjson')).toThrow(expect.objectContaining({ code: 'SCHED_JOURNAL_CORRUPT', message: expect.stringContaining('j.ndjson:4') }))
+  })
+
+  it('cuts a torn last line off before appending, so the journal stays readable', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sched-journal-'))
+    const writer = await openJournal(dir)
+    await Promise.all(records.slice(0, 9).map((r) => writer.append(r)))
+    await writer.close()
+    await appendFile(join(dir, JOURNAL_FILE), '{"type":"inte') // kill -9 mid-write
+    const again = await openJournal(dir)
+    for (const r of records.slice(9)) await again.append(r)
+    await again.close()
+    const text = await readFile(join(dir, JOURNAL_FILE), 'utf8')
+    expect(parseJournal(text)).toEqual(records)
+  })
+
+  it('reads states for the status command', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sched-journal-'))
+    await writeFile(join(dir, JOURNAL_FILE), records.map((r) => JSON.stringify(r) + '\n').join(''))
+    const summary = await readJournal(dir)
+    expect(summary.shots.map((s) => [s.shot, s.state, s.predictionId, s.spent])).toEqual([
+      ['a', 'done', 'p2', 0.56],
+      ['b', 'submitting', undefined, 0],
+      ['c', 'rendering', 'p3', 0.28],
+      ['d', 'skipped', undefined, 0],
+    ])
+    expect(summary.spent).toBe(0.84)
+    await expect(readJournal(join(dir, 'missing'))).resolves.toEqual({ shots: [], ledger: [], spent: 0 })
+  })
+})

@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import type { ImageRef, ModelSpec, Provider, ProviderCallOptions, RenderRequest, RenderResult } from '@storyreel/core'
+import type { WaveSpeedClient } from './client.ts'
+import { WaveSpeedError } from './errors.ts'
+import type { PollPolicy } from './polling.ts'
+import { outputUrl } from './prediction-outcome.ts'
+import type { PredictionStatus } from './types.ts'
+import { createUploadCache, sha256 } from './upload-cache.ts'
+import type { UploadCache } from './upload-cache.ts'
+
+export interface WavespeedProviderOptions {
+  /** Where uploaded images' URLs are remembered. Default: in memory (pass a persistent one so `recover` can match file images after a restart). */
+  readonly uploadCache?: UploadCache
+  /** Passed as `?webhook=` on every submission. */
+  readonly webhook?: string
+  /** Polling policy of `wait`. Default: the client's. */
+  readonly poll?: PollPolicy
+  /** Give up waiting after this long (the prediction keeps running). Default: never. */
+  readonly waitTimeoutMs?: number
+}
+
+function refused(model: ModelSpec, message: string): WaveSpeedError {
+  return new WaveSpeedError('WS_INVALID_PARAM', `${model.id}: ${message} Nothing was sent.`, { model: model.id, retryable: false })
+}
+
+/**
+ * The submit body for a render request: only fields `model.params` lists, the
+ * duration as an integer, the start image as `image` and the end image under
+ * `model.endFrameField`. WaveSpeed silently drops (and still bills) fields a model
+ * does not take, so anything else is a programming error and throws before paying.
+ */
+export function buildInput(request: RenderRequest, images: { readonly start?: string; readonly end?: string }): Record<string, unknown> {
+  const { model } = request
+  const input: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(request.params)) {
+    if (value === undefined) continue
+    const spec = model.params[key]
+    if (!spec) continue
+    if (spec.type === 'integer' && !Number.isInteger(value)) throw refused(model, `\`${key}\` must be an integer; got ${JSON.stringify(value)}.`)
+    if (key === 'duration' && !model.durations.includes(value as number)) throw refused(model, `duration ${String(value)} is not one of ${model.durations.join(', ')} s.`)
+    input[key] = value
+  }
+  if (images.start !== undefined) {
+    if (!model.params.image) throw refused(model, 'this text-to-video model takes no start image.')
+    input.image = images.start
+  } else if (model.params.image?.required) {
+    throw refused(model, 'this image-to-video model needs a start image.')
+  }
+  if (images.end !== undefined) {
+    if (!model.endFrameField) throw refused(model, 'this model takes no end frame; pick one with an end-frame field (see the model catalog).')
+    input[model.endFrameField] = images.end
+  } else if (model.endFrameRequired) {
+    throw refused(model, `this model needs an end frame (\`${model.endFrameField ?? 'end_image'}\`).`)
+  }
+  return input
+}
+
+const PHASE: Partial<Record<PredictionStatus, 'queued' | 'processing'>> = { created: 'queued', processing: 'processing' }
+
+/**
+ * The WaveSpeed `Provider`: uploads local images (cached by content), submits
+ * with the never-pay-twice policy, waits with adaptive polling, downloads atomically.
+ */
+export function createWavespeedProvider(client: WaveSpeedClient, options: WavespeedProviderOptions = {}): Provider {
+  const cache = options.uploadCache ?? createUploadCache()
+  const submittedAt = new Map<string, number>()
+
+  async function resolveImage(image: ImageRef | undefined, signal?: AbortSignal): Promise<string | undefined> {
+    if (!image) return undefined
+    if (image.kind === 'url') return image.url
+    const data = await readFile(image.path)
+    return cache.getOrUpload(data, async () => (await client.upload({ data, filename: basename(image.path) }, { signal })).downloadUrl)
+  }
+
+  /** The URL a file image had when submitted, if the cache still knows it. */
+  async function knownUrl(image: ImageRef | undefined): Promise<string | null | undefined> {
+    if (!image) return undefined
+    if (image.kind === 'url') return image.url
+    return (await cache.lookup(sha256(await readFile(image.path)))) ?? null
+  }
+
+  return {
+    name: 'wavespeed',
+    paid: true,
+    async submit(request: RenderRequest, call: ProviderCallOptions = {}) {
+      const { signal } = call
+      buildInput(request, { start: request.startImage && 'pending', end: request.endImage && 'pending' })
+      if (request.startImage?.kind === 'file' || request.endImage?.kind === 'file') call.onPhase?.('uploading')
+      const [start, end] = await Promise.all([resolveImage(request.startImage, signal), resolveImage(request.endImage, signal)])
+      const input = buildInput(request, { start, end })
+      call.onPhase?.('submitting')
+      const startedAt = Date.now()
+      const prediction = await client.submit(
+        { model: request.model.id, input },
+        { signal, webhook: options.webhook, onRateLimit: call.onRateLimit },
+      )
+      submittedAt.set(prediction.id, startedAt)
+      return { id: prediction.id }
+    },
+    async recover(request: RenderRequest, since: number, call: ProviderCallOptions = {}) {
+      const [start, end] = await Promise.all([knownUrl(request.startImage), knownUrl(request.endImage)])
+      const input = buildInput(request, { start: start ?? (start === null ? '' : undefined), end: end ?? (end === null ? '' : undefined) })
+      const ignoreFields = [start === null ? 'image' : undefined, end === null ? request.model.endFrameField : undefined].filter((f): f is string => f !== undefined)
+      const found = await client.findPrediction({ model: request.model.id, input }, since, { signal: call.signal, ignoreFields })
+      return found?.id
+    },
+    async wait(id: string, call: ProviderCallOptions = {}): Promise<RenderResult> {
+      const prediction = await client.waitForResult(id, {
+        signal: call.signal,
+        poll: options.poll,
+        timeoutMs: options.waitTimeoutMs,
+        startedAt: submittedAt.get(id),
+        onRateLimit: call.onRateLimit,
+        onStatus: (status) => {
+          const phase = PHASE[status]
+          if (phase) call.onPhase?.(phase)
+        },
+      })
+      const output = outputUrl(prediction)
+      if (output === undefined)
+        throw new WaveSpeedError('WS_BAD_RESPONSE', `Prediction ${id} completed without an output URL; look at it on wavespeed.ai.`, { predictionId: id, retryable: true })
+      return { output, inferenceMs: prediction.timings?.inference ?? prediction.executionTime }
+    },
+    async download(result: RenderResult, dest: string, call: ProviderCallOptions = {}) {
+      await client.download(result.output, dest, { signal: call.signal })
+    },
+  }
+}

@@ -1,0 +1,50 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { onTestFinished } from 'vitest'
+
+export interface SeenRequest {
+  readonly method: string
+  readonly path: string
+  readonly headers: IncomingMessage['headers']
+  readonly body: string
+}
+
+export type Handler = (req: SeenRequest, res: ServerResponse) => void | Promise<void>
+
+/** A real HTTP server on 127.0.0.1:0 that records requests; closed when the test ends. */
+export async function startFakeApi(handler: Handler): Promise<{ url: string; seen: SeenRequest[] }> {
+  const seen: SeenRequest[] = []
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+    seen.push(request)
+    try {
+      await handler(request, res)
+    } catch (error) {
+      res.statusCode = 599
+      res.end(String(error))
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  onTestFinished(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  })
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen }
+}
+
+export function envelope(res: ServerResponse, status: number, data?: unknown, headers: Record<string, string> = {}, message = status === 200 ? 'success' : 'error'): void {
+  const text = JSON.stringify(data === undefined ? { code: status, message } : { code: status, message, data })
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
+  res.end(text)
+}
+
+/** Fast retry and submit policies so failure paths run in milliseconds. */
+export const FAST = {
+  retry: { retries: 3, baseMs: 5, capMs: 20 },
+  submit: { retries: 3, settleMs: 5, skewMs: 1000, maxResubmits: 1 },
+  poll: { firstMs: 5, baseMs: 10, growth: 0.2, minMs: 5, maxMs: 50 },
+  requestTimeoutMs: 2000,
+} as const

@@ -1,4 +1,69 @@
-export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(JSON.stringify({ argv, cwd: process.cwd(), init: process.env.INIT_CWD }) + '\n')
-  return 0
+import { parseArgs } from 'node:util'
+import { closestMatch } from '@storyreel/core'
+import packageJson from '../package.json' with { type: 'json' }
+import { processIo, type CliIo } from './cli-io.ts'
+import { EXIT, UsageError, type Command } from './command.ts'
+import { commands } from './commands/index.ts'
+import { commandHelp, mainHelp } from './help.ts'
+
+function parseCommandArgs(command: Command, args: readonly string[]) {
+  const options = Object.fromEntries(
+    Object.entries(command.options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
+  )
+  try {
+    return parseArgs({ args: [...args], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
+  } catch (error) {
+    const message = (error as Error).message
+    const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message)
+    if (unknown) {
+      const suggestion = closestMatch(unknown[2]!, Object.keys(command.options))
+      throw new UsageError(`unknown option ${unknown[1]}${unknown[2]} for ${command.name}${suggestion ? `; did you mean --${suggestion}?` : ''}`, command.name)
+    }
+    throw new UsageError(message.split('. ')[0]!.replace(/^Option '([^']+)' argument missing/, '$1 needs a value'), command.name)
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' && rest[0] ? commands.find((command) => command.name === rest[0]) : undefined
+    io.stdout.write(target ? commandHelp(target) : mainHelp(commands))
+    return name === undefined ? EXIT.usage : EXIT.ok
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${packageJson.version}\n`)
+    return EXIT.ok
+  }
+  const command = commands.find((candidate) => candidate.name === name)
+  if (!command) {
+    const suggestion = closestMatch(name, commands.map((candidate) => candidate.name))
+    const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`
+    throw new UsageError(`${what}${suggestion ? `; did you mean "${suggestion}"?` : ''}`)
+  }
+  const { values, positionals } = parseCommandArgs(command, rest)
+  if (values.help) {
+    io.stdout.write(commandHelp(command))
+    return EXIT.ok
+  }
+  return command.run({ values, positionals }, io)
+}
+
+/**
+ * Runs `storyreel ARGV` and returns its exit code: 0 success, 1 failure (invalid
+ * storyboard, failed render), 2 usage error, 130 interrupted. Prints no stack
+ * trace for anything the user can fix; set STORYREEL_DEBUG=1 to see one for a bug.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    return await dispatch(argv, io)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const help = error.command ? `storyreel ${error.command} --help` : 'storyreel --help'
+      io.stderr.write(`storyreel: ${error.message}\nRun \`${help}\` for usage.\n`)
+      return EXIT.usage
+    }
+    const detail = io.env.STORYREEL_DEBUG ? ((error as Error).stack ?? String(error)) : String((error as Error).message ?? error)
+    io.stderr.write(`storyreel: unexpected error: ${detail}\nThis is a bug in storyreel; please report it with the command you ran (STORYREEL_DEBUG=1 shows details).\n`)
+    return EXIT.failure
+  }
 }

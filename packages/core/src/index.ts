@@ -12,3 +12,15 @@ export type {
   TransitionType,
 } from './plan-types.ts'
 export type { Provider, ProviderCallOptions, ProviderErrorInfo, ProviderPhase, RenderRequest, RenderResult } from './provider.ts'
+
+export { loadStoryboard, planStoryboard } from './load-storyboard.ts'
+export type { LoadOptions, LoadResult } from './load-storyboard.ts'
+export { formatIssue, hasErrors } from './issue.ts'
+export { closestMatch } from './suggest.ts'
+export type { Issue, IssueCode, Severity } from './issue.ts'
+export { CoreError } from './errors.ts'
+export type { CoreErrorCode } from './errors.ts'
+export { storyboardSchema } from './storyboard-schema.ts'
+export { IMAGE_RULES } from './image-check.ts'
+export { criticalPath, estimateRenderSeconds, estimateWallClockSeconds, planChains, remainingPathSeconds } from './plan-analysis.ts'
+export type { LatencyEstimate } from './plan-analysis.ts'

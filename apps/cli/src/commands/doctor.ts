@@ -1,0 +1,74 @@
+import { locateFfmpeg } from '@storyreel/assembler'
+import { clientFromEnv } from '@storyreel/wavespeed'
+import type { CommandIo } from '../render/command-io.ts'
+import { describeFailure, EXIT } from '../render/failure.ts'
+import { colorWanted, formatUsd, palette } from '../render/progress/format.ts'
+
+/** Filters the reel, transitions, soundtrack and animatic need. */
+const NEEDED_FILTERS = ['xfade', 'acrossfade', 'loudnorm', 'drawtext', 'zoompan'] as const
+const MIN_NODE = [20, 19] as const
+
+interface Check {
+  readonly name: string
+  readonly ok: boolean
+  readonly detail: string
+}
+
+/** Checks what a render needs: Node, ffmpeg and ffprobe with their filters, the key's presence and, with `online`, the API. */
+export async function runDoctor(options: { readonly online: boolean; readonly json: boolean }, io: CommandIo): Promise<number> {
+  const checks: Check[] = [checkNode(), ...(await checkFfmpeg()), checkKey(io.env)]
+  if (options.online) checks.push(await checkApi(io.env))
+  if (options.json) io.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`)
+  else {
+    const colors = palette(colorWanted(io.stdout.isTTY === true, io.env))
+    for (const c of checks) io.stdout.write(`${c.ok ? colors.green('ok  ') : colors.red('FAIL')} ${c.name.padEnd(9)} ${c.detail}\n`)
+  }
+  return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure
+}
+
+function checkNode(): Check {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])
+  return { name: 'node', ok, detail: ok ? `v${process.versions.node}` : `v${process.versions.node}: storyreel needs Node ${MIN_NODE.join('.')} or later; install a current Node 20 or 22.` }
+}
+
+async function checkFfmpeg(): Promise<Check[]> {
+  try {
+    const found = await locateFfmpeg()
+    const missing = NEEDED_FILTERS.filter((f) => !found.filters.has(f))
+    return [
+      { name: 'ffmpeg', ok: true, detail: `${found.ffmpeg} (version ${found.version}, from ${found.ffmpegSource})` },
+      { name: 'ffprobe', ok: true, detail: `${found.ffprobe} (from ${found.ffprobeSource})` },
+      {
+        name: 'filters',
+        ok: missing.length === 0,
+        detail:
+          missing.length === 0
+            ? NEEDED_FILTERS.join(', ')
+            : `missing ${missing.join(', ')}: install ffmpeg 5.1 or later (Debian/Ubuntu: apt-get install ffmpeg) or point FFMPEG_PATH and FFPROBE_PATH at one.`,
+      },
+    ]
+  } catch (error) {
+    return [{ name: 'ffmpeg', ok: false, detail: describeFailure(error).message }]
+  }
+}
+
+function checkKey(env: NodeJS.ProcessEnv): Check {
+  const key = env.WAVESPEED_API_KEY?.trim()
+  const base = env.WAVESPEED_BASE_URL?.trim()
+  const where = base ? ` for ${base}` : ''
+  // Presence only: the key itself is never shown, not even a prefix.
+  if (key) return { name: 'api key', ok: true, detail: `WAVESPEED_API_KEY is set${where}` }
+  return { name: 'api key', ok: true, detail: 'WAVESPEED_API_KEY is not set: render makes offline animatics; set it to render with Kling.' }
+}
+
+async function checkApi(env: NodeJS.ProcessEnv): Promise<Check> {
+  if (!env.WAVESPEED_API_KEY?.trim()) return { name: 'api', ok: false, detail: 'cannot check the API without WAVESPEED_API_KEY.' }
+  try {
+    const client = clientFromEnv(env, { retry: { retries: 1 }, requestTimeoutMs: 10_000 })
+    const balance = await client.balance({ signal: AbortSignal.timeout(20_000) })
+    return { name: 'api', ok: true, detail: `${client.baseUrl} answered; balance ${formatUsd(balance)}` }
+  } catch (error) {
+    return { name: 'api', ok: false, detail: describeFailure(error).message }
+  }
+}

@@ -1,0 +1,13 @@
+import type { Command } from '../command.ts'
+import { modelsCommand } from './models.ts'
+import { planCommand } from './plan.ts'
+import { schemaCommand } from './schema.ts'
+import { validateCommand } from './validate.ts'
+
+/** Every `storyreel` command, in the order `--help` lists them. Register a new command with one line here. */
+export const commands: readonly Command[] = [
+  validateCommand,
+  planCommand,
+  schemaCommand,
+  modelsCommand,
+]

@@ -1,0 +1,52 @@
+import { MODELS, priceOf } from '@storyreel/core'
+import { EXIT, UsageError, type Command } from '../command.ts'
+import { formatTable, formatUsd } from '../output/table.ts'
+
+export const modelsCommand: Command = {
+  name: 'models',
+  summary: 'List the Kling models a storyboard can use, with prices',
+  usage: 'storyreel models [--json]',
+  description: [
+    'Lists the models storyreel knows: the name to write in a storyboard, whether it',
+    'turns text or an image into video, the clip lengths it renders, the end-frame field',
+    'it takes (if any) and its price per 5 s and 10 s clip. Prices marked * are inferred',
+    'from related models, not published by WaveSpeed.',
+  ].join('\n'),
+  options: {
+    json: { type: 'boolean', description: 'Print the catalog as JSON' },
+  },
+  examples: ['storyreel models', 'storyreel models --json | jq ".[].alias"'],
+  async run({ values, positionals }, io) {
+    if (positionals.length > 0) throw new UsageError('models takes no arguments', 'models')
+    if (values.json) {
+      const models = MODELS.map((model) => ({
+        id: model.id,
+        alias: model.alias,
+        aliases: model.aliases,
+        mode: model.mode,
+        durations: model.durations,
+        params: Object.keys(model.params),
+        endFrameField: model.endFrameField ?? null,
+        endFrameRequired: model.endFrameRequired === true,
+        price5s: priceOf(model, 5),
+        price10s: priceOf(model, 10),
+        priceSource: model.priceSource,
+        outputHeight: model.outputHeight,
+      }))
+      io.stdout.write(`${JSON.stringify(models, null, 2)}\n`)
+      return EXIT.ok
+    }
+    const mark = (source: string) => (source === 'inferred' ? '*' : '')
+    const rows = MODELS.map((model) => [
+      model.alias,
+      model.mode === 't2v' ? 'text → video' : 'image → video',
+      model.durations.map((d) => `${d} s`).join(', '),
+      model.endFrameField ? `${model.endFrameField}${model.endFrameRequired ? ' (required)' : ''}` : '-',
+      formatUsd(priceOf(model, 5)) + mark(model.priceSource),
+      formatUsd(priceOf(model, 10)) + mark(model.priceSource),
+    ])
+    io.stdout.write(formatTable(['model', 'makes', 'lengths', 'end frame', '5 s', '10 s'], rows, [4, 5]))
+    io.stdout.write('\n* inferred price: WaveSpeed does not publish it; the bill may differ.\nWrite the model name (or its full id, kwaivgi/...) as `model:` in a storyboard.\n')
+    return EXIT.ok
+  },
+}

@@ -1,0 +1,90 @@
+import { loadStoryboard, type Plan } from '@storyreel/core'
+import { EXIT, positiveIntegerOption, UsageError, type Command } from '../command.ts'
+import type { CliIo } from '../cli-io.ts'
+import { countIssues, issueJson, printIssues } from '../output/issues.ts'
+import { describeImage, describeStart, drawChains, planJson, summarizePlan } from '../output/plan-view.ts'
+import { createStyle } from '../output/style.ts'
+import { formatDuration, formatTable, formatUsd } from '../output/table.ts'
+
+/** WaveSpeed's entry tier allows a handful of concurrent tasks; 4 stays well inside it. */
+export const DEFAULT_CONCURRENCY = 4
+
+function printPlan(plan: Plan, file: string, concurrency: number, io: CliIo): void {
+  const style = createStyle(io)
+  const summary = summarizePlan(plan, concurrency)
+  const out = (text = '') => io.stdout.write(`${text}\n`)
+
+  out(`${style.bold(plan.title)}  ${style.dim(file)}`)
+  out()
+  const rows = plan.shots.map((shot) => [
+    String(shot.index + 1),
+    shot.id,
+    shot.model.alias,
+    `${shot.params.duration} s`,
+    describeStart(shot.start, plan),
+    shot.end ? describeImage(shot.end, plan) : '-',
+    shot.dependsOn.length > 0 ? shot.dependsOn.join(', ') : '-',
+    `${formatUsd(shot.cost)}${shot.model.priceSource === 'inferred' ? '*' : ' '}`,
+  ])
+  io.stdout.write(formatTable(['#', 'shot', 'model', 'length', 'starts from', 'end image', 'waits for', 'price'], rows, [0, 3, 7]))
+  out()
+
+  const { totals } = summary
+  const cost = totals.costEstimated
+    ? `${formatUsd(totals.cost)} estimated (* price inferred, not published: ${summary.inferredPrices.join(', ')})`
+    : formatUsd(totals.cost)
+  out(`${totals.shots} shots · ${totals.seconds} s of video · ${style.bold(cost)}`)
+  out()
+
+  out('Chains (each line renders in order; different lines render at the same time):')
+  const endImageStarts = new Map(plan.shots.flatMap((shot) => (shot.start.kind === 'end-image' ? [[shot.id, shot.start.shot] as const] : [])))
+  for (const line of drawChains(plan, summary.chains)) {
+    const from = endImageStarts.get(line.trim())
+    out(`  ${line}${from ? style.dim(`   (starts from the end image of ${from}: no waiting)`) : ''}`)
+  }
+  out()
+  out(`Critical path: ${summary.criticalPath.shots.join(' → ')}, about ${formatDuration(summary.criticalPath.seconds)}`)
+  out(
+    `Estimated wall-clock at concurrency ${concurrency}: about ${formatDuration(totals.estimatedWallClockSeconds)}` +
+      (concurrency > 1 ? ` (one at a time: ${formatDuration(totals.sequentialSeconds)})` : ''),
+  )
+  out(style.dim('Render times are estimates (README: "Estimates"); prices are per attempt.'))
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Show the shots a render would run: models, start images, chains, cost, time',
+  usage: 'storyreel plan FILE [--concurrency N] [--json]',
+  description: [
+    'Validates the storyboard, then shows the shot list a render would execute: each',
+    "shot's model, length, where its start image comes from, its end image, what it",
+    'waits for and its price; the totals; the chains (what renders in parallel); the',
+    'critical path and the estimated wall-clock time at the given concurrency.',
+    'Nothing is submitted and nothing costs money.',
+  ].join('\n'),
+  options: {
+    concurrency: { type: 'string', valueName: 'N', description: `Shots rendered at the same time, for the time estimate (default ${DEFAULT_CONCURRENCY})` },
+    json: { type: 'boolean', description: 'Print the plan as JSON (stable shape, see the README)' },
+  },
+  examples: ['storyreel plan storyboards/storm-at-sea.yaml', 'storyreel plan storyboards/storm-at-sea.yaml --concurrency 2', 'storyreel plan my.yaml --json | jq .totals'],
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError(`plan takes exactly one storyboard file, not ${positionals.length}`, 'plan')
+    const concurrency = positiveIntegerOption(values, 'concurrency', DEFAULT_CONCURRENCY, 'plan')
+    const file = positionals[0]!
+    const result = await loadStoryboard(file, { cwd: io.cwd })
+    if (!result.ok) {
+      if (values.json) io.stdout.write(`${JSON.stringify({ version: 1, valid: false, issues: result.issues.map(issueJson) }, null, 2)}\n`)
+      else {
+        printIssues(result.issues, io)
+        io.stderr.write(`${countIssues(result.issues)}: fix them, then run plan again\n`)
+      }
+      return EXIT.failure
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify(planJson(result.plan, concurrency), null, 2)}\n`)
+    else {
+      printIssues(result.issues, io)
+      printPlan(result.plan, file, concurrency, io)
+    }
+    return EXIT.ok
+  },
+}

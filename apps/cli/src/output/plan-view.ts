@@ -1,0 +1,126 @@
+import { relative } from 'node:path'
+import { criticalPath, estimateWallClockSeconds, planChains, type ImageRef, type Plan, type StartSource } from '@storyreel/core'
+
+/** An image as the user wrote it: paths relative to the storyboard's folder. */
+export function describeImage(image: ImageRef, plan: Plan): string {
+  return image.kind === 'url' ? image.url : relative(plan.file.replace(/[^/\\]+$/, ''), image.path)
+}
+
+/** Where a shot starts, in words: "file images/x.jpg", "last frame of deck". */
+export function describeStart(start: StartSource, plan: Plan): string {
+  switch (start.kind) {
+    case 'none':
+      return 'none (text-to-video)'
+    case 'file':
+      return `file ${describeImage(start, plan)}`
+    case 'url':
+      return `url ${start.url}`
+    case 'last-frame':
+      return `last frame of ${start.shot}`
+    case 'end-image':
+      return `end image of ${start.shot}`
+  }
+}
+
+function imageJson(image: ImageRef) {
+  return image.kind === 'url' ? { kind: 'url' as const, url: image.url } : { kind: 'file' as const, path: image.path }
+}
+
+function startJson(start: StartSource) {
+  switch (start.kind) {
+    case 'none':
+      return { kind: 'none' as const }
+    case 'file':
+    case 'url':
+      return imageJson(start)
+    case 'last-frame':
+      return { kind: 'last-frame' as const, shot: start.shot }
+    case 'end-image':
+      return { kind: 'end-image' as const, shot: start.shot, image: imageJson(start.image) }
+  }
+}
+
+/** The facts `plan` shows, computed once for both the table and the JSON. */
+export function summarizePlan(plan: Plan, concurrency: number) {
+  const cost = Math.round(plan.shots.reduce((sum, shot) => sum + shot.cost, 0) * 100) / 100
+  const inferred = [...new Set(plan.shots.filter((shot) => shot.model.priceSource === 'inferred').map((shot) => shot.model.alias))]
+  return {
+    chains: planChains(plan),
+    criticalPath: criticalPath(plan),
+    totals: {
+      shots: plan.shots.length,
+      seconds: plan.shots.reduce((sum, shot) => sum + shot.params.duration, 0),
+      cost,
+      costEstimated: inferred.length > 0,
+      estimatedWallClockSeconds: estimateWallClockSeconds(plan, concurrency),
+      sequentialSeconds: estimateWallClockSeconds(plan, 1),
+      concurrency,
+    },
+    inferredPrices: inferred,
+  }
+}
+
+/** `storyreel plan --json`: version 1 of a stable shape, documented in the README. */
+export function planJson(plan: Plan, concurrency: number) {
+  const { chains, criticalPath: critical, totals } = summarizePlan(plan, concurrency)
+  return {
+    version: 1,
+    title: plan.title,
+    file: plan.file,
+    hash: plan.hash,
+    shots: plan.shots.map((shot) => ({
+      id: shot.id,
+      index: shot.index,
+      line: shot.line,
+      model: shot.model.id,
+      duration: shot.params.duration,
+      prompt: shot.params.prompt,
+      start: startJson(shot.start),
+      ...(shot.end ? { end: imageJson(shot.end) } : {}),
+      dependsOn: shot.dependsOn,
+      cost: shot.cost,
+      priceSource: shot.model.priceSource,
+      seam: shot.seam,
+      transition: shot.transition,
+      ...(shot.trim ? { trim: shot.trim } : {}),
+    })),
+    chains,
+    criticalPath: critical,
+    totals: {
+      shots: totals.shots,
+      seconds: totals.seconds,
+      cost: totals.cost,
+      costEstimated: totals.costEstimated,
+      estimatedWallClockSeconds: totals.estimatedWallClockSeconds,
+      concurrency: totals.concurrency,
+    },
+    output: plan.output,
+  }
+}
+
+/**
+ * Chains as lines a person reads at a glance: `open → deck → rescue`. A shot
+ * several others wait for branches onto indented `└→` lines.
+ */
+export function drawChains(plan: Plan, chains: readonly (readonly string[])[]): string[] {
+  const dependents = new Map<string, string[]>()
+  for (const shot of plan.shots) for (const id of shot.dependsOn) dependents.set(id, [...(dependents.get(id) ?? []), shot.id])
+  const lines: string[] = []
+  const walk = (id: string, prefix: string) => {
+    let line = prefix + id
+    let current = id
+    const branches: { id: string; indent: number }[] = []
+    for (;;) {
+      const next = dependents.get(current) ?? []
+      if (next.length === 0) break
+      const indent = line.length - current.length
+      for (const other of next.slice(1)) branches.push({ id: other, indent })
+      current = next[0]!
+      line += ` → ${current}`
+    }
+    lines.push(line)
+    for (const branch of branches) walk(branch.id, `${' '.repeat(branch.indent)}└→ `)
+  }
+  for (const chain of chains) walk(chain[0]!, '')
+  return lines
+}

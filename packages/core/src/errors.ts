@@ -1,0 +1,27 @@
+import { formatIssue, type Issue } from './issue.ts'
+
+export type CoreErrorCode = 'CORE_INVALID_STORYBOARD'
+
+/** Thrown by the throwing variants of the storyboard API; carries every finding. */
+export class CoreError extends Error {
+  override readonly name = 'CoreError'
+  readonly code: CoreErrorCode
+  readonly issues: readonly Issue[]
+
+  constructor(code: CoreErrorCode, message: string, options: { cause?: unknown; issues?: readonly Issue[] } = {}) {
+    super(message, { cause: options.cause })
+    this.code = code
+    this.issues = options.issues ?? []
+  }
+}
+
+/** The error `planStoryboard` throws for a storyboard with errors: the message lists them all. */
+export function invalidStoryboardError(file: string, issues: readonly Issue[]): CoreError {
+  const errors = issues.filter((issue) => issue.severity === 'error')
+  const listing = errors.map(formatIssue).join('\n')
+  return new CoreError(
+    'CORE_INVALID_STORYBOARD',
+    `${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them and run again:\n${listing}`,
+    { issues },
+  )
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { buildPlan } from './build-plan.ts'
+import { invalidStoryboardError } from './errors.ts'
+import { createImageInspector, type ImageFacts } from './image-check.ts'
+import { hasErrors, type Issue, type IssueCode } from './issue.ts'
+import type { Plan } from './plan-types.ts'
+import { schemaIssues } from './schema-issues.ts'
+import { checkStoryboard } from './semantic-checks.ts'
+import { schemaErrors } from './storyboard-schema.ts'
+import type { RawStoryboard } from './storyboard-types.ts'
+import { MAX_STORYBOARD_BYTES, parseYamlSource } from './yaml-source.ts'
+
+/** A plan (with any warnings), or every finding that stops one. */
+export type LoadResult = { readonly ok: true; readonly plan: Plan; readonly issues: readonly Issue[] } | { readonly ok: false; readonly issues: readonly Issue[] }
+
+export interface LoadOptions {
+  /** Relative storyboard paths resolve against this. Default: `process.cwd()`. */
+  readonly cwd?: string
+  /** Shares image reads across several storyboards (e.g. `validate a.yaml b.yaml`). */
+  readonly inspectImage?: (path: string) => Promise<ImageFacts>
+}
+
+function fileIssue(file: string, code: IssueCode, message: string): LoadResult {
+  return { ok: false, issues: [{ code, severity: 'error', file, line: 0, col: 0, message }] }
+}
+
+/**
+ * Reads, checks and plans a storyboard file. Never throws for anything wrong
+ * with the file: every problem comes back as an issue with its position.
+ *
+ * @param file path as the user wrote it (issues repeat it as is)
+ * @example
+ * const result = await loadStoryboard('storyboards/storm-at-sea.yaml')
+ * if (result.ok) console.log(result.plan.shots.length)
+ * else for (const issue of result.issues) console.error(formatIssue(issue))
+ */
+export async function loadStoryboard(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const absolute = resolve(options.cwd ?? process.cwd(), file)
+  let bytes: Buffer
+  try {
+    const info = await stat(absolute)
+    if (info.isDirectory()) return fileIssue(file, 'CORE_FILE_UNREADABLE', 'is a folder; give the path of a storyboard .yaml file')
+    if (info.size > MAX_STORYBOARD_BYTES) {
+      return fileIssue(file, 'CORE_FILE_TOO_LARGE', `is ${(info.size / 1024 / 1024).toFixed(1)} MB; a storyboard may be at most 1 MB (is this the right file?)`)
+    }
+    bytes = await readFile(absolute)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return fileIssue(file, 'CORE_FILE_NOT_FOUND', 'no such file')
+    return fileIssue(file, 'CORE_FILE_UNREADABLE', `cannot be read: ${(error as Error).message}`)
+  }
+  return checkAndPlan(bytes, file, absolute, options.inspectImage ?? createImageInspector())
+}
+
+/** Like `loadStoryboard`, but throws a `CoreError` (code CORE_INVALID_STORYBOARD, with `issues`) when it has errors. */
+export async function planStoryboard(file: string, options: LoadOptions = {}): Promise<Plan> {
+  const result = await loadStoryboard(file, options)
+  if (!result.ok) throw invalidStoryboardError(file, result.issues)
+  return result.plan
+}
+
+function byPosition(a: Issue, b: Issue): number {
+  return a.line - b.line || a.col - b.col
+}
+
+/** One finding per place and message: inherited settings can trip the same check in many shots. */
+function unique(issues: readonly Issue[]): Issue[] {
+  const seen = new Set<string>()
+  return issues.filter((issue) => {
+    const key = `${issue.line}:${issue.col}:${issue.code}:${issue.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+async function checkAndPlan(bytes: Buffer, file: string, absolute: string, inspectImage: (path: string) => Promise<ImageFacts>): Promise<LoadResult> {
+  if (bytes.includes(0)) return fileIssue(file, 'CORE_FILE_UNREADABLE', 'is not a text file (it contains NUL bytes); give the path of a storyboard .yaml file')
+  const { source, issues, fatal } = parseYamlSource(bytes.toString('utf8'), file)
+  if (fatal) return { ok: false, issues: issues.sort(byPosition) }
+
+  const data = source.data
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const got = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : 'a single value'
+    issues.push(source.issue('CORE_NOT_A_MAPPING', [], `a storyboard is a mapping with version: 1 and shots: at the top level, not ${got}`))
+    return { ok: false, issues }
+  }
+
+  const errors = schemaErrors(data)
+  issues.push(...schemaIssues(errors, source))
+  // Unknown keys do not change what the known ones mean; any other schema error
+  // makes its part unusable for the checks that follow.
+  const broken = errors.filter((error) => error.keyword !== 'additionalProperties').map((error) => error.instancePath)
+  const rejectedShots = new Set<number>()
+  for (const path of broken) {
+    const match = /^\/shots\/(\d+)/.exec(path)
+    if (match) rejectedShots.add(Number(match[1]))
+  }
+  const shotsUsable = !broken.some((path) => path === '' || path === '/shots')
+  const defaultsUsable = !broken.some((path) => path.startsWith('/defaults') || path.startsWith('/style'))
+  const storyboard = data as RawStoryboard
+  if (shotsUsable) {
+    const context = { source, baseDir: dirname(absolute), inspectImage, rejectedShots, defaultsUsable }
+    issues.push(...(await checkStoryboard(storyboard, context)))
+  }
+
+  const all = unique(issues).sort(byPosition)
+  if (hasErrors(all)) return { ok: false, issues: all }
+  const plan = buildPlan(storyboard, {
+    file: absolute,
+    hash: createHash('sha256').update(bytes).digest('hex'),
+    shotLines: storyboard.shots.map((_, index) => source.locate(['shots', index]).line),
+  })
+  return { ok: true, plan, issues: all }
+}

@@ -1,0 +1,109 @@
+import type { ModelSpec } from './catalog.ts'
+import type { Plan, PlannedShot } from './plan-types.ts'
+
+/** Seconds a shot is expected to take to render, from submission to finished clip. */
+export type LatencyEstimate = (shot: PlannedShot) => number
+
+/**
+ * A rough model of Kling render time on WaveSpeed: a fixed 60 s of queueing and
+ * set-up, plus compute per second of video that grows with the tier (standard
+ * and turbo ~12 s, pro ~18 s, master ~30 s per second of video). Only ratios
+ * matter for ordering work; the absolute figures are for the plan's wall-clock hint.
+ */
+export function estimateRenderSeconds(model: ModelSpec, duration: number): number {
+  const perSecond = model.id.includes('master') ? 30 : model.id.includes('-pro') ? 18 : 12
+  return 60 + perSecond * duration
+}
+
+const defaultLatency: LatencyEstimate = (shot) => estimateRenderSeconds(shot.model, shot.params.duration)
+
+/** Shots that wait for each shot, in plan order. */
+function dependentsOf(plan: Plan): Map<string, PlannedShot[]> {
+  const dependents = new Map<string, PlannedShot[]>(plan.shots.map((shot) => [shot.id, []]))
+  for (const shot of plan.shots) for (const id of shot.dependsOn) dependents.get(id)?.push(shot)
+  return dependents
+}
+
+/**
+ * Groups of shots connected by "waits for" edges, each in plan order, ordered by
+ * their first shot. Different chains can render at the same time.
+ */
+export function planChains(plan: Plan): string[][] {
+  const parent = new Map<string, string>(plan.shots.map((shot) => [shot.id, shot.id]))
+  const root = (id: string): string => {
+    let current = id
+    while (parent.get(current) !== current) current = parent.get(current)!
+    parent.set(id, current)
+    return current
+  }
+  for (const shot of plan.shots) for (const id of shot.dependsOn) parent.set(root(shot.id), root(id))
+  const groups = new Map<string, string[]>()
+  for (const shot of plan.shots) {
+    const key = root(shot.id)
+    groups.set(key, [...(groups.get(key) ?? []), shot.id])
+  }
+  return [...groups.values()]
+}
+
+/**
+ * Each shot's longest remaining path: its own latency plus the longest path
+ * through the shots that wait for it. The scheduler starts the largest first.
+ */
+export function remainingPathSeconds(plan: Plan, latency: LatencyEstimate = defaultLatency): Map<string, number> {
+  const dependents = dependentsOf(plan)
+  const result = new Map<string, number>()
+  // Dependents always come later in the file, so one backwards pass suffices.
+  for (let index = plan.shots.length - 1; index >= 0; index--) {
+    const shot = plan.shots[index]!
+    const longestAfter = Math.max(0, ...(dependents.get(shot.id) ?? []).map((next) => result.get(next.id) ?? 0))
+    result.set(shot.id, latency(shot) + longestAfter)
+  }
+  return result
+}
+
+/** The longest chain of work that must happen one after the other: no concurrency makes a render faster than this. */
+export function criticalPath(plan: Plan, latency: LatencyEstimate = defaultLatency): { shots: string[]; seconds: number } {
+  const remaining = remainingPathSeconds(plan, latency)
+  const dependents = dependentsOf(plan)
+  const longest = (candidates: readonly PlannedShot[]) =>
+    candidates.reduce<PlannedShot | undefined>((best, shot) => (best && remaining.get(best.id)! >= remaining.get(shot.id)! ? best : shot), undefined)
+  const shots: string[] = []
+  let current = longest(plan.shots.filter((shot) => shot.dependsOn.length === 0))
+  const seconds = current ? remaining.get(current.id)! : 0
+  while (current) {
+    shots.push(current.id)
+    current = longest(dependents.get(current.id) ?? [])
+  }
+  return { shots, seconds }
+}
+
+/**
+ * Wall-clock seconds to render the plan with at most `concurrency` shots in
+ * flight, simulating list scheduling: whenever a slot is free, the ready shot
+ * with the longest remaining path starts. Pure; the scheduler uses the same priority.
+ */
+export function estimateWallClockSeconds(plan: Plan, concurrency: number, latency: LatencyEstimate = defaultLatency): number {
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`\`concurrency\` must be a positive integer, got ${concurrency}`)
+  const remaining = remainingPathSeconds(plan, latency)
+  const dependents = dependentsOf(plan)
+  const waitingOn = new Map(plan.shots.map((shot) => [shot.id, shot.dependsOn.length]))
+  const ready = plan.shots.filter((shot) => shot.dependsOn.length === 0)
+  const running: { shot: PlannedShot; endsAt: number }[] = []
+  let now = 0
+  while (ready.length > 0 || running.length > 0) {
+    ready.sort((a, b) => remaining.get(b.id)! - remaining.get(a.id)! || a.index - b.index)
+    while (running.length < concurrency && ready.length > 0) {
+      const shot = ready.shift()!
+      running.push({ shot, endsAt: now + latency(shot) })
+    }
+    running.sort((a, b) => a.endsAt - b.endsAt)
+    const finished = running.shift()!
+    now = finished.endsAt
+    for (const next of dependents.get(finished.shot.id) ?? []) {
+      const left = waitingOn.get(next.id)! - 1
+      waitingOn.set(next.id, left)
+      if (left === 0) ready.push(next)
+    }
+  }
+  return now
+}

@@ -10,7 +10,7 @@ export interface SeenRequest {
   readonly body: string
 }
 
-export type Handler = (req: SeenRequest, res: ServerResponse) => void | Promise<void>
+export type Handler = (req: SeenRequest, res: ServerResponse) => unknown
 
 /** A real HTTP server on 127.0.0.1:0 that records requests; closed when the test ends. */
 export async function startFakeApi(handler: Handler): Promise<{ url: string; seen: SeenRequest[] }> {

@@ -279,7 +279,7 @@ class SimulatorServer implements Simulator {
       id: prediction.id,
       status: 'processing',
       code: 5004,
-      error: `Sync mode timed out after ${Math.round(timeoutMs / 1000)} seconds. The prediction is still processing asynchronously.`,
+      error: `Sync mode timed out after ${Number((timeoutMs / 1000).toFixed(3))} seconds. The prediction is still processing asynchronously.`,
       urls: { get: `${this.url}/api/v3/predictions/${prediction.id}/result` },
     })
   }

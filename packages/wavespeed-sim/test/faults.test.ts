@@ -1,0 +1,122 @@
+import { describe, expect, test } from 'vitest'
+import type { Faults, Simulator } from '../src/index.ts'
+import { api, useSimulator, waitForResult, type PredictionData } from './helpers.ts'
+
+const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
+
+/** Status of each of `n` balance GETs, or 0 for a dropped connection. */
+async function balanceStatuses(sim: Simulator, n: number): Promise<number[]> {
+  const statuses: number[] = []
+  for (let i = 0; i < n; i++) {
+    try {
+      statuses.push((await fetch(`${sim.url}/api/v3/balance`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).status)
+    } catch {
+      statuses.push(0)
+    }
+  }
+  return statuses
+}
+
+describe('fault injection', () => {
+  test('the same seed gives the same faults; another seed gives others', async () => {
+    const faults: Faults = { seed: 7, rate429: 0.2, rate5xx: 0.2, dropConnection: 0.1 }
+    const a = await balanceStatuses(await useSimulator({ faults }), 40)
+    const b = await balanceStatuses(await useSimulator({ faults }), 40)
+    const c = await balanceStatuses(await useSimulator({ faults: { ...faults, seed: 8 } }), 40)
+    expect(a).toEqual(b)
+    expect(a).not.toEqual(c)
+    expect(new Set(a)).toEqual(new Set([200, 429, 0, ...a.filter((s) => s >= 500)]))
+    expect(a.filter((s) => s === 200).length).toBeGreaterThan(10)
+  })
+
+  test('faults can target one route: result GETs fail, submits do not', async () => {
+    const sim = await useSimulator({ faults: { rate5xx: { result: 1 } } })
+    const submitted = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
+    expect(submitted.httpStatus).toBe(200)
+    const response = await fetch(`${sim.url}/api/v3/predictions/${submitted.data.id}/result`, { headers: { authorization: `Bearer ${sim.apiKey}` } })
+    expect([500, 502, 503, 504]).toContain(response.status)
+    expect(sim.stats().faults).toEqual({ '5xx': 1 })
+    sim.setFaults({})
+    expect((await waitForResult(sim, submitted.data.id)).status).toBe('completed')
+  })
+
+  test('a 429 fault carries Retry-After and counts as rate limited', async () => {
+    const sim = await useSimulator({ faults: { rate429: { submit: 1 } } })
+    const reply = await api(sim, 'POST', T2V, { prompt: 'x' })
+    expect(reply).toMatchObject({ httpStatus: 429, code: 429 })
+    expect(reply.headers.get('retry-after')).toBe('1')
+    expect(sim.stats()).toMatchObject({ createdTotal: 0, rateLimited: 1 })
+  })
+
+  test('a dropped submit response still creates (and charges) the prediction, findable in history', async () => {
+    const sim = await useSimulator({ faults: { dropSubmitAfterCreate: 1 } })
+    await expect(api(sim, 'POST', T2V, { prompt: 'lost answer' })).rejects.toThrow()
+    expect(sim.stats()).toMatchObject({ createdTotal: 1, charged: 0.35, faults: { 'drop-after-create': 1 } })
+    const history = await api<{ items: PredictionData[] }>(sim, 'POST', 'predictions', { model: T2V })
+    expect(history.data.items).toHaveLength(1)
+    expect(history.data.items[0]!.input).toEqual({ prompt: 'lost answer' })
+    expect(sim.submissions()[0]!.id).toBe(history.data.items[0]!.id)
+  })
+
+  test('a dropped connection before handling creates nothing', async () => {
+    const sim = await useSimulator({ faults: { dropConnection: { submit: 1 } } })
+    await expect(api(sim, 'POST', T2V, { prompt: 'x' })).rejects.toThrow()
+    expect(sim.stats().createdTotal).toBe(0)
+  })
+
+  test('failPrediction by predicate picks the business code per prompt', async () => {
+    const sim = await useSimulator({
+      faults: { failPrediction: ({ params }) => (String(params.prompt).includes('gore') ? { code: 1200, error: 'Content moderation: sensitive content.' } : undefined) },
+    })
+    const bad = (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'gore' })).data
+    const good = (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'kittens' })).data
+    expect(await waitForResult(sim, bad.id)).toMatchObject({ status: 'failed', code: 1200, error: 'Content moderation: sensitive content.' })
+    expect((await waitForResult(sim, good.id)).status).toBe('completed')
+  })
+
+  test('statusOverride ends predictions cancelled, timeout or deleted', async () => {
+    for (const status of ['cancelled', 'timeout', 'deleted'] as const) {
+      const sim = await useSimulator({ faults: { statusOverride: status } })
+      const { data } = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
+      const result = await waitForResult(sim, data.id)
+      expect(result).toMatchObject({ status, outputs: [] })
+      expect(result.error).not.toBe('')
+    }
+  })
+})
+
+describe('outputs', () => {
+  test('support byte ranges', async () => {
+    const sim = await useSimulator()
+    const { data } = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
+    const url = (await waitForResult(sim, data.id)).outputs[0]!
+    const whole = Buffer.from(await (await fetch(url)).arrayBuffer())
+    const part = await fetch(url, { headers: { range: 'bytes=100-199' } })
+    expect(part.status).toBe(206)
+    expect(part.headers.get('content-range')).toBe(`bytes 100-199/${whole.length}`)
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(whole.subarray(100, 200))
+    const tail = await fetch(url, { headers: { range: `bytes=${whole.length - 10}-` } })
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(whole.subarray(-10))
+    expect((await fetch(url, { headers: { range: `bytes=${whole.length}-` } })).status).toBe(416)
+  })
+
+  test('truncateDownload announces the full length, sends less, then breaks the connection', async () => {
+    const sim = await useSimulator({ faults: { truncateDownload: 1 } })
+    const { data } = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
+    const url = (await waitForResult(sim, data.id)).outputs[0]!
+    const response = await fetch(url)
+    expect(Number(response.headers.get('content-length'))).toBeGreaterThan(1000)
+    await expect(response.arrayBuffer()).rejects.toThrow()
+    expect(sim.stats().faults).toEqual({ 'truncate-download': 1 })
+  })
+
+  test('outputs expire after outputTtlMs: 404 on the URL and the prediction shows deleted', async () => {
+    const sim = await useSimulator({ outputTtlMs: 300 })
+    const { data } = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
+    const done = await waitForResult(sim, data.id)
+    expect((await fetch(done.outputs[0]!)).status).toBe(200)
+    await new Promise((resolve) => setTimeout(resolve, 350))
+    expect((await fetch(done.outputs[0]!)).status).toBe(404)
+    expect((await api<PredictionData>(sim, 'GET', `predictions/${data.id}/result`)).data).toMatchObject({ status: 'deleted', outputs: [] })
+  })
+})

@@ -1,0 +1,93 @@
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { api, closeTo, download, makeImage, makeQuadrants, probeVideo, readFrame, useSimulator, useTempDir, waitForResult, type PredictionData } from './helpers.ts'
+
+const RED = [255, 0, 0]
+const LIME = [0, 255, 0]
+const BLUE = [0, 0, 255]
+const YELLOW = [255, 255, 0]
+
+async function upload(sim: Awaited<ReturnType<typeof useSimulator>>, bytes: Buffer, filename: string): Promise<string> {
+  const ticket = await api<{ download_url: string; upload: { url: string; headers: Record<string, string> } }>(sim, 'POST', 'media/uploads', { filename, size: bytes.length })
+  await fetch(ticket.data.upload.url, { method: 'PUT', headers: ticket.data.upload.headers, body: bytes })
+  return ticket.data.download_url
+}
+
+async function render(sim: Awaited<ReturnType<typeof useSimulator>>, model: string, params: Record<string, unknown>, dir: string): Promise<string> {
+  const { data } = await api<PredictionData>(sim, 'POST', model, params)
+  const result = await waitForResult(sim, data.id)
+  expect(result.status, result.error).toBe('completed')
+  return download(result.outputs[0]!, dir, `${data.id}.mp4`)
+}
+
+describe('generated clips', () => {
+  test('i2v: the first frame is the input image, the last the end image, with motion between', async () => {
+    const dir = await useTempDir()
+    // A fresh cache: these tests check what the renderer draws now, not what an older version cached.
+    const sim = await useSimulator({ videoScale: 0.25, cacheDir: join(dir, 'cache') })
+    const start = await upload(sim, await makeQuadrants(join(dir, 'start.png'), 800, 600), 'start.png')
+    const end = await upload(sim, await makeImage(join(dir, 'end.jpg'), 600, 600, 'color=c=blue'), 'end.jpg')
+    const file = await render(sim, 'kwaivgi/kling-v2.5-turbo-pro/image-to-video', { image: start, last_image: end, prompt: 'x', duration: 5 }, dir)
+
+    // 1080p x 0.25 = 270 tall; the width follows the 4:3 input.
+    const info = await probeVideo(file)
+    expect(info).toMatchObject({ codec: 'h264', width: 360, height: 270, frames: 120, fps: '24/1' })
+    expect(info.duration).toBeCloseTo(5, 2)
+
+    const first = await readFrame(file, 0, 360, 270)
+    expect(closeTo(first.pixel(90, 67), RED, 24)).toBe(true)
+    expect(closeTo(first.pixel(270, 67), LIME, 24)).toBe(true)
+    expect(closeTo(first.pixel(90, 202), BLUE, 24)).toBe(true)
+    expect(closeTo(first.pixel(270, 202), YELLOW, 24)).toBe(true)
+    // The quadrant border sits exactly in the middle of the first frame, as in the input.
+    expect(closeTo(first.pixel(176, 67), RED, 24)).toBe(true)
+    expect(closeTo(first.pixel(184, 67), LIME, 24)).toBe(true)
+
+    // During the crossfade (seconds 3 to 4.5) the start image blends into the end image.
+    const fading = await readFrame(file, 90, 360, 270)
+    const [r, g, b] = fading.pixel(90, 67)
+    expect(r).toBeGreaterThan(40)
+    expect(b).toBeGreaterThan(40)
+    expect(g).toBeLessThan(40)
+
+    const last = await readFrame(file, 119, 360, 270)
+    for (const [x, y] of [[10, 10], [180, 135], [350, 260]] as const) expect(closeTo(last.pixel(x, y), BLUE, 24)).toBe(true)
+  })
+
+  test('i2v without an end image zooms into the start image: visible motion to the end', async () => {
+    const dir = await useTempDir()
+    // A fresh cache: these tests check what the renderer draws now, not what an older version cached.
+    const sim = await useSimulator({ videoScale: 0.25, cacheDir: join(dir, 'cache') })
+    const start = await upload(sim, await makeImage(join(dir, 'start.png'), 640, 360), 'start.png')
+    const file = await render(sim, 'kwaivgi/kling-v2.1-i2v-standard', { image: start, prompt: 'x', duration: 10 }, dir)
+    // 720p x 0.25 = 180 tall, 16:9.
+    expect(await probeVideo(file)).toMatchObject({ width: 320, height: 180, frames: 240 })
+    const first = await readFrame(file, 0, 320, 180)
+    const last = await readFrame(file, 239, 320, 180)
+    const diff = first.rgb.reduce((sum, value, i) => sum + Math.abs(value - last.rgb[i]!), 0) / first.rgb.length
+    expect(diff).toBeGreaterThan(5)
+  })
+
+  test('t2v: a picture from the prompt at the requested aspect ratio, different prompts differ', async () => {
+    const dir = await useTempDir()
+    // A fresh cache: these tests check what the renderer draws now, not what an older version cached.
+    const sim = await useSimulator({ videoScale: 0.25, cacheDir: join(dir, 'cache') })
+    const model = 'kwaivgi/kling-v2.1-t2v-master'
+    const fox = await render(sim, model, { prompt: 'A fox: "quoted", 100% {weird} \\ chars', aspect_ratio: '9:16' }, dir)
+    const owl = await render(sim, model, { prompt: 'An owl at night', aspect_ratio: '9:16' }, dir)
+    expect(await probeVideo(fox)).toMatchObject({ width: 152, height: 270, frames: 120 })
+    const a = await readFrame(fox, 0, 152, 270)
+    const b = await readFrame(owl, 0, 152, 270)
+    expect(closeTo(a.pixel(140, 260), b.pixel(140, 260), 10)).toBe(false)
+  })
+
+  test('identical inputs are rendered once and served from the cache', async () => {
+    const dir = await useTempDir()
+    const sim = await useSimulator({ cacheDir: dir })
+    const model = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
+    const prompt = `cache check ${Date.now()}`
+    await render(sim, model, { prompt }, dir)
+    await render(sim, model, { prompt }, dir)
+    expect(sim.stats().renders).toBe(1)
+  })
+})

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { PlannedShot, Provider, ProviderCallOptions, RenderRequest, RenderResult } from '@storyreel/core'
 import type { Budget } from './budget.ts'
 import type { ClipCache } from './clip-cache.ts'
@@ -181,11 +183,12 @@ export async function renderShot(shot: PlannedShot, decision: ShotDecision & { k
     ctx.emit({ type: 'downloading', shot: shot.id, attempt, predictionId: id })
     const clip = runPaths.clip(ctx.runDir, shot.id)
     try {
+      await mkdir(dirname(clip), { recursive: true })
       await provider.download(result, clip, signal ? { signal } : {})
     } catch (error) {
       if (signal?.aborted) return { status: 'aborted', predictionId: id, attempts }
       // The prediction is paid and finished; the journal still says "completed", so a re-run downloads it again for free.
-      const { message } = providerErrorFacts(error)
+      const message = providerErrorFacts(error).message.replace(/\.$/, '')
       return { status: 'failed', message: `Prediction ${id} finished but its clip could not be downloaded: ${message}. Re-run to download it again (nothing is paid twice).`, predictionId: id, attempt, attempts }
     }
     const sha256 = await sha256File(clip)

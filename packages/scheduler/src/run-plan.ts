@@ -265,7 +265,20 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
     return { clip, sha256, key, frames }
   }
 
+  // Shots whose decision (hashing, cache lookups) is in progress. Dispatch waits for them,
+  // so a shot that resolves a few ms sooner cannot take the slot of a longer chain's head.
+  let resolving = 0
   const resolve = async (shot: PlannedShot) => {
+    resolving++
+    try {
+      await decideAndRoute(shot)
+    } finally {
+      resolving--
+      dispatch()
+    }
+  }
+
+  const decideAndRoute = async (shot: PlannedShot) => {
     try {
       if (signal?.aborted) return settle({ shot: shot.id, status: 'aborted' })
       const decision = await decideShot(shot, (id) => clipSha.get(id), ctx)
@@ -290,7 +303,6 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
         }
         default:
           ready.push({ shot, decision: decision as ShotDecision & { key: string } })
-          dispatch()
       }
     } catch (error) {
       if (signal?.aborted) settle({ shot: shot.id, status: 'aborted' })
@@ -303,26 +315,24 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
       for (const { shot } of ready.splice(0)) settle({ shot: shot.id, status: 'aborted' })
       return
     }
+    if (resolving > 0) return
     ready.sort((a, b) => order(a.shot.id, b.shot.id))
     while (running < adaptive.limit && ready.length > 0) {
       const { shot, decision } = ready.shift()!
       running++
       const startedAt = now()
+      // The slot is held until the shot settles (frames extracted, dependents resolving),
+      // so a chain's next shot gets it rather than whichever shot was ready a moment earlier.
       pool
-        .run(() => renderShot(shot, decision, renderRequestOf(shot, runDir), renderContext))
-        .then(
-          (outcome) => {
-            running--
-            dispatch()
-            return complete(shot, decision.key, outcome, startedAt)
-          },
-          (error: unknown) => {
-            running--
-            dispatch()
-            if (signal?.aborted) settle({ shot: shot.id, status: 'aborted' })
-            else fail(shot.id, error)
-          },
-        )
+        .run(async () => complete(shot, decision.key, await renderShot(shot, decision, renderRequestOf(shot, runDir), renderContext), startedAt))
+        .catch((error: unknown) => {
+          if (signal?.aborted) settle({ shot: shot.id, status: 'aborted' })
+          else fail(shot.id, error)
+        })
+        .finally(() => {
+          running--
+          dispatch()
+        })
         .catch(crash)
     }
   }

@@ -4,7 +4,7 @@ import type { ImageRef, Plan, PlannedShot, StartSource } from '@storyreel/core'
 export interface ShotSpec {
   readonly id: string
   readonly prompt?: string
-  /** Model alias; default kling-v2.1-i2v-standard for image starts, kling-v2.5-turbo-pro-t2v otherwise. */
+  /** Model alias; default kling-v2.1-i2v-pro for image starts, kling-v2.5-turbo-pro-t2v otherwise. */
   readonly model?: string
   readonly duration?: number
   /** `after` chains the shot from that shot's last frame. */
@@ -17,7 +17,7 @@ export interface ShotSpec {
 export function planOf(specs: readonly ShotSpec[], title = 'test'): Plan {
   const shots = specs.map((spec, index): PlannedShot => {
     const start: StartSource = spec.after ? { kind: 'last-frame', shot: spec.after } : (spec.image ?? { kind: 'none' })
-    const alias = spec.model ?? (start.kind === 'none' ? 'kling-v2.5-turbo-pro-t2v' : 'kling-v2.1-i2v-standard')
+    const alias = spec.model ?? (start.kind === 'none' ? 'kling-v2.5-turbo-pro-t2v' : 'kling-v2.1-i2v-pro')
     const model = findModel(alias)
     if (!model) throw new Error(`unknown model ${alias}`)
     const duration = spec.duration ?? 5

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { Provider } from '@storyreel/core'
+import { runPlan } from '../src/run-plan.ts'
+import type { SchedulerEvent } from '../src/events.ts'
+import { sha256File } from '../src/hash.ts'
+import { planOf } from './helpers/plan.ts'
+import { createdPerShot, simProvider, startSim, tempDir, testCard } from './helpers/sim.ts'
+
+const shotOf = (prompt: string) => prompt.split(':')[0]!
+
+describe('runPlan against the simulator', () => {
+  it('renders a multi-chain storyboard through injected faults, chaining each shot from the exact last frame', async () => {
+    const dir = await tempDir()
+    const card = await testCard(dir)
+    const sim = await startSim({
+      latencyMs: 150,
+      faults: { seed: 7, rate429: 0.1, rate5xx: 0.1, dropSubmitAfterCreate: 0.2, truncateDownload: 0.2, failPrediction: { rate: 0.15, code: 5000 } },
+    })
+    const plan = planOf([
+      { id: 'a1', prompt: 'a1: harbour at dawn' },
+      { id: 'a2', prompt: 'a2: gulls lift off', after: 'a1' },
+      { id: 'a3', prompt: 'a3: boats leave', after: 'a2' },
+      { id: 'b1', prompt: 'b1: the card comes alive', image: { kind: 'file', path: card } },
+      { id: 'b2', prompt: 'b2: and keeps moving', after: 'b1' },
+      { id: 'c1', prompt: 'c1: a lone tree' },
+    ])
+    const events: SchedulerEvent[] = []
+    const result = await runPlan(plan, { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 3, retries: 3, onEvent: (e) => events.push(e) })
+
+    expect(result.failures).toEqual([])
+    expect(result.shots.map((s) => [s.shot, s.status])).toEqual(plan.shots.map((s) => [s.id, 'done']))
+    for (const outcome of result.shots) {
+      if (outcome.status !== 'done') continue
+      expect(await sha256File(outcome.clip)).toBe(outcome.sha256)
+      expect(existsSync(outcome.frames.first) && existsSync(outcome.frames.last)).toBe(true)
+    }
+    // Each chained shot was submitted with the bytes of its upstream clip's last frame.
+    const lastFrameSha = async (id: string) => sha256File(`${dir}/run/frames/${id}.last.png`)
+    const sentImage = (shot: string) => sim.submissions().filter((s) => s.id && shotOf(String(s.params.prompt)) === shot).at(-1)?.images[0]?.sha256
+    expect(sentImage('a2')).toBe(await lastFrameSha('a1'))
+    expect(sentImage('a3')).toBe(await lastFrameSha('a2'))
+    expect(sentImage('b2')).toBe(await lastFrameSha('b1'))
+    expect(sentImage('b1')).toBe(await sha256File(card))
+    // Every prediction the simulator created is in the ledger, and the faults really happened.
+    const stats = sim.stats()
+    expect(result.ledger).toHaveLength(stats.createdTotal)
+    expect(result.spent).toBeCloseTo(result.ledger.reduce((sum, e) => sum + e.price, 0), 2)
+    expect(stats.faults['fail-prediction'] ?? 0).toBeGreaterThan(0)
+    expect(events.filter((e) => e.type === 'retrying')).toHaveLength(stats.faults['fail-prediction'] ?? 0)
+    const done = events.filter((e) => e.type === 'done')
+    expect(done.map((e) => e.shot).sort()).toEqual(plan.shots.map((s) => s.id).sort())
+  })
+
+  it('never has more predictions in flight than the concurrency limit, and starts the longest chain first', async () => {
+    const dir = await tempDir()
+    const sim = await startSim({ latencyMs: 150 })
+    // Five single shots listed before a chain of four: storyboard order alone would start the singles first.
+    const plan = planOf([
+      ...['s1', 's2', 's3', 's4', 's5'].map((id) => ({ id, prompt: `${id}: single` })),
+      { id: 'l1', prompt: 'l1: long chain' },
+      { id: 'l2', prompt: 'l2: long chain', after: 'l1' },
+      { id: 'l3', prompt: 'l3: long chain', after: 'l2' },
+      { id: 'l4', prompt: 'l4: long chain', after: 'l3' },
+    ])
+    let inFlight = 0
+    let peak = 0
+    const real = simProvider(sim)
+    // Counts calls between submit and the end of download: what the account sees as running.
+    const counting: Provider = {
+      ...real,
+      submit: async (request, options) => {
+        peak = Math.max(peak, ++inFlight)
+        return real.submit(request, options)
+      },
+      download: async (result, dest, options) => {
+        try {
+          return await real.download(result, dest, options)
+        } finally {
+          inFlight--
+        }
+      },
+    }
+    const order: string[] = []
+    const result = await runPlan(plan, {
+      provider: counting,
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 2,
+      onEvent: (e) => e.type === 'submitted' && order.push(e.shot),
+    })
+    expect(result.failures).toEqual([])
+    expect(peak).toBe(2)
+    expect(order[0]).toBe('l1')
+    expect(order.indexOf('l2')).toBeLessThan(order.indexOf('s3'))
+  })
+})

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { onTestFinished } from 'vitest'
-import { runFfmpeg } from '../src/index.ts'
+import { countFrames, probeMedia, runFfmpeg, type MediaInfo } from '../src/index.ts'
 
 export async function tempDir(prefix = 'asm-test-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix))
@@ -47,17 +47,42 @@ export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
   return file
 }
 
-/** Mean luma (0-255) of every frame of `file`, in order. */
+/** Mean luma (the Y plane's code values, no range conversion) of every frame of `file`, in order. */
 export async function lumaSeries(file: string, dir: string): Promise<number[]> {
   const raw = join(dir, `luma-${Math.random().toString(36).slice(2)}.raw`)
-  await runFfmpeg(['-y', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-vf', 'scale=8:8:flags=area', '-f', 'rawvideo', '-pix_fmt', 'gray', raw])
+  await runFfmpeg(['-y', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-vf', 'scale=8:8:flags=area', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', raw])
   const bytes = await readFile(raw)
   await rm(raw)
   const series: number[] = []
-  for (let i = 0; i + 64 <= bytes.length; i += 64) {
+  // Read only the 8x8 Y plane of each 96-byte yuv420p frame: converting to grey would rescale tv-range frames.
+  for (let i = 0; i + 96 <= bytes.length; i += 96) {
     let sum = 0
     for (let j = i; j < i + 64; j++) sum += bytes[j]!
     series.push(sum / 64)
   }
   return series
+}
+
+/** RMS (0–1) of the audio of `file`, mixed to mono, in consecutive windows of `windowSeconds`. */
+export async function audioRms(file: string, dir: string, windowSeconds = 0.1): Promise<number[]> {
+  const raw = join(dir, `pcm-${Math.random().toString(36).slice(2)}.raw`)
+  await runFfmpeg(['-y', '-i', file, '-map', '0:a:0', '-ac', '1', '-ar', '48000', '-f', 's16le', raw])
+  const bytes = await readFile(raw)
+  await rm(raw)
+  const samples = new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2))
+  const size = Math.round(48000 * windowSeconds)
+  const windows: number[] = []
+  for (let i = 0; i + size <= samples.length; i += size) {
+    let sum = 0
+    for (let j = i; j < i + size; j++) sum += (samples[j]! / 32768) ** 2
+    windows.push(Math.sqrt(sum / size))
+  }
+  return windows
+}
+
+/** Video frame count (by demuxing), and video/audio stream durations. */
+export async function streamFacts(file: string): Promise<{ frames: number; video: number; audio?: number; info: MediaInfo }> {
+  const info = await probeMedia(file)
+  const frames = await countFrames(file)
+  return { frames, video: info.video?.duration ?? Number.NaN, ...(info.audio?.duration !== undefined && { audio: info.audio.duration }), info }
 }

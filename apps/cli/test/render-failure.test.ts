@@ -19,7 +19,7 @@ describe('failure messages', () => {
   test('library errors keep their own message; interruption exits 130', () => {
     expect(describeFailure(Object.assign(new Error('The API key was refused.'), { code: 'WS_AUTH' }))).toEqual({ message: 'The API key was refused.', exitCode: 1, unexpected: false })
     expect(describeFailure(Object.assign(new Error('aborted'), { code: 'SCHED_ABORTED' })).exitCode).toBe(130)
-    expect(describeFailure(new CliFailure('bad flag', 2)).exitCode).toBe(2)
+    expect(describeFailure(new CliFailure('bad flag', { exitCode: 2 })).exitCode).toBe(2)
   })
 
   test('an unknown error is flagged as a bug without a stack trace', () => {

@@ -31,7 +31,7 @@ export function twoShotPlan(file: string, prompt = 'A boat at sea'): Plan {
 }
 
 export function record(id: string, extra: Partial<ShotRecord> = {}): ShotRecord {
-  return { id, index: 0, model: model.id, duration: 5, prompt: 'p', estimate: 0.45, dependsOn: [], state: 'waiting', attempts: [], ...extra }
+  return { id, index: 0, model: model.id, duration: 5, prompt: 'p', estimate: 0.45, dependsOn: [], state: 'waiting', spent: 0, attempts: [], ...extra }
 }
 
 export function runState(shots: ShotRecord[], startedAt = 1_000_000): RunState {

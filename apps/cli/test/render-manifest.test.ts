@@ -23,6 +23,7 @@ describe('manifest', () => {
     const run = runState([
       record('a', {
         state: 'done',
+        spent: 0.9,
         cacheKey: 'k-a',
         sha256: 'abc',
         attempts: [
@@ -30,7 +31,7 @@ describe('manifest', () => {
           { predictionId: 'p2', submittedAt: 1_000_500, completedAt: 1_003_000, inferenceMs: 2000, cost: 0.45 },
         ],
       }),
-      record('b', { index: 1, state: 'failed', error: 'moderation', dependsOn: ['a'], attempts: [{ predictionId: 'p3', submittedAt: 1_003_100, cost: 0.45 }] }),
+      record('b', { index: 1, state: 'failed', spent: 0.45, error: 'moderation', dependsOn: ['a'], attempts: [{ predictionId: 'p3', submittedAt: 1_003_100, cost: 0.45 }] }),
     ])
     run.spent = 1.35
     const manifest = await buildManifest({ plan, run, runRoot: join(dir, 'run'), provider: 'wavespeed', status: 'failed', finishedAt: 1_004_000 })

@@ -1,12 +1,14 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, test } from 'vitest'
 import { estimateRemainingMs } from '../src/render/progress/estimate-remaining.ts'
-import { colorWanted } from '../src/render/progress/format.ts'
 import { createJsonView } from '../src/render/progress/json-view.ts'
 import { createLineView } from '../src/render/progress/line-view.ts'
 import { frame } from '../src/render/progress/tty-view.ts'
-import { palette } from '../src/render/progress/format.ts'
+import { createStyle } from '../src/output/style.ts'
+import { chooseView } from '../src/render/progress/choose-view.ts'
 import { record, runState } from './render-fixtures.ts'
+
+const plain = createStyle({ stdout: process.stdout, stderr: process.stderr, cwd: '', env: { NO_COLOR: '1' }, isTTY: false })
 
 function capture() {
   const stream = new PassThrough()
@@ -21,7 +23,7 @@ describe('progress', () => {
     const shot = record('open')
     const run = runState([shot])
     let now = run.startedAt
-    const view = createLineView(out.stream, { color: false, now: () => now })
+    const view = createLineView(out.stream, { style: plain, now: () => now })
     shot.state = 'queued'
     view.shotChanged(run, shot)
     view.shotChanged(run, shot)
@@ -34,7 +36,7 @@ describe('progress', () => {
     view.shotChanged(run, shot)
     view.close(run)
     expect(out.text()).toBe(
-      ['[  0.0s] open: queued', '[  1.5s] open: submitted (pred-1)', '[  1.5s] open: done', '[  1.5s] 1/1 shots ready, $0.45 spent', ''].join('\n'),
+      ['[     0 s] open: queued', '[     2 s] open: submitted (pred-1)', '[     2 s] open: done', '[     2 s] 1/1 shots ready, $0.45 spent', ''].join('\n'),
     )
   })
 
@@ -51,10 +53,21 @@ describe('progress', () => {
     expect(events[0]).toMatchObject({ shot: 'a', state: 'processing', attempt: 1, predictionId: 'p9', time: '1970-01-01T00:00:00.000Z' })
   })
 
-  test('NO_COLOR turns colour off even on a terminal', () => {
-    expect(colorWanted(true, {})).toBe(true)
-    expect(colorWanted(true, { NO_COLOR: '1' })).toBe(false)
-    expect(colorWanted(false, {})).toBe(false)
+  test('a terminal gets the live view in colour, NO_COLOR or CI take the colour or the redrawing away', () => {
+    const drawn = (env: Record<string, string>, isTTY: boolean) => {
+      const out = capture()
+      const shot = record('a', { state: 'failed', error: 'boom' })
+      const run = runState([shot], Date.now())
+      const view = chooseView({ stream: out.stream, isTTY, env, json: false })
+      view.shotChanged(run, shot)
+      view.close(run)
+      return out.text()
+    }
+    expect(drawn({}, true)).toContain('\x1b[31m')
+    expect(drawn({ NO_COLOR: '1' }, true)).not.toContain('\x1b[31m')
+    expect(drawn({ NO_COLOR: '1' }, true)).toContain(']  1/1 shots  $0.00 of ~$0.45')
+    expect(drawn({ CI: 'true', NO_COLOR: '1' }, true)).toMatch(/^\[ +0 s\] a: failed \(boom\)\n/)
+    expect(drawn({}, false)).not.toContain('\x1b')
   })
 
   test('the live view has a line per shot and a summary with bar, spend and time left', () => {
@@ -62,13 +75,13 @@ describe('progress', () => {
     const b = record('b', { state: 'processing', submittedAt: 1_010_000, attempts: [{ predictionId: 'p2', cost: 0.45 }, { predictionId: 'p3', cost: 0.45 }] })
     const run = runState([a, b])
     run.spent = 0.9
-    const lines = frame(run, palette(false), 1_015_000, 40, 120)
+    const lines = frame(run, plain, 1_015_000, 40, 120)
     expect(lines).toHaveLength(3)
-    expect(lines[0]).toMatch(/^✓ a\s+done\s+10\.0s/)
-    expect(lines[1]).toMatch(/^… b\s+processing\s+5\.0s\s+attempt 2, p3/)
+    expect(lines[0]).toMatch(/^✓ a\s+done\s+10 s/)
+    expect(lines[1]).toMatch(/^… b\s+processing\s+5 s\s+attempt 2, p3/)
     expect(lines[2]).toContain('1/2 shots')
     expect(lines[2]).toContain('$0.90 of ~$0.90')
-    expect(lines[2]).toContain('left 15.0s')
+    expect(lines[2]).toContain('left 15 s')
     expect(lines.join('')).not.toContain('\x1b')
   })
 

@@ -1,8 +1,10 @@
 import { locateFfmpeg } from '@storyreel/assembler'
 import { clientFromEnv } from '@storyreel/wavespeed'
-import type { CommandIo } from '../render/command-io.ts'
-import { describeFailure, EXIT } from '../render/failure.ts'
-import { colorWanted, formatUsd, palette } from '../render/progress/format.ts'
+import type { CliIo } from '../cli-io.ts'
+import { EXIT, UsageError, type Command } from '../command.ts'
+import { createStyle } from '../output/style.ts'
+import { formatUsd } from '../output/table.ts'
+import { describeFailure } from '../render/failure.ts'
 
 /** Filters the reel, transitions, soundtrack and animatic need. */
 const NEEDED_FILTERS = ['xfade', 'acrossfade', 'loudnorm', 'drawtext', 'zoompan'] as const
@@ -15,12 +17,12 @@ interface Check {
 }
 
 /** Checks what a render needs: Node, ffmpeg and ffprobe with their filters, the key's presence and, with `online`, the API. */
-export async function runDoctor(options: { readonly online: boolean; readonly json: boolean }, io: CommandIo): Promise<number> {
+async function runDoctor(options: { readonly online: boolean; readonly json: boolean }, io: CliIo): Promise<number> {
   const checks: Check[] = [checkNode(), ...(await checkFfmpeg()), checkKey(io.env)]
   if (options.online) checks.push(await checkApi(io.env))
   if (options.json) io.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`)
   else {
-    const colors = palette(colorWanted(io.stdout.isTTY === true, io.env))
+    const colors = createStyle(io)
     for (const c of checks) io.stdout.write(`${c.ok ? colors.green('ok  ') : colors.red('FAIL')} ${c.name.padEnd(9)} ${c.detail}\n`)
   }
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure
@@ -53,7 +55,7 @@ async function checkFfmpeg(): Promise<Check[]> {
   }
 }
 
-function checkKey(env: NodeJS.ProcessEnv): Check {
+function checkKey(env: CliIo['env']): Check {
   const key = env.WAVESPEED_API_KEY?.trim()
   const base = env.WAVESPEED_BASE_URL?.trim()
   const where = base ? ` for ${base}` : ''
@@ -62,7 +64,7 @@ function checkKey(env: NodeJS.ProcessEnv): Check {
   return { name: 'api key', ok: true, detail: 'WAVESPEED_API_KEY is not set: render makes offline animatics; set it to render with Kling.' }
 }
 
-async function checkApi(env: NodeJS.ProcessEnv): Promise<Check> {
+async function checkApi(env: CliIo['env']): Promise<Check> {
   if (!env.WAVESPEED_API_KEY?.trim()) return { name: 'api', ok: false, detail: 'cannot check the API without WAVESPEED_API_KEY.' }
   try {
     const client = clientFromEnv(env, { retry: { retries: 1 }, requestTimeoutMs: 10_000 })
@@ -71,4 +73,25 @@ async function checkApi(env: NodeJS.ProcessEnv): Promise<Check> {
   } catch (error) {
     return { name: 'api', ok: false, detail: describeFailure(error).message }
   }
+}
+
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: 'Check Node, ffmpeg and ffprobe, the API key and (--online) the API',
+  usage: 'storyreel doctor [--online] [--json]',
+  description: [
+    `Checks Node (${MIN_NODE.join('.')} or later), where ffmpeg and ffprobe are and their version, the filters storyreel`,
+    `needs (${NEEDED_FILTERS.join(', ')}), and whether WAVESPEED_API_KEY is set (never showing it).`,
+    'With --online it also asks the API (WAVESPEED_BASE_URL or https://api.wavespeed.ai) for the balance.',
+    'Exit code: 0 all good, 1 something is missing.',
+  ].join('\n'),
+  options: {
+    online: { type: 'boolean', description: 'Also check that the API answers and show the balance' },
+    json: { type: 'boolean', description: 'Print the checks as JSON' },
+  },
+  examples: ['storyreel doctor', 'storyreel doctor --online'],
+  run({ values, positionals }, io) {
+    if (positionals.length > 0) throw new UsageError('doctor takes no arguments', 'doctor')
+    return runDoctor({ online: values.online === true, json: values.json === true }, io)
+  },
 }

@@ -1,7 +1,9 @@
 import type { Command } from '../command.ts'
+import { doctorCommand } from './doctor.ts'
 import { modelsCommand } from './models.ts'
 import { planCommand } from './plan.ts'
 import { schemaCommand } from './schema.ts'
+import { statusCommand } from './status.ts'
 import { validateCommand } from './validate.ts'
 
 /** Every `storyreel` command, in the order `--help` lists them. Register a new command with one line here. */
@@ -10,4 +12,6 @@ export const commands: readonly Command[] = [
   planCommand,
   schemaCommand,
   modelsCommand,
+  statusCommand,
+  doctorCommand,
 ]

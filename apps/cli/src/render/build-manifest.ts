@@ -1,5 +1,6 @@
 import { dirname } from 'node:path'
 import type { Plan, PlannedShot } from '@storyreel/core'
+import type { LedgerEntry as SchedulerLedgerEntry } from '@storyreel/scheduler'
 import { describeImage } from './describe-image.ts'
 import { MANIFEST_VERSION, type LedgerEntry, type Manifest, type ManifestShot, type RunStatus } from './manifest.ts'
 import { relativeNames } from './run-dir.ts'
@@ -15,6 +16,8 @@ export interface ManifestInput {
   readonly finishedAt: number
   readonly reel?: { readonly file: string; readonly duration?: number; readonly sha256?: string }
   readonly contactSheet?: string
+  /** The scheduler's ledger (every prediction the run directory ever created); default: this run's attempts. */
+  readonly ledger?: readonly SchedulerLedgerEntry[]
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString())
@@ -50,7 +53,9 @@ export async function buildManifest(input: ManifestInput): Promise<Manifest> {
       videoSeconds: run.shots.reduce((sum, s) => sum + s.duration, 0),
       wallMs: input.finishedAt - run.startedAt,
     },
-    ledger: ledgerOf(run),
+    ledger: input.ledger
+      ? input.ledger.map((e) => ({ predictionId: e.predictionId, shot: e.shot, model: e.model, cost: e.price, createdAt: new Date(e.at).toISOString() }))
+      : ledgerOf(run),
   }
 }
 
@@ -84,7 +89,7 @@ async function manifestShot(planned: PlannedShot, record: ShotRecord, plan: Plan
       completedAt: iso(record.completedAt),
       inferenceMs: record.inferenceMs,
     },
-    cost: round(record.attempts.reduce((sum, a) => sum + a.cost, 0)),
+    cost: round(record.spent),
     ...(finished ? { clip: { file: relativeNames.shot(planned.id), sha256: record.sha256 } } : {}),
     ...(finished ? { frames: { first: relativeNames.firstFrame(planned.id), last: relativeNames.lastFrame(planned.id) } } : {}),
     ...(record.error ? { error: record.error } : {}),

@@ -1,3 +1,5 @@
+import { EXIT, UsageError } from '../command.ts'
+
 /**
  * Turns anything a render can throw into one message a user can act on and the
  * exit code: 1 for a render or validation failure, 2 for a usage error, 130
@@ -5,15 +7,13 @@
  * so their message is kept; system errors (disk full, permissions) get one here.
  */
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const
-
 /** A failure the CLI itself detects, with its message already written for the user. */
 export class CliFailure extends Error {
   override readonly name = 'CliFailure'
   readonly exitCode: number
-  constructor(message: string, exitCode: number = EXIT.failure, options: { cause?: unknown } = {}) {
+  constructor(message: string, options: { cause?: unknown; exitCode?: number } = {}) {
     super(message, { cause: options.cause })
-    this.exitCode = exitCode
+    this.exitCode = options.exitCode ?? EXIT.failure
   }
 }
 
@@ -61,5 +61,21 @@ function systemMessage(code: string, path: string | undefined): string | undefin
       return `Too many open files. Lower --concurrency or raise the limit (ulimit -n), then run the same command again. ${RESUME}`
     default:
       return undefined
+  }
+}
+
+/**
+ * Runs a command body and turns anything it throws into one message on stderr
+ * and an exit code. Usage errors go on to `main`, which prints the help hint.
+ */
+export async function withFailureMessages(io: { readonly stderr: { write(text: string): unknown }; readonly env: Readonly<Record<string, string | undefined>> }, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body()
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    const report = describeFailure(error)
+    io.stderr.write(`storyreel: ${report.message}\n`)
+    if (report.unexpected && io.env.STORYREEL_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`)
+    return report.exitCode
   }
 }

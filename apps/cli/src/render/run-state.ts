@@ -40,6 +40,8 @@ export interface ShotRecord {
   readonly estimate: number
   readonly dependsOn: readonly string[]
   state: ShotState
+  /** USD spent on this shot's predictions in this run (a re-attached prediction costs nothing again). */
+  spent: number
   cacheKey?: string
   attempts: AttemptRecord[]
   /** Epoch ms of each milestone of the attempt that counted. */

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream'
+import type { CliIo } from '../../cli-io.ts'
 import type { ProgressView } from './progress-view.ts'
 
 /**
@@ -6,7 +6,7 @@ import type { ProgressView } from './progress-view.ts'
  * `type` and `time` (ISO); shot events carry the shot's state, attempt,
  * prediction id and the run's spend so far.
  */
-export function createJsonView(out: Writable, now: () => number = Date.now): ProgressView {
+export function createJsonView(out: CliIo['stderr'], now: () => number = Date.now): ProgressView {
   const emit = (event: Record<string, unknown>) => out.write(`${JSON.stringify({ ...event, time: new Date(now()).toISOString() })}\n`)
   return {
     shotChanged(run, shot) {

@@ -1,11 +1,12 @@
-import type { Writable } from 'node:stream'
-import { formatDuration, formatUsd, palette, type Palette } from './format.ts'
+import type { CliIo } from '../../cli-io.ts'
+import type { Style } from '../../output/style.ts'
+import { formatDuration, formatUsd } from '../../output/table.ts'
 import { stateDetail, type ProgressView } from './progress-view.ts'
 import type { RunState, ShotRecord } from '../run-state.ts'
 
 /** One plain line per state change: for CI logs and pipes, where redrawing would make a mess. */
-export function createLineView(out: Writable, options: { color: boolean; now?: () => number }): ProgressView {
-  const colors: Palette = palette(options.color)
+export function createLineView(out: CliIo['stderr'], options: { style: Style; now?: () => number }): ProgressView {
+  const colors = options.style
   const now = options.now ?? Date.now
   const last = new Map<string, string>()
   return {
@@ -26,10 +27,10 @@ export function createLineView(out: Writable, options: { color: boolean; now?: (
 }
 
 function stamp(run: RunState, at: number): string {
-  return `[${formatDuration(at - run.startedAt).padStart(6)}]`
+  return `[${formatDuration((at - run.startedAt) / 1000).padStart(8)}]`
 }
 
-function paint(colors: Palette, shot: ShotRecord): string {
+function paint(colors: Style, shot: ShotRecord): string {
   if (shot.state === 'done' || shot.state === 'cached') return colors.green(shot.state)
   if (shot.state === 'failed') return colors.red(shot.state)
   if (shot.state === 'skipped') return colors.yellow(shot.state)

@@ -1,6 +1,7 @@
-import type { Writable } from 'node:stream'
+import type { CliIo } from '../../cli-io.ts'
 import { estimateRemainingMs } from './estimate-remaining.ts'
-import { bar, formatDuration, formatUsd, palette, type Palette } from './format.ts'
+import type { Style } from '../../output/style.ts'
+import { formatDuration, formatUsd } from '../../output/table.ts'
 import { stateDetail, type ProgressView } from './progress-view.ts'
 import { FINAL_STATES, type RunState, type ShotRecord } from '../run-state.ts'
 
@@ -8,7 +9,7 @@ const REDRAW_MS = 100
 const TICK_MS = 500
 
 export interface TtyViewOptions {
-  readonly color: boolean
+  readonly style: Style
   /** Terminal height: with more shots than fit, finished shots fold into the summary line. */
   readonly rows?: number
   readonly columns?: number
@@ -19,8 +20,8 @@ export interface TtyViewOptions {
  * A live block redrawn in place: a line per shot (state, elapsed, attempt),
  * then an overall bar with spend and time left. Notes print above the block.
  */
-export function createTtyView(out: Writable, options: TtyViewOptions): ProgressView {
-  const colors = palette(options.color)
+export function createTtyView(out: CliIo['stderr'], options: TtyViewOptions): ProgressView {
+  const colors = options.style
   const now = options.now ?? Date.now
   let drawn = 0
   let latest: RunState | undefined
@@ -60,7 +61,7 @@ export function createTtyView(out: Writable, options: TtyViewOptions): ProgressV
   }
 }
 
-export function frame(run: RunState, colors: Palette, at: number, rows: number, columns: number): string[] {
+export function frame(run: RunState, colors: Style, at: number, rows: number, columns: number): string[] {
   const room = Math.max(1, rows - 3)
   const visible = run.shots.length <= room ? run.shots : run.shots.filter((s) => !FINAL_STATES.has(s.state)).slice(0, room)
   const idWidth = Math.min(24, Math.max(...run.shots.map((s) => s.id.length), 4))
@@ -71,20 +72,25 @@ export function frame(run: RunState, colors: Palette, at: number, rows: number, 
     `[${bar(run.shots.length ? final / run.shots.length : 1, 24)}]`,
     `${final}/${run.shots.length} shots`,
     `${formatUsd(run.spent)} of ~${formatUsd(run.estimate)}`,
-    `elapsed ${formatDuration(at - run.startedAt)}`,
-    `left ${left === undefined ? '?' : formatDuration(left)}`,
+    `elapsed ${formatDuration((at - run.startedAt) / 1000)}`,
+    `left ${left === undefined ? '?' : formatDuration(left / 1000)}`,
   ].join('  ')
   lines.push(clip(colors.bold(summary), columns + 20))
   return lines
 }
 
-function shotLine(shot: ShotRecord, colors: Palette, at: number, idWidth: number): string {
+function shotLine(shot: ShotRecord, colors: Style, at: number, idWidth: number): string {
   const icon = { done: colors.green('✓'), cached: colors.green('='), failed: colors.red('✗'), skipped: colors.yellow('-') }[shot.state as string] ?? colors.dim('…')
   const since = shot.submittedAt ?? shot.queuedAt
   const end = shot.completedAt ?? at
-  const elapsed = since === undefined || shot.state === 'cached' || shot.state === 'waiting' ? '' : formatDuration(end - since)
+  const elapsed = since === undefined || shot.state === 'cached' || shot.state === 'waiting' ? '' : formatDuration((end - since) / 1000)
   const detail = stateDetail(shot)
   return `${icon} ${shot.id.padEnd(idWidth).slice(0, idWidth)}  ${shot.state.padEnd(11)} ${elapsed.padStart(7)}  ${colors.dim(detail)}`
+}
+
+function bar(fraction: number, width: number): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width)
+  return '#'.repeat(filled) + '-'.repeat(width - filled)
 }
 
 function clip(line: string, columns: number): string {

@@ -1,7 +1,6 @@
 export type SimErrorCode =
   | 'SIM_OPTION_INVALID'
   | 'SIM_LISTEN_FAILED'
-  | 'SIM_FFMPEG_FAILED'
   | 'SIM_CLOSED'
 
 /** The one error type the simulator throws; `code` says which failure it is. */

@@ -4,7 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import pLimit, { type LimitFunction } from 'p-limit'
-import { runFfmpeg } from './run-ffmpeg.ts'
+import { runFfmpeg } from '@storyreel/assembler'
 
 /** Bump when the picture a spec produces changes, so stale cache entries are not reused. */
 const RENDER_VERSION = 'v1'
@@ -120,7 +120,7 @@ export class VideoRenderer {
       const frames = Math.round(spec.duration * spec.fps)
       const partial = join(scratch, 'clip.mp4')
       await runFfmpeg(
-        [...inputArgs, '-filter_complex', graph, '-map', '[v]', '-frames:v', String(frames), '-r', String(spec.fps),
+        ['-y', ...inputArgs, '-filter_complex', graph, '-map', '[v]', '-frames:v', String(frames), '-r', String(spec.fps),
           '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', partial],
         { signal: this.#signal },
       )

@@ -90,9 +90,9 @@ async function checkAndPlan(bytes: Buffer, file: string, absolute: string, inspe
 
   const errors = schemaErrors(data)
   issues.push(...schemaIssues(errors, source))
-  // Unknown keys do not change what the known ones mean; any other schema error
-  // makes its part unusable for the checks that follow.
-  const broken = errors.filter((error) => error.keyword !== 'additionalProperties').map((error) => error.instancePath)
+  // A value of the wrong type makes its part unusable for the checks that follow;
+  // other schema errors (unknown keys, ranges, enums) leave the types intact.
+  const broken = errors.filter((error) => error.keyword === 'type' || error.keyword === 'anyOf').map((error) => error.instancePath)
   const rejectedShots = new Set<number>()
   for (const path of broken) {
     const match = /^\/shots\/(\d+)/.exec(path)

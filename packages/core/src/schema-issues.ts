@@ -1,14 +1,30 @@
 import type { ErrorObject } from 'ajv'
 import type { Issue, IssueCode } from './issue.ts'
-import { didYouMean } from './suggest.ts'
+import { closestMatch, didYouMean } from './suggest.ts'
 import type { PathSegment, YamlSource } from './yaml-source.ts'
 
 /** Turns ajv's errors into located, readable findings. */
 export function schemaIssues(errors: readonly ErrorObject[], source: YamlSource): Issue[] {
-  return collapseAnyOf(errors).map((error) => {
+  return withoutMisspelledRequired(collapseAnyOf(errors)).map((error) => {
     const path = pointerToPath(error.instancePath)
     const { code, message, at } = describe(error, path, source.data)
-    return source.issue(code, at === 'key' && error.keyword === 'additionalProperties' ? [...path, String(error.params.additionalProperty)] : path, message, { at })
+    const target = at === 'key' ? [...path, String(error.params.additionalProperty)] : path
+    return source.issue(code, target, message, { at })
+  })
+}
+
+/** `promt: x` is one mistake: report the unknown key with its "did you mean", not also the missing `prompt`. */
+function withoutMisspelledRequired(errors: readonly ErrorObject[]): ErrorObject[] {
+  const allowedBy = (error: ErrorObject) => Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {})
+  return errors.filter((error) => {
+    if (error.keyword !== 'required') return true
+    const missing = String(error.params.missingProperty)
+    return !errors.some(
+      (other) =>
+        other.keyword === 'additionalProperties' &&
+        other.instancePath === error.instancePath &&
+        closestMatch(String(other.params.additionalProperty), allowedBy(other)) === missing,
+    )
   })
 }
 
@@ -141,7 +157,9 @@ function describe(error: ErrorObject, path: readonly PathSegment[], data: unknow
     case 'minItems':
       return { code: 'CORE_SCHEMA', message: `${name} must list at least one shot` }
     case 'pattern': {
-      const hint = PATTERN_HINTS[String(path.at(-1))] ?? `must match ${String(error.params.pattern)}`
+      const key = String(path.at(-1))
+      const hint = PATTERN_HINTS[key] ?? `must match ${String(error.params.pattern)}`
+      if (key === 'id') return { code: 'CORE_SCHEMA', message: `shot id ${shown(error.data)} ${hint}` }
       return { code: 'CORE_SCHEMA', message: `${name} ${hint}, not ${shown(error.data)}` }
     }
     default:

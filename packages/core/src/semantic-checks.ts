@@ -66,6 +66,11 @@ export async function checkStoryboard(storyboard: RawStoryboard, context: CheckC
   return issues
 }
 
+/** `shot "deck"`, or `shot #3` when the id is missing. */
+function label(shot: RawShot, index: number): string {
+  return shot.id === undefined ? `shot #${index + 1}` : `shot "${shot.id}"`
+}
+
 function unknownModel(source: YamlSource, path: PathSegment[], name: string): Issue {
   const hint = didYouMean(name, modelNames()) || '; `storyreel models` lists the models'
   return source.issue('CORE_UNKNOWN_MODEL', path, `unknown model "${name}"${hint}`)
@@ -80,7 +85,7 @@ function checkAfter(shot: RawShot, index: number, firstIndexOf: ReadonlyMap<stri
     return [source.issue('CORE_AFTER_UNKNOWN', path, `no shot has the id "${target}"${didYouMean(target, firstIndexOf.keys())}`)]
   }
   if (targetIndex === index) {
-    return [source.issue('CORE_AFTER_NOT_EARLIER', path, `shot "${shot.id}" cannot start from its own last frame; name an earlier shot`)]
+    return [source.issue('CORE_AFTER_NOT_EARLIER', path, `${label(shot, index)} cannot start from its own last frame; name an earlier shot`)]
   }
   if (targetIndex > index) {
     const line = source.locate(['shots', targetIndex]).line
@@ -110,7 +115,7 @@ function checkShotAgainstModel(
   const modelSetting = inherited('model', shot, defaults)
   if (modelSetting?.value === undefined) {
     return [
-      source.issue('CORE_NO_MODEL', at('id'), `shot "${shot.id}" has no model; set model on the shot or in defaults (e.g. model: kling-v2.1-i2v-master)`),
+      source.issue('CORE_NO_MODEL', at('id'), `${label(shot, index)} has no model; set model on the shot or in defaults (e.g. model: kling-v2.1-i2v-master)`),
     ]
   }
   const model = findModel(modelSetting.value)
@@ -148,7 +153,7 @@ function checkShotAgainstModel(
     )
   }
   if (model.endFrameRequired && shot.end_image === undefined) {
-    issues.push(source.issue('CORE_END_IMAGE_REQUIRED', at('id'), `${name} needs an end image; add end_image: path/to/last-frame.jpg to shot "${shot.id}"`))
+    issues.push(source.issue('CORE_END_IMAGE_REQUIRED', at('id'), `${name} needs an end image; add end_image: path/to/last-frame.jpg to ${label(shot, index)}`))
   }
   if (model.mode === 'i2v' && shot.image === undefined && index === 0) {
     const other = counterpart(model)
@@ -156,7 +161,7 @@ function checkShotAgainstModel(
       source.issue(
         'CORE_NO_START_IMAGE',
         at('id'),
-        `shot "${shot.id}" is the first shot and uses the image-to-video model ${name}, so it needs a start image: add image: images/start.jpg (a file next to the storyboard or an https URL)${other?.mode === 't2v' ? `, or open with a text-to-video model such as ${other.alias}` : ''}`,
+        `${label(shot, index)} is the first shot and uses the image-to-video model ${name}, so it needs a start image: add image: images/start.jpg (a file next to the storyboard or an https URL)${other?.mode === 't2v' ? `, or open with a text-to-video model such as ${other.alias}` : ''}`,
       ),
     )
   }
@@ -169,8 +174,8 @@ function checkShotAgainstModel(
   }
 
   const limit = model.params.prompt?.maxLength ?? 2500
-  const prompt = composePrompt(shot.prompt, storyboard.style)
-  if (prompt.length > limit) {
+  const prompt = composePrompt(shot.prompt ?? '', storyboard.style)
+  if (shot.prompt !== undefined && prompt.length > limit) {
     const lengths = storyboard.style?.trim()
       ? `${shot.prompt.trim().length} characters, ${prompt.length} with the style appended`
       : `${prompt.length} characters`

@@ -39,7 +39,9 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
   const issues: Issue[] = []
   for (const error of doc.errors) {
     const code = YAML_CODES[error.code] ?? 'CORE_YAML_SYNTAX'
-    issues.push({ code, severity: 'error', file, ...position(error.pos[0]), message: yamlMessage(error.code, error.message) })
+    // yaml's range for a duplicate key is one character: take the key up to its colon.
+    const excerpt = /^([^:\n]*)/.exec(text.slice(error.pos[0]))?.[1] ?? ''
+    issues.push({ code, severity: 'error', file, ...position(error.pos[0]), message: yamlMessage(error.code, error.message, excerpt) })
   }
   for (const warning of doc.warnings) {
     issues.push({ code: 'CORE_YAML_WARNING', severity: 'warning', file, ...position(warning.pos[0]), message: warning.message })
@@ -80,9 +82,9 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
   return { source, issues, fatal: fatal || data === undefined }
 }
 
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(code: string, message: string, excerpt: string): string {
   if (code === 'TAB_AS_INDENT') return 'tab used for indentation; YAML indents with spaces only'
-  if (code === 'DUPLICATE_KEY') return `${message}; each key may appear once in a mapping, remove or rename one`
+  if (code === 'DUPLICATE_KEY') return `duplicate key "${excerpt.trim()}": a key may appear once in a mapping, remove or rename one`
   return message
 }
 

@@ -1,9 +1,11 @@
-import { relative } from 'node:path'
+import { dirname, isAbsolute, relative } from 'node:path'
 import { criticalPath, estimateWallClockSeconds, planChains, type ImageRef, type Plan, type StartSource } from '@storyreel/core'
 
-/** An image as the user wrote it: paths relative to the storyboard's folder. */
+/** An image for people: a URL, a path relative to the storyboard's folder when inside it, else the full path. */
 export function describeImage(image: ImageRef, plan: Plan): string {
-  return image.kind === 'url' ? image.url : relative(plan.file.replace(/[^/\\]+$/, ''), image.path)
+  if (image.kind === 'url') return image.url
+  const inside = relative(dirname(plan.file), image.path)
+  return inside.startsWith('..') || isAbsolute(inside) ? image.path : inside
 }
 
 /** Where a shot starts, in words: "file images/x.jpg", "last frame of deck". */
@@ -119,7 +121,8 @@ export function drawChains(plan: Plan, chains: readonly (readonly string[])[]): 
       line += ` → ${current}`
     }
     lines.push(line)
-    for (const branch of branches) walk(branch.id, `${' '.repeat(branch.indent)}└→ `)
+    // Nearest branch first, so each └→ sits right under the lines it belongs to.
+    for (const branch of branches.reverse()) walk(branch.id, `${' '.repeat(branch.indent)}└→ `)
   }
   for (const chain of chains) walk(chain[0]!, '')
   return lines

@@ -48,9 +48,9 @@ export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
 }
 
 /** Mean luma (the Y plane's code values, no range conversion) of every frame of `file`, in order. */
-export async function lumaSeries(file: string, dir: string): Promise<number[]> {
+export async function lumaSeries(file: string, dir: string, crop?: { x: number; y: number; w: number; h: number }): Promise<number[]> {
   const raw = join(dir, `luma-${Math.random().toString(36).slice(2)}.raw`)
-  await runFfmpeg(['-y', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-vf', 'scale=8:8:flags=area', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', raw])
+  await runFfmpeg(['-y', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-vf', `${crop ? `crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},` : ''}scale=8:8:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', raw])
   const bytes = await readFile(raw)
   await rm(raw)
   const series: number[] = []

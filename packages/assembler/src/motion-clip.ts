@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto'
+import { AssemblerError } from './errors.ts'
+import { runFfmpeg } from './ffmpeg.ts'
+import { drawtext, wrapText } from './internal/drawtext.ts'
+import { findFont } from './internal/font.ts'
+import { writeAtomically } from './internal/temp-file.ts'
+import { locateFfmpeg, requireFeatures } from './locate.ts'
+
+export interface MotionClipOptions {
+  /** Image the camera moves over; without it the clip is a card with `prompt`. */
+  readonly start?: string | undefined
+  /** Image the clip crossfades to over its second half. */
+  readonly end?: string | undefined
+  /** Text of a card (no `start`); also seeds the card's colours. */
+  readonly prompt?: string | undefined
+  /** Drawn on every frame, top left (e.g. `ANIMATIC · shot-3`); omitted means no label. */
+  readonly label?: string | undefined
+  /** Seconds; the clip has exactly round(duration × fps) frames. */
+  readonly duration: number
+  readonly fps: number
+  readonly width: number
+  readonly height: number
+  /** MP4 to write (atomically). */
+  readonly out: string
+  /** x264 preset; default `ultrafast`. */
+  readonly preset?: string
+  readonly signal?: AbortSignal | undefined
+}
+
+/** How far past the frame the image is scaled, so the camera has room to travel. */
+const TRAVEL = 1.15
+
+/**
+ * Renders a clip locally with ffmpeg: a slow camera move over `start` (scaled once,
+ * then cropped at a moving offset each frame, which is cheap and jitter-free at
+ * this speed), crossfading to `end` when given; or, with no image, a card showing
+ * `prompt` over a drifting gradient whose colours come from the prompt's hash.
+ *
+ * @example
+ * await renderMotionClip({ start: 'a.png', duration: 5, fps: 24, width: 640, height: 360, out: 'a.mp4', label: 'ANIMATIC · a' })
+ */
+export async function renderMotionClip(options: MotionClipOptions): Promise<void> {
+  const { fps, width, height } = options
+  const frames = Math.round(options.duration * fps)
+  if (!(frames > 0 && width >= 16 && height >= 16 && width % 2 === 0 && height % 2 === 0))
+    throw new AssemblerError(
+      'ASM_BAD_INPUT',
+      `renderMotionClip needs a positive duration and even width/height of at least 16 (got ${options.duration} s, ${width}x${height}).`,
+    )
+  const installation = await locateFfmpeg()
+  const textFilters = options.label || !options.start ? ['drawtext'] : []
+  requireFeatures(installation, 'The animatic renderer', { filters: ['crop', 'loop', 'overlay', 'fade', 'geq', ...textFilters], encoders: ['libx264'] })
+  const font = textFilters.length > 0 ? await findFont() : undefined
+  if (textFilters.length > 0 && !font)
+    throw new AssemblerError('ASM_ANIMATIC', 'No font found for labelling animatic frames. Install one (Debian/Ubuntu: apt-get install fonts-dejavu-core).')
+
+  const inputs: string[] = []
+  let graph: string
+  if (options.start) {
+    // -framerate sets the stream's rate, which the encoder takes for the output's.
+    inputs.push('-framerate', String(fps), '-i', options.start)
+    graph = pan('0:v', 'start', frames, options, 0)
+    if (options.end) {
+      inputs.push('-framerate', String(fps), '-i', options.end)
+      const half = (frames / 2 / fps).toFixed(6)
+      graph += `;${pan('1:v', 'endpan', frames, options, 1)};[endpan]format=yuva420p,fade=t=in:st=${half}:d=${half}:alpha=1[end];[start][end]overlay=shortest=1[base]`
+    } else graph = graph.replace('[start]', '[base]')
+  } else {
+    graph = card(options.prompt ?? '', frames, options, font!)
+  }
+  const label = options.label ? `,${drawtext(options.label, font!, { size: height / 18, x: String(Math.round(height / 30)), y: String(Math.round(height / 30)), box: true })}` : ''
+  graph += `;[base]trim=end_frame=${frames},setsar=1${label},format=yuv420p[out]`
+
+  await writeAtomically(options.out, (temp) =>
+    runFfmpeg(
+      [
+        '-y',
+        ...inputs,
+        '-filter_complex',
+        graph,
+        '-map',
+        '[out]',
+        '-frames:v',
+        String(frames),
+        '-c:v',
+        'libx264',
+        '-preset',
+        options.preset ?? 'ultrafast',
+        '-crf',
+        '23',
+        '-pix_fmt',
+        'yuv420p',
+        '-movflags',
+        '+faststart',
+        '-f',
+        'mp4',
+        temp,
+      ],
+      { signal: options.signal },
+    ),
+  )
+}
+
+/** A still scaled to cover the frame with room to travel, repeated, and cropped along a diagonal drift. */
+function pan(input: string, output: string, frames: number, o: MotionClipOptions, direction: 0 | 1): string {
+  const w = even(o.width * TRAVEL)
+  const h = even(o.height * TRAVEL)
+  const last = Math.max(1, frames - 1)
+  const progress = direction === 0 ? `n/${last}` : `(1-n/${last})`
+  return (
+    `[${input}]scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h},setsar=1,` +
+    `loop=loop=${frames - 1}:size=1,setpts=N/(${o.fps}*TB),` +
+    `crop=${o.width}:${o.height}:x='(iw-ow)*${progress}':y='(ih-oh)*(0.25+0.5*${progress})'[${output}]`
+  )
+}
+
+/** A gradient between two colours from the prompt's hash, drifting slowly, with the prompt centred on it. */
+function card(prompt: string, frames: number, o: MotionClipOptions, font: string): string {
+  const hash = createHash('sha256').update(prompt).digest()
+  const [r1, g1, b1, r2, g2, b2] = [...hash.subarray(0, 6)].map((byte) => 40 + (byte % 140))
+  const mix = (a: number, b: number): string => `${a}+(${b}-${a})*clip(X/W+0.25*sin(T*0.6),0,1)`
+  const duration = (frames / o.fps + 1).toFixed(3)
+  // DejaVu Sans averages about 0.6 em per character; leave a margin either side.
+  const lines = wrapText(prompt, Math.max(12, Math.floor((o.width * 0.85) / ((o.height / 16) * 0.6))), 6)
+  const text = drawtext(lines, font, { size: o.height / 16, x: '(w-text_w)/2', y: '(h-text_h)/2' })
+  return (
+    `nullsrc=s=32x18:r=${o.fps}:d=${duration},format=gbrp,geq=r='${mix(r1!, r2!)}':g='${mix(g1!, g2!)}':b='${mix(b1!, b2!)}',` +
+    `scale=${o.width}:${o.height}:flags=bicubic,format=yuv420p,${text}[base]`
+  )
+}
+
+function even(n: number): number {
+  return 2 * Math.round(n / 2)
+}

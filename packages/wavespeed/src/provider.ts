@@ -73,11 +73,17 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
     return cache.getOrUpload(data, async () => (await client.upload({ data, filename: basename(image.path) }, { signal })).downloadUrl)
   }
 
-  /** The URL a file image had when submitted, if the cache still knows it. */
-  async function knownUrl(image: ImageRef | undefined): Promise<string | null | undefined> {
+  /**
+   * The URL an image had when submitted. For a file the upload cache may no longer
+   * know it (another process, an in-memory cache): that field is then left out of
+   * the comparison, and model, prompt and time still have to match.
+   */
+  async function submittedUrl(image: ImageRef | undefined, field: string, unknown: string[]): Promise<string | undefined> {
     if (!image) return undefined
     if (image.kind === 'url') return image.url
-    return (await cache.lookup(sha256(await readFile(image.path)))) ?? null
+    const cached = await cache.lookup(sha256(await readFile(image.path)))
+    if (cached === undefined) unknown.push(field)
+    return cached ?? 'unknown'
   }
 
   return {
@@ -99,9 +105,10 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
       return { id: prediction.id }
     },
     async recover(request: RenderRequest, since: number, call: ProviderCallOptions = {}) {
-      const [start, end] = await Promise.all([knownUrl(request.startImage), knownUrl(request.endImage)])
-      const input = buildInput(request, { start: start ?? (start === null ? '' : undefined), end: end ?? (end === null ? '' : undefined) })
-      const ignoreFields = [start === null ? 'image' : undefined, end === null ? request.model.endFrameField : undefined].filter((f): f is string => f !== undefined)
+      const ignoreFields: string[] = []
+      const start = await submittedUrl(request.startImage, 'image', ignoreFields)
+      const end = await submittedUrl(request.endImage, request.model.endFrameField ?? 'end_image', ignoreFields)
+      const input = buildInput(request, { start, end })
       const found = await client.findPrediction({ model: request.model.id, input }, since, { signal: call.signal, ignoreFields })
       return found?.id
     },

@@ -145,5 +145,16 @@ describe('provider against the simulator', () => {
     expect(page.items.map((i) => i.id)).toContain(p.id)
     expect(await client.balance()).toBeCloseTo(12.5 - 0.35)
   })
-})
 
+  test('sync mode returns the finished prediction in one request, and falls back to polling after a 5004 sync timeout', async () => {
+    const { sim, client } = await withSimulator({ latencyMs: 300, syncTimeoutMs: 100 })
+    const quick = await withSimulator({ latencyMs: 50 })
+    const done = await quick.client.run({ model: T2V.id, input: { prompt: 'sync', duration: 5 } }, { sync: true })
+    expect(done.status).toBe('completed')
+    expect(quick.sim.stats().requests.result ?? 0).toBe(0)
+    const late = await client.run({ model: T2V.id, input: { prompt: 'sync slow', duration: 5 } }, { sync: true })
+    expect(late.status).toBe('completed')
+    expect(sim.stats().requests.result ?? 0).toBeGreaterThan(0)
+    expect(sim.stats().createdTotal).toBe(1)
+  })
+})

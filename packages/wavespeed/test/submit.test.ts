@@ -118,4 +118,14 @@ describe('submit', () => {
     expect(bad).toMatchObject({ code: 'WS_BAD_REQUEST', httpStatus: 400, apiMessage: 'duration must be 5 or 10', ambiguous: false })
     expect(api.seen).toHaveLength(1)
   })
+
+  test('an abort while the POST is in flight is reported as ambiguous, not as a plain abort', async () => {
+    const api = await startFakeApi(() => new Promise(() => undefined))
+    const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST })
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(new Error('user pressed ctrl-c')), 50)
+    const error = await client.submit({ model: MODEL, input: INPUT }, { signal: controller.signal }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'WS_SUBMIT_AMBIGUOUS', ambiguous: true })
+    expect(api.seen).toHaveLength(1)
+  })
 })

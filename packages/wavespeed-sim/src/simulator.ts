@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -91,6 +92,8 @@ class SimulatorServer implements Simulator {
 
   constructor(options: SimulatorOptions) {
     this.#options = options
+    // Every waiting prediction, sync request and webhook listens on this one signal.
+    setMaxListeners(0, this.#closing.signal)
     this.apiKey = options.apiKey ?? `sim-key-${randomBytes(12).toString('hex')}`
     this.#balanceCents = Math.round((options.balance ?? 100) * 100)
     this.#webhookSecret = options.webhookSecret ?? createWebhookSecret()

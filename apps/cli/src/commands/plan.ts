@@ -39,7 +39,9 @@ function printPlan(plan: Plan, file: string, concurrency: number, io: CliIo): vo
   out('Chains (each line renders in order; different lines render at the same time):')
   const endImageStarts = new Map(plan.shots.flatMap((shot) => (shot.start.kind === 'end-image' ? [[shot.id, shot.start.shot] as const] : [])))
   for (const line of drawChains(plan, summary.chains)) {
-    const from = endImageStarts.get(line.trim())
+    // Only a chain's first shot can start from an end image: it waits for nothing.
+    const head = /^[\s└]/.test(line) ? undefined : line.split(' → ')[0]!
+    const from = head === undefined ? undefined : endImageStarts.get(head)
     out(`  ${line}${from ? style.dim(`   (starts from the end image of ${from}: no waiting)`) : ''}`)
   }
   out()

@@ -36,7 +36,7 @@ export function mainHelp(commands: readonly Command[]): string {
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     'Options:',
-    '  -h, --help     Show this help; `storyreel <command> --help` shows a command\'s',
+    '  -h, --help     Show this help (`storyreel <command> --help` for a command)',
     '  -v, --version  Show the version',
     '',
     'Examples:',

@@ -8,8 +8,8 @@ export const modelsCommand: Command = {
   usage: 'storyreel models [--json]',
   description: [
     'Lists the models storyreel knows: the name to write in a storyboard, whether it',
-    'turns text or an image into video, the clip lengths it renders, the end-frame field',
-    'it takes (if any) and its price per 5 s and 10 s clip. Prices marked * are inferred',
+    'turns text or an image into video, the clip lengths it renders, whether a shot may',
+    'set end_image, and its price per 5 s and 10 s clip. Prices marked * are inferred',
     'from related models, not published by WaveSpeed.',
   ].join('\n'),
   options: {
@@ -36,17 +36,25 @@ export const modelsCommand: Command = {
       io.stdout.write(`${JSON.stringify(models, null, 2)}\n`)
       return EXIT.ok
     }
-    const mark = (source: string) => (source === 'inferred' ? '*' : '')
+    const mark = (source: string) => (source === 'inferred' ? '*' : ' ')
     const rows = MODELS.map((model) => [
       model.alias,
       model.mode === 't2v' ? 'text → video' : 'image → video',
       model.durations.map((d) => `${d} s`).join(', '),
-      model.endFrameField ? `${model.endFrameField}${model.endFrameRequired ? ' (required)' : ''}` : '-',
+      model.endFrameRequired ? 'required' : model.endFrameField ? 'yes' : '-',
       formatUsd(priceOf(model, 5)) + mark(model.priceSource),
       formatUsd(priceOf(model, 10)) + mark(model.priceSource),
     ])
-    io.stdout.write(formatTable(['model', 'makes', 'lengths', 'end frame', '5 s', '10 s'], rows, [4, 5]))
-    io.stdout.write('\n* inferred price: WaveSpeed does not publish it; the bill may differ.\nWrite the model name (or its full id, kwaivgi/...) as `model:` in a storyboard.\n')
+    io.stdout.write(formatTable(['model', 'makes', 'lengths', 'end_image', '5 s', '10 s'], rows, [4, 5]))
+    io.stdout.write(
+      [
+        '',
+        '* inferred price: WaveSpeed does not publish it; the bill may differ.',
+        'end_image: whether a shot may set end_image (sent as the model\'s own field, end_image or last_image).',
+        'Write the model name (or its full id, kwaivgi/...) as `model:` in a storyboard.',
+        '',
+      ].join('\n'),
+    )
     return EXIT.ok
   },
 }

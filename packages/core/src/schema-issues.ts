@@ -40,7 +40,8 @@ function collapseAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
   for (const anyOf of anyOfs) {
     const branches = new Map<string, ErrorObject[]>()
     for (const error of errors) {
-      if (error === anyOf || !error.schemaPath.startsWith(`${anyOf.schemaPath}/`)) continue
+      const sameValue = error.instancePath === anyOf.instancePath || error.instancePath.startsWith(`${anyOf.instancePath}/`)
+      if (error === anyOf || !sameValue || !error.schemaPath.startsWith(`${anyOf.schemaPath}/`)) continue
       const branch = error.schemaPath.slice(anyOf.schemaPath.length + 1).split('/')[0]!
       branches.set(branch, [...(branches.get(branch) ?? []), error])
     }

@@ -152,6 +152,19 @@ describe('every problem in one run', () => {
   })
 })
 
+test('each shot\'s image mistake is reported on its own, whatever the other shots got wrong', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'storyreel-core-'))
+  const shot = (id: string, image: string) => `  - id: ${id}\r\n    model: kling-v2.1-i2v-pro\r\n    prompt: x\r\n    image: ${image}\r\n`
+  // A byte-order mark and CRLF line ends, as some Windows editors save.
+  await writeFile(join(dir, 's.yaml'), `\ufeffversion: 1\r\nshots:\r\n${shot('a', '""')}${shot('b', '42')}${shot('c', '{ afer: a }')}`)
+  const result = await loadStoryboard(join(dir, 's.yaml'))
+  expect(result.issues.map(({ code, line, col, message }) => [code, line, col, message])).toEqual([
+    ['CORE_SCHEMA', 6, 12, 'image in shot "a" must not be empty'],
+    ['CORE_TYPE', 10, 12, 'image in shot "b" must be text or a mapping (key: value lines), not 42'],
+    ['CORE_UNKNOWN_KEY', 14, 14, 'unknown key "afer" in image of shot "c"; did you mean "after"?'],
+  ])
+})
+
 describe('the file itself', () => {
   test('missing, a folder, too large, binary: one whole-file finding each', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'storyreel-core-'))

@@ -7,7 +7,7 @@ import { createStyle } from '../output/style.ts'
 import { formatDuration, formatTable, formatUsd } from '../output/table.ts'
 
 /** WaveSpeed's entry tier allows a handful of concurrent tasks; 4 stays well inside it. */
-export const DEFAULT_CONCURRENCY = 4
+const DEFAULT_CONCURRENCY = 4
 
 function printPlan(plan: Plan, file: string, concurrency: number, io: CliIo): void {
   const style = createStyle(io)
@@ -65,7 +65,7 @@ export const planCommand: Command = {
     'Nothing is submitted and nothing costs money.',
   ].join('\n'),
   options: {
-    concurrency: { type: 'string', valueName: 'N', description: `Shots rendered at the same time, for the time estimate (default ${DEFAULT_CONCURRENCY})` },
+    concurrency: { type: 'string', short: 'c', valueName: 'N', description: `Shots rendered at the same time, for the time estimate (default ${DEFAULT_CONCURRENCY})` },
     json: { type: 'boolean', description: 'Print the plan as JSON (stable shape, see the README)' },
   },
   examples: ['storyreel plan storyboards/storm-at-sea.yaml', 'storyreel plan storyboards/storm-at-sea.yaml --concurrency 2', 'storyreel plan my.yaml --json | jq .totals'],

@@ -7,7 +7,8 @@ import type { FaultInjector } from './faults.ts'
 import { checkInputImage, type CheckedImage, type ImageCheck } from './input-images.ts'
 import type { PredictionStatus, PredictionView, SubmittedImage } from './types.ts'
 import { withDefaults } from './validate-input.ts'
-import { clipSize, type VideoRenderer } from './video-render.ts'
+import { clipSize } from './clip-graph.ts'
+import type { VideoRenderer } from './video-render.ts'
 
 export const TERMINAL: ReadonlySet<PredictionStatus> = new Set(['completed', 'failed', 'cancelled', 'timeout', 'deleted'])
 const REFUNDED: ReadonlySet<PredictionStatus> = new Set(['failed', 'cancelled', 'timeout'])

@@ -141,6 +141,7 @@ class SimulatorServer implements Simulator {
       rateLimited: this.#rateLimited,
       faults: Object.fromEntries(this.#faults.injected),
       renders: this.#renderer.renders,
+      renderProcesses: this.#renderer.processes,
       webhooks: [...this.#webhooks],
     }
   }

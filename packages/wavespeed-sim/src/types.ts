@@ -106,5 +106,7 @@ export interface SimulatorStats {
   readonly faults: Readonly<Partial<Record<FaultKind, number>>>
   /** Clips rendered with ffmpeg (cache misses). */
   readonly renders: number
+  /** ffmpeg processes those renders took (queued clips share one). */
+  readonly renderProcesses: number
   readonly webhooks: readonly WebhookDelivery[]
 }

@@ -91,3 +91,33 @@ describe('generated clips', () => {
     expect(sim.stats().renders).toBe(1)
   })
 })
+
+describe('render batching', () => {
+  const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
+
+  test('clips queued together share ffmpeg processes', async () => {
+    const dir = await useTempDir()
+    const sim = await useSimulator({ cacheDir: join(dir, 'cache'), concurrency: 8, renderConcurrency: 1 })
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) ids.push((await api<PredictionData>(sim, 'POST', T2V, { prompt: `batch ${i}` })).data.id)
+    const results = await Promise.all(ids.map((id) => waitForResult(sim, id)))
+    expect(results.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed'])
+    expect(sim.stats().renders).toBe(5)
+    // The first clip starts alone; the others queue behind it and share a process.
+    expect(sim.stats().renderProcesses).toBeLessThan(5)
+  })
+
+  test('a clip ffmpeg cannot render fails its prediction alone, not the clips batched with it', async () => {
+    const dir = await useTempDir()
+    const sim = await useSimulator({ cacheDir: join(dir, 'cache'), concurrency: 8, renderConcurrency: 1 })
+    const png = await makeImage(join(dir, 'ok.png'), 400, 400)
+    // A valid PNG header (so the image checks pass) over bytes ffmpeg cannot decode.
+    const image = await upload(sim, Buffer.concat([png.subarray(0, 33), Buffer.alloc(2000, 7)]), 'broken.png')
+    const first = (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'renders alone' })).data.id
+    const bad = (await api<PredictionData>(sim, 'POST', 'kwaivgi/kling-v2.1-i2v-pro', { image, prompt: 'x' })).data.id
+    const others = [(await api<PredictionData>(sim, 'POST', T2V, { prompt: 'queued b' })).data.id, (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'queued c' })).data.id]
+    expect(await waitForResult(sim, bad)).toMatchObject({ status: 'failed', code: 5000 })
+    for (const id of [first, ...others]) expect((await waitForResult(sim, id)).status).toBe('completed')
+    expect(sim.stats()).toMatchObject({ renders: 3, refunded: 0.45 })
+  })
+})

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto'
+
+const ZOOM = 0.15
+
+export interface ClipSpec {
+  readonly width: number
+  readonly height: number
+  readonly fps: number
+  /** Seconds; the clip has exactly duration * fps frames. */
+  readonly duration: number
+  /** i2v: the first frame. */
+  readonly start?: FrameImage
+  /** i2v: the last frame, reached by a crossfade. */
+  readonly end?: FrameImage
+  /** t2v: drawn on a background coloured from its hash. */
+  readonly prompt: string
+}
+
+export interface FrameImage {
+  readonly bytes: Buffer
+  readonly sha256: string
+}
+
+/** Files a clip's graph reads, written by the renderer beforehand. */
+export interface ClipFiles {
+  readonly start?: string
+  readonly end?: string
+  /** The wrapped prompt text, for drawtext (t2v with a font). */
+  readonly text?: string
+  readonly font?: string
+}
+
+/** ffmpeg input arguments and one filtergraph chain producing `[label]`, for a clip whose inputs start at index `firstInput`. */
+export interface ClipGraph {
+  readonly inputs: string[]
+  readonly graph: string
+}
+
+/** Width and height (even, at least 16) of a clip `outputHeight` tall scaled by `scale`, at `aspect` = width / height. */
+export function clipSize(outputHeight: number, aspect: number, scale: number): { width: number; height: number } {
+  const even = (n: number) => Math.max(16, Math.round(n / 2) * 2)
+  const height = even(outputHeight * scale)
+  return { width: even(height * aspect), height }
+}
+
+export function frameCount(spec: ClipSpec): number {
+  return Math.round(spec.duration * spec.fps)
+}
+
+/** Escapes a value for use inside a filtergraph option. */
+function filterValue(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "'\\\\\\''").replace(/:/g, '\\:')}'`
+}
+
+function cover(spec: ClipSpec): string {
+  return `scale=${spec.width}:${spec.height}:force_original_aspect_ratio=increase,crop=${spec.width}:${spec.height},setsar=1`
+}
+
+function promptColour(prompt: string): string {
+  const digest = createHash('sha256').update(prompt).digest()
+  // Kept mid-dark so the white prompt text stays readable.
+  return `0x${[0, 1, 2].map((i) => Math.round(30 + digest[i]! * 0.55).toString(16).padStart(2, '0')).join('')}`
+}
+
+/** The prompt broken into at most `maxLines` lines of `perLine` characters, for drawtext. */
+export function wrapPrompt(text: string, perLine: number, maxLines: number): string {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.replace(/\s+/g, ' ').trim().split(' ')) {
+    if (line && line.length + 1 + word.length > perLine) {
+      lines.push(line)
+      line = ''
+    }
+    line = line ? `${line} ${word}` : word.slice(0, perLine)
+  }
+  if (line) lines.push(line)
+  if (lines.length > maxLines) lines.splice(maxLines - 1, lines.length, `${lines[maxLines - 1]!.slice(0, perLine - 3)}...`)
+  return lines.join('\n')
+}
+
+export function promptFontSize(spec: ClipSpec): number {
+  return Math.max(8, Math.round(spec.height / 18))
+}
+
+/**
+ * i2v: a slow zoom into the start image whose first frame is the image itself,
+ * crossfading to the end image when there is one (held alone for the last half
+ * second, so the final frame is exactly it).
+ * t2v: a background coloured from the prompt's hash, a moving square, and the prompt's text.
+ */
+export function clipGraph(spec: ClipSpec, files: ClipFiles, firstInput: number, label: string): ClipGraph {
+  const { width, height, fps, duration } = spec
+  const frames = frameCount(spec)
+  if (files.start) {
+    const inputs = ['-i', files.start]
+    const zoom = `zoompan=z='1+${ZOOM}*on/${Math.max(1, frames - 1)}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d=${frames}:s=${width}x${height}:fps=${fps}`
+    const main = `[${firstInput}:v]${cover(spec)},${zoom},format=yuv420p,settb=AVTB`
+    if (!files.end) return { inputs, graph: `${main}[${label}]` }
+    const fade = Math.min(1.5, duration / 3)
+    const hold = Math.min(0.5, duration / 6)
+    inputs.push('-loop', '1', '-framerate', String(fps), '-t', String(fade + hold + 1), '-i', files.end)
+    return {
+      inputs,
+      graph: `${main}[${label}a];[${firstInput + 1}:v]${cover(spec)},fps=${fps},format=yuv420p,settb=AVTB[${label}b];` +
+        `[${label}a][${label}b]xfade=transition=fade:duration=${fade}:offset=${duration - fade - hold},format=yuv420p[${label}]`,
+    }
+  }
+  const square = Math.max(8, Math.round(height / 6))
+  const inputs = [
+    '-f', 'lavfi', '-i', `color=c=${promptColour(spec.prompt)}:s=${width}x${height}:r=${fps}:d=${duration}`,
+    '-f', 'lavfi', '-i', `color=c=white@0.8:s=${square}x${square}:r=${fps}:d=${duration}`,
+  ]
+  let graph = `[${firstInput}:v][${firstInput + 1}:v]overlay=x='(W-w)*t/${duration}':y='(H-h)/2+sin(t*2)*H/4'`
+  if (files.text && files.font) {
+    graph += `,drawtext=fontfile=${filterValue(files.font)}:textfile=${filterValue(files.text)}:expansion=none:fontsize=${promptFontSize(spec)}` +
+      ':fontcolor=white:x=8:y=8:line_spacing=2:box=1:boxcolor=black@0.45'
+  }
+  return { inputs, graph: `${graph},format=yuv420p[${label}]` }
+}

@@ -1,32 +1,93 @@
-import type { Canvas } from './canvas.ts'
-import type { MediaInfo } from './probe.ts'
+import { rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { OutputSpec } from '@storyreel/core'
+import { resolveCanvas, type Canvas } from './canvas.ts'
+import { runFfmpeg } from './ffmpeg.ts'
+import { concatListLine } from './internal/escape.ts'
+import { readMp4Fingerprint } from './internal/mp4-fingerprint.ts'
+import { tempSibling } from './internal/temp-file.ts'
+import { probeMedia, type MediaInfo } from './probe.ts'
 
 /**
- * True when the clips can be joined by the concat demuxer with stream copy and
- * still play correctly: same codec and parameter sets (extradata), the canvas's
- * size and rate, square pixels, yuv420p, one timebase, and identical audio (or none).
- * Mixed rates "succeed" silently with broken timing, so every field is checked.
+ * True when a clip already is what normalizing would make of it: H.264/HEVC at the
+ * canvas's size and rate, square pixels, yuv420p, unrotated.
  */
-export function canStreamCopy(infos: readonly MediaInfo[], canvas: Canvas): boolean {
-  const first = infos[0]
-  if (!first?.video) return false
-  const audioKey = (i: MediaInfo): string =>
-    i.audio ? [i.audio.codec, i.audio.sampleRate, i.audio.channels, i.audio.extradataHash].join('|') : 'none'
-  return infos.every((info) => {
-    const v = info.video
-    return (
-      v !== undefined &&
-      v.codec === first.video!.codec &&
-      ['h264', 'hevc'].includes(v.codec) &&
-      v.extradataHash === first.video!.extradataHash &&
-      v.timeBase === first.video!.timeBase &&
-      v.width === canvas.width &&
-      v.height === canvas.height &&
-      v.rotation === 0 &&
-      v.sar === '1:1' &&
-      v.pixFmt === 'yuv420p' &&
-      Math.abs(v.fps - canvas.fps) < 1e-6 &&
-      audioKey(info) === audioKey(first)
-    )
-  })
+export function matchesCanvas(info: MediaInfo, canvas: Canvas): boolean {
+  const v = info.video
+  return (
+    v !== undefined &&
+    ['h264', 'hevc'].includes(v.codec) &&
+    v.width === canvas.width &&
+    v.height === canvas.height &&
+    v.rotation === 0 &&
+    v.sar === '1:1' &&
+    v.pixFmt === 'yuv420p' &&
+    Math.abs(v.fps - canvas.fps) < 1e-6
+  )
+}
+
+export interface StreamCopyResult {
+  readonly canvas: Canvas
+  /** Frames of each clip. */
+  readonly frames: readonly number[]
+}
+
+/**
+ * Joins `files` into `out` with the concat demuxer and stream copy when that is
+ * safe, else returns undefined having written nothing. Safe means every file's
+ * MP4 sample descriptions, timescales, frame durations and orientation equal the
+ * first's (read from the headers in JS, no process per clip), and the first
+ * matches the canvas (ffprobe). The copy starts while the first file is probed
+ * and is thrown away if the probe says no: the probe then costs no wall time.
+ */
+export async function tryStreamCopy(
+  files: readonly string[],
+  output: Pick<OutputSpec, 'width' | 'height' | 'fps'>,
+  out: string,
+  workDir: string,
+  options: { signal?: AbortSignal | undefined; onProgress?: ((fraction: number) => void) | undefined },
+): Promise<StreamCopyResult | undefined> {
+  const fingerprints = await Promise.all(files.map(readMp4Fingerprint))
+  const key = fingerprints[0]?.key
+  if (key === undefined || !fingerprints.every((f) => f?.key === key)) return undefined
+
+  const seconds = fingerprints.reduce((sum, f) => sum + f!.videoSeconds, 0)
+  const list = await writeConcatList(files, workDir)
+  const copying = new AbortController()
+  const stop = (): void => copying.abort(options.signal?.reason)
+  options.signal?.addEventListener('abort', stop, { once: true })
+  const temp = tempSibling(out)
+  try {
+    const copy = runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy', ...CONTAINER, temp], {
+      signal: copying.signal,
+      onProgress: options.onProgress && ((s) => options.onProgress?.(Math.min(1, s / seconds))),
+    })
+    const first = await probeMedia(files[0]!, { signal: options.signal }).catch(async (error: unknown) => {
+      copying.abort()
+      await copy.catch(() => undefined)
+      throw error
+    })
+    const canvas = first.video ? resolveCanvas(output, first.video) : undefined
+    if (!canvas || !matchesCanvas(first, canvas)) {
+      copying.abort()
+      await copy.catch(() => undefined)
+      return undefined
+    }
+    await copy
+    await rename(temp, out)
+    return { canvas, frames: fingerprints.map((f) => f!.videoFrames) }
+  } finally {
+    options.signal?.removeEventListener('abort', stop)
+    await rm(temp, { force: true })
+    await rm(list, { force: true })
+  }
+}
+
+/** Faststart puts the index first so players can start before the whole file arrives. */
+export const CONTAINER = ['-movflags', '+faststart', '-f', 'mp4']
+
+export async function writeConcatList(files: readonly string[], workDir: string): Promise<string> {
+  const list = join(workDir, `concat-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.txt`)
+  await writeFile(list, `ffconcat version 1.0\n${files.map(concatListLine).join('\n')}\n`)
+  return list
 }

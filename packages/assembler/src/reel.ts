@@ -1,17 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { mkdir, rm } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { OutputSpec, Plan, Transition } from '@storyreel/core'
 import { SAMPLE_RATE, resolveCanvas, samplesFor, type Canvas } from './canvas.ts'
 import { AssemblerError } from './errors.ts'
-import { canStreamCopy } from './fast-path.ts'
+import { CONTAINER, tryStreamCopy, writeConcatList } from './fast-path.ts'
 import { runFfmpeg } from './ffmpeg.ts'
-import { concatListLine } from './internal/escape.ts'
 import { mapLimit } from './internal/map-limit.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { buildTransitionGraph, planJoins, reelFrameCount, type PlannedJoin } from './join-plan.ts'
 import { locateFfmpeg, requireFeatures } from './locate.ts'
 import { bt709Tags, normalizeSegment, type Mezzanine } from './normalize.ts'
-import { probeMedia, type MediaInfo } from './probe.ts'
+import { probeMedia } from './probe.ts'
 import { measureSoundtrack, mixChain, soundtrackChain, soundtrackInput, type LoudnessMeasurement } from './soundtrack.ts'
 
 export interface ReelSegment {
@@ -81,6 +80,30 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
   const file = resolve(output.file)
   await mkdir(options.workDir, { recursive: true })
 
+  const transitions = segments.map((s) => s.transition ?? output.transition)
+  const plainCuts = segments.every((s, i) => i === 0 || transitions[i]!.type === 'cut' || transitions[i]!.duration <= 0)
+
+  if (plainCuts && !output.audio && segments.every((s) => !s.seam && !s.trim)) {
+    const copied = await tryStreamCopy(
+      segments.map((s) => resolve(s.file)),
+      output,
+      file,
+      options.workDir,
+      { signal, onProgress: (fraction) => onProgress?.({ stage: 'join', fraction }) },
+    )
+    if (copied) {
+      const frames = copied.frames.reduce((a, b) => a + b, 0)
+      return {
+        file,
+        method: 'stream-copy',
+        canvas: copied.canvas,
+        frames,
+        duration: frames / copied.canvas.fps,
+        segments: segments.map((s, i) => ({ id: s.id, frames: copied.frames[i]!, cached: false })),
+      }
+    }
+  }
+
   let probed = 0
   const infos = await mapLimit(segments, 4, async (segment) => {
     const info = await probeMedia(segment.file, { signal })
@@ -89,21 +112,11 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
     return info
   })
   const canvas = resolveCanvas(output, infos[0]!.video!)
-  const transitions = segments.map((s) => s.transition ?? output.transition)
-  const plainCuts = segments.every((s, i) => i === 0 || transitions[i]!.type === 'cut' || transitions[i]!.duration <= 0)
 
-  if (plainCuts && !output.audio && segments.every((s) => !s.seam && !s.trim) && canStreamCopy(infos, canvas)) {
-    const frames = infos.reduce((sum, info) => sum + (info.video!.frames ?? Math.round((info.video!.duration ?? 0) * canvas.fps)), 0)
-    await streamCopy(infos, file, options.workDir, signal, (fraction) => onProgress?.({ stage: 'join', fraction }), frames / canvas.fps)
-    return {
-      file,
-      method: 'stream-copy',
-      canvas,
-      frames,
-      duration: frames / canvas.fps,
-      segments: segments.map((s, i) => ({ id: s.id, frames: infos[i]!.video!.frames ?? 0, cached: false })),
-    }
-  }
+  // Fail before normalizing anything when this ffmpeg cannot make the requested transitions or mix.
+  const declared = transitions.map((t, i) => (i === 0 || t.duration <= 0 ? { type: 'cut' as const, frames: 0 } : { type: t.type, frames: 1 }))
+  if (!plainCuts) requireFeatures(installation, describeTransitions(declared), { filters: neededFilters(declared) })
+  if (output.audio) requireFeatures(installation, 'A soundtrack', { filters: ['loudnorm', 'amerge', 'pan', 'afade', 'apad'] })
 
   let normalized = 0
   const mezzanines = await mapLimit(segments, options.concurrency ?? 2, async (segment, i) => {
@@ -134,7 +147,6 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
 
   let soundtrackLoudness: LoudnessMeasurement | undefined
   if (output.audio) {
-    requireFeatures(installation, 'A soundtrack', { filters: ['loudnorm', 'amerge', 'pan', 'afade', 'apad'] })
     onProgress?.({ stage: 'loudness', fraction: 0 })
     soundtrackLoudness = await measureSoundtrack({ ...output.audio, file: resolve(output.audio.file) }, samples, signal)
     onProgress?.({ stage: 'loudness', fraction: 1 })
@@ -150,9 +162,12 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
       const audio = soundtrack
         ? ['-filter_complex', `${soundtrackChain('1:a:0', 'bed', soundtrack.spec, samples, soundtrack.measured)};${mixChain('0:a:0', 'bed', 'mix')}`, '-map', '[mix]']
         : ['-map', '0:a:0']
-      await runFfmpeg(['-y', ...inputs, '-map', '0:v:0', ...audio, '-c:v', 'copy', ...AUDIO_OUT, ...CONTAINER, temp], { signal, onProgress: reportJoin })
+      try {
+        await runFfmpeg(['-y', ...inputs, '-map', '0:v:0', ...audio, '-c:v', 'copy', ...AUDIO_OUT, ...CONTAINER, temp], { signal, onProgress: reportJoin })
+      } finally {
+        await rm(list, { force: true })
+      }
     } else {
-      requireFeatures(installation, describeTransitions(joins), { filters: neededFilters(joins) })
       const { graph, videoLabel, audioLabel } = buildTransitionGraph(mezzanines, joins, canvas)
       const bedIndex = mezzanines.length
       const fullGraph = soundtrack
@@ -190,33 +205,8 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
 }
 
 const AUDIO_OUT = ['-c:a', 'aac', '-b:a', '192k', '-ar', String(SAMPLE_RATE)]
-const CONTAINER = ['-movflags', '+faststart', '-f', 'mp4']
 // Passthrough: the graph's timestamps are already exact; ffmpeg's default cfr sync appends a duplicate last frame when audio is mapped.
 const FINAL_VIDEO = ['-vsync', 'passthrough', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', ...bt709Tags()]
-
-async function streamCopy(
-  infos: readonly MediaInfo[],
-  file: string,
-  workDir: string,
-  signal: AbortSignal | undefined,
-  onFraction: (fraction: number) => void,
-  seconds: number,
-): Promise<void> {
-  const list = await writeConcatList(infos.map((i) => resolve(i.file)), workDir)
-  const audio = infos[0]!.audio ? ['-map', '0:a:0'] : []
-  await writeAtomically(file, (temp) =>
-    runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0:v:0', ...audio, '-c', 'copy', ...CONTAINER, temp], {
-      signal,
-      onProgress: (s) => onFraction(Math.min(1, s / seconds)),
-    }),
-  )
-}
-
-async function writeConcatList(files: readonly string[], workDir: string): Promise<string> {
-  const list = join(workDir, `concat-${process.pid}-${Date.now()}.txt`)
-  await writeFile(list, `ffconcat version 1.0\n${files.map(concatListLine).join('\n')}\n`)
-  return list
-}
 
 function neededFilters(joins: readonly PlannedJoin[]): string[] {
   const filters = new Set(['concat', 'settb'])

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { extractLastFrame, locateFfmpeg, probeMedia } from '../src/index.ts'
-import { lumaSeries, makeClip, tempDir } from './helpers.ts'
+import { assembleReel, countFrames, extractLastFrame, locateFfmpeg, probeMedia, renderMotionClip } from '../src/index.ts'
+import { lumaSeries, makeClip, streamFacts, tempDir } from './helpers.ts'
 
 const require = createRequire(import.meta.url)
 const npmFfmpeg = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path
@@ -38,5 +38,46 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     const [luma] = await lumaSeries(png, dir)
     const series = await lumaSeries(clip, dir)
     expect(Math.abs(luma! - series[39]!)).toBeLessThan(1.5)
+  })
+
+  test('normalizes and joins with cuts and a seam, to the frame', async () => {
+    const dir = await tempDir()
+    const a = await makeClip(join(dir, 'a.mp4'), { width: 176, height: 144, fps: 30, frames: 30, audioSeconds: 2 })
+    const b = await makeClip(join(dir, 'b.mp4'), { frames: 24 })
+    const out = join(dir, 'reel.mp4')
+    const result = await assembleReel({
+      segments: [
+        { file: a, id: 'a', seam: false },
+        { file: b, id: 'b', seam: true },
+      ],
+      output: { file: out, width: 160, height: 90, fps: 24, fit: 'cover', transition: { type: 'cut', duration: 0 } },
+      workDir: join(dir, 'work'),
+    })
+    expect(result.method).toBe('concat')
+    const facts = await streamFacts(out)
+    expect(facts.frames).toBe(24 + 23)
+    expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(1024 / 48000)
+  })
+
+  test('a crossfade fails with a typed error naming xfade and how to get a newer ffmpeg', async () => {
+    const dir = await tempDir()
+    const a = await makeClip(join(dir, 'a.mp4'), { frames: 24 })
+    const error = await assembleReel({
+      segments: [
+        { file: a, id: 'a', seam: false },
+        { file: a, id: 'b', seam: false, transition: { type: 'crossfade', duration: 0.25 } },
+      ],
+      output: { file: join(dir, 'reel.mp4'), fit: 'contain', transition: { type: 'cut', duration: 0 } },
+      workDir: join(dir, 'work'),
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'FFMPEG_MISSING_FILTER', missing: ['xfade'] })
+    expect((error as Error).message).toMatch(/xfade.*apt-get install ffmpeg.*FFMPEG_PATH/s)
+  })
+
+  test('renders an animatic card', async () => {
+    const dir = await tempDir()
+    const out = join(dir, 'card.mp4')
+    await renderMotionClip({ prompt: 'a card', label: 'ANIMATIC · x', duration: 1, fps: 24, width: 160, height: 90, out })
+    expect(await countFrames(out)).toBe(24)
   })
 })

@@ -171,6 +171,16 @@ describe('assembleReel', () => {
     expect((await probeMedia(out)).video?.frameRate).toBe((await probeMedia(bare)).video?.frameRate)
   })
 
+  test('matching clips that do not match the requested canvas are normalized, not copied', async () => {
+    const dir = await tempDir()
+    const clips = await Promise.all(['a', 'b'].map((id) => makeClip(join(dir, `${id}.mp4`), { frames: 24 })))
+    const out = join(dir, 'reel.mp4')
+    const result = await assembleReel({ segments: clips.map((file, i) => segment(file, `s${i}`)), output: output(out, { width: 192, height: 108 }), workDir: join(dir, 'work') })
+    expect(result.method).toBe('concat')
+    expect((await probeMedia(out)).video).toMatchObject({ width: 192, height: 108 })
+    expect(await countFrames(out)).toBe(48)
+  })
+
   test('re-assembling after a transition change reuses the mezzanines', async () => {
     const dir = await tempDir()
     const a = await makeClip(join(dir, 'a.mp4'), { frames: 24, width: 320, height: 180 })

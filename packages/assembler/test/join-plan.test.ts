@@ -1,0 +1,38 @@
+import { expect, test } from 'vitest'
+import { buildTransitionGraph, planJoins, reelFrameCount } from '../src/join-plan.ts'
+
+const canvas = { width: 160, height: 90, frameRate: '24', fps: 24 }
+
+test('transitions become whole frames, clamped to half the shorter neighbour', () => {
+  const joins = planJoins(
+    [
+      { frames: 120, transition: { type: 'crossfade', duration: 1 } },
+      { frames: 120, transition: { type: 'crossfade', duration: 0.5 } },
+      { frames: 20, transition: { type: 'fade-black', duration: 2 } },
+      { frames: 48, transition: { type: 'crossfade', duration: 0.01 } },
+    ],
+    24,
+  )
+  expect(joins).toEqual([
+    { type: 'cut', frames: 0 },
+    { type: 'crossfade', frames: 12 },
+    { type: 'fade-black', frames: 10 },
+    { type: 'cut', frames: 0 },
+  ])
+  expect(reelFrameCount([120, 120, 20, 48], joins)).toBe(120 + 120 - 12 + 20 + 48)
+})
+
+test('each xfade offset is the running length minus its duration', () => {
+  const segments = [48, 48, 48].map((frames) => ({ frames, samples: frames * 2000 }))
+  const joins = [
+    { type: 'cut', frames: 0 },
+    { type: 'crossfade', frames: 12 },
+    { type: 'crossfade', frames: 24 },
+  ] as const
+  const { graph } = buildTransitionGraph(segments, joins, canvas)
+  expect(graph).toContain('xfade=transition=fade:duration=0.500000:offset=1.500000')
+  // Running length after the first crossfade: 48 + 48 − 12 = 84 frames = 3.5 s; minus 1 s.
+  expect(graph).toContain('xfade=transition=fade:duration=1.000000:offset=2.500000')
+  expect(graph).toContain('acrossfade=ns=24000')
+  expect(graph).toContain('acrossfade=ns=48000')
+})

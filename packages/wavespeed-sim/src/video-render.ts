@@ -47,6 +47,9 @@ export class VideoRenderer {
     this.#signal = options.signal
     this.#maxProcesses = options.concurrency ?? availableParallelism()
     this.#font = FONT_CANDIDATES.find((file) => existsSync(file))
+    this.#signal?.addEventListener('abort', () => {
+      for (const job of this.#queue.splice(0)) job.reject(this.#signal!.reason)
+    }, { once: true })
   }
 
   /** Returns the path of the clip for `spec`, rendering it unless an identical one exists. */

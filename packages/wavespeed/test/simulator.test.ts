@@ -65,14 +65,24 @@ describe('provider against the simulator', () => {
 
   test('with faults on every route, every result is delivered and exactly one prediction per shot is created', async () => {
     const { sim, client } = await withSimulator({
-      faults: { seed: 7, rate429: { submit: 0.2, result: 0.2 }, rate5xx: { result: 0.2, history: 0.1 }, dropSubmitAfterCreate: 0.3, truncateDownload: 0.4 },
+      faults: {
+        seed: 7,
+        rate429: { submit: 0.2, result: 0.2, 'upload-ticket': 0.2 },
+        rate5xx: { result: 0.2, history: 0.1, 'upload-ticket': 0.2 },
+        dropConnection: { result: 0.15, 'upload-put': 0.2 },
+        dropSubmitAfterCreate: 0.3,
+        truncateDownload: 0.4,
+      },
     })
     const dir = await tempDir()
+    const image = await makePng(dir, 'start.png', 'orange')
     const provider = createWavespeedProvider(client)
     const shots = ['s1', 's2', 's3', 's4', 's5', 's6']
+    const i2v = model('kling-v2.1-i2v-pro')
     const results = await Promise.all(
-      shots.map(async (shot) => {
-        const request = t2v(shot)
+      shots.map(async (shot, i) => {
+        const request: RenderRequest =
+          i % 2 === 0 ? t2v(shot) : { shotId: shot, model: i2v, params: { prompt: `shot ${shot}`, duration: 5 }, startImage: { kind: 'file', path: image } }
         const { id } = await provider.submit(request)
         const result = await provider.wait(id)
         await provider.download(result, join(dir, `${shot}.mp4`))
@@ -86,6 +96,8 @@ describe('provider against the simulator', () => {
     expect(stats.faults['drop-after-create'] ?? 0).toBeGreaterThan(0)
     expect(stats.faults['truncate-download'] ?? 0).toBeGreaterThan(0)
     expect(stats.rateLimited).toBeGreaterThan(0)
+    expect(stats.faults.drop ?? 0).toBeGreaterThan(0)
+    expect(sim.submissions().every((s) => s.dropped.length === 0)).toBe(true)
   })
 
   test('a dropped submission response is adopted from history, not paid twice', async () => {

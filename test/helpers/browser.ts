@@ -40,11 +40,16 @@ export async function checkPage(browser: Browser, url: string): Promise<PageChec
     if (target.protocol !== 'data:' && target.origin !== origin && target.protocol !== 'file:') externalRequests.push(r.url())
   })
   await page.goto(url, { waitUntil: 'load' })
-  await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error !== null), undefined, { timeout: 20_000 })
-  const videos = await page.$$eval('video', (list) => list.map((v) => ({ src: v.getAttribute('src') ?? '', readyState: v.readyState, duration: v.duration, error: v.error?.code ?? null })))
-  const brokenImages = await page.$$eval('img', (list) =>
-    Promise.all(list.map(async (img) => { img.loading = 'eager'; await img.decode().catch(() => undefined); return img.naturalWidth === 0 ? img.getAttribute('src') ?? '' : '' })).then((srcs) => srcs.filter(Boolean)),
-  )
+  // In-page code as strings: this package is type-checked without the DOM library (it would clash with Node's fetch types).
+  await page.waitForFunction(`[...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error !== null)`, undefined, { timeout: 20_000 })
+  const videos = (await page.evaluate(
+    `[...document.querySelectorAll('video')].map((v) => ({ src: v.getAttribute('src') ?? '', readyState: v.readyState, duration: v.duration, error: v.error?.code ?? null }))`,
+  )) as VideoState[]
+  const brokenImages = (await page.evaluate(`Promise.all([...document.querySelectorAll('img')].map(async (img) => {
+    img.loading = 'eager'
+    await img.decode().catch(() => undefined)
+    return img.naturalWidth === 0 ? img.getAttribute('src') ?? '' : ''
+  })).then((srcs) => srcs.filter(Boolean))`)) as string[]
   await page.close()
   return { consoleErrors, failedRequests, externalRequests, videos, brokenImages }
 }

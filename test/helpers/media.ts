@@ -30,7 +30,7 @@ export async function rgb(file: string, size: { width: number; height: number },
   const input = frame === 'last' ? ['-sseof', '-1', '-i', file] : ['-i', file]
   const { stdout } = await run(
     FFMPEG,
-    ['-v', 'error', ...input, '-vf', `scale=${size.width}:${size.height}:flags=area`, ...(frame === 'last' ? ['-update', '1'] : ['-frames:v', '1']), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    ['-v', 'error', ...input, '-sws_flags', 'area+accurate_rnd+full_chroma_int', '-vf', `scale=${size.width}:${size.height}`, ...(frame === 'last' ? ['-update', '1'] : ['-frames:v', '1']), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
     { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
   )
   // With `-update 1` to a pipe every decoded frame is written; the last one is what we want.

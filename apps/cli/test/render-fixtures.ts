@@ -35,5 +35,5 @@ export function record(id: string, extra: Partial<ShotRecord> = {}): ShotRecord 
 }
 
 export function runState(shots: ShotRecord[], startedAt = 1_000_000): RunState {
-  return { startedAt, concurrency: 2, shots, spent: 0, estimate: shots.reduce((s, x) => s + x.estimate, 0) }
+  return { startedAt, concurrency: 2, paid: true, shots, spent: 0, estimate: shots.reduce((s, x) => s + x.estimate, 0) }
 }

@@ -1,7 +1,9 @@
 import type { Command } from '../command.ts'
+import { assembleCommand } from './assemble.ts'
 import { doctorCommand } from './doctor.ts'
 import { modelsCommand } from './models.ts'
 import { planCommand } from './plan.ts'
+import { renderCommand } from './render.ts'
 import { schemaCommand } from './schema.ts'
 import { statusCommand } from './status.ts'
 import { validateCommand } from './validate.ts'
@@ -10,6 +12,8 @@ import { validateCommand } from './validate.ts'
 export const commands: readonly Command[] = [
   validateCommand,
   planCommand,
+  renderCommand,
+  assembleCommand,
   schemaCommand,
   modelsCommand,
   statusCommand,

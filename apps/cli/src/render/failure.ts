@@ -43,6 +43,25 @@ export function describeFailure(error: unknown): FailureReport {
   return { message: `Unexpected error: ${message}\nThis is a bug in storyreel; please report it with the command you ran (set STORYREEL_DEBUG=1 for details).`, exitCode: EXIT.failure, unexpected: true }
 }
 
+const SYSTEM_TEXT: readonly (readonly [RegExp, string])[] = [
+  [/ENOSPC|No space left on device/i, 'ENOSPC'],
+  [/EDQUOT|Disk quota exceeded/i, 'EDQUOT'],
+  [/EACCES|Permission denied/i, 'EACCES'],
+  [/EROFS|Read-only file system/i, 'EROFS'],
+]
+
+/**
+ * When shots failed because of the machine rather than the shot (a full disk,
+ * a permission), the one message that says so; the per-shot lines stay as detail.
+ */
+export function machineCauseOf(failures: readonly { readonly code?: string; readonly message: string }[]): string | undefined {
+  for (const failure of failures) {
+    const code = failure.code && systemMessage(failure.code, undefined) ? failure.code : SYSTEM_TEXT.find(([pattern]) => pattern.test(failure.message))?.[1]
+    if (code) return systemMessage(code, undefined)
+  }
+  return undefined
+}
+
 function systemMessage(code: string, path: string | undefined): string | undefined {
   const where = path ? ` ${path}` : ''
   switch (code) {

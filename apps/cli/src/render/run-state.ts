@@ -59,6 +59,8 @@ export interface ShotRecord {
 export interface RunState {
   readonly startedAt: number
   readonly concurrency: number
+  /** False for a free provider (the animatic): its predictions cost nothing, whatever the catalog price. */
+  readonly paid: boolean
   readonly shots: ShotRecord[]
   /** USD of the predictions created so far (each attempt counts). */
   spent: number

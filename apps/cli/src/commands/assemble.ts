@@ -1,0 +1,20 @@
+import { UsageError, type Command } from '../command.ts'
+import { withFailureMessages } from '../render/failure.ts'
+import { reassemble } from '../render/reassemble.ts'
+
+export const assembleCommand: Command = {
+  name: 'assemble',
+  summary: 'Stitch a run directory\'s clips into the reel again, without rendering',
+  usage: 'storyreel assemble RUN_DIR',
+  description: [
+    'Re-reads the storyboard the run\'s manifest names, so changes to transitions, trims, the output size',
+    'or the soundtrack apply, and stitches the clips already in RUN_DIR/shots. Nothing is submitted.',
+    'The manifest, contact sheet and report are rewritten. Exit code: 0 reel written, 1 failure, 2 usage error.',
+  ].join('\n'),
+  options: {},
+  examples: ['storyreel assemble renders/storm-at-sea', '$EDITOR storm.yaml   # change a transition, then:\nstoryreel assemble renders/storm'],
+  run({ positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError('assemble needs exactly one run directory', 'assemble')
+    return withFailureMessages(io, () => reassemble(positionals[0]!, io))
+  },
+}

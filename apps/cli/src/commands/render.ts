@@ -1,0 +1,75 @@
+import { positiveIntegerOption, UsageError, type Command, type OptionValues } from '../command.ts'
+import { withFailureMessages } from '../render/failure.ts'
+import { renderStoryboard } from '../render/render-run.ts'
+import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
+
+function maxCostOption(values: OptionValues): number | undefined {
+  const raw = values['max-cost']
+  if (raw === undefined) return undefined
+  const usd = Number(raw)
+  if (typeof raw !== 'string' || !Number.isFinite(usd) || usd < 0) throw new UsageError(`--max-cost must be an amount in USD such as 10 or 2.50, not "${String(raw)}"`, 'render')
+  return usd
+}
+
+function onlyOption(values: OptionValues): string[] | undefined {
+  const raw = values.only
+  if (raw === undefined) return undefined
+  const ids = String(raw).split(',').map((id) => id.trim()).filter(Boolean)
+  if (ids.length === 0) throw new UsageError('--only needs shot ids, e.g. --only deck,rescue', 'render')
+  return ids
+}
+
+export const renderCommand: Command = {
+  name: 'render',
+  summary: 'Render a storyboard into a reel, with a manifest and a review page',
+  usage: 'storyreel render FILE [--out DIR] [--provider wavespeed|animatic] [--concurrency N] [--max-cost USD] [--yes] [--only ID,...] [--force] [--json]',
+  description: [
+    'Validates the storyboard, shows what the run will spend (shots already rendered excluded), renders',
+    'every shot along its chains, then stitches the reel and writes manifest.json, contact-sheet.png and',
+    'report.html into the output directory (default renders/<storyboard name>/).',
+    '',
+    'With WAVESPEED_API_KEY set it renders with Kling on WaveSpeed; without it, an offline animatic (free).',
+    `A paid run estimated above $${CONFIRM_ABOVE_USD} asks first on a terminal, and needs --yes otherwise.`,
+    'Ctrl-C stops submitting and exits 130; run the same command again to resume: predictions already',
+    'paid for are re-attached, never paid twice. A second Ctrl-C quits at once.',
+    'Exit code: 0 reel written, 1 validation or render failure, 2 usage error, 130 interrupted.',
+  ].join('\n'),
+  options: {
+    out: { type: 'string', short: 'o', valueName: 'DIR', description: 'Run directory (default renders/<storyboard name>/)' },
+    provider: { type: 'string', valueName: 'NAME', description: 'wavespeed or animatic (default: wavespeed when WAVESPEED_API_KEY is set)' },
+    concurrency: { type: 'string', short: 'c', valueName: 'N', description: 'Shots rendering at once (default 4 on WaveSpeed, 2 for animatics)' },
+    'max-cost': { type: 'string', valueName: 'USD', description: 'Refuse to start above this estimate; stop retrying before passing it' },
+    yes: { type: 'boolean', short: 'y', description: 'Do not ask before spending' },
+    only: { type: 'string', valueName: 'ID,...', description: 'Render only these shots; the rest come from earlier runs or are skipped' },
+    force: { type: 'boolean', description: 'Render again even when a clip with the same inputs exists (with --only: just those)' },
+    json: { type: 'boolean', description: 'Progress as newline-delimited JSON events on stdout' },
+  },
+  examples: [
+    'storyreel render storyboards/storm-at-sea.yaml',
+    'WAVESPEED_API_KEY=... storyreel render storm.yaml --max-cost 20 --yes',
+    'storyreel render storm.yaml --only deck --force     # another take of one shot',
+    'storyreel render storm.yaml --json | jq -c \'select(.type=="shot")\'',
+  ],
+  run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError('render needs exactly one storyboard file', 'render')
+    const concurrency = values.concurrency === undefined ? undefined : positiveIntegerOption(values, 'concurrency', 1, 'render')
+    const maxCost = maxCostOption(values)
+    const only = onlyOption(values)
+    return withFailureMessages(io, () =>
+      renderStoryboard(
+        {
+          file: positionals[0]!,
+          yes: values.yes === true,
+          force: values.force === true,
+          json: values.json === true,
+          ...(typeof values.out === 'string' ? { out: values.out } : {}),
+          ...(typeof values.provider === 'string' ? { provider: values.provider } : {}),
+          ...(concurrency !== undefined ? { concurrency } : {}),
+          ...(maxCost !== undefined ? { maxCost } : {}),
+          ...(only ? { only } : {}),
+        },
+        io,
+      ),
+    )
+  },
+}

@@ -1,0 +1,175 @@
+import { isAbsolute, join, relative, resolve } from 'node:path'
+import { formatIssue, loadStoryboard, type Plan, type Provider } from '@storyreel/core'
+import { estimateRun, runPlan, type RunResult, type SchedulerError } from '@storyreel/scheduler'
+import { clientFromEnv, createUploadCache, createWavespeedProvider } from '@storyreel/wavespeed'
+import { createAnimaticProvider } from '@storyreel/assembler'
+import { applyEvent } from './apply-event.ts'
+import { cacheDirOf, uploadCacheFile } from './cache-dir.ts'
+import { chooseProvider, type ProviderName } from './choose-provider.ts'
+import type { CliIo } from '../cli-io.ts'
+import { EXIT } from '../command.ts'
+import { formatUsd } from '../output/table.ts'
+import { terminalOf } from './command-io.ts'
+import { confirm } from './confirm.ts'
+import { CliFailure, machineCauseOf } from './failure.ts'
+import { finishRun } from './finish-run.ts'
+import { initialRunState } from './initial-run-state.ts'
+import { trapInterrupts } from './interrupt.ts'
+import { prepareRunDir } from './prepare-run-dir.ts'
+import { chooseView } from './progress/choose-view.ts'
+import { defaultOutDir } from './run-dir.ts'
+import type { RunState } from './run-state.ts'
+import { CONFIRM_ABOVE_USD, estimateLine, spendGate } from './spend-gate.ts'
+
+export interface RenderOptions {
+  readonly file: string
+  readonly out?: string
+  readonly provider?: string
+  readonly concurrency?: number
+  readonly maxCost?: number
+  readonly yes: boolean
+  readonly only?: readonly string[]
+  readonly force: boolean
+  readonly json: boolean
+}
+
+/** Predictions in flight by default: WaveSpeed queues beyond the account's limit, and the scheduler backs off on 429. */
+const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { wavespeed: 4, animatic: 2 }
+
+/**
+ * `storyreel render`: validate, estimate, confirm, render every shot along its
+ * chains, then stitch the reel and write the manifest, contact sheet and report.
+ */
+export async function renderStoryboard(options: RenderOptions, io: CliIo): Promise<number> {
+  const say = (text: string) => io.stderr.write(`${text}\n`)
+  const loaded = await loadStoryboard(options.file, { cwd: io.cwd })
+  for (const issue of loaded.issues) say(formatIssue(issue))
+  if (!loaded.ok) {
+    say(`${options.file} is not valid: nothing was rendered. Fix the errors above and run again.`)
+    return EXIT.failure
+  }
+  const plan = loaded.plan
+  const choice = chooseProvider(options.provider, io.env)
+  if (choice.notice) say(choice.notice)
+  const root = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd))
+  await prepareRunDir(root)
+  const cacheDir = cacheDirOf(io.env, io.cwd)
+  const { provider, balance } = await openProvider(choice.name, io.env, cacheDir)
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY[choice.name]
+
+  const estimate = await estimateRun(plan, { provider, cacheDir, runDir: root, force: options.force, ...(options.only ? { only: options.only } : {}) })
+  const reused = estimate.shots.filter((s) => s.action === 'reuse').length
+  say(estimateLine({ cost: estimate.cost, submissions: estimate.submissions, reused, paid: provider.paid }))
+  if (provider.paid && options.maxCost !== undefined && estimate.cost > options.maxCost) {
+    throw new CliFailure(`The estimate ${formatUsd(estimate.cost)} is over --max-cost ${formatUsd(options.maxCost)}: nothing was submitted. Raise --max-cost, or render fewer shots with --only ID,...`)
+  }
+  if (balance !== undefined && estimate.cost > balance) {
+    throw new CliFailure(`Your WaveSpeed balance is ${formatUsd(balance)}, less than the ${formatUsd(estimate.cost)} this run needs: nothing was submitted. Top up at https://wavespeed.ai, or render fewer shots with --only ID,...`)
+  }
+  const terminal = terminalOf(io)
+  const gate = spendGate({ ...estimate, reused, paid: provider.paid, yes: options.yes, interactive: terminal.interactive, threshold: CONFIRM_ABOVE_USD })
+  if (gate === 'ask' && !(await confirm(`Spend about ${formatUsd(estimate.cost)} on WaveSpeed?`, terminal.stdin, process.stderr))) {
+    say('Nothing was submitted.')
+    return EXIT.failure
+  }
+
+  const run = initialRunState(plan, { concurrency, estimate: estimate.cost, paid: provider.paid, now: Date.now() })
+  const view = chooseView({
+    stream: options.json ? io.stdout : io.stderr,
+    isTTY: terminal.stderrIsTTY,
+    env: io.env,
+    json: options.json,
+    ...(terminal.rows ? { rows: terminal.rows } : {}),
+    ...(terminal.columns ? { columns: terminal.columns } : {}),
+  })
+  const interrupt = trapInterrupts(say, (code) => process.exit(code))
+  let result: RunResult | undefined
+  let interrupted = false
+  try {
+    result = await runPlan(plan, {
+      provider,
+      runDir: root,
+      cacheDir,
+      concurrency,
+      ...(provider.paid && options.maxCost !== undefined ? { maxCost: options.maxCost } : {}),
+      ...(options.only ? { only: options.only } : {}),
+      force: options.force,
+      signal: interrupt.signal,
+      onEvent: (event) => {
+        const shot = applyEvent(run, event)
+        if (shot) view.shotChanged(run, shot)
+      },
+    })
+  } catch (error) {
+    if ((error as SchedulerError).code !== 'SCHED_ABORTED') throw error
+    interrupted = true
+    result = (error as SchedulerError).data.result as RunResult | undefined
+  } finally {
+    view.close(run)
+    interrupt.dispose()
+  }
+  if (result) recordOutcomes(run, result)
+
+  const finished = await finishRun({ plan, run, root, provider: choice.name, result, interrupted, secrets: secretsOf(io.env), signal: interrupt.signal })
+  const where = (path: string) => shortPath(io.cwd, path)
+  if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`)
+  if (interrupted) {
+    say(`Interrupted. Predictions already paid for are recorded in ${where(root)}; run the same command again to resume without paying twice.`)
+    return EXIT.interrupted
+  }
+  for (const failure of result?.failures ?? []) say(`${failure.shot}: failed${failure.predictionId ? ` (prediction ${failure.predictionId})` : ''}: ${failure.message}`)
+  for (const outcome of result?.shots ?? []) if (outcome.status === 'skipped') say(`${outcome.shot}: skipped: ${outcome.reason}`)
+  const machineCause = machineCauseOf(result?.failures ?? [])
+  if (machineCause) say(`storyreel: ${machineCause}`)
+  if (!options.json) {
+    if (finished.reel) io.stdout.write(`Reel: ${where(finished.reel)}\n`)
+    io.stdout.write(`Review: ${where(finished.report)}\nSpent: ${formatUsd(run.spent)}\n`)
+  }
+  if (finished.status !== 'completed') {
+    if (!machineCause) say('Not every shot rendered, so there is no reel. Fix the failures above (transient ones often pass on a second try) and run the same command again; finished shots are kept and paid predictions are not paid again.')
+    return EXIT.failure
+  }
+  return EXIT.ok
+}
+
+async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string): Promise<{ provider: Provider; balance?: number }> {
+  if (name === 'animatic') return { provider: createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic') }) }
+  const client = clientFromEnv(env)
+  // One cheap call before anything is paid: a wrong key, an empty account or an unreachable API fail here, once.
+  const balance = await client.balance()
+  const uploadCache = createUploadCache({ path: uploadCacheFile(cacheDir, client.baseUrl) })
+  return { provider: createWavespeedProvider(client, { uploadCache }), balance }
+}
+
+/** The outcome is the final word: it carries the cache keys and the states of shots the events did not finish. */
+function recordOutcomes(run: RunState, result: RunResult): void {
+  for (const outcome of result.shots) {
+    const shot = run.shots.find((s) => s.id === outcome.shot)
+    if (!shot) continue
+    if ('key' in outcome) shot.cacheKey = outcome.key
+    if (outcome.status === 'done' || outcome.status === 'cached') {
+      shot.state = outcome.status
+      shot.clip = outcome.clip
+      shot.sha256 = outcome.sha256
+    } else if (outcome.status === 'failed') {
+      shot.state = 'failed'
+      shot.error = outcome.message
+    } else if (outcome.status === 'skipped') {
+      shot.state = 'skipped'
+      shot.error = outcome.reason
+    }
+  }
+  if (run.paid) run.spent = result.spent
+}
+
+function secretsOf(env: NodeJS.ProcessEnv): string[] {
+  const key = env.WAVESPEED_API_KEY?.trim()
+  return key ? [key] : []
+}
+
+
+/** Relative to the current directory when inside it, else absolute: `renders/x/reel.mp4`, not `../../tmp/x/reel.mp4`. */
+function shortPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path)
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel
+}

@@ -12,6 +12,7 @@ import { selectHistory } from './history.ts'
 import { HttpProblem, readBody, readJsonObject, sendEnvelope, sendGatewayPage, sendJson } from './http-io.ts'
 import { liveModels, quotePrice } from './live-models.ts'
 import { isRefunded, PredictionEngine, TERMINAL, type PredictionRecord } from './predictions.ts'
+import { classifyRoute } from './route-table.ts'
 import { serveFile } from './serve-file.ts'
 import type { PredictionView, SimulatorOptions, SimulatorStats, SubmissionRecord } from './types.ts'
 import { MAX_UPLOAD_BYTES, UploadStore } from './uploads.ts'
@@ -37,36 +38,6 @@ export interface Simulator {
   /** Replaces the fault configuration (and restarts its random streams from the seed). */
   setFaults(faults: Faults): void
   close(): Promise<void>
-}
-
-interface Route {
-  readonly name: RouteName
-  readonly auth: boolean
-  readonly param?: string
-}
-
-function classify(method: string, path: string): Route {
-  let match: RegExpExecArray | null
-  if ((match = /^\/outputs\/([0-9a-f]+)\.mp4$/.exec(path))) return { name: 'output', auth: false, param: match[1]! }
-  if ((match = /^\/media\/([0-9a-f]+)\/[^/]+$/.exec(path))) return { name: 'media', auth: false, param: match[1]! }
-  if ((match = /^\/upload\/([0-9a-f]+)$/.exec(path))) return { name: 'upload-put', auth: false, param: match[1]! }
-  if (!path.startsWith('/api/v3/')) return { name: 'unknown', auth: false }
-  const rest = path.slice('/api/v3/'.length)
-  if ((match = /^predictions\/([^/]+)(?:\/result)?$/.exec(rest)) && method === 'GET') return { name: 'result', auth: true, param: match[1]! }
-  const fixed: Record<string, RouteName> = {
-    'GET balance': 'balance',
-    'GET models': 'models',
-    'GET webhook/secret': 'webhook-secret',
-    'POST predictions': 'history',
-    'POST predictions/delete': 'delete',
-    'POST model/price': 'price',
-    'POST media/uploads': 'upload-ticket',
-    'POST media/upload/binary': 'upload-binary',
-  }
-  const name = fixed[`${method} ${rest}`]
-  if (name) return { name, auth: true }
-  if (method === 'POST') return { name: 'submit', auth: true, param: rest }
-  return { name: 'unknown', auth: true }
 }
 
 class SimulatorServer implements Simulator {
@@ -168,7 +139,7 @@ class SimulatorServer implements Simulator {
     res.setHeader('x-request-id', randomUUID())
     const method = req.method ?? 'GET'
     const { pathname, searchParams } = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const route = classify(method, pathname)
+    const route = classifyRoute(method, pathname)
     this.#requests[route.name] = (this.#requests[route.name] ?? 0) + 1
 
     const fault = this.#faults.http(route.name)
@@ -236,9 +207,9 @@ class SimulatorServer implements Simulator {
         images: imageList,
       })
     }
-    const refuse = (status: number, message: string, headers?: Record<string, string>): void => {
+    const refuse = (status: number, message: string): void => {
       record(status, message)
-      sendEnvelope(res, status, message, undefined, headers)
+      sendEnvelope(res, status, message)
     }
     if (!model || !validated) return refuse(404, `Model not found: ${modelPath}. List models with GET /api/v3/models.`)
     if (webhook !== undefined && body.enable_base64_output === true) {

@@ -7,7 +7,7 @@ import { SchedulerError } from './errors.ts'
 import { decideContext, estimateWith } from './estimate.ts'
 import type { RunEstimate } from './estimate.ts'
 import type { SchedulerEvent, ShotTimings } from './events.ts'
-import { writeClipFrames } from './frames.ts'
+import { writeFirstFrame, writeLastFrame } from './frames.ts'
 import { openJournal, readJournalRecords } from './journal.ts'
 import { ledgerOf, replayJournal } from './journal-replay.ts'
 import type { LedgerEntry } from './journal-replay.ts'
@@ -259,10 +259,28 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
     settle({ shot, status: 'failed', message, ...(typeof code === 'string' ? { code } : {}), attempts: 0, cost: budget.spentOn(shot) })
   }
 
-  /** Finished clip in place: extract its frames, then release the shots chained after it. */
+  // Frame extractions nobody waits for (first frames, last frames of chain ends): they run
+  // outside the shot's slot so the next prediction starts sooner; the run awaits them at the end.
+  const background: Promise<void>[] = []
+
+  /**
+   * Finished clip in place: extract the last frame now when a shot starts from it, the
+   * rest in the background. A failed background extraction turns the shot's outcome into a failure.
+   */
   const finishClip = async (shot: PlannedShot, clip: string, sha256: string, key: string): Promise<FinishedClip> => {
-    const frames = await writeClipFrames(runDir, shot.id, clip, signal)
-    return { clip, sha256, key, frames }
+    const chained = (dependents.get(shot.id) ?? []).length > 0
+    if (chained) await writeLastFrame(runDir, shot.id, clip, signal)
+    background.push(
+      Promise.all([writeFirstFrame(runDir, shot.id, clip, signal), chained ? undefined : writeLastFrame(runDir, shot.id, clip, signal)]).then(
+        () => undefined,
+        (error: unknown) => {
+          const message = `The clip is fine but its frames could not be extracted: ${error instanceof Error ? error.message : String(error)}`
+          const prior = outcomes.get(shot.id)
+          if (!signal?.aborted) outcomes.set(shot.id, { shot: shot.id, status: 'failed', message, attempts: 0, cost: budget.spentOn(shot.id), ...(prior && 'predictionId' in prior && prior.predictionId ? { predictionId: prior.predictionId } : {}) })
+        },
+      ),
+    )
+    return { clip, sha256, key, frames: { first: runPaths.firstFrame(runDir, shot.id), last: runPaths.lastFrame(runDir, shot.id) } }
   }
 
   // Shots whose decision (hashing, cache lookups) is in progress. Dispatch waits for them,
@@ -380,6 +398,7 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
     }
     if (plan.shots.length === 0) finish()
     await finished
+    await Promise.all(background)
   } finally {
     signal?.removeEventListener('abort', onAbort)
     adaptive.stop()

@@ -72,7 +72,7 @@ function runAndKill(config: object, journal: string, point: KillPoint): Promise<
   })
 }
 
-describe('a run killed with SIGKILL and run again', () => {
+describe('a run killed with SIGKILL and run again', { timeout: 120_000 }, () => {
   it.each(killPoints)('creates exactly one paid prediction per shot: killed $name', async (point) => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 600 })

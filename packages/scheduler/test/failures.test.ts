@@ -7,7 +7,7 @@ import { createdPerShot, simProvider, startSim, tempDir } from './helpers/sim.ts
 
 const shotOf = (prompt: string) => prompt.split(':')[0]!
 
-describe('failures, budget and cancellation', () => {
+describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
   it('retries a failed prediction as a new one, skips the dependents of a shot that keeps failing, and finishes the other chains', async () => {
     const dir = await tempDir()
     const sim = await startSim({

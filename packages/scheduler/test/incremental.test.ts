@@ -19,26 +19,26 @@ const submittedSince = (sim: Simulator, from: number) =>
     .map((s) => shotOfPrompt(String(s.params.prompt)))
     .sort()
 
-describe('cache and incremental re-renders', () => {
+describe('cache and incremental re-renders', { timeout: 120_000 }, () => {
   it('after editing prompts, re-renders exactly the edited shots and the chains that start from them', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 100 })
     const provider = simProvider(sim)
     const cacheDir = `${dir}/cache`
-    const original = chainsPlan(3, 3)
+    const original = chainsPlan(2, 3)
     const first = await runPlan(original, { provider, runDir: `${dir}/run1`, cacheDir, concurrency: 4 })
     expect(first.ok).toBe(true)
     const before = sim.submissions().length
 
     // Same storyboard, same run directory: nothing is submitted, every clip is reused.
     const again = await runPlan(original, { provider, runDir: `${dir}/run1`, cacheDir, concurrency: 4 })
-    expect(again.shots.map((s) => s.status)).toEqual(Array(9).fill('cached'))
+    expect(again.shots.map((s) => s.status)).toEqual(Array(6).fill('cached'))
     expect(sim.submissions().length).toBe(before)
 
     // Edit chain 1's head (text-to-video: its clip changes, so its whole chain must follow)
     // and chain 0's middle shot (image-to-video: the simulator's clip depends only on the
     // start image, so the re-rendered clip is byte-identical and c0s2's key is unchanged).
-    const edited = chainsPlan(3, 3, (c, s) => (c === 1 && s === 0 ? 'chain 1 shot 0, now at night' : c === 0 && s === 1 ? 'chain 0 shot 1, faster' : `chain ${c} shot ${s}, slow dolly`))
+    const edited = chainsPlan(2, 3, (c, s) => (c === 1 && s === 0 ? 'chain 1 shot 0, now at night' : c === 0 && s === 1 ? 'chain 0 shot 1, faster' : `chain ${c} shot ${s}, slow dolly`))
     const estimate = await estimateRun(edited, { provider, cacheDir, runDir: `${dir}/run2` })
     // Before rendering, c0s2's key is unknown (it hangs on c0s1's new clip): the estimate counts it, as an upper bound.
     expect(estimate.shots.filter((s) => s.action === 'submit').map((s) => s.shot)).toEqual(['c0s1', 'c0s2', 'c1s0', 'c1s1', 'c1s2'])
@@ -48,7 +48,7 @@ describe('cache and incremental re-renders', () => {
     const second = await runPlan(edited, { provider, runDir: `${dir}/run2`, cacheDir, concurrency: 4, onEvent: (e) => events.push(e) })
     expect(second.ok).toBe(true)
     expect(submittedSince(sim, before)).toEqual(['c0s1', 'c1s0', 'c1s1', 'c1s2'])
-    expect(events.filter((e) => e.type === 'cached').map((e) => e.shot).sort()).toEqual(['c0s0', 'c0s2', 'c2s0', 'c2s1', 'c2s2'])
+    expect(events.filter((e) => e.type === 'cached').map((e) => e.shot).sort()).toEqual(['c0s0', 'c0s2'])
     expect(second.spent).toBeCloseTo(0.45 + 0.35 + 0.45 + 0.45, 2)
   })
 

@@ -4,6 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { runFfmpeg } from '@storyreel/assembler'
+import { findFont } from './find-font.ts'
 import { clipGraph, frameCount, promptFontSize, wrapPrompt, type ClipFiles, type ClipSpec } from './clip-graph.ts'
 
 /** Bump when the picture a spec produces changes, so stale cache entries are not reused. */
@@ -13,12 +14,6 @@ const RENDER_VERSION = 'v1'
  * as rendering a small clip, so under load queued clips share a process.
  */
 const MAX_BATCH = 8
-const FONT_CANDIDATES = [
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
-  '/usr/share/fonts/TTF/DejaVuSans.ttf',
-  '/System/Library/Fonts/Supplemental/Arial.ttf',
-]
 
 interface Job {
   readonly spec: ClipSpec
@@ -38,7 +33,7 @@ export class VideoRenderer {
   readonly #inFlight = new Map<string, Promise<string>>()
   readonly #queue: Job[] = []
   #running = 0
-  readonly #font: string | undefined
+  readonly #font: Promise<string | undefined>
   readonly #signal: AbortSignal | undefined
 
   /** `signal` stops every render (the simulator closing); renders are shared between predictions, so none has its own. */
@@ -46,16 +41,17 @@ export class VideoRenderer {
     this.#cacheDir = options.cacheDir
     this.#signal = options.signal
     this.#maxProcesses = options.concurrency ?? availableParallelism()
-    this.#font = FONT_CANDIDATES.find((file) => existsSync(file))
+    this.#font = findFont()
     this.#signal?.addEventListener('abort', () => {
       for (const job of this.#queue.splice(0)) job.reject(this.#signal!.reason)
     }, { once: true })
   }
 
   /** Returns the path of the clip for `spec`, rendering it unless an identical one exists. */
-  render(spec: ClipSpec): Promise<string> {
+  async render(spec: ClipSpec): Promise<string> {
+    const font = await this.#font
     const key = createHash('sha256')
-      .update(JSON.stringify([RENDER_VERSION, spec.width, spec.height, spec.fps, spec.duration, spec.start?.sha256, spec.end?.sha256, spec.start ? '' : spec.prompt, this.#font ?? '']))
+      .update(JSON.stringify([RENDER_VERSION, spec.width, spec.height, spec.fps, spec.duration, spec.start?.sha256, spec.end?.sha256, spec.start ? '' : spec.prompt, font ?? '']))
       .digest('hex')
     const file = join(this.#cacheDir, `${key}.mp4`)
     let pending = this.#inFlight.get(key)
@@ -133,9 +129,10 @@ export class VideoRenderer {
       if (spec.end) await writeFile(path('end.img'), spec.end.bytes)
       return { start: path('start.img'), ...(spec.end ? { end: path('end.img') } : {}) }
     }
-    if (!this.#font) return {}
+    const font = await this.#font
+    if (!font) return {}
     const perLine = Math.max(10, Math.floor((spec.width - 16) / (promptFontSize(spec) * 0.6)))
     await writeFile(path('prompt.txt'), wrapPrompt(spec.prompt, perLine, 6))
-    return { text: path('prompt.txt'), font: this.#font }
+    return { text: path('prompt.txt'), font }
   }
 }

@@ -40,7 +40,8 @@ async function pass(sim: Simulator, prompts: string[]): Promise<number[]> {
 function summary(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b)
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
-  return `median ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${sorted.at(-1)} ms`
+  const ratio = (overshoot: number) => ((latencyMs + overshoot) / latencyMs).toFixed(2)
+  return `median ${at(0.5)} ms (processing ${ratio(at(0.5))}x latency), p90 ${at(0.9)} ms, max ${sorted.at(-1)} ms (${ratio(sorted.at(-1)!)}x)`
 }
 
 const cacheDir = await mkdtemp(join(tmpdir(), 'sim-bench-'))
@@ -50,7 +51,7 @@ try {
   const fresh = await pass(sim, prompts)
   // Same prompts again: every clip comes from the cache, so this is the baseline cost of the protocol and polling alone.
   const cached = await pass(sim, prompts)
-  console.log(`${count} t2v predictions submitted at once, latency ${latencyMs} ms, concurrency ${concurrency}, videoScale ${videoScale}, renders ${sim.stats().renders}`)
+  console.log(`${count} t2v predictions submitted at once, latency ${latencyMs} ms, concurrency ${concurrency}, videoScale ${videoScale}, renders ${sim.stats().renders} in ${sim.stats().renderProcesses} ffmpeg processes`)
   console.log(`overshoot with fresh renders: ${summary(fresh)}`)
   console.log(`overshoot from cache (baseline): ${summary(cached)}`)
 } finally {

@@ -34,7 +34,11 @@ export async function checkPage(browser: Browser, url: string): Promise<PageChec
   const externalRequests: string[] = []
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
   page.on('pageerror', (e) => consoleErrors.push(e.message))
-  page.on('requestfailed', (r) => failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`))
+  page.on('requestfailed', (r) => {
+    // With preload="metadata" the browser reads the header and then aborts the rest of the file on purpose.
+    if (r.resourceType() === 'media' && r.failure()?.errorText === 'net::ERR_ABORTED') return
+    failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`)
+  })
   page.on('request', (r) => {
     const target = new URL(r.url())
     if (target.protocol !== 'data:' && target.origin !== origin && target.protocol !== 'file:') externalRequests.push(r.url())

@@ -1,4 +1,5 @@
-import type { Plan, PlannedShot, Provider } from '@storyreel/core'
+import { remainingPathSeconds } from '@storyreel/core'
+import type { LatencyEstimate, Plan, PlannedShot, Provider } from '@storyreel/core'
 import { createAdaptiveConcurrency } from './adaptive-concurrency.ts'
 import { createBudget } from './budget.ts'
 import { decideShot, renderRequestOf } from './decide-shot.ts'
@@ -12,7 +13,7 @@ import { openJournal, readJournalRecords } from './journal.ts'
 import { ledgerOf, replayJournal } from './journal-replay.ts'
 import type { LedgerEntry } from './journal-replay.ts'
 import { linkOrCopy } from './link-or-copy.ts'
-import { byPriority, dependentsOf, remainingPathMs } from './priority.ts'
+import { byPriority, dependentsOf } from './priority.ts'
 import { renderShot } from './render-shot.ts'
 import type { RenderContext, RenderOutcome } from './render-shot.ts'
 import { lockRunDir } from './run-lock.ts'
@@ -43,8 +44,8 @@ export interface RunOptions {
   readonly onEvent?: (event: SchedulerEvent) => void
   /** Clock for timestamps. Default `Date.now`. */
   readonly now?: () => number
-  /** Render-time guess per shot, to rank ready shots by their remaining chain. Default: by duration and resolution. */
-  readonly estimateLatency?: (shot: PlannedShot) => number
+  /** Render-time guess per shot in seconds, to rank ready shots by their remaining chain. Default: core's `estimateRenderSeconds`. */
+  readonly estimateLatency?: LatencyEstimate
   /** Quiet time after a 429 before each slot is given back. Default 30 000 ms. */
   readonly rateLimitQuietMs?: number
 }
@@ -108,7 +109,8 @@ export interface RunResult {
  */
 export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResult> {
   validateOptions(options)
-  const remaining = remainingPathMs(plan, options.estimateLatency)
+  dependentsOf(plan)
+  const remaining = remainingPathSeconds(plan, options.estimateLatency)
   if (options.signal?.aborted) throw abortedError(options.signal, undefined)
   const release = await lockRunDir(options.runDir)
   try {

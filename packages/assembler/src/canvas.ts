@@ -16,7 +16,10 @@ export interface Canvas {
  * (as displayed, after rotation); a single given side keeps the first clip's aspect.
  * Sides are rounded down to even numbers, which yuv420p/x264 require.
  */
-export function resolveCanvas(output: Pick<OutputSpec, 'width' | 'height' | 'fps'>, first: VideoStreamInfo): Canvas {
+export function resolveCanvas(
+  output: Pick<OutputSpec, 'width' | 'height' | 'fps'>,
+  first: Pick<VideoStreamInfo, 'displayWidth' | 'displayHeight' | 'frameRate' | 'fps'>,
+): Canvas {
   const aspect = first.displayWidth / first.displayHeight
   const width = output.width ?? (output.height !== undefined ? output.height * aspect : first.displayWidth)
   const height = output.height ?? (output.width !== undefined ? output.width / aspect : first.displayHeight)

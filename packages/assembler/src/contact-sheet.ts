@@ -8,7 +8,8 @@ import { findFont } from './internal/font.ts'
 import { mapLimit } from './internal/map-limit.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { extractLastFrame } from './last-frame.ts'
-import { locateFfmpeg } from './locate.ts'
+import { FEATURES } from './features.ts'
+import { locateFfmpeg, requireFeatures } from './locate.ts'
 
 export interface ContactSheetOptions {
   /** Tiles per row; default up to 3. */
@@ -47,6 +48,7 @@ export async function contactSheet(
   const { signal } = options
   if (shots.length === 0) throw new AssemblerError('ASM_BAD_INPUT', 'contactSheet needs at least one shot.')
   const installation = await locateFfmpeg()
+  requireFeatures(installation, 'The contact sheet', FEATURES['contact-sheet'])
   const font = installation.filters.has('drawtext') ? await findFont() : undefined
   const frameWidth = 2 * Math.round((options.frameWidth ?? 320) / 2)
   const frameHeight = 2 * Math.round((frameWidth * 9) / 16 / 2)

@@ -6,14 +6,16 @@ import { runFfmpeg } from './ffmpeg.ts'
 import { concatListLine } from './internal/escape.ts'
 import { readMp4Fingerprint } from './internal/mp4-fingerprint.ts'
 import { tempSibling } from './internal/temp-file.ts'
-import { probeMedia, type MediaInfo } from './probe.ts'
+import { probeMedia, type VideoStreamInfo } from './probe.ts'
+
+/** The facts that decide whether a clip can be stream-copied into a reel on `canvas`. */
+type CopyFacts = Pick<VideoStreamInfo, 'codec' | 'width' | 'height' | 'rotation' | 'sar' | 'pixFmt' | 'fps'>
 
 /**
  * True when a clip already is what normalizing would make of it: H.264/HEVC at the
  * canvas's size and rate, square pixels, yuv420p, unrotated.
  */
-export function matchesCanvas(info: MediaInfo, canvas: Canvas): boolean {
-  const v = info.video
+export function matchesCanvas(v: CopyFacts | undefined, canvas: Canvas): boolean {
   return (
     v !== undefined &&
     ['h264', 'hevc'].includes(v.codec) &&
@@ -37,8 +39,8 @@ export interface StreamCopyResult {
  * safe, else returns undefined having written nothing. Safe means every file's
  * MP4 sample descriptions, timescales, frame durations and orientation equal the
  * first's (read from the headers in JS, no process per clip), and the first
- * matches the canvas (ffprobe). The copy starts while the first file is probed
- * and is thrown away if the probe says no: the probe then costs no wall time.
+ * matches the canvas: judged from its H.264 SPS when it has one, else by ffprobe,
+ * run while the copy already proceeds (the copy is thrown away if the answer is no).
  */
 export async function tryStreamCopy(
   files: readonly string[],
@@ -62,12 +64,17 @@ export async function tryStreamCopy(
       signal: copying.signal,
       onProgress: options.onProgress && ((s) => options.onProgress?.(Math.min(1, s / seconds))),
     })
-    const first = await probeMedia(files[0]!, { signal: options.signal }).catch(async (error: unknown) => {
-      copying.abort()
-      await copy.catch(() => undefined)
-      throw error
-    })
-    const canvas = first.video ? resolveCanvas(output, first.video) : undefined
+    const first =
+      fingerprints[0]!.video ??
+      (await probeMedia(files[0]!, { signal: options.signal }).then(
+        (info) => info.video,
+        async (error: unknown) => {
+          copying.abort()
+          await copy.catch(() => undefined)
+          throw error
+        },
+      ))
+    const canvas = first ? resolveCanvas(output, first) : undefined
     if (!canvas || !matchesCanvas(first, canvas)) {
       copying.abort()
       await copy.catch(() => undefined)

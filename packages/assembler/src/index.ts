@@ -1,6 +1,8 @@
 export { AssemblerError } from './errors.ts'
 export type { AssemblerErrorCode, AssemblerErrorData } from './errors.ts'
 export { locateFfmpeg, requireFeatures } from './locate.ts'
+export { FEATURES, missingFeatures } from './features.ts'
+export type { FeatureName } from './features.ts'
 export type { FfmpegInstallation, FfmpegSource, RequiredFeatures } from './locate.ts'
 export { runFfmpeg } from './ffmpeg.ts'
 export type { RunFfmpegOptions } from './ffmpeg.ts'

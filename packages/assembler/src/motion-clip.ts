@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { AssemblerError } from './errors.ts'
+import { FEATURES } from './features.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { drawtext, wrapText } from './internal/drawtext.ts'
 import { findFont } from './internal/font.ts'
@@ -48,10 +49,11 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
       `renderMotionClip needs a positive duration and even width/height of at least 16 (got ${options.duration} s, ${width}x${height}).`,
     )
   const installation = await locateFfmpeg()
-  const textFilters = options.label || !options.start ? ['drawtext'] : []
-  requireFeatures(installation, 'The animatic renderer', { filters: ['crop', 'loop', 'overlay', 'fade', 'geq', ...textFilters], encoders: ['libx264'] })
-  const font = textFilters.length > 0 ? await findFont() : undefined
-  if (textFilters.length > 0 && !font)
+  const drawsText = Boolean(options.label) || !options.start
+  const needs = FEATURES.animatic
+  requireFeatures(installation, 'The animatic renderer', drawsText ? needs : { ...needs, filters: needs.filters.filter((f) => f !== 'drawtext') })
+  const font = drawsText ? await findFont() : undefined
+  if (drawsText && !font)
     throw new AssemblerError('ASM_ANIMATIC', 'No font found for labelling animatic frames. Install one (Debian/Ubuntu: apt-get install fonts-dejavu-core).')
 
   const inputs: string[] = []

@@ -1,17 +1,18 @@
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { OutputSpec, Plan, Transition } from '@storyreel/core'
-import { SAMPLE_RATE, resolveCanvas, samplesFor, type Canvas } from './canvas.ts'
+import { resolveCanvas, samplesFor, type Canvas } from './canvas.ts'
 import { AssemblerError } from './errors.ts'
-import { CONTAINER, tryStreamCopy, writeConcatList } from './fast-path.ts'
-import { runFfmpeg } from './ffmpeg.ts'
+import { tryStreamCopy } from './fast-path.ts'
 import { mapLimit } from './internal/map-limit.ts'
 import { writeAtomically } from './internal/temp-file.ts'
-import { buildTransitionGraph, planJoins, reelFrameCount, type PlannedJoin } from './join-plan.ts'
+import { FEATURES } from './features.ts'
+import { planJoins, reelFrameCount } from './join-plan.ts'
 import { locateFfmpeg, requireFeatures } from './locate.ts'
-import { bt709Tags, normalizeSegment, type Mezzanine } from './normalize.ts'
+import { joinMezzanines } from './join-mezzanines.ts'
+import { normalizeSegment } from './normalize.ts'
 import { probeMedia } from './probe.ts'
-import { measureSoundtrack, mixChain, soundtrackChain, soundtrackInput, type LoudnessMeasurement } from './soundtrack.ts'
+import { measureSoundtrack, type LoudnessMeasurement } from './soundtrack.ts'
 
 export interface ReelSegment {
   /** The shot's clip. */
@@ -76,7 +77,7 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
   const { segments, output, signal, onProgress } = options
   if (segments.length === 0) throw new AssemblerError('ASM_BAD_INPUT', 'assembleReel needs at least one segment.')
   const installation = await locateFfmpeg()
-  requireFeatures(installation, 'Assembling a reel', { encoders: ['libx264', 'aac'] })
+  requireFeatures(installation, 'Assembling a reel', FEATURES.reel)
   const file = resolve(output.file)
   await mkdir(options.workDir, { recursive: true })
 
@@ -114,9 +115,9 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
   const canvas = resolveCanvas(output, infos[0]!.video!)
 
   // Fail before normalizing anything when this ffmpeg cannot make the requested transitions or mix.
-  const declared = transitions.map((t, i) => (i === 0 || t.duration <= 0 ? { type: 'cut' as const, frames: 0 } : { type: t.type, frames: 1 }))
-  if (!plainCuts) requireFeatures(installation, describeTransitions(declared), { filters: neededFilters(declared) })
-  if (output.audio) requireFeatures(installation, 'A soundtrack', { filters: ['loudnorm', 'amerge', 'pan', 'afade', 'apad'] })
+  for (const type of new Set(transitions.filter((t, i) => i > 0 && t.duration > 0).map((t) => t.type)))
+    if (type !== 'cut') requireFeatures(installation, `The ${type} transition`, FEATURES[type])
+  if (output.audio) requireFeatures(installation, 'A soundtrack', FEATURES.soundtrack)
 
   let normalized = 0
   const mezzanines = await mapLimit(segments, options.concurrency ?? 2, async (segment, i) => {
@@ -145,54 +146,27 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
     mezzanines.reduce((sum, m) => sum + m.samples, 0) -
     joins.reduce((sum, j) => sum + (j.type === 'crossfade' ? samplesFor(j.frames, canvas.fps) : 0), 0)
 
+  const soundtrack = output.audio && { ...output.audio, file: resolve(output.audio.file) }
   let soundtrackLoudness: LoudnessMeasurement | undefined
-  if (output.audio) {
+  if (soundtrack) {
     onProgress?.({ stage: 'loudness', fraction: 0 })
-    soundtrackLoudness = await measureSoundtrack({ ...output.audio, file: resolve(output.audio.file) }, samples, signal)
+    soundtrackLoudness = await measureSoundtrack(soundtrack, samples, signal)
     onProgress?.({ stage: 'loudness', fraction: 1 })
   }
-  const soundtrack = output.audio && { spec: { ...output.audio, file: resolve(output.audio.file) }, measured: soundtrackLoudness }
   const method: ReelMethod = joins.some((j) => j.type !== 'cut') ? 'transitions' : 'concat'
-  const reportJoin = (seconds: number): void => onProgress?.({ stage: 'join', fraction: Math.min(1, (seconds * canvas.fps) / frames) })
-
-  await writeAtomically(file, async (temp) => {
-    if (method === 'concat') {
-      const list = await writeConcatList(mezzanines.map((m) => m.file), options.workDir)
-      const inputs = ['-f', 'concat', '-safe', '0', '-i', list, ...(soundtrack ? soundtrackInput(soundtrack.spec) : [])]
-      const audio = soundtrack
-        ? ['-filter_complex', `${soundtrackChain('1:a:0', 'bed', soundtrack.spec, samples, soundtrack.measured)};${mixChain('0:a:0', 'bed', 'mix')}`, '-map', '[mix]']
-        : ['-map', '0:a:0']
-      try {
-        await runFfmpeg(['-y', ...inputs, '-map', '0:v:0', ...audio, '-c:v', 'copy', ...AUDIO_OUT, ...CONTAINER, temp], { signal, onProgress: reportJoin })
-      } finally {
-        await rm(list, { force: true })
-      }
-    } else {
-      const { graph, videoLabel, audioLabel } = buildTransitionGraph(mezzanines, joins, canvas)
-      const bedIndex = mezzanines.length
-      const fullGraph = soundtrack
-        ? `${graph};${soundtrackChain(`${bedIndex}:a:0`, 'bed', soundtrack.spec, samples, soundtrack.measured)};${mixChain(audioLabel, 'bed', 'mix')}`
-        : graph
-      await runFfmpeg(
-        [
-          '-y',
-          ...mezzanines.flatMap((m) => ['-i', m.file]),
-          ...(soundtrack ? soundtrackInput(soundtrack.spec) : []),
-          '-filter_complex',
-          fullGraph,
-          '-map',
-          `[${videoLabel}]`,
-          '-map',
-          soundtrack ? '[mix]' : `[${audioLabel}]`,
-          ...FINAL_VIDEO,
-          ...AUDIO_OUT,
-          ...CONTAINER,
-          temp,
-        ],
-        { signal, onProgress: reportJoin },
-      )
-    }
-  })
+  await writeAtomically(file, (temp) =>
+    joinMezzanines({
+      mezzanines,
+      joins,
+      canvas,
+      samples,
+      soundtrack: soundtrack && { spec: soundtrack, measured: soundtrackLoudness },
+      workDir: options.workDir,
+      out: temp,
+      signal,
+      onProgress: (seconds) => onProgress?.({ stage: 'join', fraction: Math.min(1, (seconds * canvas.fps) / frames) }),
+    }),
+  )
   return {
     file,
     method,
@@ -202,24 +176,6 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
     segments: segments.map((s, i) => ({ id: s.id, frames: mezzanines[i]!.frames, cached: mezzanines[i]!.cached })),
     ...(soundtrackLoudness && { soundtrackLoudness }),
   }
-}
-
-const AUDIO_OUT = ['-c:a', 'aac', '-b:a', '192k', '-ar', String(SAMPLE_RATE)]
-// Passthrough: the graph's timestamps are already exact; ffmpeg's default cfr sync appends a duplicate last frame when audio is mapped.
-const FINAL_VIDEO = ['-vsync', 'passthrough', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', ...bt709Tags()]
-
-function neededFilters(joins: readonly PlannedJoin[]): string[] {
-  const filters = new Set(['concat', 'settb'])
-  for (const join of joins) {
-    if (join.type === 'crossfade') filters.add('xfade').add('acrossfade')
-    if (join.type === 'fade-black') filters.add('fade').add('afade')
-  }
-  return [...filters]
-}
-
-function describeTransitions(joins: readonly PlannedJoin[]): string {
-  const types = [...new Set(joins.map((j) => j.type).filter((t) => t !== 'cut'))]
-  return `The ${types.join(' and ')} transition${types.length > 1 ? 's' : ''}`
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { AssemblerError, countFrames, extractLastFrame, locateFfmpeg, probeMedia, runFfmpeg } from '../src/index.ts'
+import { AssemblerError, countFrames, extractLastFrame, locateFfmpeg, missingFeatures, probeMedia, runFfmpeg } from '../src/index.ts'
 import { lumaSeries, makeClip, tempDir } from './helpers.ts'
 
 describe('locateFfmpeg', () => {
@@ -11,6 +11,7 @@ describe('locateFfmpeg', () => {
     expect(first.encoders.has('libx264')).toBe(true)
     expect(first.version).not.toBe('unknown')
     expect(await locateFfmpeg()).toBe(first)
+    expect(Object.values(missingFeatures(first)).flat()).toEqual([])
   })
 
   test('an FFMPEG_PATH that is not executable is a typed error', async () => {

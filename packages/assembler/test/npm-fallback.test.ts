@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { assembleReel, countFrames, extractLastFrame, locateFfmpeg, probeMedia, renderMotionClip } from '../src/index.ts'
+import { assembleReel, countFrames, extractLastFrame, locateFfmpeg, missingFeatures, probeMedia, renderMotionClip } from '../src/index.ts'
 import { lumaSeries, makeClip, streamFacts, tempDir } from './helpers.ts'
 
 const require = createRequire(import.meta.url)
@@ -27,6 +27,9 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     expect(found).toMatchObject({ ffmpeg: npmFfmpeg, ffmpegSource: 'env', ffprobe: npmFfprobe })
     expect(found.filters.has('xfade')).toBe(false)
     expect(found.filters.has('loudnorm')).toBe(true)
+    const missing = missingFeatures(found)
+    expect(missing.crossfade).toEqual(['xfade'])
+    expect({ ...missing, crossfade: [] }).toEqual({ reel: [], crossfade: [], 'fade-black': [], soundtrack: [], animatic: [], 'contact-sheet': [] })
   })
 
   test('extracts the exact last frame', async () => {

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import type { OutputSpec } from '@storyreel/core'
 import { describe, expect, test } from 'vitest'
-import { assembleReel, countFrames, probeMedia, runFfmpeg, type ReelSegment } from '../src/index.ts'
+import { readdir } from 'node:fs/promises'
+import { assembleReel, countFrames, probeMedia, runFfmpeg, type ReelProgress, type ReelSegment } from '../src/index.ts'
 import { audioRms, lumaSeries, makeClip, streamFacts, tempDir } from './helpers.ts'
 
 const CUT = { type: 'cut', duration: 0 } as const
@@ -22,12 +23,17 @@ describe('assembleReel', () => {
     const b = await makeClip(join(dir, 'b.mp4'), { width: 176, height: 144, fps: 30, frames: 60, audioSeconds: 1 })
     const c = await makeClip(join(dir, 'c.mp4'), { width: 120, height: 90, fps: 25, frames: 50, audioSeconds: 4 })
     const out = join(dir, 'reel.mp4')
+    const progress: ReelProgress[] = []
     const result = await assembleReel({
       segments: [segment(a, 'a'), segment(b, 'b'), segment(c, 'c')],
       output: output(out),
       workDir: join(dir, 'work'),
+      onProgress: (p) => progress.push(p),
     })
     expect(result.method).toBe('concat')
+    expect(progress.filter((p) => p.stage === 'normalize').at(-1)?.fraction).toBe(1)
+    expect(progress.at(-1)).toMatchObject({ stage: 'join' })
+    expect(progress.at(-1)!.fraction).toBeGreaterThan(0.9)
     expect(result.frames).toBe(144)
     const facts = await streamFacts(out)
     expect(facts.frames).toBe(144)
@@ -194,6 +200,23 @@ describe('assembleReel', () => {
       workDir: work,
     })
     expect(second.segments.map((s) => s.cached)).toEqual([true, true])
+  })
+
+  test('aborting stops ffmpeg and leaves neither the reel nor partial files', async () => {
+    const dir = await tempDir()
+    const a = await makeClip(join(dir, 'a.mp4'), { frames: 120, width: 320, height: 180 })
+    const controller = new AbortController()
+    const out = join(dir, 'reel.mp4')
+    const run = assembleReel({
+      segments: [segment(a, 'a', { seam: true })],
+      output: output(out, { width: 1280, height: 720 }),
+      workDir: join(dir, 'work'),
+      signal: controller.signal,
+      onProgress: (p) => p.stage === 'normalize' && controller.abort(new Error('user stop')),
+    })
+    await expect(run).rejects.toThrow('user stop')
+    expect((await readdir(dir)).filter((f) => f !== 'a.mp4' && f !== 'work')).toEqual([])
+    expect((await readdir(join(dir, 'work'))).filter((f) => f.endsWith('.mov'))).toEqual([])
   })
 
   test('lays a looped, faded, loudness-normalized soundtrack under the reel', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
+import { parseSps } from './h264-sps.ts'
 
 /**
  * What decides whether MP4/MOV files can be stream-copied one after another,
@@ -13,6 +14,22 @@ export interface Mp4Fingerprint {
   readonly videoFrames: number
   /** That track's length in seconds. */
   readonly videoSeconds: number
+  /** That track described as ffprobe would, when it is H.264 whose SPS could be read. */
+  readonly video?: HeaderVideoInfo
+}
+
+export interface HeaderVideoInfo {
+  readonly codec: 'h264'
+  readonly width: number
+  readonly height: number
+  readonly displayWidth: number
+  readonly displayHeight: number
+  readonly rotation: number
+  readonly sar: string
+  /** `yuv420p`, `yuvj420p`, or `other`. */
+  readonly pixFmt: string
+  readonly frameRate: string
+  readonly fps: number
 }
 
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl'])
@@ -26,6 +43,7 @@ export async function readMp4Fingerprint(file: string): Promise<Mp4Fingerprint |
     const tracks: string[] = []
     let videoFrames: number | undefined
     let videoSeconds = 0
+    let video: HeaderVideoInfo | undefined
     for (const trak of children(moov, 0, moov.length).filter((b) => b.type === 'trak')) {
       const boxes = new Map<string, Buffer>()
       collect(moov, trak.start, trak.end, boxes)
@@ -35,10 +53,14 @@ export async function readMp4Fingerprint(file: string): Promise<Mp4Fingerprint |
       const timescale = mdhd[0] === 1 ? mdhd.readUInt32BE(20) : mdhd.readUInt32BE(12)
       const matrix = tkhd.subarray(tkhd[0] === 1 ? 52 : 40, (tkhd[0] === 1 ? 52 : 40) + 36).toString('hex')
       const { samples, delta, total } = readStts(stts)
-      if (handler === 'vide' && videoFrames === undefined) [videoFrames, videoSeconds] = [samples, total / timescale]
+      if (handler === 'vide' && videoFrames === undefined) {
+        ;[videoFrames, videoSeconds] = [samples, total / timescale]
+        video = describeVideo(stsd, tkhd, timescale, delta)
+      }
       tracks.push([handler, timescale, delta, matrix, createHash('sha256').update(withoutBitrate(stsd)).digest('hex')].join(':'))
     }
-    return videoFrames === undefined ? undefined : { key: tracks.join('|'), videoFrames, videoSeconds }
+    if (videoFrames === undefined) return undefined
+    return { key: tracks.join('|'), videoFrames, videoSeconds, ...(video && { video }) }
   } catch {
     return undefined // not an ISO-BMFF file we can read: callers fall back to ffprobe
   } finally {
@@ -123,4 +145,40 @@ function withoutBitrate(stsd: Buffer): Buffer {
   }
   parts.push(stsd.subarray(from))
   return Buffer.concat(parts)
+}
+
+/** Sample entry header (8) + reserved/data-reference (8) + VisualSampleEntry fields (70): where its child boxes start. */
+const VISUAL_ENTRY_CHILDREN = 86
+
+function describeVideo(stsd: Buffer, tkhd: Buffer, timescale: number, delta: number): HeaderVideoInfo | undefined {
+  const entry = 8 // after version/flags and entry_count
+  const entryEnd = entry + stsd.readUInt32BE(entry)
+  if (!['avc1', 'avc3'].includes(stsd.toString('latin1', entry + 4, entry + 8)) || delta === 0) return undefined
+  const width = stsd.readUInt16BE(entry + 32)
+  const height = stsd.readUInt16BE(entry + 34)
+  const boxes = children(stsd, entry + VISUAL_ENTRY_CHILDREN, entryEnd)
+  const avcC = boxes.find((b) => b.type === 'avcC')
+  if (!avcC || (stsd[avcC.start + 5]! & 0x1f) === 0) return undefined
+  const spsLength = stsd.readUInt16BE(avcC.start + 6)
+  const sps = parseSps(stsd.subarray(avcC.start + 8, avcC.start + 8 + spsLength))
+  if (!sps) return undefined
+  const pasp = boxes.find((b) => b.type === 'pasp')
+  const sar = pasp ? `${stsd.readUInt32BE(pasp.start)}:${stsd.readUInt32BE(pasp.start + 4)}` : sps.sar
+  const matrixAt = tkhd[0] === 1 ? 52 : 40
+  const [a, b] = [tkhd.readInt32BE(matrixAt), tkhd.readInt32BE(matrixAt + 4)]
+  const rotation = ((Math.round((Math.atan2(b, a) * 180) / Math.PI) % 360) + 360) % 360
+  const quarterTurn = rotation === 90 || rotation === 270
+  const pixFmt = sps.chromaFormat === 1 && sps.bitDepth === 8 ? (sps.fullRange ? 'yuvj420p' : 'yuv420p') : 'other'
+  return {
+    codec: 'h264',
+    width,
+    height,
+    displayWidth: quarterTurn ? height : width,
+    displayHeight: quarterTurn ? width : height,
+    rotation,
+    sar: sar === '0:0' || sar === '0:1' ? '1:1' : sar,
+    pixFmt,
+    frameRate: `${timescale}/${delta}`,
+    fps: timescale / delta,
+  }
 }

@@ -24,6 +24,7 @@ Options:
   --rate-5xx P          probability of a 5xx on every API route
   --drop-connection P   probability of a dropped connection on every API route
   --drop-after-create P probability that a submit response is lost after the prediction was created
+  --gateway-504-after-create P  probability that a submit creates the prediction, then answers 504
   --fail-rate P         probability that a prediction fails with business code 5000
   --truncate-download P probability that an output download is cut short
   -h, --help            this text
@@ -39,7 +40,8 @@ function number(value: string | undefined, name: string): number | undefined {
 /** Entry point of `wavespeed-sim`; returns the exit code once the simulator stops (SIGINT/SIGTERM). */
 export async function main(argv: readonly string[]): Promise<number> {
   const names = ['port', 'key', 'latency', 'queue-delay', 'concurrency', 'rate-per-minute', 'balance', 'video-scale', 'output-ttl',
-    'sync-timeout', 'seed', 'rate-429', 'rate-5xx', 'drop-connection', 'drop-after-create', 'fail-rate', 'truncate-download'] as const
+    'sync-timeout', 'seed', 'rate-429', 'rate-5xx', 'drop-connection', 'drop-after-create', 'gateway-504-after-create', 'fail-rate',
+    'truncate-download'] as const
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({
@@ -69,6 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       rate5xx: number(get('rate-5xx'), 'rate-5xx'),
       dropConnection: number(get('drop-connection'), 'drop-connection'),
       dropSubmitAfterCreate: number(get('drop-after-create'), 'drop-after-create'),
+      gatewayTimeoutAfterCreate: number(get('gateway-504-after-create'), 'gateway-504-after-create'),
       failPrediction: number(get('fail-rate'), 'fail-rate'),
       truncateDownload: number(get('truncate-download'), 'truncate-download'),
     }

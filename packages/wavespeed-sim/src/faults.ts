@@ -52,6 +52,10 @@ export interface Faults {
   readonly dropConnection?: RouteRates
   /** Create the prediction, then destroy the connection instead of answering: the client paid but never learns the id. */
   readonly dropSubmitAfterCreate?: number
+  /** Create the prediction, then answer a 504 gateway page (also for sync-mode submits, as the docs warn). */
+  readonly gatewayTimeoutAfterCreate?: number
+  /** Deliver a webhook twice (the docs tell receivers to handle duplicates). */
+  readonly duplicateWebhook?: number
   /** Fail predictions at the end of their render time. */
   readonly failPrediction?: FailPrediction
   /** Send part of an output file, then destroy the connection. */
@@ -62,7 +66,14 @@ export interface Faults {
 
 export type HttpFault = '429' | '5xx' | 'drop'
 
-export type FaultKind = HttpFault | 'drop-after-create' | 'fail-prediction' | 'truncate-download' | 'status-override'
+export type FaultKind =
+  | HttpFault
+  | 'drop-after-create'
+  | '504-after-create'
+  | 'duplicate-webhook'
+  | 'fail-prediction'
+  | 'truncate-download'
+  | 'status-override'
 
 const DEFAULT_FAILURE: InjectedFailure = { code: 5000, error: 'Internal error: the render worker crashed. Retry with backoff.' }
 const GATEWAY_STATUSES = [500, 502, 503, 504] as const
@@ -106,6 +117,14 @@ export class FaultInjector {
 
   dropSubmitAfterCreate(): boolean {
     return this.#draw('submit:drop-after-create') < (this.#faults.dropSubmitAfterCreate ?? 0) && this.#count('drop-after-create') !== undefined
+  }
+
+  gatewayTimeoutAfterCreate(): boolean {
+    return this.#draw('submit:504-after-create') < (this.#faults.gatewayTimeoutAfterCreate ?? 0) && this.#count('504-after-create') !== undefined
+  }
+
+  duplicateWebhook(): boolean {
+    return this.#draw('webhook:duplicate') < (this.#faults.duplicateWebhook ?? 0) && this.#count('duplicate-webhook') !== undefined
   }
 
   truncateDownload(): boolean {

@@ -236,8 +236,11 @@ class SimulatorServer implements Simulator {
       base64Output: body.enable_base64_output === true,
       costCents,
     })
-    record(200, undefined, prediction.id, prediction.images)
-    if (this.#faults.dropSubmitAfterCreate()) return void req.socket.destroy()
+    const dropped = this.#faults.dropSubmitAfterCreate()
+    const gatewayTimeout = !dropped && this.#faults.gatewayTimeoutAfterCreate()
+    record(gatewayTimeout ? 504 : 200, undefined, prediction.id, prediction.images)
+    if (dropped) return void req.socket.destroy()
+    if (gatewayTimeout) return sendGatewayPage(res, 504)
     if (body.enable_sync_mode === true) return this.#answerSync(res, prediction)
     sendEnvelope(res, 200, 'success', await this.#engine.view(prediction, this.url))
   }
@@ -340,7 +343,10 @@ class SimulatorServer implements Simulator {
   async #sendWebhook(record: PredictionRecord, url: string): Promise<void> {
     try {
       const prediction = await this.#engine.view(record, this.url)
-      this.#webhooks.push(await deliverWebhook({ url, secret: this.#webhookSecret, prediction, retryBaseMs: this.#options.webhookRetryBaseMs ?? 1000, signal: this.#closing.signal }))
+      const id = randomBytes(12).toString('hex')
+      const deliver = () => deliverWebhook({ url, id, secret: this.#webhookSecret, prediction, retryBaseMs: this.#options.webhookRetryBaseMs ?? 1000, signal: this.#closing.signal })
+      this.#webhooks.push(await deliver())
+      if (this.#faults.duplicateWebhook()) this.#webhooks.push(await deliver())
     } catch {
       // Only the simulator closing interrupts a delivery; there is nobody left to tell.
     }

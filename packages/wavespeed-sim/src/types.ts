@@ -55,7 +55,7 @@ export interface SubmissionRecord {
   /** Keys the model does not take: stripped, as the real API does. */
   readonly dropped: readonly string[]
   readonly webhook?: string
-  /** HTTP status answered (200 even when the connection was then dropped). */
+  /** HTTP status answered (200 also when the connection was then dropped by a fault). */
   readonly status: number
   readonly message?: string
   /** Set when a prediction was created. */

@@ -29,13 +29,15 @@ export interface WebhookDelivery {
  */
 export async function deliverWebhook(options: {
   url: string
+  /** The `webhook-id`: the same for every attempt and duplicate of one message. */
+  id: string
   secret: string
   prediction: { readonly id: string }
   retryBaseMs: number
   signal: AbortSignal
 }): Promise<WebhookDelivery> {
   const body = JSON.stringify(options.prediction)
-  const webhookId = randomBytes(12).toString('hex')
+  const webhookId = options.id
   let status: number | undefined
   for (let attempt = 0; attempt <= RETRIES; attempt++) {
     if (attempt > 0) await sleep(options.retryBaseMs * 2 ** (attempt - 1), undefined, { signal: options.signal })

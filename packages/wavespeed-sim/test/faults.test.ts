@@ -58,6 +58,23 @@ describe('fault injection', () => {
     expect(sim.submissions()[0]!.id).toBe(history.data.items[0]!.id)
   })
 
+  test('a 504 gateway page after create: the prediction exists and runs, even for a sync submit', async () => {
+    const sim = await useSimulator({ faults: { gatewayTimeoutAfterCreate: 1 } })
+    for (const body of [{ prompt: 'async' }, { prompt: 'sync', enable_sync_mode: true }]) {
+      const response = await fetch(`${sim.url}/api/v3/${T2V}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sim.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      expect(response.status).toBe(504)
+      expect(response.headers.get('content-type')).toBe('text/html')
+    }
+    expect(sim.submissions().map((s) => s.status)).toEqual([504, 504])
+    const ids = sim.submissions().map((s) => s.id!)
+    for (const id of ids) expect((await waitForResult(sim, id)).status).toBe('completed')
+    expect(sim.stats()).toMatchObject({ createdTotal: 2, faults: { '504-after-create': 2 } })
+  })
+
   test('a dropped connection before handling creates nothing', async () => {
     const sim = await useSimulator({ faults: { dropConnection: { submit: 1 } } })
     await expect(api(sim, 'POST', T2V, { prompt: 'x' })).rejects.toThrow()

@@ -102,6 +102,15 @@ describe('webhooks', () => {
     expect(JSON.parse(hook.received[0]!.body)).toMatchObject({ status: 'failed' })
   })
 
+  test('duplicateWebhook delivers the same message twice, with the same webhook-id', async () => {
+    const sim = await useSimulator({ latencyMs: 20, faults: { duplicateWebhook: 1 } })
+    const hook = await receiver()
+    await api(sim, 'POST', `${T2V}?webhook=${encodeURIComponent(hook.url)}`, { prompt: 'x' })
+    await expect.poll(() => hook.received.length, { timeout: 3000 }).toBe(2)
+    expect(hook.received[0]!.headers['webhook-id']).toBe(hook.received[1]!.headers['webhook-id'])
+    expect(hook.received[0]!.body).toBe(hook.received[1]!.body)
+  })
+
   test('a webhook with base64 output is refused with the documented 400', async () => {
     const sim = await useSimulator()
     const response = await fetch(`${sim.url}/api/v3/${T2V}?webhook=http://127.0.0.1:1/x`, {

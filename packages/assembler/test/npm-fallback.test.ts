@@ -84,3 +84,19 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     expect(await countFrames(out)).toBe(24)
   })
 })
+
+test('without FFMPEG_PATH and with no ffmpeg on PATH, the npm-shipped build is used', async () => {
+  const saved = { path: process.env.PATH, ffmpeg: process.env.FFMPEG_PATH, ffprobe: process.env.FFPROBE_PATH }
+  const emptyDir = await tempDir()
+  process.env.PATH = emptyDir
+  delete process.env.FFMPEG_PATH
+  delete process.env.FFPROBE_PATH
+  try {
+    expect(await locateFfmpeg()).toMatchObject({ ffmpeg: npmFfmpeg, ffmpegSource: 'npm', ffprobe: npmFfprobe, ffprobeSource: 'npm' })
+  } finally {
+    process.env.PATH = saved.path
+    if (saved.ffmpeg !== undefined) process.env.FFMPEG_PATH = saved.ffmpeg
+    if (saved.ffprobe !== undefined) process.env.FFPROBE_PATH = saved.ffprobe
+  }
+})
+

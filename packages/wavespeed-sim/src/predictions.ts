@@ -10,7 +10,7 @@ import { withDefaults } from './validate-input.ts'
 import { clipSize } from './clip-graph.ts'
 import type { VideoRenderer } from './video-render.ts'
 
-export const TERMINAL: ReadonlySet<PredictionStatus> = new Set(['completed', 'failed', 'cancelled', 'timeout', 'deleted'])
+const TERMINAL: ReadonlySet<PredictionStatus> = new Set(['completed', 'failed', 'cancelled', 'timeout', 'deleted'])
 const REFUNDED: ReadonlySet<PredictionStatus> = new Set(['failed', 'cancelled', 'timeout'])
 const ASPECTS: Readonly<Record<string, number>> = { '16:9': 16 / 9, '9:16': 9 / 16, '1:1': 1 }
 const OVERRIDE_ERRORS: Readonly<Record<string, string>> = {

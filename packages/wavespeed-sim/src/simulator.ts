@@ -11,7 +11,7 @@ import { FaultInjector, type Faults, type RouteName } from './faults.ts'
 import { selectHistory } from './history.ts'
 import { HttpProblem, readBody, readJsonObject, sendEnvelope, sendGatewayPage, sendJson } from './http-io.ts'
 import { liveModels, quotePrice } from './live-models.ts'
-import { isRefunded, PredictionEngine, TERMINAL, type PredictionRecord } from './predictions.ts'
+import { isRefunded, PredictionEngine, type PredictionRecord } from './predictions.ts'
 import { classifyRoute } from './route-table.ts'
 import { serveFile } from './serve-file.ts'
 import type { PredictionView, SimulatorOptions, SimulatorStats, SubmissionRecord } from './types.ts'
@@ -337,7 +337,8 @@ class SimulatorServer implements Simulator {
       this.#balanceCents += record.costCents
       this.#refundedCents += record.costCents
     }
-    if (record.webhook && TERMINAL.has(record.status)) void this.#sendWebhook(record, record.webhook)
+    // Deleting is the account owner's own act; the service reports outcomes of the render.
+    if (record.webhook && record.status !== 'deleted') void this.#sendWebhook(record, record.webhook)
   }
 
   async #sendWebhook(record: PredictionRecord, url: string): Promise<void> {

@@ -206,32 +206,34 @@ export class PredictionEngine {
     const latency = sleep(this.#options.latency(record.model, duration), undefined, { signal })
     const images = await imagesPromise
     const refused = images.find((check) => !check.ok)
-    if (refused && !refused.ok) {
+    if (refused !== undefined && !refused.ok) {
       latency.catch(() => {})
       this.#finish(record, 'failed', { code: refused.code, error: refused.error })
       return
     }
-    const [start, end] = images as CheckedImage[]
-    const aspect = start ? start.width / start.height : (ASPECTS[String(effective.aspect_ratio)] ?? 16 / 9)
-    const size = clipSize(record.model.outputHeight, aspect, this.#options.videoScale)
-    const clip = this.#options.renderer.render({ ...size, fps: record.model.fps, duration, start, end, prompt: String(effective.prompt ?? '') })
-    clip.catch(() => {})
+    // Injected outcomes are decided up front so a doomed prediction does not spend CPU on a clip.
+    const input = { model: record.model.id, params: record.input }
+    const failure = this.#options.faults.predictionFailure(input)
+    const override = failure ? undefined : this.#options.faults.statusOverride(input)
+    let clip: Promise<string> | undefined
+    if (!failure && !override) {
+      const [start, end] = images as CheckedImage[]
+      const aspect = start ? start.width / start.height : (ASPECTS[String(effective.aspect_ratio)] ?? 16 / 9)
+      const size = clipSize(record.model.outputHeight, aspect, this.#options.videoScale)
+      clip = this.#options.renderer.render({ ...size, fps: record.model.fps, duration, start, end, prompt: String(effective.prompt ?? '') })
+      clip.catch(() => {})
+    }
     await latency
     const file = await clip
     if (record.status !== 'processing') return
-    const input = { model: record.model.id, params: record.input }
-    const failure = this.#options.faults.predictionFailure(input)
     if (failure) {
       this.#finish(record, 'failed', { code: failure.code, error: failure.error ?? 'Task failed.' })
-      return
-    }
-    const override = this.#options.faults.statusOverride(input)
-    if (override) {
+    } else if (override) {
       this.#finish(record, override, { code: override === 'timeout' ? 5004 : undefined, error: OVERRIDE_ERRORS[override] ?? '' })
-      return
+    } else {
+      record.file = file
+      this.#finish(record, 'completed', {})
     }
-    record.file = file
-    this.#finish(record, 'completed', {})
   }
 
   #finish(record: PredictionRecord, status: PredictionStatus, outcome: { code?: number | undefined; error?: string }): void {

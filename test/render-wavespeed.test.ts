@@ -14,7 +14,7 @@ let first: CliResult
 let out: string
 
 const env = () => ({ WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url, STORYREEL_CACHE_DIR: fixture.cacheDir })
-const render = () => runCli(['render', fixture.storyboard, '--out', out, '--yes', '--concurrency', '3'], { cwd: fixture.dir, env: env() })
+const render = (...extra: string[]) => runCli(['render', fixture.storyboard, '--out', out, '--yes', '--concurrency', '3', ...extra], { cwd: fixture.dir, env: env() })
 const manifest = async () => JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Manifest
 
 beforeAll(async () => {
@@ -90,12 +90,15 @@ describe('storyreel render against the simulator', () => {
     expect(first.stdout + first.stderr).not.toContain(KEY)
   })
 
-  test('a second run of the same storyboard creates no prediction', async () => {
+  test('a second run of the same storyboard creates no prediction (and --json prints only NDJSON events on stdout)', async () => {
     const before = sim.stats().createdTotal
-    const again = await render()
+    const again = await render('--json')
     expect(again.code, again.stderr).toBe(0)
     expect(sim.stats().createdTotal).toBe(before)
     expect(again.stderr).toMatch(/5 shots already rendered/)
     expect((await manifest()).totals.cost).toBe(0)
+    const events = again.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; shot?: string; state?: string })
+    expect(events.filter((e) => e.type === 'shot' && e.state === 'cached').map((e) => e.shot).sort()).toEqual(['a1', 'a2', 'b1', 'b2', 'c1'])
+    expect(events.at(-1)).toMatchObject({ type: 'result', status: 'completed', spent: 0, reel: join(out, 'chains.mp4') })
   })
 })

@@ -82,7 +82,7 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
   await mkdir(options.workDir, { recursive: true })
 
   const transitions = segments.map((s) => s.transition ?? output.transition)
-  const plainCuts = segments.every((s, i) => i === 0 || transitions[i]!.type === 'cut' || transitions[i]!.duration <= 0)
+  const plainCuts = transitions.every((t, i) => i === 0 || t.type === 'cut' || t.duration <= 0)
 
   if (plainCuts && !output.audio && segments.every((s) => !s.seam && !s.trim)) {
     const copied = await tryStreamCopy(

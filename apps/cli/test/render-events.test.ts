@@ -29,6 +29,7 @@ const retried: SchedulerEvent[] = [
     predictionId: 'p2',
     clip: '/run/shots/a.mp4',
     sha256: 'abc',
+    key: 'k2',
     timings: { queuedAt: 10, startedAt: 11, submittedAt: 21, finishedAt: 31, inferenceMs: 7000 },
     spent: 0.9,
   },
@@ -44,7 +45,7 @@ describe('scheduler events into the run state', () => {
       { predictionId: 'p1', submittedAt: 12, startedAt: 13, cost: 0.45, error: 'server error' },
       { predictionId: 'p2', submittedAt: 21, startedAt: 22, completedAt: 30, inferenceMs: 7000, cost: 0.45 },
     ])
-    expect(a).toMatchObject({ queuedAt: 10, submittedAt: 21, completedAt: 31, inferenceMs: 7000, sha256: 'abc', error: undefined })
+    expect(a).toMatchObject({ queuedAt: 10, submittedAt: 21, completedAt: 31, inferenceMs: 7000, sha256: 'abc', cacheKey: 'k2', error: undefined })
     expect(run.spent).toBe(0.9)
   })
 

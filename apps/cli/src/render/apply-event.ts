@@ -53,6 +53,7 @@ export function applyEvent(run: RunState, event: SchedulerEvent): ShotRecord | u
       shot.inferenceMs = event.timings.inferenceMs
       shot.clip = event.clip
       shot.sha256 = event.sha256
+      shot.cacheKey = event.key
       shot.error = undefined
       break
     }
@@ -78,6 +79,7 @@ export function applyEvent(run: RunState, event: SchedulerEvent): ShotRecord | u
       shot.state = 'cached'
       shot.clip = event.clip
       shot.sha256 = event.sha256
+      shot.cacheKey = event.key
       break
   }
   return shot

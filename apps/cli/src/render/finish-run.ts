@@ -21,6 +21,8 @@ export interface FinishInput {
   readonly interrupted: boolean
   readonly secrets: readonly string[]
   readonly signal?: AbortSignal
+  /** Told what is being made, since stitching a long reel takes a while. */
+  readonly notify?: (text: string) => void
 }
 
 type ReelRecord = NonNullable<Manifest['reel']>
@@ -40,7 +42,7 @@ export interface Finished {
 export async function finishRun(input: FinishInput): Promise<Finished> {
   const dir = runDir(input.root)
   const complete = !input.interrupted && input.run.shots.every((s) => s.state === 'done' || s.state === 'cached')
-  const outputs = complete ? await assembleOutputs(input.plan, input.root, input.signal) : undefined
+  const outputs = complete ? await assembleOutputs(input.plan, input.root, input.signal, input.notify) : undefined
   const status: RunStatus = input.interrupted ? 'interrupted' : complete ? 'completed' : 'failed'
   const manifest = await buildManifest({
     plan: input.plan,
@@ -57,9 +59,10 @@ export async function finishRun(input: FinishInput): Promise<Finished> {
 }
 
 /** The reel and the contact sheet, from the clips and frames in the run directory. */
-export async function assembleOutputs(plan: Plan, root: string, signal?: AbortSignal): Promise<{ reel: ReelRecord; contactSheet: string }> {
+export async function assembleOutputs(plan: Plan, root: string, signal?: AbortSignal, notify?: (text: string) => void): Promise<{ reel: ReelRecord; contactSheet: string }> {
   const dir = runDir(root)
   const reelPath = dir.reel(plan.output.file)
+  notify?.(`Stitching ${plan.shots.length} clip${plan.shots.length === 1 ? '' : 's'} into ${plan.output.file}...`)
   const made = await stitch(plan, root, reelPath, signal)
   await contactSheet(
     plan.shots.map((s) => ({ id: s.id, clip: dir.shot(s.id) })),

@@ -35,7 +35,7 @@ export async function reassemble(runRoot: string, io: CliIo, signal?: AbortSigna
   if (plan.hash !== manifest.storyboard.sha256) {
     say('The storyboard changed since the render: transitions, trims and the soundtrack apply now; a changed prompt or model needs `storyreel render` to take effect.')
   }
-  const outputs = await assembleOutputs(plan, root, signal)
+  const outputs = await assembleOutputs(plan, root, signal, say)
   const updated: Manifest = {
     ...manifest,
     storyboard: { path: plan.file, sha256: plan.hash, title: plan.title },

@@ -110,7 +110,7 @@ export async function renderStoryboard(options: RenderOptions, io: CliIo): Promi
   }
   if (result) recordOutcomes(run, result)
 
-  const finished = await finishRun({ plan, run, root, provider: choice.name, result, interrupted, secrets: secretsOf(io.env), signal: interrupt.signal })
+  const finished = await finishRun({ plan, run, root, provider: choice.name, result, interrupted, secrets: secretsOf(io.env), signal: interrupt.signal, notify: say })
   const where = (path: string) => shortPath(io.cwd, path)
   if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`)
   if (interrupted) {

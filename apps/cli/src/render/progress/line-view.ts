@@ -21,7 +21,7 @@ export function createLineView(out: CliIo['stderr'], options: { style: Style; no
     },
     close(run) {
       const finished = run.shots.filter((s) => s.state === 'done' || s.state === 'cached').length
-      out.write(`${stamp(run, now())} ${finished}/${run.shots.length} shots ready, ${formatUsd(run.spent)} spent\n`)
+      out.write(`${stamp(run, now())} ${finished}/${run.shots.length} shots ready${run.paid ? `, ${formatUsd(run.spent)} spent` : ''}\n`)
     },
   }
 }

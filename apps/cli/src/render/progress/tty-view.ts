@@ -71,7 +71,7 @@ export function frame(run: RunState, colors: Style, at: number, rows: number, co
   const summary = [
     `[${bar(run.shots.length ? final / run.shots.length : 1, 24)}]`,
     `${final}/${run.shots.length} shots`,
-    `${formatUsd(run.spent)} of ~${formatUsd(run.estimate)}`,
+    ...(run.paid ? [`${formatUsd(run.spent)} of ~${formatUsd(run.estimate)}`] : []),
     `elapsed ${formatDuration((at - run.startedAt) / 1000)}`,
     `left ${left === undefined ? '?' : formatDuration(left / 1000)}`,
   ].join('  ')

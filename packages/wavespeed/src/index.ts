@@ -13,6 +13,8 @@ export { POLL_BOUNDED, POLL_ECONOMICAL, pollInterval, pollSchedule } from './pol
 export type { PollPolicy } from './polling.ts'
 export { isFinished, outputUrl } from './prediction-outcome.ts'
 export { verifyWebhook } from './webhook.ts'
+export { createWebhookInbox } from './webhook-inbox.ts'
+export type { WebhookInbox } from './webhook-inbox.ts'
 export type { VerifyWebhookInput, WebhookHeaders } from './webhook.ts'
 export { createUploadCache, SIX_DAYS_MS } from './upload-cache.ts'
 export type { UploadCache, UploadCacheOptions } from './upload-cache.ts'

@@ -7,6 +7,7 @@ import { POLL_ECONOMICAL, pollInterval } from './polling.ts'
 import type { PollPolicy } from './polling.ts'
 import { isFailed, predictionError } from './prediction-outcome.ts'
 import type { Prediction, PredictionStatus } from './types.ts'
+import type { WebhookInbox } from './webhook-inbox.ts'
 
 export interface WaitOptions {
   readonly signal?: AbortSignal
@@ -21,6 +22,8 @@ export interface WaitOptions {
   /** Called on the first answer and on each status change. */
   readonly onStatus?: (status: PredictionStatus, prediction: Prediction) => void
   readonly onRateLimit?: (retryAfterMs: number) => void
+  /** Finish as soon as a verified webhook delivery for the prediction arrives; polling continues as the fallback. */
+  readonly inbox?: WebhookInbox
 }
 
 /** `GET /api/v3/predictions/{id}/result`, retried on 429/5xx/network errors. */
@@ -43,6 +46,18 @@ export function getResult(ctx: ClientContext, id: string, options: { signal?: Ab
  *   (see `prediction-outcome.ts`), or `WS_WAIT_TIMEOUT`.
  */
 export async function waitForResult(ctx: ClientContext, id: string, options: WaitOptions = {}): Promise<Prediction> {
+  const done = new AbortController()
+  const { signal } = options
+  const delivered = options.inbox?.next(id, signal ? AbortSignal.any([signal, done.signal]) : done.signal)
+  delivered?.catch(() => undefined)
+  try {
+    return await poll(ctx, id, options, delivered)
+  } finally {
+    done.abort()
+  }
+}
+
+async function poll(ctx: ClientContext, id: string, options: WaitOptions, delivered: Promise<Prediction> | undefined): Promise<Prediction> {
   const { signal } = options
   const policy = options.poll ?? POLL_ECONOMICAL
   const startedAt = options.startedAt ?? Date.now()
@@ -50,16 +65,20 @@ export async function waitForResult(ctx: ClientContext, id: string, options: Wai
   let next = startedAt + policy.firstMs
   let failedPolls = 0
   let lastStatus: PredictionStatus | undefined
+  let webhook = delivered
   for (;;) {
-    await sleep(Math.max(0, next - Date.now()), signal)
-    let prediction: Prediction
-    try {
-      prediction = await getResult(ctx, id, { signal, onRateLimit: options.onRateLimit })
-      failedPolls = 0
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason
-      if (!isWaveSpeedError(error) || !error.retryable || ++failedPolls >= maxFailed) throw withId(error, id)
-      prediction = { id, status: lastStatus ?? 'created' }
+    let prediction: Prediction | undefined = await napUnlessDelivered(Math.max(0, next - Date.now()), signal, webhook)
+    // A delivery is used once; deliveries come for finished predictions, so this only guards against odd ones.
+    if (prediction) webhook = undefined
+    else {
+      try {
+        prediction = await getResult(ctx, id, { signal, onRateLimit: options.onRateLimit })
+        failedPolls = 0
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason
+        if (!isWaveSpeedError(error) || !error.retryable || ++failedPolls >= maxFailed) throw withId(error, id)
+        prediction = { id, status: lastStatus ?? 'created' }
+      }
     }
     if (prediction.status !== lastStatus && failedPolls === 0) {
       lastStatus = prediction.status
@@ -75,6 +94,22 @@ export async function waitForResult(ctx: ClientContext, id: string, options: Wai
         { predictionId: id, retryable: true },
       )
     next = now + pollInterval(now - startedAt, policy)
+  }
+}
+
+/** Sleeps until the next poll, or returns early with a webhook delivery. */
+async function napUnlessDelivered(ms: number, signal: AbortSignal | undefined, delivered: Promise<Prediction> | undefined): Promise<Prediction | undefined> {
+  if (!delivered) return sleep(ms, signal).then(() => undefined)
+  const woken = new AbortController()
+  const nap = sleep(ms, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal).then(() => undefined)
+  try {
+    return await Promise.race([nap, delivered])
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason
+    throw error
+  } finally {
+    woken.abort()
+    nap.catch(() => undefined)
   }
 }
 

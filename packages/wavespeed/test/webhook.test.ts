@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, onTestFinished, test } from 'vitest'
-import { verifyWebhook } from '../src/index.ts'
+import { createWebhookInbox, verifyWebhook } from '../src/index.ts'
 import type { Prediction } from '../src/index.ts'
 import { withSimulator } from './helpers/sim.ts'
 
@@ -64,5 +64,43 @@ describe('verifyWebhook', () => {
     await arrived
     expect(received).toHaveLength(1)
     expect(received[0]).toMatchObject({ id: p.id, status: 'completed' })
+  })
+
+  test('waitForResult with an inbox finishes on the delivery, long before its first poll', async () => {
+    const inbox = createWebhookInbox({ secret: SECRET })
+    const receiver = createServer(async (req, res) => {
+      const chunks: Buffer[] = []
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+      try {
+        inbox.accept({ headers: req.headers, rawBody: Buffer.concat(chunks) })
+        res.end('ok')
+      } catch {
+        res.statusCode = 400
+        res.end()
+      }
+    })
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
+    onTestFinished(() => void receiver.close())
+    const { sim, client } = await withSimulator({ webhookSecret: SECRET, latencyMs: 100 })
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+    const started = Date.now()
+    const p = await client.submit({ model: 'kwaivgi/kling-v2.5-turbo-pro/text-to-video', input: { prompt: 'inbox', duration: 5 } }, { webhook: hook })
+    const slowPolls = { firstMs: 20_000, baseMs: 20_000, growth: 0, minMs: 20_000, maxMs: 20_000 }
+    const done = await client.waitForResult(p.id, { inbox, poll: slowPolls })
+    expect(done).toMatchObject({ id: p.id, status: 'completed' })
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(sim.stats().requests.result ?? 0).toBe(0)
+  })
+
+  test('the inbox ignores forged deliveries and keeps early ones for a later wait', async () => {
+    const inbox = createWebhookInbox({ secret: SECRET })
+    expect(() => inbox.accept({ headers: signed(BODY, 'forged'), rawBody: BODY })).toThrow(expect.objectContaining({ code: 'WS_WEBHOOK_INVALID' }))
+    const ts = Math.floor(Date.now() / 1000)
+    inbox.accept({ headers: signed(BODY, SECRET.slice(6), ts), rawBody: BODY })
+    await expect(inbox.next('p1')).resolves.toMatchObject({ id: 'p1' })
+    const controller = new AbortController()
+    const pending = inbox.next('p2', controller.signal)
+    controller.abort(new Error('gave up'))
+    await expect(pending).rejects.toThrow('gave up')
   })
 })

@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { formatIssue, loadStoryboard, type Plan, type Provider } from '@storyreel/core'
-import { estimateRun, runPlan, type RunResult, type SchedulerError } from '@storyreel/scheduler'
+import { estimateRun, runPlan, type RunOptions, type RunResult, type SchedulerError } from '@storyreel/scheduler'
 import { clientFromEnv, createUploadCache, createWavespeedProvider } from '@storyreel/wavespeed'
 import { createAnimaticProvider } from '@storyreel/assembler'
 import { applyEvent } from './apply-event.ts'
@@ -12,11 +12,12 @@ import { formatUsd } from '../output/table.ts'
 import { terminalOf } from './command-io.ts'
 import { confirm } from './confirm.ts'
 import { CliFailure, machineCauseOf } from './failure.ts'
-import { finishRun } from './finish-run.ts'
+import { finishRun, type Finished } from './finish-run.ts'
 import { initialRunState } from './initial-run-state.ts'
 import { trapInterrupts } from './interrupt.ts'
 import { prepareRunDir } from './prepare-run-dir.ts'
 import { chooseView } from './progress/choose-view.ts'
+import type { ProgressView } from './progress/progress-view.ts'
 import { defaultOutDir } from './run-dir.ts'
 import type { RunState } from './run-state.ts'
 import { CONFIRM_ABOVE_USD, estimateLine, spendGate } from './spend-gate.ts'
@@ -83,10 +84,9 @@ export async function renderStoryboard(options: RenderOptions, io: CliIo): Promi
     ...(terminal.columns ? { columns: terminal.columns } : {}),
   })
   const interrupt = trapInterrupts(say, (code) => process.exit(code))
-  let result: RunResult | undefined
-  let interrupted = false
+  const resumeHint = `run the same command again to resume: predictions already paid for are recorded in ${shortPath(io.cwd, root)} and will not be paid twice.`
   try {
-    result = await runPlan(plan, {
+    const { result, interrupted } = await execute(plan, run, view, {
       provider,
       runDir: root,
       cacheDir,
@@ -95,6 +95,31 @@ export async function renderStoryboard(options: RenderOptions, io: CliIo): Promi
       ...(options.only ? { only: options.only } : {}),
       force: options.force,
       signal: interrupt.signal,
+    })
+    const finished = await finishRun({ plan, run, root, provider: choice.name, result, interrupted, secrets: secretsOf(io.env), signal: interrupt.signal, notify: say })
+    if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`)
+    if (interrupted) {
+      say(`Interrupted; ${resumeHint}`)
+      return EXIT.interrupted
+    }
+    return printOutcome(result, finished, run, options.json, io)
+  } catch (error) {
+    // Ctrl-C while the reel was being stitched: nothing paid is lost, the next run stitches again.
+    if (!interrupt.interrupted()) throw error
+    say(`Interrupted; ${resumeHint}`)
+    return EXIT.interrupted
+  } finally {
+    interrupt.dispose()
+  }
+}
+
+/** Runs the scheduler, feeding its events to the progress view; an interruption is an outcome, not an error. */
+async function execute(plan: Plan, run: RunState, view: ProgressView, options: Omit<RunOptions, 'onEvent'>): Promise<{ result?: RunResult; interrupted: boolean }> {
+  let result: RunResult | undefined
+  let interrupted = false
+  try {
+    result = await runPlan(plan, {
+      ...options,
       onEvent: (event) => {
         const shot = applyEvent(run, event)
         if (shot) view.shotChanged(run, shot)
@@ -106,30 +131,25 @@ export async function renderStoryboard(options: RenderOptions, io: CliIo): Promi
     result = (error as SchedulerError).data.result as RunResult | undefined
   } finally {
     view.close(run)
-    interrupt.dispose()
   }
   if (result) recordOutcomes(run, result)
+  return { ...(result ? { result } : {}), interrupted }
+}
 
-  const finished = await finishRun({ plan, run, root, provider: choice.name, result, interrupted, secrets: secretsOf(io.env), signal: interrupt.signal, notify: say })
-  const where = (path: string) => shortPath(io.cwd, path)
-  if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`)
-  if (interrupted) {
-    say(`Interrupted. Predictions already paid for are recorded in ${where(root)}; run the same command again to resume without paying twice.`)
-    return EXIT.interrupted
-  }
+/** Failures with their prediction ids, the machine cause if there is one, where the reel is; the exit code. */
+function printOutcome(result: RunResult | undefined, finished: Finished, run: RunState, json: boolean, io: CliIo): number {
+  const say = (text: string) => io.stderr.write(`${text}\n`)
   for (const failure of result?.failures ?? []) say(`${failure.shot}: failed${failure.predictionId ? ` (prediction ${failure.predictionId})` : ''}: ${failure.message}`)
   for (const outcome of result?.shots ?? []) if (outcome.status === 'skipped') say(`${outcome.shot}: skipped: ${outcome.reason}`)
   const machineCause = machineCauseOf(result?.failures ?? [])
   if (machineCause) say(`storyreel: ${machineCause}`)
-  if (!options.json) {
-    if (finished.reel) io.stdout.write(`Reel: ${where(finished.reel)}\n`)
-    io.stdout.write(`Review: ${where(finished.report)}\nSpent: ${formatUsd(run.spent)}\n`)
+  if (!json) {
+    if (finished.reel) io.stdout.write(`Reel: ${shortPath(io.cwd, finished.reel)}\n`)
+    io.stdout.write(`Review: ${shortPath(io.cwd, finished.report)}\nSpent: ${formatUsd(run.spent)}\n`)
   }
-  if (finished.status !== 'completed') {
-    if (!machineCause) say('Not every shot rendered, so there is no reel. Fix the failures above (transient ones often pass on a second try) and run the same command again; finished shots are kept and paid predictions are not paid again.')
-    return EXIT.failure
-  }
-  return EXIT.ok
+  if (finished.status === 'completed') return EXIT.ok
+  if (!machineCause) say('Not every shot rendered, so there is no reel. Fix the failures above (transient ones often pass on a second try) and run the same command again; finished shots are kept and paid predictions are not paid again.')
+  return EXIT.failure
 }
 
 async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string): Promise<{ provider: Provider; balance?: number }> {

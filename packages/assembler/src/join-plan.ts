@@ -74,8 +74,10 @@ export function buildTransitionGraph(
     const [nextVideo, nextAudio] = [`jv${i}`, `ja${i}`]
     if (join.type === 'crossfade') {
       parts.push(
-        // xfade (5.1) skips one timestamp near the end of the transition; restamp frame by frame so the timeline has no gap.
-        `[${video}][v${i}]xfade=transition=fade:duration=${seconds(join.frames)}:offset=${seconds(frames - join.frames)},setpts=N/FRAME_RATE/TB[${nextVideo}]`,
+        // The offset sits half a frame before the first blended frame: xfade compares it with timestamps rounded to
+        // microseconds, and an exact offset let a frame slip through unblended (one frame too many). xfade (5.1) also
+        // skips one timestamp near the end of the transition; restamping frame by frame closes that gap.
+        `[${video}][v${i}]xfade=transition=fade:duration=${seconds(join.frames)}:offset=${seconds(frames - join.frames - 0.5)},setpts=N/FRAME_RATE/TB[${nextVideo}]`,
         `[${audio}][a${i}]acrossfade=ns=${samplesFor(join.frames, canvas.fps)}:c1=tri:c2=tri[${nextAudio}]`,
       )
       frames += segments[i]!.frames - join.frames

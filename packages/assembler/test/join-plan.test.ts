@@ -30,9 +30,10 @@ test('each xfade offset is the running length minus its duration', () => {
     { type: 'crossfade', frames: 24 },
   ] as const
   const { graph } = buildTransitionGraph(segments, joins, canvas)
-  expect(graph).toContain('xfade=transition=fade:duration=0.500000:offset=1.500000')
-  // Running length after the first crossfade: 48 + 48 − 12 = 84 frames = 3.5 s; minus 1 s.
-  expect(graph).toContain('xfade=transition=fade:duration=1.000000:offset=2.500000')
+  // Offsets sit half a frame before the first blended frame (48 − 12 = 36 → 35.5 / 24 s).
+  expect(graph).toContain('xfade=transition=fade:duration=0.500000:offset=1.479167')
+  // Running length after the first crossfade: 48 + 48 − 12 = 84 frames; minus 24 → 59.5 / 24 s.
+  expect(graph).toContain('xfade=transition=fade:duration=1.000000:offset=2.479167')
   expect(graph).toContain('acrossfade=ns=24000')
   expect(graph).toContain('acrossfade=ns=48000')
 })

@@ -125,6 +125,25 @@ describe('assembleReel', () => {
     expect(luma[132]).toBeCloseTo(190, -0.5)
   })
 
+  test('a crossfade deep into a long reel still lands on the frame (offsets are not rounded past a frame)', async () => {
+    const dir = await tempDir()
+    // The storm-at-sea example's shape: the third crossfade starts at frame 442, where an exact offset let one frame slip.
+    const lengths = [120, 119, 120, 119, 204]
+    const clips = await Promise.all(lengths.map((frames, i) => makeClip(join(dir, `${i}.mp4`), { frames, width: 64, height: 36, luma: 40 + 30 * i })))
+    const xf = { type: 'crossfade', duration: 0.5 } as const
+    const transitions = [CUT, xf, { type: 'fade-black', duration: 0.8 }, xf, xf] as const
+    const out = join(dir, 'reel.mp4')
+    const result = await assembleReel({
+      segments: clips.map((file, i) => segment(file, `s${i}`, { transition: transitions[i] })),
+      output: output(out, { width: 64, height: 36 }),
+      workDir: join(dir, 'work'),
+    })
+    const facts = await streamFacts(out)
+    expect(result.frames).toBe(646)
+    expect(facts.frames).toBe(646)
+    expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(AAC_FRAME)
+  })
+
   test('fades through black around the cut without changing the length', async () => {
     const dir = await tempDir()
     const a = await makeClip(join(dir, 'a.mp4'), { frames: 48, luma: 200 })

@@ -12,14 +12,14 @@ video.reel{width:100%;max-height:70vh;background:#000;border-radius:6px}
 .card{border:1px solid #8884;border-radius:8px;padding:.8rem;overflow-wrap:anywhere}
 .card h3{margin:0 0 .4rem;display:flex;justify-content:space-between;gap:.5rem}
 .thumbs{display:grid;grid-template-columns:1fr 1fr;gap:4px}.thumbs img,.card video{width:100%;border-radius:4px;background:#0002}
-.thumbs figcaption{font-size:.75rem;color:#777}
+.thumbs figure{margin:0}.thumbs figcaption{font-size:.75rem;color:#777}
 .prompt{white-space:pre-wrap;margin:.4rem 0}
 dl{display:grid;grid-template-columns:auto 1fr;gap:0 .8rem;font-size:.85rem;margin:.4rem 0}dt{color:#777}dd{margin:0}
 .status{font-size:.8rem;padding:1px 8px;border-radius:10px;color:#fff;background:var(--run)}
 .status.done,.status.cached{background:var(--ok)}.status.failed{background:var(--bad)}.status.skipped{background:var(--skip)}
 .error{color:var(--bad);white-space:pre-wrap}
 svg.timeline{width:100%;height:auto;font-size:11px}
-svg .label{text-anchor:end;fill:currentColor}svg .tick{text-anchor:middle;fill:#888}svg .note{fill:#888}
+svg .label{text-anchor:end;fill:currentColor}svg .tick{fill:#888}svg .stitch{fill:#8e6bbf}svg .note{fill:#888}
 svg .grid{stroke:#8883}svg .wait{fill:var(--wait)}svg .done{fill:var(--run)}svg .failed{fill:var(--bad)}
 svg .chain{stroke:#888;fill:none;stroke-dasharray:3 2}
 .legend span{display:inline-block;width:12px;height:10px;margin:0 4px 0 12px;border-radius:2px}
@@ -58,7 +58,7 @@ ${reel}
 <div><b>${(t.wallMs / 1000).toFixed(1)} s</b>wall time</div>
 </section>
 <h2>Timeline</h2>
-<p class="legend">time since the run started:<span style="background:var(--wait)"></span>waiting<span style="background:var(--run)"></span>rendering<span style="background:var(--bad)"></span>failed · dashed lines join a shot to the one that starts from its last frame</p>
+<p class="legend">time since the run started:<span style="background:var(--wait)"></span>waiting<span style="background:var(--run)"></span>rendering<span style="background:var(--bad)"></span>failed<span style="background:#8e6bbf"></span>stitching the reel · dashed lines join a shot to the one that starts from its last frame</p>
 ${timelineSvg(manifest)}
 <h2>Shots</h2>
 <section class="cards">

@@ -31,11 +31,15 @@ export function timelineSvg(manifest: Manifest): string {
   const end = Math.max(1, Date.parse(manifest.finishedAt) - origin, ...spans.map((s) => s.to ?? 0))
   const x = (t: number) => LABEL + (Math.max(0, t) / end) * (WIDTH - LABEL - 10)
   const y = (row: number) => 20 + row * ROW
-  const height = 30 + spans.length * ROW
+  const rendersEnd = Math.max(0, ...spans.map((s) => s.to ?? 0))
+  const stitched = manifest.reel !== undefined && end > rendersEnd
+  const rows = spans.length + (stitched ? 1 : 0)
+  const height = 30 + rows * ROW
   const parts: string[] = []
   for (let i = 0; i <= 4; i++) {
     const t = (end * i) / 4
-    parts.push(`<line x1="${x(t)}" y1="10" x2="${x(t)}" y2="${height - 8}" class="grid"/><text x="${x(t)}" y="${height}" class="tick">${(t / 1000).toFixed(1)}s</text>`)
+    const anchor = i === 0 ? 'start' : i === 4 ? 'end' : 'middle'
+    parts.push(`<line x1="${x(t)}" y1="10" x2="${x(t)}" y2="${height - 8}" class="grid"/><text x="${x(t)}" y="${height}" class="tick" text-anchor="${anchor}">${(t / 1000).toFixed(1)}s</text>`)
   }
   for (const span of spans) {
     const top = y(span.row)
@@ -54,6 +58,11 @@ export function timelineSvg(manifest: Manifest): string {
     } else if (span.shot.status === 'skipped' || span.shot.status === 'failed') {
       parts.push(`<text x="${LABEL + 4}" y="${top + 13}" class="note">${escapeHtml(span.shot.status)}</text>`)
     }
+  }
+  if (stitched) {
+    const top = y(spans.length)
+    parts.push(`<text x="${LABEL - 8}" y="${top + 13}" class="label">reel</text>`)
+    parts.push(rect(x(rendersEnd), top, x(end) - x(rendersEnd), 'stitch', `stitching the reel took ${seconds(end - rendersEnd)}`))
   }
   for (const span of spans) {
     for (const dep of span.shot.dependsOn) {

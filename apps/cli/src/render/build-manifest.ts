@@ -14,7 +14,7 @@ export interface ManifestInput {
   readonly provider: string
   readonly status: RunStatus
   readonly finishedAt: number
-  readonly reel?: { readonly file: string; readonly duration?: number; readonly sha256?: string }
+  readonly reel?: Manifest['reel']
   readonly contactSheet?: string
   /** The scheduler's ledger (every prediction the run directory ever created); default: this run's attempts. */
   readonly ledger?: readonly SchedulerLedgerEntry[]

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { relative } from 'node:path'
 import type { ImageRef, StartSource } from '@storyreel/core'
+import { sha256File } from './hash-file.ts'
 import { relativeNames } from './run-dir.ts'
 
 /** How the manifest names an image the API was given: never its bytes, only where it came from and its hash. */
@@ -36,7 +35,7 @@ export async function describeImage(source: StartSource | ImageRef, storyboardDi
 
 async function hashFile(path: string): Promise<string | undefined> {
   try {
-    return createHash('sha256').update(await readFile(path)).digest('hex')
+    return await sha256File(path)
   } catch {
     // Not there (yet): a shot that never rendered has no last frame to hash.
     return undefined

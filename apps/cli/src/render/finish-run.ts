@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { writeFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { assembleReel, contactSheet } from '@storyreel/assembler'
 import type { Plan } from '@storyreel/core'
 import type { RunResult } from '@storyreel/scheduler'
 import { buildManifest } from './build-manifest.ts'
-import { redact, writeManifest, type Manifest, type RunStatus } from './manifest.ts'
+import { sha256File } from './hash-file.ts'
+import { readManifest, redact, writeManifest, type Manifest, type RunStatus } from './manifest.ts'
+import { reelInputsHash, upToDateOutputs } from './reel-inputs.ts'
 import { reportPage } from './report/report-page.ts'
 import { CONTACT_SHEET_FILE, runDir } from './run-dir.ts'
 import type { RunState } from './run-state.ts'
@@ -42,7 +42,14 @@ export interface Finished {
 export async function finishRun(input: FinishInput): Promise<Finished> {
   const dir = runDir(input.root)
   const complete = !input.interrupted && input.run.shots.every((s) => s.state === 'done' || s.state === 'cached')
-  const outputs = complete ? await assembleOutputs(input.plan, input.root, input.signal, input.notify) : undefined
+  let outputs: { reel: ReelRecord; contactSheet: string } | undefined
+  if (complete) {
+    const inputs = await reelInputsHash(input.plan, input.root)
+    const previous = await readManifest(dir.manifest).catch(() => undefined)
+    const kept = await upToDateOutputs(previous, inputs, input.root)
+    outputs = kept?.reel && kept.contactSheet ? { reel: kept.reel, contactSheet: kept.contactSheet } : await assembleOutputs(input.plan, input.root, input.signal, input.notify, inputs)
+    if (kept) input.notify?.(`The reel is up to date with its clips and the storyboard: kept ${input.plan.output.file}.`)
+  }
   const status: RunStatus = input.interrupted ? 'interrupted' : complete ? 'completed' : 'failed'
   const manifest = await buildManifest({
     plan: input.plan,
@@ -59,7 +66,13 @@ export async function finishRun(input: FinishInput): Promise<Finished> {
 }
 
 /** The reel and the contact sheet, from the clips and frames in the run directory. */
-export async function assembleOutputs(plan: Plan, root: string, signal?: AbortSignal, notify?: (text: string) => void): Promise<{ reel: ReelRecord; contactSheet: string }> {
+export async function assembleOutputs(
+  plan: Plan,
+  root: string,
+  signal?: AbortSignal,
+  notify?: (text: string) => void,
+  inputs?: string,
+): Promise<{ reel: ReelRecord; contactSheet: string }> {
   const dir = runDir(root)
   const reelPath = dir.reel(plan.output.file)
   notify?.(`Stitching ${plan.shots.length} clip${plan.shots.length === 1 ? '' : 's'} into ${plan.output.file}...`)
@@ -69,7 +82,8 @@ export async function assembleOutputs(plan: Plan, root: string, signal?: AbortSi
     dir.contactSheet,
     signal ? { signal } : {},
   )
-  return { reel: { file: plan.output.file, duration: made.duration, sha256: await sha256File(reelPath) }, contactSheet: CONTACT_SHEET_FILE }
+  const inputsSha256 = inputs ?? (await reelInputsHash(plan, root))
+  return { reel: { file: plan.output.file, duration: made.duration, sha256: await sha256File(reelPath), inputsSha256 }, contactSheet: CONTACT_SHEET_FILE }
 }
 
 /** Writes manifest.json and report.html, both scrubbed of `secrets`. */
@@ -94,14 +108,4 @@ async function writeReport(path: string, html: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`
   await writeFile(temp, html)
   await rename(temp, path)
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256')
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject)
-  })
 }

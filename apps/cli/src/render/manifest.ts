@@ -62,7 +62,13 @@ export interface Manifest {
   readonly createdAt: string
   readonly finishedAt: string
   readonly concurrency: number
-  readonly reel?: { readonly file: string; readonly duration?: number; readonly sha256?: string }
+  readonly reel?: {
+    readonly file: string
+    readonly duration?: number
+    readonly sha256?: string
+    /** Hash of what the reel was made from (storyboard, clips, soundtrack): a re-run with the same inputs keeps the reel. */
+    readonly inputsSha256?: string
+  }
   readonly contactSheet?: string
   readonly shots: readonly ManifestShot[]
   readonly totals: {

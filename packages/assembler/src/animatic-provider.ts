@@ -16,6 +16,9 @@ export interface AnimaticProviderOptions {
   readonly preset?: string
 }
 
+/** Bumped when renders change look, so cached animatics from an older recipe are not reused. */
+const RECIPE = 2
+
 /** What `submit` stores so that `wait` can render it, even in a later process. */
 interface StoredRequest {
   readonly shotId: string
@@ -60,7 +63,7 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
         start: request.startImage,
         end: request.endImage,
       }
-      const hash = createHash('sha256').update(JSON.stringify({ ...stored, shortSide, preset: options.preset }))
+      const hash = createHash('sha256').update(JSON.stringify({ ...stored, shortSide, preset: options.preset, recipe: RECIPE }))
       for (const image of [request.startImage, request.endImage]) if (image?.kind === 'file') hash.update(await readImage(image.path))
       const id = `animatic-${hash.digest('hex').slice(0, 24)}`
       await mkdir(cacheDir, { recursive: true })
@@ -86,6 +89,8 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
         end: start ? end : undefined,
         prompt: stored.prompt,
         label: `ANIMATIC · ${stored.shotId}`,
+        // A card already shows its prompt; over an image, the prompt goes in a caption.
+        caption: start ? stored.prompt : undefined,
         duration: stored.duration,
         fps: stored.fps,
         width,

@@ -12,7 +12,7 @@ export const FEATURES = {
   crossfade: { filters: ['xfade', 'acrossfade', 'settb', 'concat'] },
   'fade-black': { filters: ['fade', 'afade', 'settb', 'concat'] },
   soundtrack: { filters: ['loudnorm', 'amerge', 'pan', 'afade', 'apad'] },
-  animatic: { filters: ['crop', 'loop', 'overlay', 'fade', 'geq', 'drawtext'], encoders: ['libx264'] },
+  animatic: { filters: ['crop', 'loop', 'overlay', 'fade', 'geq', 'drawtext', 'drawbox'], encoders: ['libx264'] },
   'contact-sheet': { filters: ['hstack', 'tile', 'trim', 'scale', 'pad'] },
 } as const satisfies Record<string, RequiredFeatures>
 

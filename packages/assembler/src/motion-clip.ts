@@ -14,8 +14,10 @@ export interface MotionClipOptions {
   readonly end?: string | undefined
   /** Text of a card (no `start`); also seeds the card's colours. */
   readonly prompt?: string | undefined
-  /** Drawn on every frame, top left (e.g. `ANIMATIC · shot-3`); omitted means no label. */
+  /** Drawn on every frame in an opaque bar across the top (e.g. `ANIMATIC · shot-3`); omitted means no bar. */
   readonly label?: string | undefined
+  /** Drawn in an opaque bar across the bottom (e.g. the prompt of an image-to-video shot), at most two lines. */
+  readonly caption?: string | undefined
   /** Seconds; the clip has exactly round(duration × fps) frames. */
   readonly duration: number
   readonly fps: number
@@ -49,9 +51,9 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
       `renderMotionClip needs a positive duration and even width/height of at least 16 (got ${options.duration} s, ${width}x${height}).`,
     )
   const installation = await locateFfmpeg()
-  const drawsText = Boolean(options.label) || !options.start
+  const drawsText = Boolean(options.label) || Boolean(options.caption) || !options.start
   const needs = FEATURES.animatic
-  requireFeatures(installation, 'The animatic renderer', drawsText ? needs : { ...needs, filters: needs.filters.filter((f) => f !== 'drawtext') })
+  requireFeatures(installation, 'The animatic renderer', drawsText ? needs : { ...needs, filters: needs.filters.filter((f) => f !== 'drawtext' && f !== 'drawbox') })
   const font = drawsText ? await findFont() : undefined
   if (drawsText && !font)
     throw new AssemblerError('ASM_ANIMATIC', 'No font found for labelling animatic frames. Install one (Debian/Ubuntu: apt-get install fonts-dejavu-core).')
@@ -70,8 +72,11 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
   } else {
     graph = card(options.prompt ?? '', frames, options, font!)
   }
-  const label = options.label ? `,${drawtext(options.label, font!, { size: height / 18, x: String(Math.round(height / 30)), y: String(Math.round(height / 30)), box: true })}` : ''
-  graph += `;[base]trim=end_frame=${frames},setsar=1${label},format=yuv420p[out]`
+  const bars = [
+    ...(options.label ? [bar(options.label, font!, 'top', options)] : []),
+    ...(options.caption ? [bar(options.caption, font!, 'bottom', options)] : []),
+  ]
+  graph += `;[base]trim=end_frame=${frames},setsar=1${bars.map((b) => `,${b}`).join('')},format=yuv420p[out]`
 
   await writeAtomically(options.out, (temp) =>
     runFfmpeg(
@@ -128,6 +133,22 @@ function card(prompt: string, frames: number, o: MotionClipOptions, font: string
   return (
     `nullsrc=s=32x18:r=${o.fps}:d=${duration},format=gbrp,geq=r='${mix(r1!, r2!)}':g='${mix(g1!, g2!)}':b='${mix(b1!, b2!)}',` +
     `scale=${o.width}:${o.height}:flags=bicubic,format=yuv420p,${text}[base]`
+  )
+}
+
+/**
+ * Text in an opaque full-width bar. Opaque and full-width on purpose: a chained shot
+ * starts from the previous clip's last frame, bars included, and the camera move
+ * shifts that frame by less than a bar's height, so the new bar always covers the old.
+ */
+function bar(text: string, font: string, edge: 'top' | 'bottom', o: MotionClipOptions): string {
+  const size = o.height / 20
+  const lines = edge === 'top' ? text : wrapText(text, Math.max(12, Math.floor((o.width * 0.94) / (size * 0.6))), 2)
+  const height = Math.ceil((lines.split('\n').length * 1.25 + 0.6) * size)
+  const y = edge === 'top' ? 0 : o.height - height
+  return (
+    `drawbox=x=0:y=${y}:w=iw:h=${height}:color=0x101010:t=fill,` +
+    drawtext(lines, font, { size, x: edge === 'top' ? String(Math.round(size / 2)) : '(w-text_w)/2', y: `${y}+(${height}-text_h)/2` })
   )
 }
 

@@ -261,9 +261,10 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
     settle({ shot, status: 'failed', message, ...(typeof code === 'string' ? { code } : {}), attempts: 0, cost: budget.spentOn(shot) })
   }
 
-  // Frame extractions nobody waits for (first frames, last frames of chain ends): they run
-  // outside the shot's slot so the next prediction starts sooner; the run awaits them at the end.
+  // Frame extractions nobody waits for (first frames, last frames of chain ends) run one at a
+  // time outside the shots' slots, so they take little CPU from the last frames chains wait on.
   const background: Promise<void>[] = []
+  const backgroundPool = createTaskPool(1)
 
   /**
    * Finished clip in place: extract the last frame now when a shot starts from it, the
@@ -273,7 +274,7 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
     const chained = (dependents.get(shot.id) ?? []).length > 0
     if (chained) await writeLastFrame(runDir, shot.id, clip, signal)
     background.push(
-      Promise.all([writeFirstFrame(runDir, shot.id, clip, signal), chained ? undefined : writeLastFrame(runDir, shot.id, clip, signal)]).then(
+      backgroundPool.run(() => Promise.all([writeFirstFrame(runDir, shot.id, clip, signal), chained ? undefined : writeLastFrame(runDir, shot.id, clip, signal)])).then(
         () => undefined,
         (error: unknown) => {
           const message = `The clip is fine but its frames could not be extracted: ${error instanceof Error ? error.message : String(error)}`
@@ -341,20 +342,40 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
       const { shot, decision } = ready.shift()!
       running++
       const startedAt = now()
-      // The slot is held until the shot settles (frames extracted, dependents resolving),
-      // so a chain's next shot gets it rather than whichever shot was ready a moment earlier.
+      const release = () => {
+        running--
+        dispatch()
+      }
+      const failed = (error: unknown) => {
+        if (signal?.aborted) settle({ shot: shot.id, status: 'aborted' })
+        else fail(shot.id, error)
+      }
+      let released = false
       pool
-        .run(async () => complete(shot, decision.key, await renderShot(shot, decision, renderRequestOf(shot, runDir), renderContext), startedAt))
-        .catch((error: unknown) => {
-          if (signal?.aborted) settle({ shot: shot.id, status: 'aborted' })
-          else fail(shot.id, error)
+        .run(async () => {
+          const outcome = await renderShot(shot, decision, renderRequestOf(shot, runDir), renderContext)
+          // The prediction is finished, so the account's slot is free. Keep it for this shot's chain
+          // (until its next shot is resolved) only when that shot would win it anyway; otherwise a
+          // ready shot of higher priority starts now, while the frames are extracted.
+          if (outcome.status === 'rendered' && !keepSlotForChain(shot.id)) {
+            released = true
+            release()
+          }
+          return complete(shot, decision.key, outcome, startedAt)
         })
+        .catch(failed)
         .finally(() => {
-          running--
-          dispatch()
+          if (!released) release()
         })
         .catch(crash)
     }
+  }
+
+  /** True when a shot chained after `shot` outranks every shot now waiting for a slot. */
+  const keepSlotForChain = (shot: string) => {
+    const next = Math.max(-Infinity, ...(dependents.get(shot) ?? []).map((id) => remaining.get(id) ?? 0))
+    const waiting = Math.max(-Infinity, ...ready.map((r) => remaining.get(r.shot.id) ?? 0))
+    return next > waiting
   }
 
   const complete = async (shot: PlannedShot, key: string, outcome: RenderOutcome, startedAt: number) => {

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { estimateRemainingMs } from '../src/render/progress/estimate-remaining.ts'
 import { createJsonView } from '../src/render/progress/json-view.ts'
 import { createLineView } from '../src/render/progress/line-view.ts'
-import { frame } from '../src/render/progress/tty-view.ts'
+import { createTtyView, frame } from '../src/render/progress/tty-view.ts'
 import { createStyle } from '../src/output/style.ts'
 import { chooseView } from '../src/render/progress/choose-view.ts'
 import { record, runState } from './render-fixtures.ts'
@@ -83,6 +83,23 @@ describe('progress', () => {
     expect(lines[2]).toContain('$0.90 of ~$0.90')
     expect(lines[2]).toContain('left 15 s')
     expect(lines.join('')).not.toContain('\x1b')
+  })
+
+  test('the live view prints notes above the block, and below the final picture once closed', async () => {
+    const out = capture()
+    const shot = record('a', { state: 'processing' })
+    const run = runState([shot], Date.now())
+    const view = createTtyView(out.stream, { style: plain })
+    view.shotChanged(run, shot)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    view.note('Stopping: no new shots will be submitted.')
+    // The block (2 lines) is erased, the note printed, the block drawn again under it.
+    expect(out.text()).toMatch(/\x1b\[2F\x1b\[JStopping: no new shots will be submitted\.\n… a +processing/)
+    shot.state = 'done'
+    view.close(run)
+    const before = out.text().length
+    view.note('Interrupted; run the same command again.')
+    expect(out.text().slice(before)).toBe('Interrupted; run the same command again.\n')
   })
 
   test('time left follows the observed speed and ignores cached shots', () => {

@@ -83,7 +83,8 @@ export async function renderStoryboard(options: RenderOptions, io: CliIo): Promi
     ...(terminal.rows ? { rows: terminal.rows } : {}),
     ...(terminal.columns ? { columns: terminal.columns } : {}),
   })
-  const interrupt = trapInterrupts(say, (code) => process.exit(code))
+  // While the view is live, messages go through it so they do not tear the redrawn block.
+  const interrupt = trapInterrupts((text) => view.note(text), (code) => process.exit(code))
   const resumeHint = `run the same command again to resume: predictions already paid for are recorded in ${shortPath(io.cwd, root)} and will not be paid twice.`
   try {
     const { result, interrupted } = await execute(plan, run, view, {

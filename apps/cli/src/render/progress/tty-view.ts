@@ -57,6 +57,9 @@ export function createTtyView(out: CliIo['stderr'], options: TtyViewOptions): Pr
       if (pending) clearTimeout(pending)
       pending = undefined
       draw(run)
+      // The final picture stays; later notes print below it instead of redrawing it.
+      drawn = 0
+      latest = undefined
     },
   }
 }

@@ -57,10 +57,14 @@ describe('createAnimaticProvider', () => {
     expect(await readFile(dest)).toEqual(await readFile(result.output))
     expect(await countFrames(dest)).toBe(5 * i2v.fps)
     expect((await probeMedia(dest)).video).toMatchObject({ width: 160, height: 90 })
-    // The label's box and letters sit top left on every frame, away from the flat grey elsewhere.
-    const labelled = await lumaSeries(dest, dir, { x: 4, y: 4, w: 60, h: 8 })
-    const plain = await lumaSeries(dest, dir, { x: 100, y: 60, w: 40, h: 20 })
-    expect(labelled.every((l, i) => Math.abs(l - plain[i]!) > 8)).toBe(true)
+    // Every frame has the dark label bar across the top, with letters at its left end, over the flat grey picture.
+    const letters = await lumaSeries(dest, dir, { x: 2, y: 1, w: 50, h: 6 })
+    const emptyBar = await lumaSeries(dest, dir, { x: 130, y: 1, w: 28, h: 6 })
+    const picture = await lumaSeries(dest, dir, { x: 60, y: 30, w: 40, h: 20 })
+    expect(letters).toHaveLength(120)
+    expect(emptyBar.every((l) => l < 40)).toBe(true)
+    expect(letters.every((l, i) => l - emptyBar[i]! > 10)).toBe(true)
+    expect(picture.every((l) => Math.abs(l - 60) < 4)).toBe(true)
     // A second wait reuses the render.
     const mtime = (await stat(result.output)).mtimeMs
     expect((await provider.wait(id)).output).toBe(result.output)

@@ -13,7 +13,7 @@ export async function tempDir(prefix = 'asm-test-'): Promise<string> {
 export interface ClipSpec {
   readonly width?: number
   readonly height?: number
-  readonly fps?: number
+  readonly fps?: number | string
   readonly frames: number
   /** Seconds of 440 Hz tone; omitted means no audio stream. */
   readonly audioSeconds?: number

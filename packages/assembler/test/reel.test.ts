@@ -144,6 +144,24 @@ describe('assembleReel', () => {
     expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(AAC_FRAME)
   })
 
+  test('keeps NTSC rates exact (canvas from the first clip, 30000/1001)', async () => {
+    const dir = await tempDir()
+    const a = await makeClip(join(dir, 'a.mp4'), { frames: 30, fps: '30000/1001', audioSeconds: 0.5 })
+    const b = await makeClip(join(dir, 'b.mp4'), { frames: 30, fps: 24 })
+    const out = join(dir, 'reel.mp4')
+    const result = await assembleReel({
+      segments: [segment(a, 'a'), segment(b, 'b', { transition: { type: 'crossfade', duration: 0.2 } })],
+      output: { file: out, fit: 'contain', transition: CUT },
+      workDir: join(dir, 'work'),
+    })
+    expect(result.canvas.frameRate).toBe('30000/1001')
+    // b's 1.25 s becomes 37 frames at 29.97; the crossfade takes 6.
+    const facts = await streamFacts(out)
+    expect(facts.frames).toBe(30 + 37 - 6)
+    expect(facts.info.video?.frameRate).toBe('30000/1001')
+    expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(AAC_FRAME)
+  })
+
   test('fades through black around the cut without changing the length', async () => {
     const dir = await tempDir()
     const a = await makeClip(join(dir, 'a.mp4'), { frames: 48, luma: 200 })

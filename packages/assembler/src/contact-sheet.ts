@@ -11,6 +11,13 @@ import { extractLastFrame } from './last-frame.ts'
 import { FEATURES } from './features.ts'
 import { locateFfmpeg, requireFeatures } from './locate.ts'
 
+export interface ContactSheetShot {
+  readonly id: string
+  readonly clip: string
+  /** The clip's last frame as a PNG, when already extracted (e.g. for chaining); otherwise it is extracted here. */
+  readonly lastFrame?: string
+}
+
 export interface ContactSheetOptions {
   /** Tiles per row; default up to 3. */
   readonly columns?: number
@@ -41,7 +48,7 @@ const GAP = 8
  * await contactSheet([{ id: 'opening', clip: 'shots/opening.mp4' }], 'contact-sheet.png')
  */
 export async function contactSheet(
-  shots: readonly { readonly id: string; readonly clip: string }[],
+  shots: readonly ContactSheetShot[],
   png: string,
   options: ContactSheetOptions = {},
 ): Promise<ContactSheetResult> {
@@ -59,6 +66,7 @@ export async function contactSheet(
   const work = await mkdtemp(join(tmpdir(), 'storyreel-sheet-'))
   try {
     const lastFrames = await mapLimit(shots, 2, async (shot, i) => {
+      if (shot.lastFrame) return shot.lastFrame
       const file = join(work, `last-${i}.png`)
       await extractLastFrame(shot.clip, file, { signal })
       return file

@@ -1,8 +1,9 @@
 import { access } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { formatIssue, loadStoryboard } from '@storyreel/core'
+import { loadStoryboard } from '@storyreel/core'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
+import { printIssues } from '../output/issues.ts'
 import { CliFailure } from './failure.ts'
 import { assembleOutputs, writeRunRecords } from './finish-run.ts'
 import { readManifest, type Manifest } from './manifest.ts'
@@ -21,7 +22,7 @@ export async function reassemble(runRoot: string, io: CliIo, signal?: AbortSigna
     throw new CliFailure(`${runRoot} has no readable manifest.json, so it is not a finished storyreel run directory. Render one first: storyreel render FILE --out ${runRoot}`, { cause })
   })
   const loaded = await loadStoryboard(manifest.storyboard.path, { cwd: io.cwd })
-  for (const issue of loaded.issues) say(formatIssue(issue))
+  printIssues(loaded.issues, io)
   if (!loaded.ok) {
     say(`${manifest.storyboard.path} is not valid: nothing was assembled. Fix the errors above and run again.`)
     return EXIT.failure

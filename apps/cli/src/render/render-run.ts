@@ -1,14 +1,15 @@
 import { isAbsolute, join, relative, resolve } from 'node:path'
-import { formatIssue, loadStoryboard, type Plan, type Provider } from '@storyreel/core'
-import { estimateRun, runPlan, type RunOptions, type RunResult, type SchedulerError } from '@storyreel/scheduler'
+import { loadStoryboard, type Plan, type Provider } from '@storyreel/core'
+import { estimateRun, runPlan, type RunEstimate, type RunOptions, type RunResult, type SchedulerError } from '@storyreel/scheduler'
 import { clientFromEnv, createUploadCache, createWavespeedProvider } from '@storyreel/wavespeed'
 import { createAnimaticProvider } from '@storyreel/assembler'
+import type { CliIo } from '../cli-io.ts'
+import { EXIT } from '../command.ts'
+import { printIssues } from '../output/issues.ts'
+import { formatUsd } from '../output/table.ts'
 import { applyEvent } from './apply-event.ts'
 import { cacheDirOf, uploadCacheFile } from './cache-dir.ts'
 import { chooseProvider, type ProviderName } from './choose-provider.ts'
-import type { CliIo } from '../cli-io.ts'
-import { EXIT } from '../command.ts'
-import { formatUsd } from '../output/table.ts'
 import { terminalOf } from './command-io.ts'
 import { confirm } from './confirm.ts'
 import { CliFailure, machineCauseOf } from './failure.ts'
@@ -44,7 +45,7 @@ const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { wavespeed: 4, animat
 export async function renderStoryboard(options: RenderOptions, io: CliIo): Promise<number> {
   const say = (text: string) => io.stderr.write(`${text}\n`)
   const loaded = await loadStoryboard(options.file, { cwd: io.cwd })
-  for (const issue of loaded.issues) say(formatIssue(issue))
+  printIssues(loaded.issues, io)
   if (!loaded.ok) {
     say(`${options.file} is not valid: nothing was rendered. Fix the errors above and run again.`)
     return EXIT.failure
@@ -58,23 +59,11 @@ export async function renderStoryboard(options: RenderOptions, io: CliIo): Promi
   const { provider, balance } = await openProvider(choice.name, io.env, cacheDir)
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY[choice.name]
 
-  const estimate = await estimateRun(plan, { provider, cacheDir, runDir: root, force: options.force, ...(options.only ? { only: options.only } : {}) })
-  const reused = estimate.shots.filter((s) => s.action === 'reuse').length
-  say(estimateLine({ cost: estimate.cost, submissions: estimate.submissions, reused, paid: provider.paid }))
-  if (provider.paid && options.maxCost !== undefined && estimate.cost > options.maxCost) {
-    throw new CliFailure(`The estimate ${formatUsd(estimate.cost)} is over --max-cost ${formatUsd(options.maxCost)}: nothing was submitted. Raise --max-cost, or render fewer shots with --only ID,...`)
-  }
-  if (balance !== undefined && estimate.cost > balance) {
-    throw new CliFailure(`Your WaveSpeed balance is ${formatUsd(balance)}, less than the ${formatUsd(estimate.cost)} this run needs: nothing was submitted. Top up at https://wavespeed.ai, or render fewer shots with --only ID,...`)
-  }
-  const terminal = terminalOf(io)
-  const gate = spendGate({ ...estimate, reused, paid: provider.paid, yes: options.yes, interactive: terminal.interactive, threshold: CONFIRM_ABOVE_USD })
-  if (gate === 'ask' && !(await confirm(`Spend about ${formatUsd(estimate.cost)} on WaveSpeed?`, terminal.stdin, process.stderr))) {
-    say('Nothing was submitted.')
-    return EXIT.failure
-  }
+  const estimate = await approveSpend(plan, provider, balance, { ...options, root, cacheDir }, io)
+  if (!estimate) return EXIT.failure
 
   const run = initialRunState(plan, { concurrency, estimate: estimate.cost, paid: provider.paid, now: Date.now() })
+  const terminal = terminalOf(io)
   const view = chooseView({
     stream: options.json ? io.stdout : io.stderr,
     isTTY: terminal.stderrIsTTY,
@@ -151,6 +140,36 @@ function printOutcome(result: RunResult | undefined, finished: Finished, run: Ru
   if (finished.status === 'completed') return EXIT.ok
   if (!machineCause) say('Not every shot rendered, so there is no reel. Fix the failures above (transient ones often pass on a second try) and run the same command again; finished shots are kept and paid predictions are not paid again.')
   return EXIT.failure
+}
+
+/**
+ * Shows what the run will spend and stops it when it should not go ahead:
+ * over --max-cost, over the balance, or declined at the prompt (undefined).
+ */
+async function approveSpend(
+  plan: Plan,
+  provider: Provider,
+  balance: number | undefined,
+  options: RenderOptions & { readonly root: string; readonly cacheDir: string },
+  io: CliIo,
+): Promise<RunEstimate | undefined> {
+  const estimate = await estimateRun(plan, { provider, cacheDir: options.cacheDir, runDir: options.root, force: options.force, ...(options.only ? { only: options.only } : {}) })
+  const reused = estimate.shots.filter((s) => s.action === 'reuse').length
+  io.stderr.write(`${estimateLine({ cost: estimate.cost, submissions: estimate.submissions, reused, paid: provider.paid })}\n`)
+  if (!provider.paid) return estimate
+  if (options.maxCost !== undefined && estimate.cost > options.maxCost) {
+    throw new CliFailure(`The estimate ${formatUsd(estimate.cost)} is over --max-cost ${formatUsd(options.maxCost)}: nothing was submitted. Raise --max-cost, or render fewer shots with --only ID,...`)
+  }
+  if (balance !== undefined && estimate.cost > balance) {
+    throw new CliFailure(`Your WaveSpeed balance is ${formatUsd(balance)}, less than the ${formatUsd(estimate.cost)} this run needs: nothing was submitted. Top up at https://wavespeed.ai, or render fewer shots with --only ID,...`)
+  }
+  const terminal = terminalOf(io)
+  const gate = spendGate({ ...estimate, reused, paid: true, yes: options.yes, interactive: terminal.interactive, threshold: CONFIRM_ABOVE_USD })
+  if (gate === 'ask' && !(await confirm(`Spend about ${formatUsd(estimate.cost)} on WaveSpeed?`, terminal.stdin, process.stderr))) {
+    io.stderr.write('Nothing was submitted.\n')
+    return undefined
+  }
+  return estimate
 }
 
 async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string): Promise<{ provider: Provider; balance?: number }> {

@@ -30,7 +30,11 @@ export function shotDuration(shot: RawShotDefaults, defaults: RawShotDefaults | 
 /** The prompt sent to the model: the shot's, then the storyboard's style. */
 export function composePrompt(prompt: string, style: string | undefined): string {
   const trimmedStyle = style?.trim()
-  return trimmedStyle ? `${prompt.trim()}, ${trimmedStyle}` : prompt.trim()
+  const trimmedPrompt = prompt.trim()
+  if (!trimmedStyle) return trimmedPrompt
+  // A prompt written as a sentence keeps its full stop; a comma after it would read "horizon., cinematic".
+  const separator = /[.!?;:,]$/.test(trimmedPrompt) ? ' ' : ', '
+  return `${trimmedPrompt}${separator}${trimmedStyle}`
 }
 
 /** Seconds a crossfade or fade-black lasts when the storyboard does not say. */

@@ -57,11 +57,11 @@ describe('resolved settings', () => {
   })
 
   test('defaults are inherited, restricted to what each model takes, and the style is appended', () => {
-    expect(shot('open').params).toEqual({ prompt: 'Rain on a neon street., noir', negative_prompt: 'blur', guidance_scale: 0.7, duration: 5, aspect_ratio: '9:16' })
+    expect(shot('open').params).toEqual({ prompt: 'Rain on a neon street. noir', negative_prompt: 'blur', guidance_scale: 0.7, duration: 5, aspect_ratio: '9:16' })
     // image-to-video: no aspect_ratio
-    expect(shot('follow').params).toEqual({ prompt: 'The detective walks., noir', negative_prompt: 'blur', guidance_scale: 0.7, duration: 5 })
+    expect(shot('follow').params).toEqual({ prompt: 'The detective walks. noir', negative_prompt: 'blur', guidance_scale: 0.7, duration: 5 })
     // kling-v2.0-t2v-master takes no guidance_scale
-    expect(shot('talk').params).toEqual({ prompt: 'Talk., noir', negative_prompt: 'blur', duration: 5, aspect_ratio: '9:16' })
+    expect(shot('talk').params).toEqual({ prompt: 'Talk. noir', negative_prompt: 'blur', duration: 5, aspect_ratio: '9:16' })
   })
 
   test('cost is the catalog price for the duration', () => {

@@ -12,7 +12,7 @@ export const assembleCommand: Command = {
     'The manifest, contact sheet and report are rewritten. Exit code: 0 reel written, 1 failure, 2 usage error.',
   ].join('\n'),
   options: {},
-  examples: ['storyreel assemble renders/storm-at-sea', '$EDITOR storm.yaml   # change a transition, then:\nstoryreel assemble renders/storm'],
+  examples: ['storyreel assemble renders/storm-at-sea', 'storyreel assemble renders/storm-at-sea   # after changing a transition in the storyboard'],
   run({ positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('assemble needs exactly one run directory', 'assemble')
     return withFailureMessages(io, () => reassemble(positionals[0]!, io))

@@ -5,7 +5,6 @@ import { clientFromEnv, createUploadCache, createWavespeedProvider } from '@stor
 import { createAnimaticProvider } from '@storyreel/assembler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
-import { DEFAULT_CONCURRENCY as PLAN_CONCURRENCY } from '../commands/plan.ts'
 import { printIssues } from '../output/issues.ts'
 import { formatUsd } from '../output/table.ts'
 import { applyEvent } from './apply-event.ts'
@@ -36,8 +35,8 @@ export interface RenderOptions {
   readonly json: boolean
 }
 
-/** Shots at once by default: `plan`'s figure for WaveSpeed (so its time estimate holds); two ffmpeg renders for animatics. */
-const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { wavespeed: PLAN_CONCURRENCY, animatic: 2 }
+/** Shots at once by default: 4 on WaveSpeed (as `plan` assumes; it queues beyond the account's limit and the scheduler backs off on 429), two ffmpeg renders for animatics. */
+const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { wavespeed: 4, animatic: 2 }
 
 /**
  * `storyreel render`: validate, estimate, confirm, render every shot along its

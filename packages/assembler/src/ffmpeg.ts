@@ -1,9 +1,9 @@
 import { locateFfmpeg } from './locate.ts'
-import { runTool, type ToolOutput } from './internal/runner.ts'
+import { runFfmpegJob, runTool, type ToolOutput } from './internal/runner.ts'
 
 export interface RunFfmpegOptions {
   readonly signal?: AbortSignal | undefined
-  /** Called with the output position in seconds as ffmpeg reports progress (`-progress pipe:1`). */
+  /** Called with the output position in seconds as ffmpeg reports progress (`-progress pipe:2`). */
   readonly onProgress?: ((outputSeconds: number) => void) | undefined
 }
 
@@ -29,13 +29,14 @@ export async function execFfmpeg(args: readonly string[], options: RunFfmpegOpti
     '-hide_banner',
     '-nostdin',
     ...(setsLogLevel ? [] : ['-loglevel', 'error']),
-    ...(onProgress ? ['-progress', 'pipe:1', '-nostats'] : []),
+    ...(onProgress ? ['-progress', 'pipe:2', '-nostats'] : []),
     ...args,
   ]
-  return runTool(ffmpeg, fullArgs, {
+  return runFfmpegJob(ffmpeg, fullArgs, {
     signal: options.signal,
+    isReportLine: onProgress ? (line) => PROGRESS_LINE.test(line) : undefined,
     // out_time_us in current ffmpeg; builds before 4.4 call the same microseconds out_time_ms.
-    onStdoutLine: onProgress
+    onStderrLine: onProgress
       ? (line) => {
           const match = /^out_time_(?:us|ms)=(\d+)$/.exec(line)
           if (match) onProgress(Number(match[1]) / 1e6)
@@ -43,6 +44,9 @@ export async function execFfmpeg(args: readonly string[], options: RunFfmpegOpti
       : undefined,
   })
 }
+
+/** The key=value lines of `-progress` reports. */
+const PROGRESS_LINE = /^[a-z_0-9]+=\S*$/
 
 /** Runs the located ffprobe and returns its stdout. */
 export async function runFfprobe(args: readonly string[], signal?: AbortSignal): Promise<string> {

@@ -1,12 +1,15 @@
 /**
- * The one place where @storyreel/assembler starts a process. Arguments always
- * travel as an array straight to the binary: no shell, so no quoting of paths.
+ * The one place where @storyreel/assembler starts a process, and the only
+ * importer of fluent-ffmpeg in the repository: the package is archived upstream,
+ * so keeping it behind this adapter lets it be replaced without touching callers.
  *
- * fluent-ffmpeg was archived upstream (2025) and builds its own command lines,
- * so it is not used: this adapter gives everything it offered that we need
- * (spawn, progress, stderr capture) in a few lines and can be swapped freely.
+ * ffmpeg jobs (encodes, filter graphs, frame grabs) run through fluent-ffmpeg
+ * with our argument arrays passed through unsplit. ffprobe, listings and
+ * fc-match are plain spawns: fluent-ffmpeg has no way to run them with raw
+ * arguments and a JSON stdout. Either way there is no shell, so no quoting.
  */
 import { spawn } from 'node:child_process'
+import ffmpeg from 'fluent-ffmpeg'
 import { AssemblerError } from '../errors.ts'
 
 export interface RunToolOptions {
@@ -81,5 +84,85 @@ export function runTool(bin: string, args: readonly string[], options: RunToolOp
         }),
       )
     })
+  })
+}
+
+export interface RunFfmpegJobOptions {
+  readonly signal?: AbortSignal | undefined
+  /** Called with each stderr line (ffmpeg writes `-progress pipe:2` reports there). */
+  readonly onStderrLine?: ((line: string) => void) | undefined
+  /** Lines that are reports rather than diagnostics, left out of the kept tail. */
+  readonly isReportLine?: ((line: string) => boolean) | undefined
+  /** How many trailing stderr lines to keep for errors and parsers; default 40. */
+  readonly stderrLines?: number
+}
+
+/**
+ * Rebuilds an argument array as a fluent-ffmpeg command: each `-i SOURCE` with the
+ * options before it becomes an input, the rest output options and the target.
+ * fluent-ffmpeg emits inputs, then `-y`, then outputs, so the command line is the
+ * same, and its format check sees `-f lavfi` as the input format it is.
+ * Options go in as several arguments, which fluent-ffmpeg passes through
+ * unsplit (a flag always travels with its value, so a list is never a lone string).
+ */
+function toFluentCommand(bin: string, args: readonly string[]): ffmpeg.FfmpegCommand {
+  const command = ffmpeg().setFfmpegPath(bin)
+  let pending: string[] = []
+  for (let i = 0; i < args.length - 1; i++) {
+    const arg = args[i]!
+    if (arg === '-i' && i + 1 < args.length - 1) {
+      command.input(args[++i]!)
+      if (pending.length > 0) command.inputOptions(...pending)
+      pending = []
+    } else pending.push(arg)
+  }
+  command.output(args.at(-1)!)
+  if (pending.length > 0) command.outputOptions(...pending)
+  return command
+}
+
+/**
+ * Runs one ffmpeg job through fluent-ffmpeg. `args` is a whole command line
+ * whose last element is the output target; fluent-ffmpeg adds `-y` in front.
+ */
+export function runFfmpegJob(bin: string, args: readonly string[], options: RunFfmpegJobOptions = {}): Promise<ToolOutput> {
+  const { signal, onStderrLine, isReportLine, stderrLines = 40 } = options
+  if (signal?.aborted) return Promise.reject(signal.reason)
+  const target = args.at(-1)
+  if (target === undefined) return Promise.reject(new TypeError('Expected `args` to end with the output target'))
+  return new Promise((resolve, reject) => {
+    const tail: string[] = []
+    const command = toFluentCommand(bin, args)
+    const onAbort = (): void => {
+      command.kill('SIGKILL')
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    command.on('stderr', (line: string) => {
+      onStderrLine?.(line)
+      if (line.trim() === '' || isReportLine?.(line)) return
+      tail.push(line)
+      if (tail.length > stderrLines) tail.shift()
+    })
+    command.on('end', () => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve({ stdout: '', stderrTail: tail.join('\n') })
+    })
+    command.on('error', (error: NodeJS.ErrnoException) => {
+      signal?.removeEventListener('abort', onAbort)
+      if (signal?.aborted) return reject(signal.reason)
+      if (error.code === 'ENOENT' || error.code === 'EACCES') {
+        return reject(new AssemblerError('FFMPEG_NOT_FOUND', `Could not start ${bin}: ${error.code === 'ENOENT' ? 'no such file' : 'not executable'}. Install ffmpeg (apt-get install ffmpeg) or set FFMPEG_PATH.`, { cause: error, args }))
+      }
+      const exitCode = Number(/exited with code (\d+)/.exec(error.message)?.[1] ?? Number.NaN)
+      const lastLines = tail.slice(-8).join('\n') || `(no output; ${error.message.split(':')[0]})`
+      reject(
+        new AssemblerError('FFMPEG_EXIT', `${bin} failed with exit code ${Number.isNaN(exitCode) ? 'unknown' : exitCode}:\n${lastLines}`, {
+          stderr: tail.join('\n'),
+          exitCode: Number.isNaN(exitCode) ? null : exitCode,
+          args,
+        }),
+      )
+    })
+    command.run()
   })
 }

@@ -261,10 +261,10 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
     settle({ shot, status: 'failed', message, ...(typeof code === 'string' ? { code } : {}), attempts: 0, cost: budget.spentOn(shot) })
   }
 
-  // Frame extractions nobody waits for (first frames, last frames of chain ends) run one at a
-  // time outside the shots' slots, so they take little CPU from the last frames chains wait on.
+  // Frame extractions nobody waits for (first frames, last frames of chain ends) run outside the
+  // shots' slots, two at a time: enough to keep up, few enough to leave CPU for the last frames chains wait on.
   const background: Promise<void>[] = []
-  const backgroundPool = createTaskPool(1)
+  const backgroundPool = createTaskPool(2)
 
   /**
    * Finished clip in place: extract the last frame now when a shot starts from it, the
@@ -342,7 +342,10 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
       const { shot, decision } = ready.shift()!
       running++
       const startedAt = now()
+      let released = false
       const release = () => {
+        if (released) return
+        released = true
         running--
         dispatch()
       }
@@ -350,23 +353,22 @@ async function execute(plan: Plan, options: RunOptions, prepared: Prepared): Pro
         if (signal?.aborted) settle({ shot: shot.id, status: 'aborted' })
         else fail(shot.id, error)
       }
-      let released = false
       pool
         .run(async () => {
           const outcome = await renderShot(shot, decision, renderRequestOf(shot, runDir), renderContext)
           // The prediction is finished, so the account's slot is free. Keep it for this shot's chain
-          // (until its next shot is resolved) only when that shot would win it anyway; otherwise a
-          // ready shot of higher priority starts now, while the frames are extracted.
-          if (outcome.status === 'rendered' && !keepSlotForChain(shot.id)) {
-            released = true
-            release()
-          }
-          return complete(shot, decision.key, outcome, startedAt)
+          // (until its next shot is resolved) only when that shot would win it anyway; otherwise the
+          // slot goes to a waiting shot of higher priority while the frames are extracted outside it.
+          if (outcome.status === 'rendered' && !keepSlotForChain(shot.id)) return outcome
+          await complete(shot, decision.key, outcome, startedAt)
+          return undefined
+        })
+        .then(async (outcome) => {
+          release()
+          if (outcome) await complete(shot, decision.key, outcome, startedAt)
         })
         .catch(failed)
-        .finally(() => {
-          if (!released) release()
-        })
+        .finally(release)
         .catch(crash)
     }
   }

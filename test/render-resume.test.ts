@@ -73,7 +73,16 @@ describe('interrupting and resuming a paid run', () => {
     expect((before.videoDuration ?? before.duration) - (after.videoDuration ?? after.duration)).toBeCloseTo(2, 0)
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Manifest
     expect(manifest.reel!.duration).toBeCloseTo(after.videoDuration ?? after.duration, 1)
-  }, 60_000)
+
+    // Back to plain cuts: render notices the storyboard changed and stitches again rather than keeping the reel.
+    await writeFile(fixture.storyboard, CHAINS_STORYBOARD)
+    const rerender = await cli(['render', fixture.storyboard, '--out', out, '--yes'])
+    expect(rerender.code, rerender.stderr).toBe(0)
+    expect(rerender.stderr).not.toMatch(/up to date/)
+    expect(sim.stats().createdTotal).toBe(paid)
+    const restored = await probe(join(out, 'chains.mp4'))
+    expect(restored.videoDuration ?? restored.duration).toBeCloseTo(before.videoDuration ?? before.duration, 1)
+  }, 90_000)
 
   test('assemble and status on a directory that is not a run say what to do', async () => {
     for (const command of ['assemble', 'status']) {

@@ -98,6 +98,20 @@ describe('render fails cleanly on bad input', () => {
     expect(sim.stats().createdTotal).toBe(before)
   })
 
+  test.skipIf(!canMountTmpfs())('an output directory on a read-only mount (root ignores permission bits, not a read-only file system): exit 1 before any submission', async () => {
+    const out = join(fixture.dir, 'read-only')
+    await mkdir(out, { recursive: true })
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', out])
+    try {
+      const before = sim.stats().createdTotal
+      const result = await render([fixture.storyboard, '--out', out, '--yes'], { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url })
+      expectCleanFailure(result, 1, /Cannot write .*read-only.*--out/)
+      expect(sim.stats().createdTotal).toBe(before)
+    } finally {
+      execFileSync('umount', ['-l', out])
+    }
+  })
+
   test.skipIf(!canMountTmpfs())('a full disk (the run directory on a 200 KB tmpfs, full after the first clip or two): exit 1, paid work kept', async () => {
     const out = join(fixture.dir, 'full-disk')
     await mkdir(out, { recursive: true })

@@ -70,8 +70,9 @@ function systemMessage(code: string, path: string | undefined): string | undefin
       return `The disk is full: could not write${where}. Free some space (or choose another directory with --out) and run the same command again. ${RESUME}`
     case 'EACCES':
     case 'EPERM':
-    case 'EROFS':
       return `Cannot write${where}: permission denied. Choose a writable directory with --out, or fix its permissions.`
+    case 'EROFS':
+      return `Cannot write${where}: the file system is read-only. Choose a writable directory with --out.`
     case 'ENOTDIR':
     case 'EEXIST':
       return `Cannot create the output directory${where}: a file is in the way. Choose another directory with --out.`

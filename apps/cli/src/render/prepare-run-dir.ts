@@ -7,8 +7,13 @@ import { join } from 'node:path'
  * instead of after the first prediction.
  */
 export async function prepareRunDir(root: string): Promise<void> {
-  await mkdir(join(root, 'shots'), { recursive: true })
-  await mkdir(join(root, 'frames'), { recursive: true })
+  await mkdir(root, { recursive: true })
+  // Not recursive: on a read-only file system a recursive mkdir reports ENOENT, which would hide the cause.
+  for (const sub of ['shots', 'frames']) {
+    await mkdir(join(root, sub)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error
+    })
+  }
   const probe = join(root, `.write-test-${process.pid}`)
   await writeFile(probe, '')
   await rm(probe, { force: true })

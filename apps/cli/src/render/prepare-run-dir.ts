@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { runDir } from './run-dir.ts'
 
 /**
  * Creates the run directory and proves it is writable before anything is paid
@@ -9,8 +10,9 @@ import { join } from 'node:path'
 export async function prepareRunDir(root: string): Promise<void> {
   await mkdir(root, { recursive: true })
   // Not recursive: on a read-only file system a recursive mkdir reports ENOENT, which would hide the cause.
-  for (const sub of ['shots', 'frames']) {
-    await mkdir(join(root, sub)).catch((error: NodeJS.ErrnoException) => {
+  const dir = runDir(root)
+  for (const sub of [dir.shotsDir, dir.framesDir]) {
+    await mkdir(sub).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error
     })
   }

@@ -18,9 +18,9 @@ export interface RunDir {
   lastFrame(id: string): string
 }
 
-export const MANIFEST_FILE = 'manifest.json'
+const MANIFEST_FILE = 'manifest.json'
 export const CONTACT_SHEET_FILE = 'contact-sheet.png'
-export const REPORT_FILE = 'report.html'
+const REPORT_FILE = 'report.html'
 
 export function runDir(root: string): RunDir {
   return {

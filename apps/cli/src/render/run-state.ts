@@ -8,7 +8,6 @@ export type ShotState =
   | 'waiting'
   | 'queued'
   | 'uploading'
-  | 'submitting'
   | 'submitted'
   | 'processing'
   | 'downloading'
@@ -70,12 +69,4 @@ export interface RunState {
 
 export function shotById(run: RunState, id: string): ShotRecord | undefined {
   return run.shots.find((s) => s.id === id)
-}
-
-export function countStates(run: RunState): Record<ShotState, number> {
-  const counts = Object.fromEntries(
-    ['waiting', 'queued', 'uploading', 'submitting', 'submitted', 'processing', 'downloading', 'done', 'cached', 'failed', 'skipped'].map((s) => [s, 0]),
-  ) as Record<ShotState, number>
-  for (const shot of run.shots) counts[shot.state]++
-  return counts
 }

@@ -102,6 +102,15 @@ describe('progress', () => {
     expect(out.text().slice(before)).toBe('Interrupted; run the same command again.\n')
   })
 
+  test('no line of the live view is wider than the terminal, colours or not', () => {
+    const color = createStyle({ stdout: process.stdout, stderr: process.stderr, cwd: '', env: {}, isTTY: true })
+    const shot = record('a-rather-long-shot-name', { state: 'failed', error: 'Prediction 0123456789abcdef failed: the service was unavailable, try again later', attempts: [{ predictionId: 'p1', cost: 0 }] })
+    const run = runState([shot], 0)
+    for (const style of [plain, color]) {
+      for (const line of frame(run, style, 5000, 40, 50)) expect(line.replace(/\x1b\[[0-9;]*m/g, '').length).toBeLessThanOrEqual(50)
+    }
+  })
+
   test('time left follows the observed speed and ignores cached shots', () => {
     const run = runState([record('a', { state: 'done' }), record('b', { state: 'cached' }), record('c', { state: 'queued', duration: 10 })])
     expect(estimateRemainingMs(run, run.startedAt + 5000)).toBe(10_000)

@@ -68,7 +68,7 @@ export function frame(run: RunState, colors: Style, at: number, rows: number, co
   const room = Math.max(1, rows - 3)
   const visible = run.shots.length <= room ? run.shots : run.shots.filter((s) => !FINAL_STATES.has(s.state)).slice(0, room)
   const idWidth = Math.min(24, Math.max(...run.shots.map((s) => s.id.length), 4))
-  const lines = visible.map((shot) => clip(shotLine(shot, colors, at, idWidth), columns))
+  const lines = visible.map((shot) => shotLine(shot, colors, at, idWidth, columns))
   const final = run.shots.filter((s) => FINAL_STATES.has(s.state)).length
   const left = estimateRemainingMs(run, at)
   const summary = [
@@ -78,17 +78,19 @@ export function frame(run: RunState, colors: Style, at: number, rows: number, co
     `elapsed ${formatDuration((at - run.startedAt) / 1000)}`,
     `left ${left === undefined ? '?' : formatDuration(left / 1000)}`,
   ].join('  ')
-  lines.push(clip(colors.bold(summary), columns + 20))
+  // Cut before styling: a line wider than the terminal wraps, and the redraw would then erase too few lines.
+  lines.push(colors.bold(fit(summary, columns)))
   return lines
 }
 
-function shotLine(shot: ShotRecord, colors: Style, at: number, idWidth: number): string {
+function shotLine(shot: ShotRecord, colors: Style, at: number, idWidth: number, columns: number): string {
   const icon = { done: colors.green('✓'), cached: colors.green('='), failed: colors.red('✗'), skipped: colors.yellow('-') }[shot.state as string] ?? colors.dim('…')
   const since = shot.submittedAt ?? shot.queuedAt
   const end = shot.completedAt ?? at
   const elapsed = since === undefined || shot.state === 'cached' || shot.state === 'waiting' ? '' : formatDuration((end - since) / 1000)
-  const detail = stateDetail(shot)
-  return `${icon} ${shot.id.padEnd(idWidth).slice(0, idWidth)}  ${shot.state.padEnd(11)} ${elapsed.padStart(7)}  ${colors.dim(detail)}`
+  const text = `${shot.id.padEnd(idWidth).slice(0, idWidth)}  ${shot.state.padEnd(11)} ${elapsed.padStart(7)}  `
+  const room = Math.max(0, columns - 2 - text.length)
+  return `${icon} ${fit(text, columns - 2)}${colors.dim(fit(stateDetail(shot), room))}`
 }
 
 function bar(fraction: number, width: number): string {
@@ -96,7 +98,7 @@ function bar(fraction: number, width: number): string {
   return '#'.repeat(filled) + '-'.repeat(width - filled)
 }
 
-function clip(line: string, columns: number): string {
-  // Escape sequences take no columns, so only cut plain text.
-  return line.includes('\x1b') || line.length <= columns ? line : `${line.slice(0, columns - 1)}…`
+function fit(text: string, columns: number): string {
+  if (columns <= 0) return ''
+  return text.length <= columns ? text : `${text.slice(0, columns - 1)}…`
 }

@@ -146,6 +146,26 @@ describe('render fails cleanly on bad input', () => {
     expect(sim.stats().createdTotal).toBe(before)
   })
 
+  test('a shot the API refuses (moderation): listed with its prediction id and the API\'s message; its chain is skipped, the others finish', async () => {
+    sim.setFaults({ failPrediction: (input) => (String(input.params.prompt).includes('beam sweeps') ? { code: 1200, error: 'Content flagged by moderation.' } : undefined) })
+    const out = join(fixture.dir, 'moderated')
+    const before = sim.stats().createdTotal
+    try {
+      const result = await render([fixture.storyboard, '--out', out, '--yes'], { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url })
+      expectCleanFailure(result, 1, /a2: failed \(prediction [0-9a-f]+\): .*Content flagged by moderation/)
+      expect(result.stderr).toMatch(/c1: skipped: .*a2/)
+      // Moderation is not retried: one prediction each for a1, a2, b1, b2; none for c1.
+      expect(sim.stats().createdTotal - before).toBe(4)
+      const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { status: string; reel?: unknown; shots: { id: string; status: string; error?: string }[] }
+      expect(manifest.status).toBe('failed')
+      expect(manifest.reel).toBeUndefined()
+      expect(manifest.shots.map((s) => [s.id, s.status])).toEqual([['a1', 'done'], ['a2', 'failed'], ['b1', 'done'], ['b2', 'done'], ['c1', 'skipped']])
+      expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('Content flagged by moderation.')
+    } finally {
+      sim.setFaults({})
+    }
+  })
+
   test('usage errors exit 2 with a hint', async () => {
     const result = await render([fixture.storyboard, '--concurrency', 'lots'])
     expect(result.code).toBe(2)

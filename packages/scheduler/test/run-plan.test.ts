@@ -105,4 +105,37 @@ describe('runPlan against the simulator', { timeout: 120_000 }, () => {
     // and storyboard order breaks the tie.
     expect(order).toEqual(['l1', 'l2', 's1', 's2', 's3', 'l3'])
   })
+
+  it('halves its concurrency when the service answers 429, and still renders every shot once', async () => {
+    const dir = await tempDir()
+    const sim = await startSim({ latencyMs: 300, faults: { seed: 3, rate429: { submit: 0.4 } } })
+    const plan = planOf(Array.from({ length: 8 }, (_, i) => ({ id: `s${i}`, prompt: `s${i}: single` })))
+    const real = simProvider(sim)
+    let inFlight = 0
+    let rateLimited = false
+    // s0..s3 fill the four slots at once (equal priority, storyboard order); s4..s7 start only as slots free.
+    const laterStarts: { inFlight: number; afterCut: boolean }[] = []
+    const provider: Provider = {
+      ...real,
+      submit: async (request, options) => {
+        inFlight++
+        if (Number(request.shotId.slice(1)) >= 4) laterStarts.push({ inFlight, afterCut: rateLimited })
+        return real.submit(request, {
+          ...options,
+          onRateLimit: (ms) => {
+            rateLimited = true
+            options?.onRateLimit?.(ms)
+          },
+        })
+      },
+      download: async (result, dest, options) => real.download(result, dest, options).finally(() => inFlight--),
+    }
+    const result = await runPlan(plan, { provider, runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 4, rateLimitQuietMs: 60_000 })
+    expect(result.ok).toBe(true)
+    expect(sim.stats().rateLimited).toBeGreaterThan(0)
+    expect(sim.stats().createdTotal).toBe(8)
+    // The first batch met a 429, so the limit was 2 for the rest: each later shot started with at most one other in flight.
+    expect(laterStarts.map((s) => s.afterCut)).toEqual([true, true, true, true])
+    expect(Math.max(...laterStarts.map((s) => s.inFlight))).toBeLessThanOrEqual(2)
+  })
 })

@@ -15,8 +15,6 @@ export type SchedulerErrorCode =
   | 'SCHED_AMBIGUOUS_SUBMISSION'
   /** A retry was not submitted because it would push spend over `maxCost`. */
   | 'SCHED_BUDGET_STOP'
-  /** A rendered or cached clip is missing, or its bytes do not match the recorded hash. */
-  | 'SCHED_CLIP_MISMATCH'
 
 export class SchedulerError extends Error {
   override readonly name = 'SchedulerError'

@@ -1,5 +1,5 @@
 export { runPlan } from './run-plan.ts'
-export type { FinishedClip, RunOptions, RunResult, ShotOutcome } from './run-plan.ts'
+export type { FinishedClip, RunOptions, RunResult, ShotOutcome } from './run-types.ts'
 export { estimateRun } from './estimate.ts'
 export type { EstimateOptions, RunEstimate, ShotEstimate } from './estimate.ts'
 export { readJournal } from './journal-replay.ts'

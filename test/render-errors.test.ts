@@ -151,7 +151,8 @@ describe('render fails cleanly on bad input', () => {
     const out = join(fixture.dir, 'moderated')
     const before = sim.stats().createdTotal
     try {
-      const result = await render([fixture.storyboard, '--out', out, '--yes'], { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url })
+      // A cache of its own: earlier tests here rendered these shots already.
+      const result = await render([fixture.storyboard, '--out', out, '--yes'], { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url, STORYREEL_CACHE_DIR: join(out, '..', 'moderated-cache') })
       expectCleanFailure(result, 1, /a2: failed \(prediction [0-9a-f]+\): .*Content flagged by moderation/)
       expect(result.stderr).toMatch(/c1: skipped: .*a2/)
       // Moderation is not retried: one prediction each for a1, a2, b1, b2; none for c1.

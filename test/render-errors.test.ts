@@ -135,7 +135,7 @@ describe('render fails cleanly on bad input', () => {
     } finally {
       execFileSync('umount', ['-l', out])
     }
-  })
+  }, 120_000)
 
   test('a paid run above the confirmation threshold with no terminal and no --yes: refused with what to pass', async () => {
     const file = join(fixture.dir, 'pricey.yaml')
@@ -165,7 +165,7 @@ describe('render fails cleanly on bad input', () => {
     } finally {
       sim.setFaults({})
     }
-  })
+  }, 60_000)
 
   test('usage errors exit 2 with a hint', async () => {
     const result = await render([fixture.storyboard, '--concurrency', 'lots'])

@@ -101,5 +101,5 @@ describe('storyreel render against the simulator', () => {
     const events = again.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; shot?: string; state?: string })
     expect(events.filter((e) => e.type === 'shot' && e.state === 'cached').map((e) => e.shot).sort()).toEqual(['a1', 'a2', 'b1', 'b2', 'c1'])
     expect(events.at(-1)).toMatchObject({ type: 'result', status: 'completed', spent: 0, reel: join(out, 'chains.mp4') })
-  })
+  }, 90_000)
 })

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
@@ -21,6 +21,7 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(async () => {
   await browser?.close()
+  if (cwd) await rm(cwd, { recursive: true, force: true })
 })
 
 describe('storyreel render with no API key (the animatic)', () => {

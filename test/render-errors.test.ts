@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { startSimulator, type Simulator } from '@storyreel/wavespeed-sim'
@@ -17,6 +17,7 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(async () => {
   await sim?.close()
+  if (fixture) await rm(fixture.dir, { recursive: true, force: true })
 })
 
 function render(args: string[], env: Record<string, string | undefined> = {}) {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startSimulator, type Simulator } from '@storyreel/wavespeed-sim'
@@ -24,6 +24,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await sim?.close()
+  if (fixture) await rm(fixture.dir, { recursive: true, force: true })
 })
 
 async function journalTypes(): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startSimulator, type Simulator } from '@storyreel/wavespeed-sim'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -25,6 +25,7 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(async () => {
   await sim?.close()
+  if (fixture) await rm(fixture.dir, { recursive: true, force: true })
 })
 
 describe('storyreel render against the simulator', () => {
@@ -55,7 +56,7 @@ describe('storyreel render against the simulator', () => {
       const image = submission.images.find((i) => i.field === 'image')!
       const sent = Buffer.from(await (await fetch(image.ref)).arrayBuffer())
       const sentPath = join(fixture.dir, `${shot}.sent.png`)
-      await import('node:fs/promises').then((fs) => fs.writeFile(sentPath, sent))
+      await writeFile(sentPath, sent)
       // Decode the upstream clip ourselves, independent of the scheduler's own extraction.
       const lastFrame = await rgb(join(out, 'shots', `${upstream}.mp4`), size, 'last')
       const firstFrame = await rgb(join(out, 'shots', `${upstream}.mp4`), size, 'first')

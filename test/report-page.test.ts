@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFile } from 'node:child_process'
@@ -61,6 +61,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await browser?.close()
+  if (dir) await rm(dir, { recursive: true, force: true })
 })
 
 describe('report.html in a real browser', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { Provider } from '@storyreel/core'
 import { runPlan } from '../src/run-plan.ts'
 import { estimateRun } from '../src/estimate.ts'
 import type { SchedulerEvent } from '../src/events.ts'
@@ -120,5 +121,39 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
     expect(result.ok).toBe(true)
     expect(sim.stats().createdTotal).toBe(4)
     expect(origins.filter((o) => o === 'reattached')).toHaveLength(createdBeforeRerun)
+  })
+
+  it('never submits again after an ambiguous failure when the provider cannot look predictions up, unless forced', async () => {
+    const dir = await tempDir()
+    const sim = await startSim({ latencyMs: 100 })
+    const real = simProvider(sim)
+    let lose = true
+    // A paid provider without `recover` whose first submission response is lost after the prediction was created.
+    const { recover: _recover, ...withoutRecover } = real
+    const provider: Provider = {
+      ...withoutRecover,
+      submit: async (request, options) => {
+        const created = await real.submit(request, options)
+        if (lose) {
+          lose = false
+          throw Object.assign(new Error('connection reset after the request was sent'), { ambiguous: true })
+        }
+        return created
+      },
+    }
+    const plan = planOf([{ id: 'a', prompt: 'a: lost answer' }, { id: 'b', prompt: 'b: fine' }])
+    const options = { provider, runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 1 }
+    const first = await runPlan(plan, options)
+    expect(first.shots.map((s) => s.status)).toEqual(['failed', 'done'])
+    expect(first.failures[0]).toMatchObject({ code: 'SCHED_AMBIGUOUS_SUBMISSION', attempts: 1 })
+    expect(first.failures[0]!.message).toContain('cannot look predictions up')
+
+    const again = await runPlan(plan, options)
+    expect(again.shots.map((s) => s.status)).toEqual(['failed', 'cached'])
+    expect(sim.stats().createdTotal).toBe(2)
+
+    const forced = await runPlan(plan, { ...options, force: true, only: ['a'] })
+    expect(forced.shots.map((s) => s.status)).toEqual(['done', 'cached'])
+    expect(sim.stats().createdTotal).toBe(3)
   })
 })

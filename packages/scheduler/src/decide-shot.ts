@@ -64,7 +64,10 @@ export async function decideShot(shot: PlannedShot, upstreamSha: (shot: string) 
   if (latest?.key === key && !latest.failure && latest.sha256 === undefined) {
     return latest.id ? { action: 'reattach', key, attempt: latest } : { action: 'recover', key, attempt: latest }
   }
-  if (latest?.key === key && latest.failure?.retryable === false && !ctx.forced(shot.id)) return { action: 'refuse', key, attempt: latest }
+  // Refused only when a prediction ran and failed for good (moderation, invalid input) or may exist
+  // unseen; a submission the API turned away (balance, bad request) created nothing, so a re-run tries again.
+  const finalVerdict = latest?.failure?.retryable === false && (latest.id !== undefined || latest.failure.code === 'SCHED_AMBIGUOUS_SUBMISSION')
+  if (latest?.key === key && finalVerdict && !ctx.forced(shot.id)) return { action: 'refuse', key, attempt: latest }
   if (!selected) return { action: 'skip', reason: notSelected(shot) }
   return { action: 'submit', key }
 }

@@ -156,4 +156,20 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
     expect(forced.shots.map((s) => s.status)).toEqual(['done', 'cached'])
     expect(sim.stats().createdTotal).toBe(3)
   })
+
+  it('tries a shot again on the next run when the API turned its submission away (low balance) without creating anything', async () => {
+    const dir = await tempDir()
+    const poor = await startSim({ latencyMs: 100, balance: 0.5 })
+    const plan = planOf([{ id: 'a', prompt: 'a: affordable' }, { id: 'b', prompt: 'b: one too many' }])
+    const options = { runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 1 }
+    const first = await runPlan(plan, { ...options, provider: simProvider(poor) })
+    expect(first.shots.map((s) => s.status)).toEqual(['done', 'failed'])
+    expect(first.failures[0]!.message).toMatch(/balance/i)
+    expect(first.failures[0]!.predictionId).toBeUndefined()
+
+    const topped = await startSim({ latencyMs: 100 })
+    const second = await runPlan(plan, { ...options, provider: simProvider(topped) })
+    expect(second.shots.map((s) => s.status)).toEqual(['cached', 'done'])
+    expect(topped.stats().createdTotal).toBe(1)
+  })
 })

@@ -56,6 +56,16 @@ function cover(spec: ClipSpec): string {
   return `scale=${spec.width}:${spec.height}:force_original_aspect_ratio=increase,crop=${spec.width}:${spec.height},setsar=1`
 }
 
+/**
+ * Where the camera heads, as fractions of the free margin, taken from the prompt:
+ * a real model's motion follows the prompt, so an edited prompt must change the
+ * clip (and its last frame, which the next shot in a chain starts from).
+ */
+function promptFocus(prompt: string): { x: number; y: number } {
+  const digest = createHash('sha256').update(`focus:${prompt}`).digest()
+  return { x: digest[0]! / 255, y: digest[1]! / 255 }
+}
+
 function promptColour(prompt: string): string {
   const digest = createHash('sha256').update(prompt).digest()
   // Kept mid-dark so the white prompt text stays readable.
@@ -83,7 +93,7 @@ export function promptFontSize(spec: ClipSpec): number {
 }
 
 /**
- * i2v: a slow zoom into the start image whose first frame is the image itself,
+ * i2v: a slow zoom into the start image, towards a point the prompt decides, whose first frame is the image itself,
  * crossfading to the end image when there is one (held alone for the last half
  * second, so the final frame is exactly it).
  * t2v: a background coloured from the prompt's hash, a moving square, and the prompt's text.
@@ -93,7 +103,9 @@ export function clipGraph(spec: ClipSpec, files: ClipFiles, firstInput: number, 
   const frames = frameCount(spec)
   if (files.start) {
     const inputs = ['-i', files.start]
-    const zoom = `zoompan=z='1+${ZOOM}*on/${Math.max(1, frames - 1)}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d=${frames}:s=${width}x${height}:fps=${fps}`
+    const focus = promptFocus(spec.prompt)
+    // At zoom 1 the margin is 0, so the first frame is the whole start image whatever the prompt.
+    const zoom = `zoompan=z='1+${ZOOM}*on/${Math.max(1, frames - 1)}':x='(iw-iw/zoom)*${focus.x.toFixed(3)}':y='(ih-ih/zoom)*${focus.y.toFixed(3)}':d=${frames}:s=${width}x${height}:fps=${fps}`
     const main = `[${firstInput}:v]${cover(spec)},${zoom},format=yuv420p,settb=AVTB`
     if (!files.end) return { inputs, graph: `${main}[${label}]` }
     const fade = Math.min(1.5, duration / 3)

@@ -8,7 +8,7 @@ import { findFont } from './find-font.ts'
 import { clipGraph, frameCount, promptFontSize, wrapPrompt, type ClipFiles, type ClipSpec } from './clip-graph.ts'
 
 /** Bump when the picture a spec produces changes, so stale cache entries are not reused. */
-const RENDER_VERSION = 'v1'
+const RENDER_VERSION = 'v2'
 /**
  * Clips rendered by one ffmpeg process. Starting ffmpeg costs about as much CPU
  * as rendering a small clip, so under load queued clips share a process.
@@ -51,7 +51,7 @@ export class VideoRenderer {
   async render(spec: ClipSpec): Promise<string> {
     const font = await this.#font
     const key = createHash('sha256')
-      .update(JSON.stringify([RENDER_VERSION, spec.width, spec.height, spec.fps, spec.duration, spec.start?.sha256, spec.end?.sha256, spec.start ? '' : spec.prompt, font ?? '']))
+      .update(JSON.stringify([RENDER_VERSION, spec.width, spec.height, spec.fps, spec.duration, spec.start?.sha256, spec.end?.sha256, spec.prompt, font ?? '']))
       .digest('hex')
     const file = join(this.#cacheDir, `${key}.mp4`)
     let pending = this.#inFlight.get(key)

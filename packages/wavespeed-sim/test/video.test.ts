@@ -68,6 +68,18 @@ describe('generated clips', () => {
     expect(diff).toBeGreaterThan(5)
   })
 
+  test('i2v: the prompt steers the camera, so another prompt ends on another frame from the same first frame', async () => {
+    const dir = await useTempDir()
+    const sim = await useSimulator({ videoScale: 0.25, cacheDir: join(dir, 'cache') })
+    const start = await upload(sim, await makeQuadrants(join(dir, 'start.png'), 640, 360), 'start.png')
+    const model = 'kwaivgi/kling-v2.1-i2v-pro'
+    const calm = await render(sim, model, { image: start, prompt: 'the camera drifts left', duration: 5 }, dir)
+    const storm = await render(sim, model, { image: start, prompt: 'the camera rushes right', duration: 5 }, dir)
+    const meanDiff = (a: Buffer, b: Buffer) => a.reduce((sum, value, i) => sum + Math.abs(value - b[i]!), 0) / a.length
+    expect(meanDiff((await readFrame(calm, 0, 480, 270)).rgb, (await readFrame(storm, 0, 480, 270)).rgb)).toBeLessThan(1)
+    expect(meanDiff((await readFrame(calm, 119, 480, 270)).rgb, (await readFrame(storm, 119, 480, 270)).rgb)).toBeGreaterThan(5)
+  })
+
   test('t2v: a picture from the prompt at the requested aspect ratio, different prompts differ', async () => {
     const dir = await useTempDir()
     // A fresh cache: these tests check what the renderer draws now, not what an older version cached.

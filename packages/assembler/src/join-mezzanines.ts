@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises'
 import { SAMPLE_RATE, type Canvas } from './canvas.ts'
 import { CONTAINER, writeConcatList } from './fast-path.ts'
 import { runFfmpeg } from './ffmpeg.ts'
-import { buildTransitionGraph, type PlannedJoin } from './join-plan.ts'
+import { buildTransitionGraph, type CrossfadeMethod, type PlannedJoin } from './join-plan.ts'
 import { bt709Tags, type Mezzanine } from './normalize.ts'
 import { mixChain, soundtrackChain, soundtrackInput, type LoudnessMeasurement, type SoundtrackSpec } from './soundtrack.ts'
 
@@ -10,6 +10,8 @@ export interface JoinMezzaninesOptions {
   readonly mezzanines: readonly Mezzanine[]
   readonly joins: readonly PlannedJoin[]
   readonly canvas: Canvas
+  /** How crossfades are drawn; see `crossfadeMethod`. Default `xfade`. */
+  readonly crossfadeWith?: CrossfadeMethod | undefined
   /** Audio samples of the reel, for cutting the soundtrack. */
   readonly samples: number
   readonly soundtrack?: { readonly spec: SoundtrackSpec; readonly measured: LoudnessMeasurement | undefined } | undefined
@@ -50,7 +52,7 @@ export async function joinMezzanines(options: JoinMezzaninesOptions): Promise<vo
     return
   }
 
-  const { graph, videoLabel, audioLabel } = buildTransitionGraph(mezzanines, joins, options.canvas)
+  const { graph, videoLabel, audioLabel } = buildTransitionGraph(mezzanines, joins, options.canvas, options.crossfadeWith)
   const fullGraph = soundtrack ? `${graph};${bed(`${mezzanines.length}:a:0`)}${mixChain(audioLabel, 'bed', 'mix')}` : graph
   await runFfmpeg(
     [

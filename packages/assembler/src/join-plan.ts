@@ -28,6 +28,18 @@ export function reelFrameCount(segmentFrames: readonly number[], joins: readonly
   return segmentFrames.reduce((sum, n, i) => sum + n - (joins[i]?.type === 'crossfade' ? joins[i].frames : 0), 0)
 }
 
+/**
+ * How crossfades are drawn: `xfade` (ffmpeg 4.3+), or, for older builds such as the
+ * 2018 one shipped on npm, the incoming segment faded in through its alpha channel
+ * and `overlay`ed onto the outgoing one. Both blend the same frames.
+ */
+export type CrossfadeMethod = 'xfade' | 'overlay'
+
+/** `xfade` when the ffmpeg has it, else the overlay construction. */
+export function crossfadeMethod(filters: ReadonlySet<string>): CrossfadeMethod {
+  return filters.has('xfade') ? 'xfade' : 'overlay'
+}
+
 export interface TransitionGraph {
   /** A filter_complex whose inputs are the mezzanines in order (input i = segment i). */
   readonly graph: string
@@ -45,9 +57,11 @@ export function buildTransitionGraph(
   segments: readonly { frames: number; samples: number }[],
   joins: readonly PlannedJoin[],
   canvas: Canvas,
+  crossfadeWith: CrossfadeMethod = 'xfade',
 ): TransitionGraph {
   const parts: string[] = []
   const seconds = (frames: number): string => (frames / canvas.fps).toFixed(6)
+  const onFrameGrid = frameGridPts(canvas.frameRate)
   segments.forEach((segment, i) => {
     const video = ['settb=AVTB', 'setpts=PTS-STARTPTS']
     const audio = ['asetpts=PTS-STARTPTS']
@@ -73,11 +87,24 @@ export function buildTransitionGraph(
     const join = joins[i]!
     const [nextVideo, nextAudio] = [`jv${i}`, `ja${i}`]
     if (join.type === 'crossfade') {
+      const offset = frames - join.frames
       parts.push(
-        // The offset sits half a frame before the first blended frame: xfade compares it with timestamps rounded to
-        // microseconds, and an exact offset let a frame slip through unblended (one frame too many). xfade (5.1) also
-        // skips one timestamp near the end of the transition; restamping frame by frame closes that gap.
-        `[${video}][v${i}]xfade=transition=fade:duration=${seconds(join.frames)}:offset=${seconds(frames - join.frames - 0.5)},setpts=N/FRAME_RATE/TB[${nextVideo}]`,
+        ...(crossfadeWith === 'xfade'
+          ? [
+              // The offset sits half a frame before the first blended frame: xfade compares it with timestamps rounded to
+              // microseconds, and an exact offset let a frame slip through unblended (one frame too many). xfade (5.1) also
+              // skips one timestamp near the end of the transition; restamping frame by frame closes that gap.
+              `[${video}][v${i}]xfade=transition=fade:duration=${seconds(join.frames)}:offset=${seconds(offset - 0.5)},setpts=N/FRAME_RATE/TB[${nextVideo}]`,
+            ]
+          : [
+              // Both streams are stamped from frame numbers by the same expression, so overlay pairs frame offset + k of
+              // the running video with frame k of the incoming one exactly. The running video is held on its last frame
+              // (under the by then opaque incoming one) until the incoming one ends, so both end on the same frame.
+              `[${video}]tpad=stop_mode=clone:stop=${segments[i]!.frames - join.frames},setpts=${onFrameGrid('N')}[xb${i}]`,
+              // The fade starts half a frame early, so frame k is (k + ½)/T opaque: the weights xfade gives it.
+              `[v${i}]setpts=${onFrameGrid(`N+${offset}`)},format=yuva420p,fade=t=in:st=${seconds(offset - 0.5)}:d=${seconds(join.frames)}:alpha=1[xo${i}]`,
+              `[xb${i}][xo${i}]overlay=format=yuv420[${nextVideo}]`,
+            ]),
         `[${audio}][a${i}]acrossfade=ns=${samplesFor(join.frames, canvas.fps)}:c1=tri:c2=tri[${nextAudio}]`,
       )
       frames += segments[i]!.frames - join.frames
@@ -88,4 +115,13 @@ export function buildTransitionGraph(
     ;[video, audio] = [nextVideo, nextAudio]
   }
   return { graph: parts.join(';'), videoLabel: video, audioLabel: audio }
+}
+
+/**
+ * A setpts expression for frame `n` in microseconds (the graph's time base, AVTB),
+ * rounded the same way for every stream it is applied to.
+ */
+function frameGridPts(frameRate: string): (n: string) => string {
+  const [num, den = '1'] = frameRate.split('/')
+  return (n) => `round((${n})*1000000*${den}/${num})`
 }

@@ -7,7 +7,7 @@ import { tryStreamCopy } from './fast-path.ts'
 import { mapLimit } from './internal/map-limit.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { FEATURES } from './features.ts'
-import { planJoins, reelFrameCount } from './join-plan.ts'
+import { crossfadeMethod, planJoins, reelFrameCount } from './join-plan.ts'
 import { locateFfmpeg, requireFeatures } from './locate.ts'
 import { joinMezzanines } from './join-mezzanines.ts'
 import { normalizeSegment } from './normalize.ts'
@@ -159,6 +159,7 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
       mezzanines,
       joins,
       canvas,
+      crossfadeWith: crossfadeMethod(installation.filters),
       samples,
       soundtrack: soundtrack && { spec: soundtrack, measured: soundtrackLoudness },
       workDir: options.workDir,

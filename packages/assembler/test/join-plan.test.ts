@@ -37,3 +37,23 @@ test('each xfade offset is the running length minus its duration', () => {
   expect(graph).toContain('acrossfade=ns=24000')
   expect(graph).toContain('acrossfade=ns=48000')
 })
+
+test('without xfade, the incoming segment fades in through its alpha over the held running video, stamped on one frame grid', () => {
+  const segments = [48, 48, 30].map((frames) => ({ frames, samples: frames * 2000 }))
+  const joins = [
+    { type: 'cut', frames: 0 },
+    { type: 'crossfade', frames: 12 },
+    { type: 'crossfade', frames: 6 },
+  ] as const
+  const { graph, videoLabel } = buildTransitionGraph(segments, joins, { ...canvas, frameRate: '30000/1001', fps: 30000 / 1001 }, 'overlay')
+  expect(graph).not.toContain('xfade')
+  // The running 48 frames are held for 48 − 12 more; the incoming segment starts at frame 36, half a frame into its fade.
+  expect(graph).toContain('[v0]tpad=stop_mode=clone:stop=36,setpts=round((N)*1000000*1001/30000)[xb1]')
+  expect(graph).toContain('[v1]setpts=round((N+36)*1000000*1001/30000),format=yuva420p,fade=t=in:st=1.184517:d=0.400400:alpha=1[xo1]')
+  expect(graph).toContain('[xb1][xo1]overlay=format=yuv420[jv1]')
+  // Running length 84; the second crossfade enters at 84 − 6 = 78.
+  expect(graph).toContain('[jv1]tpad=stop_mode=clone:stop=24,')
+  expect(graph).toContain('setpts=round((N+78)*1000000*1001/30000)')
+  expect(graph).toContain('acrossfade=ns=19219:')
+  expect(videoLabel).toBe('jv2')
+})

@@ -27,9 +27,7 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     expect(found).toMatchObject({ ffmpeg: npmFfmpeg, ffmpegSource: 'env', ffprobe: npmFfprobe })
     expect(found.filters.has('xfade')).toBe(false)
     expect(found.filters.has('loudnorm')).toBe(true)
-    const missing = missingFeatures(found)
-    expect(missing.crossfade).toEqual(['xfade'])
-    expect({ ...missing, crossfade: [] }).toEqual({ reel: [], crossfade: [], 'fade-black': [], soundtrack: [], animatic: [], 'contact-sheet': [] })
+    expect(missingFeatures(found)).toEqual({ reel: [], crossfade: [], 'fade-black': [], soundtrack: [], animatic: [], 'contact-sheet': [] })
   })
 
   test('extracts the exact last frame', async () => {
@@ -62,19 +60,56 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(1024 / 48000)
   })
 
-  test('a crossfade fails with a typed error naming xfade and how to get a newer ffmpeg', async () => {
+  test('crossfades without xfade: the same frames as with the system ffmpeg, every transition frame a blend', async () => {
     const dir = await tempDir()
-    const a = await makeClip(join(dir, 'a.mp4'), { frames: 24 })
-    const error = await assembleReel({
-      segments: [
-        { file: a, id: 'a', seam: false },
-        { file: a, id: 'b', seam: false, transition: { type: 'crossfade', duration: 0.25 } },
-      ],
-      output: { file: join(dir, 'reel.mp4'), fit: 'contain', transition: { type: 'cut', duration: 0 } },
-      workDir: join(dir, 'work'),
-    }).catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: 'FFMPEG_MISSING_FILTER', missing: ['xfade'] })
-    expect((error as Error).message).toMatch(/xfade.*apt-get install ffmpeg.*FFMPEG_PATH/s)
+    const [a, b, c, d] = await Promise.all([
+      makeClip(join(dir, 'a.mp4'), { frames: 48, luma: 40 }),
+      makeClip(join(dir, 'b.mp4'), { frames: 48, luma: 200, audioSeconds: 2 }),
+      makeClip(join(dir, 'c.mp4'), { frames: 24, luma: 120 }),
+      makeClip(join(dir, 'd.mp4'), { frames: 24, luma: 40 }),
+    ])
+    const crossfade = (duration: number) => ({ type: 'crossfade', duration }) as const
+    const reel = (out: string) =>
+      assembleReel({
+        segments: [
+          { file: a, id: 'a', seam: false },
+          { file: b, id: 'b', seam: false, transition: crossfade(0.5) },
+          { file: c, id: 'c', seam: false },
+          { file: d, id: 'd', seam: false, transition: crossfade(0.25) },
+        ],
+        output: { file: out, width: 64, height: 36, fps: 24, fit: 'contain', transition: { type: 'cut', duration: 0 } },
+        workDir: join(dir, `work-${out.endsWith('npm.mp4') ? 'npm' : 'system'}`),
+      })
+    const npm = await reel(join(dir, 'npm.mp4'))
+    const system = await withSystemFfmpeg(() => reel(join(dir, 'system.mp4')))
+    // 48 + 48 − 12, a cut to c (24), then d crossfades in over 6 frames.
+    expect(npm).toMatchObject({ method: 'transitions', frames: 126 })
+    expect(system.frames).toBe(126)
+    const facts = await streamFacts(npm.file)
+    expect(facts.frames).toBe(await withSystemFfmpeg(() => countFrames(system.file)))
+    expect(facts.frames).toBe(126)
+    expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(1024 / 48000)
+
+    const luma = await lumaSeries(npm.file, dir)
+    const systemLuma = await withSystemFfmpeg(() => lumaSeries(system.file, dir))
+    // a until frame 35, then 12 frames each brighter than the last and between a and b, then b.
+    expect(luma[35]).toBeCloseTo(luma[0]!, 0)
+    const ramp = luma.slice(36, 48)
+    for (let k = 0; k < ramp.length; k++) expect(ramp[k]).toBeGreaterThan(k === 0 ? luma[35]! + 0.5 : ramp[k - 1]! + 3)
+    expect(ramp.at(-1)).toBeLessThan(luma[48]! - 3)
+    // Mid-crossfade it is half of each, as xfade makes it.
+    expect(luma[42]).toBeGreaterThan(100)
+    expect(luma[42]).toBeLessThan(140)
+    expect(Math.abs(luma[42]! - systemLuma[42]!)).toBeLessThan(4)
+    // The hard cut to c lands on the same frame, and d's crossfade starts at 108 − 6.
+    expect(luma[83]).toBeGreaterThan(180)
+    expect(luma[84]).toBeCloseTo(systemLuma[84]!, -0.5)
+    expect(luma[101]).toBeCloseTo(luma[84]!, 0)
+    expect(luma[102]).toBeLessThan(luma[101]! - 3)
+    expect(luma[104]).toBeGreaterThan(luma[125]! + 20)
+    expect(luma[104]).toBeLessThan(luma[84]! - 20)
+    expect(luma[107]).toBeGreaterThan(luma[125]! + 2)
+    expect(luma[108]).toBeCloseTo(luma[125]!, 0)
   })
 
   test('renders an animatic card', async () => {
@@ -84,6 +119,19 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     expect(await countFrames(out)).toBe(24)
   })
 })
+
+/** Runs `fn` with FFMPEG_PATH/FFPROBE_PATH unset, so the system ffmpeg on PATH is used. */
+async function withSystemFfmpeg<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = { ffmpeg: process.env.FFMPEG_PATH, ffprobe: process.env.FFPROBE_PATH }
+  delete process.env.FFMPEG_PATH
+  delete process.env.FFPROBE_PATH
+  try {
+    return await fn()
+  } finally {
+    if (saved.ffmpeg !== undefined) process.env.FFMPEG_PATH = saved.ffmpeg
+    if (saved.ffprobe !== undefined) process.env.FFPROBE_PATH = saved.ffprobe
+  }
+}
 
 test('without FFMPEG_PATH and with no ffmpeg on PATH, the npm-shipped build is used', async () => {
   const saved = { path: process.env.PATH, ffmpeg: process.env.FFMPEG_PATH, ffprobe: process.env.FFPROBE_PATH }

@@ -11,7 +11,7 @@ describe('storyreel doctor', () => {
       const result = await runCli(['doctor', '--online'], { env: { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url } })
       expect(result.code, result.stdout + result.stderr).toBe(0)
       expect(result.stdout).toMatch(/ok\s+ffmpeg\s+\S*ffmpeg \(version \S+/)
-      expect(result.stdout).toMatch(/ok\s+filters\s+xfade, acrossfade, loudnorm, drawtext, zoompan/)
+      expect(result.stdout).toMatch(/ok\s+filters\s+everything the reel/)
       expect(result.stdout).toMatch(/ok\s+api key\s+WAVESPEED_API_KEY is set/)
       expect(result.stdout).toMatch(/ok\s+api\s+.*balance \$42\.50/)
       expect(result.stdout + result.stderr).not.toContain(KEY)

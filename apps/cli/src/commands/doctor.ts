@@ -1,4 +1,4 @@
-import { locateFfmpeg } from '@storyreel/assembler'
+import { locateFfmpeg, missingFeatures } from '@storyreel/assembler'
 import { clientFromEnv } from '@storyreel/wavespeed'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT, UsageError, type Command } from '../command.ts'
@@ -6,8 +6,6 @@ import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/table.ts'
 import { describeFailure } from '../render/failure.ts'
 
-/** Filters the reel, transitions, soundtrack and animatic need. */
-const NEEDED_FILTERS = ['xfade', 'acrossfade', 'loudnorm', 'drawtext', 'zoompan'] as const
 const MIN_NODE = [20, 19] as const
 
 interface Check {
@@ -37,7 +35,9 @@ function checkNode(): Check {
 async function checkFfmpeg(): Promise<Check[]> {
   try {
     const found = await locateFfmpeg()
-    const missing = NEEDED_FILTERS.filter((f) => !found.filters.has(f))
+    // The assembler owns what each feature needs; doctor only reports it.
+    const missingByFeature = Object.entries(missingFeatures(found)).filter(([, names]) => names.length > 0)
+    const missing = missingByFeature.map(([feature, names]) => `${names.join(', ')} (for ${feature})`)
     return [
       { name: 'ffmpeg', ok: true, detail: `${found.ffmpeg} (version ${found.version}, from ${found.ffmpegSource})` },
       { name: 'ffprobe', ok: true, detail: `${found.ffprobe} (from ${found.ffprobeSource})` },
@@ -46,8 +46,8 @@ async function checkFfmpeg(): Promise<Check[]> {
         ok: missing.length === 0,
         detail:
           missing.length === 0
-            ? NEEDED_FILTERS.join(', ')
-            : `missing ${missing.join(', ')}: install ffmpeg 5.1 or later (Debian/Ubuntu: apt-get install ffmpeg) or point FFMPEG_PATH and FFPROBE_PATH at one.`,
+            ? 'everything the reel, transitions, soundtrack, animatic and contact sheet need'
+            : `missing ${missing.join('; ')}: install ffmpeg 5.1 or later (Debian/Ubuntu: apt-get install ffmpeg) or point FFMPEG_PATH and FFPROBE_PATH at one.`,
       },
     ]
   } catch (error) {
@@ -80,8 +80,8 @@ export const doctorCommand: Command = {
   summary: 'Check Node, ffmpeg and ffprobe, the API key and (--online) the API',
   usage: 'storyreel doctor [--online] [--json]',
   description: [
-    `Checks Node (${MIN_NODE.join('.')} or later), where ffmpeg and ffprobe are and their version, the filters storyreel`,
-    `needs (${NEEDED_FILTERS.join(', ')}), and whether WAVESPEED_API_KEY is set (never showing it).`,
+    `Checks Node (${MIN_NODE.join('.')} or later), where ffmpeg and ffprobe are and their version, the filters and`,
+    `encoders each assembler feature needs, and whether WAVESPEED_API_KEY is set (never showing it).`,
     'With --online it also asks the API (WAVESPEED_BASE_URL or https://api.wavespeed.ai) for the balance.',
     'Exit code: 0 all good, 1 something is missing.',
   ].join('\n'),

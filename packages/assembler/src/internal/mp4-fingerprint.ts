@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
+import type { VideoStreamInfo } from '../probe.ts'
 import { parseSps } from './h264-sps.ts'
 
 /**
@@ -18,19 +19,11 @@ export interface Mp4Fingerprint {
   readonly video?: HeaderVideoInfo
 }
 
-export interface HeaderVideoInfo {
-  readonly codec: 'h264'
-  readonly width: number
-  readonly height: number
-  readonly displayWidth: number
-  readonly displayHeight: number
-  readonly rotation: number
-  readonly sar: string
-  /** `yuv420p`, `yuvj420p`, or `other`. */
-  readonly pixFmt: string
-  readonly frameRate: string
-  readonly fps: number
-}
+/** What the MP4 header tells of the video stream, in the probe's terms (`pixFmt` is `yuv420p`, `yuvj420p` or `other`). */
+export type HeaderVideoInfo = Pick<
+  VideoStreamInfo,
+  'width' | 'height' | 'displayWidth' | 'displayHeight' | 'rotation' | 'sar' | 'pixFmt' | 'frameRate' | 'fps'
+> & { readonly codec: 'h264' }
 
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl'])
 

@@ -49,14 +49,6 @@ describe('scheduler events into the run state', () => {
     expect(run.spent).toBe(0.9)
   })
 
-  test('a free provider spends nothing, whatever the catalog says', () => {
-    const run = initialRunState(plan, { concurrency: 2, estimate: 0.9, paid: false, now: 0 })
-    for (const event of retried) applyEvent(run, event)
-    expect(run.spent).toBe(0)
-    expect(run.estimate).toBe(0)
-    expect(run.shots[0]!.attempts.map((a) => a.cost)).toEqual([0, 0])
-  })
-
   test('events about unknown shots are ignored', () => {
     const run = initialRunState(plan, { concurrency: 2, estimate: 0, paid: true, now: 0 })
     expect(applyEvent(run, { type: 'queued', shot: 'nope', at: 1, spent: 0 })).toBeUndefined()

@@ -68,6 +68,8 @@ interface Live {
  */
 export async function renderShot(shot: PlannedShot, decision: ShotDecision & { key: string }, request: RenderRequest, ctx: RenderContext): Promise<RenderOutcome> {
   const { provider, journal, signal } = ctx
+  // What one attempt costs: the catalog price, or nothing for a free provider such as the animatic.
+  const price = provider.paid ? shot.cost : 0
   let attempts = 0
   let live: Live | undefined
   let lastFailure: Extract<RenderOutcome, { status: 'failed' }> | undefined
@@ -89,9 +91,9 @@ export async function renderShot(shot: PlannedShot, decision: ShotDecision & { k
 
   const adopt = async (attempt: number, id: string, origin: 'recovered' | 'new') => {
     ctx.knownIds.add(id)
-    await journal.append({ type: 'submitted', at: ctx.now(), shot: shot.id, attempt, key: decision.key, id, model: shot.model.id, cost: shot.cost, ...(origin === 'recovered' ? { recovered: true } : {}) })
-    if (origin === 'new') ctx.budget.commit(shot.id, shot.cost)
-    ctx.emit({ type: 'submitted', shot: shot.id, attempt, predictionId: id, cost: origin === 'new' ? shot.cost : 0, origin })
+    await journal.append({ type: 'submitted', at: ctx.now(), shot: shot.id, attempt, key: decision.key, id, model: shot.model.id, cost: price, ...(origin === 'recovered' ? { recovered: true } : {}) })
+    if (origin === 'new') ctx.budget.commit(shot.id, price)
+    ctx.emit({ type: 'submitted', shot: shot.id, attempt, predictionId: id, cost: origin === 'new' ? price : 0, origin })
     return { attempt, id }
   }
 
@@ -134,7 +136,7 @@ export async function renderShot(shot: PlannedShot, decision: ShotDecision & { k
     if (signal?.aborted) return { status: 'aborted', ...(live ? { predictionId: live.id } : {}), attempts }
     let submittedAt: number | undefined
     if (!live) {
-      const check = ctx.budget.check(shot.id, shot.cost)
+      const check = ctx.budget.check(shot.id, price)
       if (!check.ok) {
         const stop = `not submitted: it would bring this run's spend to $${check.projected.toFixed(2)}, over maxCost $${ctx.maxCost?.toFixed(2)}`
         return lastFailure

@@ -8,8 +8,7 @@ import { shotById, type AttemptRecord, type RunState, type ShotRecord } from './
 export function applyEvent(run: RunState, event: SchedulerEvent): ShotRecord | undefined {
   const shot = shotById(run, event.shot)
   if (!shot) return undefined
-  // The scheduler prices every prediction from the catalog; a free provider's cost nothing.
-  shot.spent = run.paid ? event.spent : 0
+  shot.spent = event.spent
   run.spent = run.shots.reduce((cents, s) => cents + Math.round(s.spent * 100), 0) / 100
   switch (event.type) {
     case 'queued':
@@ -28,7 +27,7 @@ export function applyEvent(run: RunState, event: SchedulerEvent): ShotRecord | u
       const a = attempt(shot, event.attempt)
       a.predictionId = event.predictionId
       a.submittedAt = event.at
-      a.cost = run.paid ? event.cost : 0
+      a.cost = event.cost
       shot.submittedAt = event.at
       break
     }

@@ -54,7 +54,7 @@ export async function buildManifest(input: ManifestInput): Promise<Manifest> {
       wallMs: input.finishedAt - run.startedAt,
     },
     ledger: input.ledger
-      ? input.ledger.map((e) => ({ predictionId: e.predictionId, shot: e.shot, model: e.model, cost: run.paid ? e.price : 0, createdAt: new Date(e.at).toISOString() }))
+      ? input.ledger.map((e) => ({ predictionId: e.predictionId, shot: e.shot, model: e.model, cost: e.price, createdAt: new Date(e.at).toISOString() }))
       : ledgerOf(run),
   }
 }

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Manifest } from '../apps/cli/src/render/manifest.ts'
 import { reportPage } from '../apps/cli/src/render/report/report-page.ts'
-import { checkPage, launchChromium } from './helpers/browser.ts'
+import { checkPage, expectCleanPage, launchChromium } from './helpers/browser.ts'
 import { serveDirectory } from './helpers/static-server.ts'
 
 const run = promisify(execFile)
@@ -69,10 +69,7 @@ describe('report.html in a real browser', () => {
     const server = await serveDirectory(dir)
     try {
       const page = await checkPage(browser, `${server.url}report.html`)
-      expect(page.consoleErrors).toEqual([])
-      expect(page.failedRequests).toEqual([])
-      expect(page.externalRequests).toEqual([])
-      expect(page.brokenImages).toEqual([])
+      expectCleanPage(page)
       expect(page.videos.map((v) => [v.src, v.readyState >= 1, Math.round(v.duration)])).toEqual([
         ['reel%20%231.mp4', true, 3],
         ['shots/a.mp4', true, 1],

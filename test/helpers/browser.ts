@@ -1,4 +1,5 @@
 import { chromium, type Browser } from 'playwright-core'
+import { expect } from 'vitest'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -56,4 +57,12 @@ export async function checkPage(browser: Browser, url: string): Promise<PageChec
   })).then((srcs) => srcs.filter(Boolean))`)) as string[]
   await page.close()
   return { consoleErrors, failedRequests, externalRequests, videos, brokenImages }
+}
+
+/** A page a user can trust: nothing logged an error, nothing failed or left the machine, every image drew. */
+export function expectCleanPage(page: PageCheck): void {
+  expect(page.consoleErrors).toEqual([])
+  expect(page.failedRequests).toEqual([])
+  expect(page.externalRequests).toEqual([])
+  expect(page.brokenImages).toEqual([])
 }

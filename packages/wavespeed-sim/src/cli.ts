@@ -64,28 +64,29 @@ export async function main(argv: readonly string[]): Promise<number> {
     const value = values[name]
     return typeof value === 'string' ? value : undefined
   }
+  const numeric = (name: (typeof names)[number]) => number(get(name), name)
   try {
     const faults: Faults = {
       seed: get('seed') ?? 1,
-      rate429: number(get('rate-429'), 'rate-429'),
-      rate5xx: number(get('rate-5xx'), 'rate-5xx'),
-      dropConnection: number(get('drop-connection'), 'drop-connection'),
-      dropSubmitAfterCreate: number(get('drop-after-create'), 'drop-after-create'),
-      gatewayTimeoutAfterCreate: number(get('gateway-504-after-create'), 'gateway-504-after-create'),
-      failPrediction: number(get('fail-rate'), 'fail-rate'),
-      truncateDownload: number(get('truncate-download'), 'truncate-download'),
+      rate429: numeric('rate-429'),
+      rate5xx: numeric('rate-5xx'),
+      dropConnection: numeric('drop-connection'),
+      dropSubmitAfterCreate: numeric('drop-after-create'),
+      gatewayTimeoutAfterCreate: numeric('gateway-504-after-create'),
+      failPrediction: numeric('fail-rate'),
+      truncateDownload: numeric('truncate-download'),
     }
     const options: SimulatorOptions = {
-      port: number(get('port'), 'port'),
+      port: numeric('port'),
       apiKey: get('key'),
-      latencyMs: number(get('latency'), 'latency'),
-      queueDelayMs: number(get('queue-delay'), 'queue-delay'),
-      concurrency: number(get('concurrency'), 'concurrency'),
-      ratePerMinute: number(get('rate-per-minute'), 'rate-per-minute'),
-      balance: number(get('balance'), 'balance'),
-      videoScale: number(get('video-scale'), 'video-scale'),
-      outputTtlMs: number(get('output-ttl'), 'output-ttl'),
-      syncTimeoutMs: number(get('sync-timeout'), 'sync-timeout'),
+      latencyMs: numeric('latency'),
+      queueDelayMs: numeric('queue-delay'),
+      concurrency: numeric('concurrency'),
+      ratePerMinute: numeric('rate-per-minute'),
+      balance: numeric('balance'),
+      videoScale: numeric('video-scale'),
+      outputTtlMs: numeric('output-ttl'),
+      syncTimeoutMs: numeric('sync-timeout'),
       acceptBase64Images: values['accept-base64'] === true,
       faults,
     }

@@ -32,6 +32,12 @@ export interface ProviderErrorInfo {
   /** A new attempt may succeed (a server-side failure); false for moderation or invalid input. */
   readonly retryable?: boolean
   readonly predictionId?: string
+  /**
+   * The prediction itself reached a final failure (the service said failed, cancelled, timed out or
+   * deleted). Any other error from `wait` means its status could not be read: it may still finish and
+   * is paid for, so the caller waits for it again later instead of creating another.
+   */
+  readonly predictionEnded?: boolean
 }
 
 export interface RenderResult {
@@ -59,7 +65,10 @@ export interface Provider {
   submit(request: RenderRequest, options?: ProviderCallOptions): Promise<{ readonly id: string }>
   /** Finds a prediction for `request` created at or after `since` (epoch ms), for resuming after a crash. */
   recover?(request: RenderRequest, since: number, options?: ProviderCallOptions): Promise<string | undefined>
-  /** Waits until the prediction is finished; throws when it failed. */
+  /**
+   * Waits until the prediction is finished. Throws an error with `predictionEnded: true` when it failed;
+   * any other error leaves the prediction to be waited for again.
+   */
   wait(id: string, options?: ProviderCallOptions): Promise<RenderResult>
   /** Writes the finished clip to `dest` (atomically: a partial file never has that name). */
   download(result: RenderResult, dest: string, options?: ProviderCallOptions): Promise<void>

@@ -22,7 +22,7 @@ export interface DecideContext {
 /** What to do with one shot whose upstream clips (if any) are known. */
 export type ShotDecision =
   | { readonly action: 'reuse'; readonly key: string; readonly source: 'run-dir' | 'cache'; readonly file: string; readonly sha256: string; readonly predictionId?: string }
-  /** A prediction an earlier run created and never finished reading: wait for it, do not pay again. */
+  /** A prediction an earlier run created and never saw end (finished, or failed for good): wait for it, do not pay again. */
   | { readonly action: 'reattach'; readonly key: string; readonly attempt: AttemptHistory }
   /** An intent whose prediction id was never recorded: ask the provider before submitting again. */
   | { readonly action: 'recover'; readonly key: string; readonly attempt: AttemptHistory }
@@ -61,8 +61,11 @@ export async function decideShot(shot: PlannedShot, upstreamSha: (shot: string) 
   }
 
   const latest = history?.attempts.at(-1)
-  if (latest?.key === key && !latest.failure && latest.sha256 === undefined) {
-    return latest.id ? { action: 'reattach', key, attempt: latest } : { action: 'recover', key, attempt: latest }
+  if (latest?.key === key && latest.sha256 === undefined) {
+    if (!latest.failure) return latest.id ? { action: 'reattach', key, attempt: latest } : { action: 'recover', key, attempt: latest }
+    // A failure that is not the prediction's own end was a failure to read its status (older versions
+    // journaled those): the prediction may have finished, and it is paid for.
+    if (latest.id && !latest.failure.ended && latest.failure.retryable !== false) return { action: 'reattach', key, attempt: latest }
   }
   // Refused only when a prediction ran and failed for good (moderation, invalid input) or may exist
   // unseen; a submission the API turned away (balance, bad request) created nothing, so a re-run tries again.

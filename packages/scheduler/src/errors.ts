@@ -30,14 +30,15 @@ export class SchedulerError extends Error {
 }
 
 /** Reads the provider's error facts (see `ProviderErrorInfo`) from anything thrown. */
-export function providerErrorFacts(error: unknown): { message: string; code?: string; retryable?: boolean; ambiguous?: boolean; predictionId?: string } {
+export function providerErrorFacts(error: unknown): { message: string; code?: string; retryable?: boolean; ambiguous?: boolean; predictionId?: string; predictionEnded?: boolean } {
   if (typeof error !== 'object' || error === null) return { message: String(error) }
-  const e = error as { message?: unknown; code?: unknown; retryable?: unknown; ambiguous?: unknown; predictionId?: unknown }
+  const e = error as { message?: unknown; code?: unknown; retryable?: unknown; ambiguous?: unknown; predictionId?: unknown; predictionEnded?: unknown }
   return {
     message: typeof e.message === 'string' ? e.message : String(error),
     ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: String(e.code) } : {}),
     ...(typeof e.retryable === 'boolean' ? { retryable: e.retryable } : {}),
     ...(typeof e.ambiguous === 'boolean' ? { ambiguous: e.ambiguous } : {}),
     ...(typeof e.predictionId === 'string' ? { predictionId: e.predictionId } : {}),
+    ...(e.predictionEnded === true ? { predictionEnded: true } : {}),
   }
 }

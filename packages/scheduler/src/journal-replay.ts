@@ -13,7 +13,7 @@ export interface AttemptHistory {
   inferenceMs?: number
   file?: string
   sha256?: string
-  failure?: { readonly message: string; readonly code?: string; readonly retryable?: boolean }
+  failure?: { readonly message: string; readonly code?: string; readonly retryable?: boolean; readonly ended?: boolean }
 }
 
 /** What the journal says about one shot, across every run in the run directory. */
@@ -77,7 +77,7 @@ export function replayJournal(records: readonly JournalRecord[]): Map<string, Sh
       case 'failed': {
         const a = attemptOf(r.shot, r.attempt)
         if (a) {
-          a.failure = { message: r.message, ...(r.code ? { code: r.code } : {}), ...(r.retryable === undefined ? {} : { retryable: r.retryable }) }
+          a.failure = { message: r.message, ...(r.code ? { code: r.code } : {}), ...(r.retryable === undefined ? {} : { retryable: r.retryable }), ...(r.ended ? { ended: true } : {}) }
           if (r.id) a.id = r.id
         }
         break

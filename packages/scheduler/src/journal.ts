@@ -56,6 +56,8 @@ export type JournalRecord =
       readonly message: string
       readonly code?: string
       readonly retryable?: boolean
+      /** The prediction itself failed (see `ProviderErrorInfo.predictionEnded`); absent in journals of older versions. */
+      readonly ended?: boolean
     })
   | (Base & { readonly type: 'cached'; readonly shot: string; readonly key: string; readonly file: string; readonly sha256: string })
   | (Base & { readonly type: 'skipped'; readonly shot: string; readonly reason: string })

@@ -173,7 +173,11 @@ export async function renderShot(shot: PlannedShot, decision: ShotDecision & { k
       result = live.output ?? (await provider.wait(id, callOptions(attempt, id)))
     } catch (error) {
       if (signal?.aborted) return { status: 'aborted', predictionId: id, attempts }
-      const failure = await recordFailure(attempt, id, providerErrorFacts(error))
+      const facts = providerErrorFacts(error)
+      // Only a prediction that ended may be replaced. One whose status could not be read may still
+      // finish, and it is paid for: it stays in the journal as in flight, so the next run re-attaches.
+      if (provider.paid && !facts.predictionEnded) return unresolved(attempt, id, facts)
+      const failure = await recordFailure(attempt, id, facts)
       if (failure) return failure
       live = undefined
       continue
@@ -208,6 +212,12 @@ export async function renderShot(shot: PlannedShot, decision: ShotDecision & { k
     }
   }
 
+  /** The outcome of a prediction this run could not see end; the journal still has it in flight. */
+  function unresolved(attempt: number, id: string, facts: ReturnType<typeof providerErrorFacts>): RenderOutcome {
+    ctx.emit({ type: 'failed', shot: shot.id, attempt, predictionId: id, message: facts.message, ...(facts.code ? { code: facts.code } : {}), willRetry: false })
+    return { status: 'failed', message: facts.message, ...(facts.code ? { code: facts.code } : {}), predictionId: id, attempt, attempts }
+  }
+
   /** Journals a failed attempt; returns the final outcome, or undefined when a new prediction should be tried. */
   async function recordFailure(attempt: number, id: string | undefined, facts: ReturnType<typeof providerErrorFacts>): Promise<RenderOutcome | undefined> {
     await journal.append({
@@ -219,6 +229,7 @@ export async function renderShot(shot: PlannedShot, decision: ShotDecision & { k
       message: facts.message,
       ...(facts.code ? { code: facts.code } : {}),
       ...(facts.retryable === undefined ? {} : { retryable: facts.retryable }),
+      ...(facts.predictionEnded ? { ended: true } : {}),
     })
     const predictionId = id ?? facts.predictionId
     const willRetry = facts.retryable !== false && attempts <= ctx.retries && !signal?.aborted

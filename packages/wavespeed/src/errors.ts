@@ -49,6 +49,8 @@ export type WaveSpeedErrorCode =
   | 'WS_DELETED'
   /** `waitForResult` gave up after its own time limit; the prediction may still finish. */
   | 'WS_WAIT_TIMEOUT'
+  /** The prediction's status could not be read for longer than `maxUnreadableMs`; it may still finish. */
+  | 'WS_STATUS_UNKNOWN'
   /** The upload ticket or PUT failed. */
   | 'WS_UPLOAD'
   /** A download failed after its retries. */
@@ -73,6 +75,8 @@ export interface WaveSpeedErrorDetails {
   readonly retryable?: boolean
   /** True when it is unknown whether a paid prediction was created. */
   readonly ambiguous?: boolean
+  /** True when the prediction reached a final failure (see `ProviderErrorInfo`); only then is a new one warranted. */
+  readonly predictionEnded?: boolean
   /** How long the service asked us to wait (429 Retry-After). */
   readonly retryAfterMs?: number
 }
@@ -87,6 +91,7 @@ export class WaveSpeedError extends Error {
   readonly apiMessage?: string
   readonly retryable: boolean
   readonly ambiguous: boolean
+  readonly predictionEnded: boolean
   readonly retryAfterMs?: number
 
   constructor(code: WaveSpeedErrorCode, message: string, details: WaveSpeedErrorDetails = {}) {
@@ -94,6 +99,7 @@ export class WaveSpeedError extends Error {
     this.code = code
     this.retryable = details.retryable ?? false
     this.ambiguous = details.ambiguous ?? false
+    this.predictionEnded = details.predictionEnded ?? false
     // Only defined facts become properties, so logs and snapshots stay short.
     if (details.predictionId !== undefined) this.predictionId = details.predictionId
     if (details.model !== undefined) this.model = details.model

@@ -51,6 +51,7 @@ export function predictionError(p: Prediction, redact: (s: string) => string): W
     businessCode: p.code === 0 ? undefined : p.code,
     apiMessage,
     retryable: outcome.retryable,
+    predictionEnded: true,
   })
 }
 

@@ -18,6 +18,8 @@ export interface WavespeedProviderOptions {
   readonly poll?: PollPolicy
   /** Give up waiting after this long (the prediction keeps running). Default: never. */
   readonly waitTimeoutMs?: number
+  /** Give up waiting after status reads failed for this long in a row (see `WaitOptions`). Default one hour. */
+  readonly maxUnreadableMs?: number
 }
 
 function refused(model: ModelSpec, message: string): WaveSpeedError {
@@ -117,6 +119,7 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
         signal: call.signal,
         poll: options.poll,
         timeoutMs: options.waitTimeoutMs,
+        maxUnreadableMs: options.maxUnreadableMs,
         startedAt: submittedAt.get(id),
         onRateLimit: call.onRateLimit,
         onStatus: (status) => {

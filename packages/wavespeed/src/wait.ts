@@ -17,8 +17,12 @@ export interface WaitOptions {
   readonly startedAt?: number
   /** Give up (WS_WAIT_TIMEOUT) after this long from `startedAt`; the prediction keeps running. Default: none. */
   readonly timeoutMs?: number
-  /** Polls in a row that may fail (after their own retries) before giving up. Default 5. */
-  readonly maxFailedPolls?: number
+  /**
+   * How long status reads may keep failing (after their own retries) before giving up with
+   * `WS_STATUS_UNKNOWN`. The prediction keeps rendering, and is billed, whether or not its status can
+   * be read, so this is generous: default one hour, longer than any Kling render and its queue.
+   */
+  readonly maxUnreadableMs?: number
   /** Called on the first answer and on each status change. */
   readonly onStatus?: (status: PredictionStatus, prediction: Prediction) => void
   readonly onRateLimit?: (retryAfterMs: number) => void
@@ -37,13 +41,17 @@ export function getResult(ctx: ClientContext, id: string, options: { signal?: Ab
   )
 }
 
+/** Default of `maxUnreadableMs`. */
+const MAX_UNREADABLE_MS = 60 * 60_000
+
 /**
  * Polls until the prediction completes, on the adaptive schedule of `polling.ts`.
- * A poll that still fails after its retries is skipped rather than fatal, because
- * the render is paid for and keeps running; only `maxFailedPolls` in a row give up.
+ * A poll that still fails after its retries is not fatal, because the render is paid for and
+ * keeps running: the next one comes after a growing pause, until `maxUnreadableMs` in a row.
  *
  * @throws WaveSpeedError for a failed, cancelled, timed-out or deleted prediction
- *   (see `prediction-outcome.ts`), or `WS_WAIT_TIMEOUT`.
+ *   (see `prediction-outcome.ts`, `predictionEnded` set), or, with the prediction possibly still
+ *   running, `WS_WAIT_TIMEOUT`, `WS_STATUS_UNKNOWN` or a non-retryable answer such as `WS_AUTH`.
  */
 export async function waitForResult(ctx: ClientContext, id: string, options: WaitOptions = {}): Promise<Prediction> {
   const done = new AbortController()
@@ -61,9 +69,10 @@ async function poll(ctx: ClientContext, id: string, options: WaitOptions, delive
   const { signal } = options
   const policy = options.poll ?? POLL_ECONOMICAL
   const startedAt = options.startedAt ?? Date.now()
-  const maxFailed = options.maxFailedPolls ?? 5
+  const maxUnreadable = options.maxUnreadableMs ?? MAX_UNREADABLE_MS
   let next = startedAt + policy.firstMs
   let failedPolls = 0
+  let unreadableSince: number | undefined
   let lastStatus: PredictionStatus | undefined
   let webhook = delivered
   for (;;) {
@@ -74,13 +83,18 @@ async function poll(ctx: ClientContext, id: string, options: WaitOptions, delive
       try {
         prediction = await getResult(ctx, id, { signal, onRateLimit: options.onRateLimit })
         failedPolls = 0
+        unreadableSince = undefined
       } catch (error) {
         if (signal?.aborted) throw signal.reason
-        if (!isWaveSpeedError(error) || !error.retryable || ++failedPolls >= maxFailed) throw withId(error, id)
-        prediction = { id, status: lastStatus ?? 'created' }
+        if (!isWaveSpeedError(error) || !error.retryable) throw withId(error, id)
+        const now = Date.now()
+        unreadableSince ??= now
+        if (now - unreadableSince >= maxUnreadable) throw statusUnknown(id, error, now - unreadableSince)
+        next = now + failureBackoff(pollInterval(now - startedAt, policy), ++failedPolls, policy)
+        continue
       }
     }
-    if (prediction.status !== lastStatus && failedPolls === 0) {
+    if (prediction.status !== lastStatus) {
       lastStatus = prediction.status
       options.onStatus?.(prediction.status, prediction)
     }
@@ -113,6 +127,19 @@ async function napUnlessDelivered(ms: number, signal: AbortSignal | undefined, d
   }
 }
 
+/** Pause after the nth failed poll in a row: the usual interval, doubled each time, capped at twice the policy's longest. */
+function failureBackoff(interval: number, failedPolls: number, policy: PollPolicy): number {
+  return Math.min(2 * Math.max(policy.maxMs, 1000), interval * 2 ** Math.min(failedPolls, 16))
+}
+
+function statusUnknown(id: string, error: WaveSpeedError, forMs: number): WaveSpeedError {
+  return new WaveSpeedError(
+    'WS_STATUS_UNKNOWN',
+    `Could not read the status of prediction ${id} for ${Math.round(forMs / 1000)} s (last answer: ${error.message}). It may still be rendering, and it is paid for: run again later to pick it up; it is not submitted again.`,
+    { cause: error, predictionId: id, httpStatus: error.httpStatus, apiMessage: error.apiMessage, retryable: true },
+  )
+}
+
 function withId(error: unknown, id: string): unknown {
   if (!isWaveSpeedError(error) || error.predictionId !== undefined) return error
   return new WaveSpeedError(error.code, `While waiting for prediction ${id}: ${error.message}`, {
@@ -121,5 +148,6 @@ function withId(error: unknown, id: string): unknown {
     httpStatus: error.httpStatus,
     apiMessage: error.apiMessage,
     retryable: error.retryable,
+    predictionEnded: error.predictionEnded,
   })
 }

@@ -42,6 +42,34 @@ describe('waitForResult', () => {
     expect(api.seen).toHaveLength(2)
   })
 
+  test('a failed prediction is marked as ended; a status that cannot be read is not', async () => {
+    const failed = await resultsServer(['failed'], { code: 5000, error: 'worker crashed' })
+    const ended = await createClient({ apiKey: KEY, baseUrl: failed.url, ...FAST }).waitForResult('p1').catch((e: unknown) => e)
+    expect(ended).toMatchObject({ code: 'WS_PREDICTION_FAILED', predictionEnded: true })
+
+    const down = await startFakeApi((_req, res) => envelope(res, 503, undefined, {}, 'maintenance'))
+    const client = createClient({ apiKey: KEY, baseUrl: down.url, ...FAST })
+    const unknown = await client.waitForResult('p1', { maxUnreadableMs: 300 }).catch((e: unknown) => e)
+    expect(unknown).toMatchObject({ code: 'WS_STATUS_UNKNOWN', predictionId: 'p1', retryable: true, predictionEnded: false })
+    expect((unknown as Error).message).toMatch(/may still be rendering.*run again later/)
+  })
+
+  test('keeps polling, further apart each time, while status reads fail for longer than one poll retries', async () => {
+    let n = 0
+    const times: number[] = []
+    const api = await startFakeApi((_req, res) => {
+      times.push(Date.now())
+      if (++n <= 12) return envelope(res, 503, undefined, {}, 'maintenance')
+      envelope(res, 200, { id: 'p1', status: 'completed', outputs: ['https://cdn.example/x.mp4'] })
+    })
+    const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST, retry: { retries: 1, baseMs: 1, capMs: 1 } })
+    expect((await client.waitForResult('p1')).status).toBe('completed')
+    expect(n).toBe(13)
+    // Pairs of requests (a poll and its one retry): the pauses between polls grow.
+    const pauses = times.filter((_, i) => i % 2 === 0).map((t, i, polls) => (i === 0 ? 0 : t - polls[i - 1]!))
+    expect(Math.max(...pauses.slice(-2))).toBeGreaterThan(2 * Math.max(...pauses.slice(1, 3)))
+  })
+
   test('keeps polling through 429s, 5xx and a non-JSON gateway page', async () => {
     let n = 0
     const api = await startFakeApi((_req, res) => {

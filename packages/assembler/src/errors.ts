@@ -15,7 +15,7 @@ export type AssemblerErrorCode =
   | 'ASM_BAD_INPUT'
   /** A soundtrack's loudness could not be measured. */
   | 'ASM_LOUDNESS'
-  /** The animatic renderer was asked for something it cannot render. */
+  /** renderMotionClip cannot draw its text: no font was found. */
   | 'ASM_ANIMATIC'
   /** verifyClip: the file is not a usable clip; `problem` says why, `duration`/`expectedDuration` give the figures. */
   | 'ASM_CLIP_INVALID'
@@ -45,8 +45,6 @@ export interface AssemblerErrorData {
   readonly duration?: number
   /** ASM_CLIP_INVALID: the duration that was asked for. */
   readonly expectedDuration?: number
-  /** Set on animatic provider errors so the scheduler knows not to retry (see ProviderErrorInfo). */
-  readonly retryable?: boolean
 }
 
 export class AssemblerError extends Error {
@@ -60,7 +58,6 @@ export class AssemblerError extends Error {
   readonly problem?: ClipProblem
   readonly duration?: number
   readonly expectedDuration?: number
-  readonly retryable?: boolean
 
   constructor(code: AssemblerErrorCode, message: string, data: AssemblerErrorData = {}) {
     super(message, { cause: data.cause })
@@ -73,6 +70,5 @@ export class AssemblerError extends Error {
     if (data.problem !== undefined) this.problem = data.problem
     if (data.duration !== undefined) this.duration = data.duration
     if (data.expectedDuration !== undefined) this.expectedDuration = data.expectedDuration
-    if (data.retryable !== undefined) this.retryable = data.retryable
   }
 }

@@ -1,4 +1,4 @@
-import { AssemblerError } from './errors.ts'
+import { AssemblerError, type ClipProblem } from './errors.ts'
 import { decodeFrames, type FramePaths } from './frames.ts'
 import { probeMedia, type MediaInfo, type VideoStreamInfo } from './probe.ts'
 
@@ -37,7 +37,7 @@ const DEFAULT_TOLERANCE = 0.5
  */
 export async function verifyClip(clip: string, options: VerifyClipOptions): Promise<VerifiedClip> {
   const { expectedDuration, toleranceSeconds = DEFAULT_TOLERANCE, frames = {}, signal } = options
-  const invalid = (problem: 'not-a-video' | 'wrong-duration' | 'undecodable', what: string, extra: { cause?: unknown; duration?: number } = {}): AssemblerError =>
+  const invalid = (problem: ClipProblem, what: string, extra: { cause?: unknown; duration?: number } = {}): AssemblerError =>
     new AssemblerError('ASM_CLIP_INVALID', `${clip} ${what}, so it is not a usable clip. Discard it and download it again.`, { file: clip, problem, expectedDuration, ...extra })
 
   const info = await probeMedia(clip, { signal }).catch((error: unknown) => {

@@ -15,8 +15,19 @@ export type AssemblerErrorCode =
   | 'ASM_BAD_INPUT'
   /** A soundtrack's loudness could not be measured. */
   | 'ASM_LOUDNESS'
-  /** The animatic renderer was asked for something it cannot render. */
+  /** renderMotionClip cannot draw its text: no font was found. */
   | 'ASM_ANIMATIC'
+  /** verifyClip: the file is not a usable clip; `problem` says why, `duration`/`expectedDuration` give the figures. */
+  | 'ASM_CLIP_INVALID'
+
+/** Why verifyClip rejected a file. */
+export type ClipProblem =
+  /** ffprobe cannot read it as media (an error page, an empty or cut-off file), or it has no video stream. */
+  | 'not-a-video'
+  /** Its video lasts longer or shorter than was asked for, beyond the tolerance. */
+  | 'wrong-duration'
+  /** It does not decode to its last frame: truncated or corrupt. */
+  | 'undecodable'
 
 export interface AssemblerErrorData {
   readonly cause?: unknown
@@ -28,8 +39,12 @@ export interface AssemblerErrorData {
   /** Filters or encoders the found ffmpeg lacks. */
   readonly missing?: readonly string[]
   readonly file?: string
-  /** Set on animatic provider errors so the scheduler knows not to retry (see ProviderErrorInfo). */
-  readonly retryable?: boolean
+  /** ASM_CLIP_INVALID: why the clip was rejected. */
+  readonly problem?: ClipProblem
+  /** ASM_CLIP_INVALID: the video's duration in seconds, when it could be read. */
+  readonly duration?: number
+  /** ASM_CLIP_INVALID: the duration that was asked for. */
+  readonly expectedDuration?: number
 }
 
 export class AssemblerError extends Error {
@@ -40,7 +55,9 @@ export class AssemblerError extends Error {
   readonly args?: readonly string[]
   readonly missing?: readonly string[]
   readonly file?: string
-  readonly retryable?: boolean
+  readonly problem?: ClipProblem
+  readonly duration?: number
+  readonly expectedDuration?: number
 
   constructor(code: AssemblerErrorCode, message: string, data: AssemblerErrorData = {}) {
     super(message, { cause: data.cause })
@@ -50,6 +67,8 @@ export class AssemblerError extends Error {
     if (data.args !== undefined) this.args = data.args
     if (data.missing !== undefined) this.missing = data.missing
     if (data.file !== undefined) this.file = data.file
-    if (data.retryable !== undefined) this.retryable = data.retryable
+    if (data.problem !== undefined) this.problem = data.problem
+    if (data.duration !== undefined) this.duration = data.duration
+    if (data.expectedDuration !== undefined) this.expectedDuration = data.expectedDuration
   }
 }

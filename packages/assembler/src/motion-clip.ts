@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { movingStill, zooms, type CameraMove } from './camera-moves.ts'
 import { AssemblerError } from './errors.ts'
 import { FEATURES } from './features.ts'
 import { runFfmpeg } from './ffmpeg.ts'
@@ -12,6 +13,11 @@ export interface MotionClipOptions {
   readonly start?: string | undefined
   /** Image the clip crossfades to over its second half. */
   readonly end?: string | undefined
+  /**
+   * How the camera moves over the images; default `drift`. A card has no picture
+   * to move over, so each move gives it its own colours instead.
+   */
+  readonly move?: CameraMove | undefined
   /** Text of a card (no `start`); also seeds the card's colours. */
   readonly prompt?: string | undefined
   /** Drawn on every frame in an opaque bar across the top (e.g. `ANIMATIC · shot-3`); omitted means no bar. */
@@ -30,13 +36,9 @@ export interface MotionClipOptions {
   readonly signal?: AbortSignal | undefined
 }
 
-/** How far past the frame the image is scaled, so the camera has room to travel. */
-const TRAVEL = 1.15
-
 /**
- * Renders a clip locally with ffmpeg: a slow camera move over `start` (scaled once,
- * then cropped at a moving offset each frame, which is cheap and jitter-free at
- * this speed), crossfading to `end` when given; or, with no image, a card showing
+ * Renders a clip locally with ffmpeg: a slow camera move over `start` (see
+ * `CameraMove`), crossfading to `end` when given; or, with no image, a card showing
  * `prompt` over a drifting gradient whose colours come from the prompt's hash.
  *
  * @example
@@ -51,9 +53,11 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
       `renderMotionClip needs a positive duration and even width/height of at least 16 (got ${options.duration} s, ${width}x${height}).`,
     )
   const installation = await locateFfmpeg()
+  const move = options.move ?? 'drift'
   const drawsText = Boolean(options.label) || Boolean(options.caption) || !options.start
-  const needs = FEATURES.animatic
-  requireFeatures(installation, 'The animatic renderer', drawsText ? needs : { ...needs, filters: needs.filters.filter((f) => f !== 'drawtext' && f !== 'drawbox') })
+  const filters: string[] = [...FEATURES.animatic.filters].filter((f) => drawsText || (f !== 'drawtext' && f !== 'drawbox'))
+  if (options.start && zooms(move)) filters.push('zoompan')
+  requireFeatures(installation, 'The animatic renderer', { ...FEATURES.animatic, filters })
   const font = drawsText ? await findFont() : undefined
   if (drawsText && !font)
     throw new AssemblerError('ASM_ANIMATIC', 'No font found for labelling animatic frames. Install one (Debian/Ubuntu: apt-get install fonts-dejavu-core).')
@@ -63,14 +67,15 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
   if (options.start) {
     // -framerate sets the stream's rate, which the encoder takes for the output's.
     inputs.push('-framerate', String(fps), '-i', options.start)
-    graph = pan('0:v', 'start', frames, options, 0)
+    const geometry = { width, height, fps, frames }
+    graph = movingStill('0:v', 'start', move, geometry, false)
     if (options.end) {
       inputs.push('-framerate', String(fps), '-i', options.end)
       const half = (frames / 2 / fps).toFixed(6)
-      graph += `;${pan('1:v', 'endpan', frames, options, 1)};[endpan]format=yuva420p,fade=t=in:st=${half}:d=${half}:alpha=1[end];[start][end]overlay=shortest=1[base]`
+      graph += `;${movingStill('1:v', 'endpan', move, geometry, true)};[endpan]format=yuva420p,fade=t=in:st=${half}:d=${half}:alpha=1[end];[start][end]overlay=shortest=1[base]`
     } else graph = graph.replace('[start]', '[base]')
   } else {
-    graph = card(options.prompt ?? '', frames, options, font!)
+    graph = card(options.prompt ?? '', move, frames, options, font!)
   }
   const bars = [
     ...(options.label ? [bar(options.label, font!, 'top', options)] : []),
@@ -108,22 +113,9 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
   )
 }
 
-/** A still scaled to cover the frame with room to travel, repeated, and cropped along a diagonal drift. */
-function pan(input: string, output: string, frames: number, o: MotionClipOptions, direction: 0 | 1): string {
-  const w = even(o.width * TRAVEL)
-  const h = even(o.height * TRAVEL)
-  const last = Math.max(1, frames - 1)
-  const progress = direction === 0 ? `n/${last}` : `(1-n/${last})`
-  return (
-    `[${input}]scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h},setsar=1,` +
-    `loop=loop=${frames - 1}:size=1,setpts=N/(${o.fps}*TB),` +
-    `crop=${o.width}:${o.height}:x='(iw-ow)*${progress}':y='(ih-oh)*(0.25+0.5*${progress})'[${output}]`
-  )
-}
-
-/** A gradient between two colours from the prompt's hash, drifting slowly, with the prompt centred on it. */
-function card(prompt: string, frames: number, o: MotionClipOptions, font: string): string {
-  const hash = createHash('sha256').update(prompt).digest()
+/** A gradient between two colours from the prompt's hash (and the move's, but for the default), drifting slowly, with the prompt centred on it. */
+function card(prompt: string, move: CameraMove, frames: number, o: MotionClipOptions, font: string): string {
+  const hash = createHash('sha256').update(move === 'drift' ? prompt : `${prompt}\n${move}`).digest()
   const [r1, g1, b1, r2, g2, b2] = [...hash.subarray(0, 6)].map((byte) => 40 + (byte % 140))
   const mix = (a: number, b: number): string => `${a}+(${b}-${a})*clip(X/W+0.25*sin(T*0.6),0,1)`
   const duration = (frames / o.fps + 1).toFixed(3)
@@ -150,8 +142,4 @@ function bar(text: string, font: string, edge: 'top' | 'bottom', o: MotionClipOp
     `drawbox=x=0:y=${y}:w=iw:h=${height}:color=0x101010:t=fill,` +
     drawtext(lines, font, { size, x: edge === 'top' ? String(Math.round(size / 2)) : '(w-text_w)/2', y: `${y}+(${height}-text_h)/2` })
   )
-}
-
-function even(n: number): number {
-  return 2 * Math.round(n / 2)
 }

@@ -86,3 +86,28 @@ export async function streamFacts(file: string): Promise<{ frames: number; video
   const frames = await countFrames(file)
   return { frames, video: info.video?.duration ?? Number.NaN, ...(info.audio?.duration !== undefined && { audio: info.audio.duration }), info }
 }
+
+/**
+ * The Y plane of every frame of `file` (a clip or an image), optionally cropped, scaled to `width`x`height` (default 64x36):
+ * enough detail to tell two pictures apart, small enough to compare byte by byte.
+ */
+export async function lumaPlanes(file: string, dir: string, options: { crop?: { x: number; y: number; w: number; h: number }; width?: number; height?: number } = {}): Promise<Uint8Array[]> {
+  const { crop, width = 64, height = 36 } = options
+  const raw = join(dir, `planes-${Math.random().toString(36).slice(2)}.raw`)
+  const vf = `${crop ? `crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},` : ''}scale=${width}:${height}:flags=area`
+  await runFfmpeg(['-y', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-vf', vf, '-f', 'rawvideo', '-pix_fmt', 'gray', raw])
+  const bytes = new Uint8Array(await readFile(raw))
+  await rm(raw)
+  const planeSize = width * height
+  const planes: Uint8Array[] = []
+  for (let i = 0; i + planeSize <= bytes.length; i += planeSize) planes.push(bytes.subarray(i, i + planeSize))
+  return planes
+}
+
+/** Mean absolute difference (0–255) between two luma planes of the same size. */
+export function meanDifference(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length || a.length === 0) throw new Error(`planes differ in size: ${a.length} vs ${b.length}`)
+  let sum = 0
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!)
+  return sum / a.length
+}

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { assembleReel, countFrames, extractLastFrame, locateFfmpeg, missingFeatures, probeMedia, renderMotionClip } from '../src/index.ts'
+import { readFile, writeFile } from 'node:fs/promises'
+import { assembleReel, countFrames, extractFrames, locateFfmpeg, missingFeatures, probeMedia, renderMotionClip, runFfmpeg, verifyClip } from '../src/index.ts'
 import { lumaSeries, makeClip, streamFacts, tempDir } from './helpers.ts'
 
 const require = createRequire(import.meta.url)
@@ -30,15 +31,28 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     expect(missingFeatures(found)).toEqual({ reel: [], crossfade: [], 'fade-black': [], soundtrack: [], animatic: [], 'contact-sheet': [] })
   })
 
-  test('extracts the exact last frame', async () => {
+  test('extracts the first and the exact last frame', async () => {
     const dir = await tempDir()
     const clip = await makeClip(join(dir, 'idx.mp4'), { width: 64, height: 36, fps: 25, frames: 40, lumaStep: 4, audioSeconds: 4 })
     expect((await probeMedia(clip)).video?.frames).toBe(40)
-    const png = join(dir, 'last.png')
-    await extractLastFrame(clip, png)
-    const [luma] = await lumaSeries(png, dir)
+    const frames = { first: join(dir, 'first.png'), last: join(dir, 'last.png') }
+    await extractFrames(clip, frames)
+    const [first] = await lumaSeries(frames.first, dir)
+    const [last] = await lumaSeries(frames.last, dir)
     const series = await lumaSeries(clip, dir)
-    expect(Math.abs(luma! - series[39]!)).toBeLessThan(1.5)
+    expect(Math.abs(first! - series[0]!)).toBeLessThan(1.5)
+    expect(Math.abs(last! - series[39]!)).toBeLessThan(1.5)
+  })
+
+  test('verifies clips: a good one passes, a damaged one of the same size does not', async () => {
+    const dir = await tempDir()
+    const good = await makeClip(join(dir, 'good.mp4'), { width: 160, height: 90, fps: 24, frames: 48 })
+    await expect(verifyClip(good, { expectedDuration: 2, frames: { last: join(dir, 'last.png') } })).resolves.toMatchObject({ duration: 2 })
+    const bytes = await readFile(good)
+    const from = Math.floor(bytes.length / 2)
+    for (let i = from; i < from + 8192; i++) bytes[i] = bytes[i]! ^ 0xff
+    await writeFile(join(dir, 'damaged.mp4'), bytes)
+    await expect(verifyClip(join(dir, 'damaged.mp4'), { expectedDuration: 2 })).rejects.toMatchObject({ code: 'ASM_CLIP_INVALID', problem: 'undecodable' })
   })
 
   test('normalizes and joins with cuts and a seam, to the frame', async () => {
@@ -112,11 +126,15 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     expect(luma[108]).toBeCloseTo(luma[125]!, 0)
   })
 
-  test('renders an animatic card', async () => {
+  test('renders an animatic card, and a zoom over an image', async () => {
     const dir = await tempDir()
     const out = join(dir, 'card.mp4')
     await renderMotionClip({ prompt: 'a card', label: 'ANIMATIC · x', duration: 1, fps: 24, width: 160, height: 90, out })
     expect(await countFrames(out)).toBe(24)
+    const start = join(dir, 'start.png')
+    await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x180', '-frames:v', '1', start])
+    await renderMotionClip({ start, move: 'push-in', duration: 1, fps: 24, width: 160, height: 90, out: join(dir, 'zoom.mp4') })
+    expect(await countFrames(join(dir, 'zoom.mp4'))).toBe(24)
   })
 })
 

@@ -11,6 +11,8 @@ export interface RenderRequest {
   readonly params: ShotParams
   readonly startImage?: ImageRef
   readonly endImage?: ImageRef
+  /** Which take of the shot this is (1-based, default 1); every take is its own render. */
+  readonly take?: number
 }
 
 export type ProviderPhase = 'uploading' | 'submitting' | 'queued' | 'processing'

@@ -1,43 +1,21 @@
-import { readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { countFrames, probeMedia, runFfmpeg } from '@storyreel/assembler'
 import { findModel, type RenderRequest } from '@storyreel/core'
 import { describe, expect, test } from 'vitest'
-import { countFrames, createAnimaticProvider, probeMedia, renderMotionClip, runFfmpeg } from '../src/index.ts'
-import { lumaSeries, tempDir } from './helpers.ts'
+// The assembler's test helpers until the workspace has a shared test-utils package.
+import { lumaPlanes, lumaSeries, meanDifference, tempDir } from '../../assembler/test/helpers.ts'
+import { createAnimaticProvider, moveForTake } from '../src/index.ts'
 
 async function still(file: string, luma: number, size = '320x240'): Promise<string> {
   await runFfmpeg(['-y', '-f', 'lavfi', '-i', `color=c=black:s=${size},geq=lum=${luma}:cb=128:cr=128`, '-frames:v', '1', file])
   return file
 }
 
-describe('renderMotionClip', () => {
-  test('moves over a start image and crossfades to the end image, with exact length and rate', async () => {
-    const dir = await tempDir()
-    const out = join(dir, 'clip.mp4')
-    await renderMotionClip({ start: await still(join(dir, 's.png'), 40), end: await still(join(dir, 'e.png'), 200), duration: 2, fps: 24, width: 160, height: 90, out })
-    const info = await probeMedia(out)
-    expect(info.video).toMatchObject({ width: 160, height: 90, frameRate: '24/1', pixFmt: 'yuv420p' })
-    expect(await countFrames(out)).toBe(48)
-    const luma = await lumaSeries(out, dir)
-    expect(luma[0]).toBeCloseTo(40, -0.5)
-    expect(luma[20]).toBeCloseTo(40, -0.5)
-    expect(luma[36]).toBeGreaterThan(80)
-    expect(luma[47]).toBeGreaterThan(190)
-  })
-
-  test('renders a text card whose length follows duration × fps', async () => {
-    const dir = await tempDir()
-    const out = join(dir, 'card.mp4')
-    await renderMotionClip({ prompt: `A "quoted", [bracketed]; 100% odd: prompt\\ with 'quotes'`, label: 'ANIMATIC · t2v', duration: 1.5, fps: 30, width: 160, height: 90, out })
-    expect(await countFrames(out)).toBe(45)
-    expect((await probeMedia(out)).video?.frameRate).toBe('30/1')
-  })
-})
+const i2v = findModel('kling-v2.1-i2v-standard')!
+const t2v = findModel('kling-v2.5-turbo-pro-t2v')!
 
 describe('createAnimaticProvider', () => {
-  const i2v = findModel('kling-v2.1-i2v-standard')!
-  const t2v = findModel('kling-v2.5-turbo-pro-t2v')!
-
   test('renders, caches by request, and downloads atomically; every frame is labelled', async () => {
     const dir = await tempDir()
     const provider = createAnimaticProvider({ cacheDir: join(dir, 'cache'), shortSide: 90 })
@@ -52,7 +30,7 @@ describe('createAnimaticProvider', () => {
     expect((await provider.submit(request)).id).toBe(id)
     const result = await provider.wait(id)
     const dest = join(dir, 'shots', 'opening.mp4')
-    await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'shots')))
+    await mkdir(join(dir, 'shots'))
     await provider.download(result, dest)
     expect(await readFile(dest)).toEqual(await readFile(result.output))
     expect(await countFrames(dest)).toBe(5 * i2v.fps)
@@ -93,6 +71,52 @@ describe('createAnimaticProvider', () => {
   test('wait on an unknown id is a typed, non-retryable error', async () => {
     const dir = await tempDir()
     const provider = createAnimaticProvider({ cacheDir: dir })
-    await expect(provider.wait('animatic-nope')).rejects.toMatchObject({ code: 'ASM_ANIMATIC', retryable: false })
+    await expect(provider.wait('animatic-nope')).rejects.toMatchObject({ name: 'AnimaticError', code: 'ANIMATIC_UNKNOWN_ID', retryable: false })
+  })
+
+  test('an unreadable start image is a typed, non-retryable error', async () => {
+    const dir = await tempDir()
+    const provider = createAnimaticProvider({ cacheDir: dir })
+    const missing = join(dir, 'missing.png')
+    await expect(provider.submit({ shotId: 'x', model: i2v, params: { prompt: 'p', duration: 5 }, startImage: { kind: 'file', path: missing } })).rejects.toMatchObject({
+      code: 'ANIMATIC_IMAGE',
+      file: missing,
+      retryable: false,
+    })
+  })
+})
+
+describe('takes', () => {
+  test('each take is its own render with its own camera move; the same take is rendered once', async () => {
+    const dir = await tempDir()
+    const provider = createAnimaticProvider({ cacheDir: join(dir, 'cache'), shortSide: 90 })
+    const pattern = join(dir, 'pattern.png')
+    await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x180', '-frames:v', '1', pattern])
+    const take = (n: number | undefined): RenderRequest => ({
+      shotId: 'deck',
+      model: i2v,
+      params: { prompt: 'the deck in a storm', duration: 5 },
+      startImage: { kind: 'file', path: pattern },
+      ...(n === undefined ? {} : { take: n }),
+    })
+    const one = await provider.submit(take(undefined))
+    expect((await provider.submit(take(1))).id).toBe(one.id)
+    const two = await provider.submit(take(2))
+    expect(two.id).not.toBe(one.id)
+    expect([moveForTake(1), moveForTake(2), moveForTake(3)]).toEqual(['drift', 'push-in', 'pan-left'])
+
+    const [clipOne, clipTwo] = await Promise.all([provider.wait(one.id), provider.wait(two.id)])
+    // The picture between the label bar (9 px) and the caption bar (14 px) of a 160x90 frame.
+    const picture = { crop: { x: 0, y: 10, w: 160, h: 64 } }
+    const [planesOne, planesTwo] = await Promise.all([lumaPlanes(clipOne.output, dir, picture), lumaPlanes(clipTwo.output, dir, picture)])
+    expect(planesTwo).toHaveLength(120)
+    expect(meanDifference(planesOne[60]!, planesTwo[60]!)).toBeGreaterThan(5)
+
+    // Take 2 again: the same id, and the clip already rendered is returned as it is.
+    const mtime = (await stat(clipTwo.output)).mtimeMs
+    const again = await provider.submit(take(2))
+    expect(again.id).toBe(two.id)
+    expect(await provider.wait(again.id)).toEqual({ output: clipTwo.output, inferenceMs: 0 })
+    expect((await stat(clipTwo.output)).mtimeMs).toBe(mtime)
   })
 })

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
+import { CAMERA_MOVES, probeMedia, renderMotionClip, writeAtomically, type CameraMove } from '@storyreel/assembler'
 import type { ImageRef, Provider, ProviderCallOptions, RenderRequest, RenderResult } from '@storyreel/core'
-import { AssemblerError } from './errors.ts'
-import { writeAtomically } from './internal/temp-file.ts'
-import { renderMotionClip } from './motion-clip.ts'
-import { probeMedia } from './probe.ts'
+import type { Dispatcher } from 'undici'
+import { AnimaticError } from './errors.ts'
+import { fetchImage, type FetchImageOptions } from './fetch-image.ts'
 
 export interface AnimaticProviderOptions {
   /** Where requests and rendered clips are kept; renders are reused across runs. */
@@ -14,6 +14,8 @@ export interface AnimaticProviderOptions {
   readonly shortSide?: number
   /** x264 preset; default `ultrafast`. */
   readonly preset?: string
+  /** How `image:` URLs are fetched: the deadline (default 60 s) and the undici dispatcher (default undici's global one). */
+  readonly fetch?: { readonly timeoutMs?: number; readonly dispatcher?: Dispatcher }
 }
 
 /** Bumped when renders change look, so cached animatics from an older recipe are not reused. */
@@ -22,6 +24,7 @@ const RECIPE = 2
 /** What `submit` stores so that `wait` can render it, even in a later process. */
 interface StoredRequest {
   readonly shotId: string
+  readonly take: number
   readonly duration: number
   readonly fps: number
   readonly prompt: string
@@ -30,12 +33,18 @@ interface StoredRequest {
   readonly end?: ImageRef | undefined
 }
 
+/** The camera move of a take: take 1 drifts, take 2 pushes in, take 3 pans left, ...; past the last move they repeat. */
+export function moveForTake(take: number): CameraMove {
+  return CAMERA_MOVES[(Math.max(1, Math.trunc(take)) - 1) % CAMERA_MOVES.length]!
+}
+
 /**
  * A free, offline `Provider` that renders each shot locally as an animatic: a slow
  * camera move over its start image (crossfading to its end image), or a card with
  * its prompt, every frame labelled `ANIMATIC · <shot id>`, at the model's fps and
- * the shot's exact duration. The id is a hash of the request (images by content),
- * so an unchanged shot is never rendered twice.
+ * the shot's exact duration. Each take gets its own camera move (`moveForTake`),
+ * so takes differ as the real model's do. The id is a hash of the request (take
+ * included, images by content), so an unchanged take is never rendered twice.
  *
  * @example
  * const provider = createAnimaticProvider({ cacheDir: 'runs/.animatic' })
@@ -56,6 +65,7 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
       call.onPhase?.('submitting')
       const stored: StoredRequest = {
         shotId: request.shotId,
+        take: request.take ?? 1,
         duration: request.params.duration,
         fps: request.model.fps,
         prompt: request.params.prompt,
@@ -75,20 +85,23 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
       const stored = await readFile(requestFile(id), 'utf8').then(
         (text) => JSON.parse(text) as StoredRequest,
         (cause: unknown) => {
-          throw new AssemblerError('ASM_ANIMATIC', `No animatic request ${id} in ${cacheDir}; submit the shot again.`, { cause, retryable: false })
+          throw new AnimaticError('ANIMATIC_UNKNOWN_ID', `No animatic request ${id} in ${cacheDir}; submit the shot again.`, { cause, retryable: false })
         },
       )
       const output = join(cacheDir, `${id}.mp4`)
       if (await exists(output)) return { output, inferenceMs: 0 }
       call.onPhase?.('processing')
       const began = performance.now()
-      const [start, end] = await Promise.all([localImage(stored.start, cacheDir, call.signal), localImage(stored.end, cacheDir, call.signal)])
+      const fetching = { signal: call.signal, ...options.fetch }
+      const [start, end] = await Promise.all([localImage(stored.start, cacheDir, fetching), localImage(stored.end, cacheDir, fetching)])
       const { width, height } = await frameSize(stored, start, shortSide)
+      const move = moveForTake(stored.take)
       await renderMotionClip({
         start,
         end: start ? end : undefined,
+        move,
         prompt: stored.prompt,
-        label: `ANIMATIC · ${stored.shotId}`,
+        label: stored.take === 1 ? `ANIMATIC · ${stored.shotId}` : `ANIMATIC · ${stored.shotId} · take ${stored.take} · ${move}`,
         // A card already shows its prompt; over an image, the prompt goes in a caption.
         caption: start ? stored.prompt : undefined,
         duration: stored.duration,
@@ -125,23 +138,18 @@ async function frameSize(stored: StoredRequest, start: string | undefined, short
 
 async function readImage(path: string): Promise<Buffer> {
   return readFile(path).catch((cause: unknown) => {
-    throw new AssemblerError('ASM_ANIMATIC', `Cannot read the image ${path}; check that the file exists.`, { cause, file: path, retryable: false })
+    throw new AnimaticError('ANIMATIC_IMAGE', `Cannot read the image ${path}; check that the file exists.`, { cause, file: path, retryable: false })
   })
 }
 
 /** A local path for an image: files as they are, URLs fetched once into the cache. */
-async function localImage(image: ImageRef | undefined, cacheDir: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+async function localImage(image: ImageRef | undefined, cacheDir: string, fetching: FetchImageOptions): Promise<string | undefined> {
   if (!image) return undefined
   if (image.kind === 'file') return image.path
-  const file = join(cacheDir, `image-${createHash('sha256').update(image.url).digest('hex').slice(0, 24)}${extname(new URL(image.url).pathname) || '.img'}`)
-  if (await exists(file)) return file
-  const response = await fetch(image.url, { signal: signal ?? null }).catch((cause: unknown) => {
-    throw new AssemblerError('ASM_ANIMATIC', `Could not fetch ${image.url} for the animatic; use a local file or check the network.`, { cause, retryable: true })
-  })
-  if (!response.ok)
-    throw new AssemblerError('ASM_ANIMATIC', `Fetching ${image.url} for the animatic answered HTTP ${response.status}.`, { retryable: response.status >= 500 })
-  const bytes = Buffer.from(await response.arrayBuffer())
-  await writeAtomically(file, (temp) => writeFile(temp, bytes))
+  // The extension tells ffmpeg the format; anything unusual is left to its probing.
+  const ext = URL.canParse(image.url) ? extname(new URL(image.url).pathname) : ''
+  const file = join(cacheDir, `image-${createHash('sha256').update(image.url).digest('hex').slice(0, 24)}${/^\.[a-z0-9]{1,5}$/i.test(ext) ? ext : '.img'}`)
+  if (!(await exists(file))) await fetchImage(image.url, file, fetching)
   return file
 }
 

@@ -1,0 +1,5 @@
+export { createAnimaticProvider, moveForTake } from './provider.ts'
+export type { AnimaticProviderOptions } from './provider.ts'
+export { IMAGE_LIMIT_BYTES } from './fetch-image.ts'
+export { AnimaticError } from './errors.ts'
+export type { AnimaticErrorCode, AnimaticErrorData } from './errors.ts'

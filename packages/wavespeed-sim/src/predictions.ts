@@ -154,12 +154,6 @@ export class PredictionEngine {
     if (!wasTerminal) this.#settle(record)
   }
 
-  /** The output file of a completed, unexpired prediction. */
-  outputFile(id: string): string | undefined {
-    const record = this.get(id)
-    return record?.status === 'completed' ? record.file : undefined
-  }
-
   #expire(record: PredictionRecord): void {
     if (record.status === 'completed' && record.finishedMono !== undefined && monotonicNow() - record.finishedMono >= this.#options.outputTtlMs) {
       record.status = 'deleted'

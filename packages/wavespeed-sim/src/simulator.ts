@@ -164,6 +164,11 @@ class SimulatorServer implements Simulator {
     res.setHeader('x-request-id', randomUUID())
     const method = req.method ?? 'GET'
     const { pathname, searchParams } = new URL(req.url ?? '/', 'http://127.0.0.1')
+    // Only names of this very address: a web page that rebinds its own DNS name to 127.0.0.1 gets nothing.
+    const port = new URL(this.url).port
+    if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) {
+      return sendEnvelope(res, 403, `Forbidden: the simulator answers only requests addressed to 127.0.0.1:${port} (got Host ${JSON.stringify(req.headers.host ?? '')}).`)
+    }
     const route = classifyRoute(method, pathname)
     this.#requests[route.name] = (this.#requests[route.name] ?? 0) + 1
     if (route.name === 'result') countPoll(this.#api, route.param!)
@@ -224,9 +229,9 @@ class SimulatorServer implements Simulator {
   }
 
   async #output(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-    const path = this.#engine.outputFile(id)
     const record = this.#engine.get(id)
-    if (!path || !record) throw new HttpProblem(404, 'Output not found: it expired, was deleted, or the prediction has not completed.')
+    const path = record?.status === 'completed' ? record.file : undefined
+    if (!record || !path) throw new HttpProblem(404, 'Output not found: it expired, was deleted, or the prediction has not completed.')
     let corrupt: CorruptKind | undefined
     if (req.method !== 'HEAD') {
       record.downloads++

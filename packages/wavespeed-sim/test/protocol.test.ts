@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { describe, expect, test } from 'vitest'
 import { api, useSimulator, waitForResult, type PredictionData } from './helpers.ts'
 
@@ -44,6 +45,23 @@ describe('envelope and auth', () => {
       expect(JSON.stringify(reply)).not.toContain(sim.apiKey)
     }
     expect(sim.stats().createdTotal).toBe(0)
+  })
+
+  test('a request addressed to another host name is refused, so a DNS-rebinding page cannot use it', async () => {
+    const sim = await useSimulator()
+    const port = new URL(sim.url).port
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${sim.url}/api/v3/balance`, { headers: { host, authorization: `Bearer ${sim.apiKey}` } }, (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        })
+        req.once('error', reject).end()
+      })
+    expect(await statusFor('attacker.invalid')).toBe(403)
+    expect(await statusFor(`attacker.invalid:${port}`)).toBe(403)
+    expect(await statusFor(`localhost:${port}`)).toBe(200)
+    expect(sim.stats().requests).toEqual({ balance: 1 })
   })
 
   test('an unknown model is a 404 envelope', async () => {

@@ -1,7 +1,9 @@
 // How far past the configured latency does a prediction's processing run when the
-// simulator must render a new clip for it? Compared with the same predictions
-// served from the render cache (the baseline, measured in the same run).
+// simulator must render a new clip for it, and how much CPU do the renders cost?
+// Compared with the same predictions served from the render cache (the baseline,
+// measured in the same run, by a second simulator on the same cache directory).
 // Run: pnpm exec tsx packages/wavespeed-sim/bench/render-overhead.ts [count] [latencyMs] [concurrency] [videoScale]
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +22,18 @@ async function call(sim: Simulator, method: string, path: string, body?: unknown
     ...(body ? { body: JSON.stringify(body) } : {}),
   })
   return ((await response.json()) as { data: any }).data
+}
+
+/** CPU seconds of this process and of its finished children (ffmpeg), from /proc on Linux. */
+function cpuSeconds(): { own: number; children: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')
+    // After the command: state is field 3, so utime..cstime (fields 14-17) sit at 11-14; 100 ticks per second on Linux.
+    const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number) as [number, number, number, number]
+    return { own: (utime + stime) / 100, children: (cutime + cstime) / 100 }
+  } catch {
+    return undefined
+  }
 }
 
 /** Submits all predictions at once and returns each one's overshoot: processing time (timings.inference) minus latency, in ms. */
@@ -44,17 +58,29 @@ function summary(values: number[]): string {
   return `median ${at(0.5)} ms (processing ${ratio(at(0.5))}x latency), p90 ${at(0.9)} ms, max ${sorted.at(-1)} ms (${ratio(sorted.at(-1)!)}x)`
 }
 
+/** One pass on a new simulator, with its renders and the CPU the process and ffmpeg spent. */
+async function measure(cacheDir: string, prompts: string[]): Promise<string> {
+  const sim = await startSimulator({ latencyMs, concurrency, cacheDir, videoScale, balance: 1e6 })
+  const before = cpuSeconds()
+  const started = performance.now()
+  try {
+    const overshoot = await pass(sim, prompts)
+    const wall = (performance.now() - started) / 1000
+    const after = cpuSeconds()
+    const cpu = before && after ? `, CPU: simulator+client ${(after.own - before.own).toFixed(1)} s, ffmpeg ${(after.children - before.children).toFixed(1)} s in ${wall.toFixed(0)} s` : ''
+    return `${summary(overshoot)}; ${sim.stats().renders} renders in ${sim.stats().renderProcesses} ffmpeg processes${cpu}`
+  } finally {
+    await sim.close()
+  }
+}
+
 const cacheDir = await mkdtemp(join(tmpdir(), 'sim-bench-'))
-const sim = await startSimulator({ latencyMs, concurrency, cacheDir, videoScale })
 try {
   const prompts = Array.from({ length: count }, (_, i) => `bench shot ${i} ${Date.now()}`)
-  const fresh = await pass(sim, prompts)
-  // Same prompts again: every clip comes from the cache, so this is the baseline cost of the protocol and polling alone.
-  const cached = await pass(sim, prompts)
-  console.log(`${count} t2v predictions submitted at once, latency ${latencyMs} ms, concurrency ${concurrency}, videoScale ${videoScale}, renders ${sim.stats().renders} in ${sim.stats().renderProcesses} ffmpeg processes`)
-  console.log(`overshoot with fresh renders: ${summary(fresh)}`)
-  console.log(`overshoot from cache (baseline): ${summary(cached)}`)
+  console.log(`${count} t2v predictions submitted at once, latency ${latencyMs} ms, concurrency ${concurrency}, videoScale ${videoScale}`)
+  console.log(`fresh renders: ${await measure(cacheDir, prompts)}`)
+  // A new simulator numbers takes from 0 again, so every clip now comes from the cache: the cost of the protocol and polling alone.
+  console.log(`from the cache (baseline): ${await measure(cacheDir, prompts)}`)
 } finally {
-  await sim.close()
   await rm(cacheDir, { recursive: true, force: true })
 }

@@ -11,6 +11,7 @@ Options:
   --port N              port (default 0: any free port)
   --key KEY             the API key to accept (default: random sim-key-...)
   --latency MS          render time per prediction (default 1000)
+  --latency-jitter MS   move each render time by up to MS either way (default 0)
   --queue-delay MS      minimum time in "created" (default 0)
   --concurrency N       predictions processing at once (default 2)
   --rate-per-minute N   predictions created per minute before 429 (default unlimited)
@@ -19,6 +20,7 @@ Options:
   --output-ttl MS       how long outputs stay downloadable (default 7 days)
   --sync-timeout MS     enable_sync_mode wait before the 5004 answer (default 90000)
   --accept-base64       accept base64 / data: URIs in image fields
+  --same-takes          identical requests get identical clips (default: each take differs)
   --seed S              fault seed (default 1)
   --rate-429 P          probability of a 429 on every API route
   --rate-5xx P          probability of a 5xx on every API route
@@ -27,6 +29,7 @@ Options:
   --gateway-504-after-create P  probability that a submit creates the prediction, then answers 504
   --fail-rate P         probability that a prediction fails with business code 5000
   --truncate-download P probability that an output download is cut short
+  --corrupt-output P    probability that an output download is a complete response with a non-video body
   -h, --help            this text
 `
 
@@ -39,9 +42,9 @@ function number(value: string | undefined, name: string): number | undefined {
 
 /** Entry point of `wavespeed-sim`; returns the exit code once the simulator stops (SIGINT/SIGTERM). */
 export async function main(argv: readonly string[]): Promise<number> {
-  const names = ['port', 'key', 'latency', 'queue-delay', 'concurrency', 'rate-per-minute', 'balance', 'video-scale', 'output-ttl',
+  const names = ['port', 'key', 'latency', 'latency-jitter', 'queue-delay', 'concurrency', 'rate-per-minute', 'balance', 'video-scale', 'output-ttl',
     'sync-timeout', 'seed', 'rate-429', 'rate-5xx', 'drop-connection', 'drop-after-create', 'gateway-504-after-create', 'fail-rate',
-    'truncate-download'] as const
+    'truncate-download', 'corrupt-output'] as const
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({
@@ -49,6 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       options: {
         ...Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])),
         'accept-base64': { type: 'boolean' },
+        'same-takes': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -75,11 +79,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       gatewayTimeoutAfterCreate: numeric('gateway-504-after-create'),
       failPrediction: numeric('fail-rate'),
       truncateDownload: numeric('truncate-download'),
+      corruptOutput: numeric('corrupt-output'),
     }
     const options: SimulatorOptions = {
       port: numeric('port'),
       apiKey: get('key'),
       latencyMs: numeric('latency'),
+      latencyJitterMs: numeric('latency-jitter'),
       queueDelayMs: numeric('queue-delay'),
       concurrency: numeric('concurrency'),
       ratePerMinute: numeric('rate-per-minute'),
@@ -88,6 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       outputTtlMs: numeric('output-ttl'),
       syncTimeoutMs: numeric('sync-timeout'),
       acceptBase64Images: values['accept-base64'] === true,
+      distinctTakes: values['same-takes'] !== true,
       faults,
     }
     const simulator = await startSimulator(options)

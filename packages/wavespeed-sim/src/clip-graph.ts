@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
+import type { OutputSize } from './models.ts'
 
 const ZOOM = 0.15
+/** How opaque a later take's tint is by the clip's end (it starts fully transparent). */
+const TAKE_TINT_ALPHA = 0.5
 
 export interface ClipSpec {
   readonly width: number
@@ -14,6 +17,12 @@ export interface ClipSpec {
   readonly end?: FrameImage
   /** t2v: drawn on a background coloured from its hash. */
   readonly prompt: string
+  /**
+   * Which take of an identical request this is, from 0. Take 0 is the plain render;
+   * later takes head elsewhere and tint in (i2v) or change colour and direction (t2v),
+   * as a real model gives a different clip each time.
+   */
+  readonly take: number
 }
 
 export interface FrameImage {
@@ -36,9 +45,10 @@ export interface ClipGraph {
   readonly graph: string
 }
 
-/** Width and height (even, at least 16) of a clip `outputHeight` tall scaled by `scale`, at `aspect` = width / height. */
-export function clipSize(outputHeight: number, aspect: number, scale: number): { width: number; height: number } {
+/** Width and height (even, at least 16) of a model's output scaled by `scale`, at `aspect` = width / height. */
+export function clipSize(output: OutputSize, aspect: number, scale: number): { width: number; height: number } {
   const even = (n: number) => Math.max(16, Math.round(n / 2) * 2)
+  const outputHeight = 'height' in output ? output.height : Math.sqrt(output.pixels / aspect)
   const height = even(outputHeight * scale)
   return { width: even(height * aspect), height }
 }
@@ -61,13 +71,13 @@ function cover(spec: ClipSpec): string {
  * a real model's motion follows the prompt, so an edited prompt must change the
  * clip (and its last frame, which the next shot in a chain starts from).
  */
-function promptFocus(prompt: string): { x: number; y: number } {
-  const digest = createHash('sha256').update(`focus:${prompt}`).digest()
+function promptFocus(prompt: string, take: number): { x: number; y: number } {
+  const digest = createHash('sha256').update(take === 0 ? `focus:${prompt}` : `focus:${prompt}\0take ${take}`).digest()
   return { x: digest[0]! / 255, y: digest[1]! / 255 }
 }
 
-function promptColour(prompt: string): string {
-  const digest = createHash('sha256').update(prompt).digest()
+function promptColour(prompt: string, take: number): string {
+  const digest = createHash('sha256').update(take === 0 ? prompt : `${prompt}\0take ${take}`).digest()
   // Kept mid-dark so the white prompt text stays readable.
   return `0x${[0, 1, 2].map((i) => Math.round(30 + digest[i]! * 0.55).toString(16).padStart(2, '0')).join('')}`
 }
@@ -93,36 +103,52 @@ export function promptFontSize(spec: ClipSpec): number {
 }
 
 /**
- * i2v: a slow zoom into the start image, towards a point the prompt decides, whose first frame is the image itself,
+ * i2v: a slow zoom into the start image, towards a point the prompt (and take) decides, whose first frame is the image itself,
  * crossfading to the end image when there is one (held alone for the last half
- * second, so the final frame is exactly it).
- * t2v: a background coloured from the prompt's hash, a moving square, and the prompt's text.
+ * second, so the final frame is exactly it). Later takes also tint in a colour from nothing.
+ * t2v: a background coloured from the prompt's (and take's) hash, a moving square, and the prompt's text.
  */
 export function clipGraph(spec: ClipSpec, files: ClipFiles, firstInput: number, label: string): ClipGraph {
-  const { width, height, fps, duration } = spec
+  return files.start ? imageClipGraph(spec, { ...files, start: files.start }, firstInput, label) : textClipGraph(spec, files, firstInput, label)
+}
+
+function imageClipGraph(spec: ClipSpec, files: ClipFiles & { start: string }, firstInput: number, label: string): ClipGraph {
+  const { width, height, fps, duration, take } = spec
   const frames = frameCount(spec)
-  if (files.start) {
-    const inputs = ['-i', files.start]
-    const focus = promptFocus(spec.prompt)
-    // At zoom 1 the margin is 0, so the first frame is the whole start image whatever the prompt.
-    const zoom = `zoompan=z='1+${ZOOM}*on/${Math.max(1, frames - 1)}':x='(iw-iw/zoom)*${focus.x.toFixed(3)}':y='(ih-ih/zoom)*${focus.y.toFixed(3)}':d=${frames}:s=${width}x${height}:fps=${fps}`
-    const main = `[${firstInput}:v]${cover(spec)},${zoom},format=yuv420p,settb=AVTB`
-    if (!files.end) return { inputs, graph: `${main}[${label}]` }
-    const fade = Math.min(1.5, duration / 3)
-    const hold = Math.min(0.5, duration / 6)
-    inputs.push('-loop', '1', '-framerate', String(fps), '-t', String(fade + hold + 1), '-i', files.end)
-    return {
-      inputs,
-      graph: `${main}[${label}a];[${firstInput + 1}:v]${cover(spec)},fps=${fps},format=yuv420p,settb=AVTB[${label}b];` +
-        `[${label}a][${label}b]xfade=transition=fade:duration=${fade}:offset=${duration - fade - hold},format=yuv420p[${label}]`,
-    }
+  const inputs = ['-i', files.start]
+  const focus = promptFocus(spec.prompt, take)
+  // At zoom 1 the margin is 0, so the first frame is the whole start image whatever the prompt.
+  const zoom = `zoompan=z='1+${ZOOM}*on/${Math.max(1, frames - 1)}':x='(iw-iw/zoom)*${focus.x.toFixed(3)}':y='(ih-ih/zoom)*${focus.y.toFixed(3)}':d=${frames}:s=${width}x${height}:fps=${fps}`
+  let main = `[${firstInput}:v]${cover(spec)},${zoom},format=yuv420p,settb=AVTB`
+  let next = firstInput + 1
+  if (take > 0) {
+    // Transparent on the first frame, so the clip still starts exactly on the input image.
+    inputs.push('-f', 'lavfi', '-i', `color=c=${promptColour(spec.prompt, take)}@${TAKE_TINT_ALPHA}:s=${width}x${height}:r=${fps}:d=${duration}`)
+    main += `[${label}m];[${next}:v]format=yuva420p,fade=t=in:st=0:d=${duration}:alpha=1,settb=AVTB[${label}t];` +
+      `[${label}m][${label}t]overlay=format=auto,format=yuv420p`
+    next++
   }
+  if (!files.end) return { inputs, graph: `${main}[${label}]` }
+  const fade = Math.min(1.5, duration / 3)
+  const hold = Math.min(0.5, duration / 6)
+  inputs.push('-loop', '1', '-framerate', String(fps), '-t', String(fade + hold + 1), '-i', files.end)
+  return {
+    inputs,
+    graph: `${main}[${label}a];[${next}:v]${cover(spec)},fps=${fps},format=yuv420p,settb=AVTB[${label}b];` +
+      `[${label}a][${label}b]xfade=transition=fade:duration=${fade}:offset=${duration - fade - hold},format=yuv420p[${label}]`,
+  }
+}
+
+function textClipGraph(spec: ClipSpec, files: ClipFiles, firstInput: number, label: string): ClipGraph {
+  const { width, height, fps, duration, take } = spec
   const square = Math.max(8, Math.round(height / 6))
   const inputs = [
-    '-f', 'lavfi', '-i', `color=c=${promptColour(spec.prompt)}:s=${width}x${height}:r=${fps}:d=${duration}`,
+    '-f', 'lavfi', '-i', `color=c=${promptColour(spec.prompt, take)}:s=${width}x${height}:r=${fps}:d=${duration}`,
     '-f', 'lavfi', '-i', `color=c=white@0.8:s=${square}x${square}:r=${fps}:d=${duration}`,
   ]
-  let graph = `[${firstInput}:v][${firstInput + 1}:v]overlay=x='(W-w)*t/${duration}':y='(H-h)/2+sin(t*2)*H/4'`
+  // Odd takes move the square the other way.
+  const x = take % 2 === 1 ? `(W-w)*(1-t/${duration})` : `(W-w)*t/${duration}`
+  let graph = `[${firstInput}:v][${firstInput + 1}:v]overlay=x='${x}':y='(H-h)/2+sin(t*2)*H/4'`
   if (files.text && files.font) {
     graph += `,drawtext=fontfile=${filterValue(files.font)}:textfile=${filterValue(files.text)}:expansion=none:fontsize=${promptFontSize(spec)}` +
       ':fontcolor=white:x=8:y=8:line_spacing=2:box=1:boxcolor=black@0.45'

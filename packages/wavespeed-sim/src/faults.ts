@@ -1,3 +1,4 @@
+import { monotonicNow } from './clock.ts'
 import { createRandom, type Random } from './prng.ts'
 
 /** Route names used for fault scoping, request counters and the PRNG streams. */
@@ -39,6 +40,33 @@ export type FailPrediction =
 
 export type OverrideStatus = 'cancelled' | 'timeout' | 'deleted'
 
+/**
+ * How a download of an output goes bad while the transfer itself succeeds:
+ * `not-video` sends bytes that are no video (as many as the clip has), `truncated`
+ * sends the first half of the mp4 with a Content-Length that matches it.
+ */
+export type CorruptKind = 'not-video' | 'truncated'
+
+/** One GET of a prediction's output, as given to a `corruptOutput` predicate. */
+export interface OutputDownload extends PredictionInput {
+  readonly id: string
+  /** 1 for the first GET of this output, 2 for the next... */
+  readonly download: number
+}
+
+export type CorruptOutput =
+  | number
+  | { readonly rate: number; readonly kind?: CorruptKind }
+  | ((download: OutputDownload) => CorruptKind | undefined)
+
+/** A window during which every request on `route` fails with a 5xx, then the route recovers. */
+export interface Outage {
+  readonly route: RouteName | readonly RouteName[]
+  readonly forMs: number
+  /** Default: 500, 502, 503 or 504, drawn as for `rate5xx` (502 and 504 as HTML gateway pages). */
+  readonly status?: 500 | 502 | 503 | 504
+}
+
 export type StatusOverride = OverrideStatus | ((input: PredictionInput) => OverrideStatus | undefined)
 
 export interface Faults {
@@ -60,6 +88,8 @@ export interface Faults {
   readonly failPrediction?: FailPrediction
   /** Send part of an output file, then destroy the connection. */
   readonly truncateDownload?: number
+  /** Serve a corrupt output with a complete, well-formed response: a probability (`not-video`), `{rate, kind}`, or a predicate per download. */
+  readonly corruptOutput?: CorruptOutput
   /** End predictions in this status instead of `completed`. */
   readonly statusOverride?: StatusOverride
 }
@@ -73,7 +103,9 @@ export type FaultKind =
   | 'duplicate-webhook'
   | 'fail-prediction'
   | 'truncate-download'
+  | 'corrupt-output'
   | 'status-override'
+  | 'outage'
 
 const DEFAULT_FAILURE: InjectedFailure = { code: 5000, error: 'Internal error: the render worker crashed. Retry with backoff.' }
 const GATEWAY_STATUSES = [500, 502, 503, 504] as const
@@ -92,6 +124,7 @@ export class FaultInjector {
   readonly injected = new Map<FaultKind, number>()
   #faults: Faults = {}
   #streams = new Map<string, Random>()
+  #outages: { routes: ReadonlySet<RouteName>; until: number; status: number | undefined }[] = []
 
   constructor(faults: Faults = {}) {
     this.set(faults)
@@ -102,8 +135,18 @@ export class FaultInjector {
     this.#streams.clear()
   }
 
+  /** Starts an outage now; it runs alongside (and survives) `set()`. */
+  outage(outage: Outage): void {
+    const routes = new Set<RouteName>(typeof outage.route === 'string' ? [outage.route] : outage.route)
+    this.#outages.push({ routes, until: monotonicNow() + outage.forMs, status: outage.status })
+  }
+
   /** The fault to apply to a request on `route` before it is handled, if any. */
   http(route: RouteName): HttpFault | undefined {
+    if (this.#outageOn(route)) {
+      this.#count('outage')
+      return '5xx'
+    }
     const f = this.#faults
     if (this.#draw(`${route}:drop`) < rateFor(f.dropConnection, route)) return this.#count('drop')
     if (this.#draw(`${route}:5xx`) < rateFor(f.rate5xx, route)) return this.#count('5xx')
@@ -112,6 +155,8 @@ export class FaultInjector {
   }
 
   gatewayStatus(route: RouteName): number {
+    const fixed = this.#outageOn(route)?.status
+    if (fixed !== undefined) return fixed
     return GATEWAY_STATUSES[Math.floor(this.#draw(`${route}:5xx-status`) * GATEWAY_STATUSES.length)] ?? 500
   }
 
@@ -129,6 +174,19 @@ export class FaultInjector {
 
   truncateDownload(): boolean {
     return this.#draw('output:truncate') < (this.#faults.truncateDownload ?? 0) && this.#count('truncate-download') !== undefined
+  }
+
+  corruptOutput(download: OutputDownload): CorruptKind | undefined {
+    const rule = this.#faults.corruptOutput
+    let kind: CorruptKind | undefined
+    if (typeof rule === 'function') {
+      kind = rule(download)
+    } else if (rule !== undefined) {
+      const spec = typeof rule === 'number' ? { rate: rule } : rule
+      if (this.#draw('output:corrupt') < spec.rate) kind = spec.kind ?? 'not-video'
+    }
+    if (kind) this.#count('corrupt-output')
+    return kind
   }
 
   predictionFailure(input: PredictionInput): InjectedFailure | undefined {
@@ -150,6 +208,12 @@ export class FaultInjector {
     const status = typeof rule === 'function' ? rule(input) : rule
     if (status) this.#count('status-override')
     return status
+  }
+
+  #outageOn(route: RouteName): { status: number | undefined } | undefined {
+    const now = monotonicNow()
+    this.#outages = this.#outages.filter((outage) => outage.until > now)
+    return this.#outages.find((outage) => outage.routes.has(route))
   }
 
   #draw(stream: string): number {

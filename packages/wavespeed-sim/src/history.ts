@@ -35,6 +35,7 @@ export function selectHistory(records: readonly PredictionRecord[], body: Readon
     .filter((r) => body.status === undefined || r.status === body.status)
     .filter((r) => after === undefined || r.createdAt >= after)
     .filter((r) => before === undefined || r.createdAt <= before)
-    .sort((a, b) => b.createdAt - a.createdAt)
+    // The monotonic reading orders predictions created within the same millisecond too.
+    .sort((a, b) => b.createdMono - a.createdMono)
   return { page, records: selected.slice((page - 1) * pageSize, page * pageSize) }
 }

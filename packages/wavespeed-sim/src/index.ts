@@ -5,14 +5,27 @@ export type { WebhookDelivery } from './webhooks.ts'
 export { SimError } from './errors.ts'
 export type { SimErrorCode } from './errors.ts'
 export type {
+  CorruptKind,
+  CorruptOutput,
   FailPrediction,
   Faults,
   FaultKind,
   InjectedFailure,
+  Outage,
+  OutputDownload,
   OverrideStatus,
   PredictionInput,
   RouteName,
   RouteRates,
   StatusOverride,
 } from './faults.ts'
-export type { PredictionStatus, PredictionView, SimulatorOptions, SimulatorStats, SubmissionRecord, SubmittedImage } from './types.ts'
+export type { OutputSize, SimModel, SimParam } from './models.ts'
+export type {
+  PredictionStatus,
+  PredictionTimeline,
+  PredictionView,
+  SimulatorOptions,
+  SimulatorStats,
+  SubmissionRecord,
+  SubmittedImage,
+} from './types.ts'

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto'
 import { imageSize } from 'image-size'
+import type { SubmittedImage } from './types.ts'
+import { sha256 } from './sha256.ts'
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024
 const MIN_SIDE = 300
@@ -27,10 +28,6 @@ export interface RejectedImage {
 }
 
 export type ImageCheck = CheckedImage | RejectedImage
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex')
-}
 
 function decodeInline(ref: string): Buffer | undefined {
   const match = /^data:image\/[a-z+.-]+;base64,(.*)$/is.exec(ref)
@@ -82,4 +79,25 @@ export async function checkInputImage(ref: string, options: { acceptBase64: bool
     return reject(`the aspect ratio is ${aspect.toFixed(2)}:1 (${width}x${height}); it must be between 1:2.5 and 2.5:1.`)
   }
   return { ok: true, bytes, sha256: hash, width, height, type }
+}
+
+/**
+ * Checks a prediction's image fields in order, stopping at the first refusal,
+ * and records each one in `into` as it goes (the submission record shows them).
+ */
+export async function fetchInputImages(fields: readonly (readonly [string, unknown])[], acceptBase64: boolean, into: SubmittedImage[]): Promise<ImageCheck[]> {
+  const checks: ImageCheck[] = []
+  for (const [field, ref] of fields) {
+    if (typeof ref !== 'string') continue
+    const check = await checkInputImage(ref, { acceptBase64 })
+    into.push({
+      field,
+      ref: ref.length > 200 ? `${ref.slice(0, 64)}...(${ref.length} chars)` : ref,
+      ...(check.sha256 !== undefined ? { sha256: check.sha256 } : {}),
+      ...(check.ok ? {} : { code: check.code }),
+    })
+    checks.push(check)
+    if (!check.ok) break
+  }
+  return checks
 }

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { setTimeout as sleep } from 'node:timers/promises'
-import type { ModelSpec } from '@storyreel/core'
 import pLimit, { type LimitFunction } from 'p-limit'
-import type { FaultInjector } from './faults.ts'
-import { checkInputImage, type CheckedImage, type ImageCheck } from './input-images.ts'
-import type { PredictionStatus, PredictionView, SubmittedImage } from './types.ts'
-import { withDefaults } from './validate-input.ts'
 import { clipSize } from './clip-graph.ts'
+import { monotonicNow, sleepUntil } from './clock.ts'
+import type { FaultInjector } from './faults.ts'
+import { fetchInputImages, type CheckedImage, type ImageCheck } from './input-images.ts'
+import { imageFields, type SimModel } from './models.ts'
+import { jitteredLatency, TakeCounter } from './takes.ts'
+import type { PredictionStatus, SubmittedImage } from './types.ts'
+import { withDefaults } from './validate-input.ts'
 import type { VideoRenderer } from './video-render.ts'
 
 const TERMINAL: ReadonlySet<PredictionStatus> = new Set(['completed', 'failed', 'cancelled', 'timeout', 'deleted'])
@@ -19,25 +19,37 @@ const OVERRIDE_ERRORS: Readonly<Record<string, string>> = {
   deleted: 'Task was deleted.',
 }
 
-/** A prediction as the simulator keeps it. */
+/** A prediction as the simulator keeps it. Times ending in `Mono` are `monotonicNow()` readings. */
 export interface PredictionRecord {
   readonly id: string
-  readonly model: ModelSpec
+  readonly model: SimModel
   /** Accepted params as sent (unknown keys stripped). */
   readonly input: Readonly<Record<string, unknown>>
+  /** Epoch ms, for `created_at` and the history filters. */
   readonly createdAt: number
   readonly createdAtIso: string
+  readonly createdMono: number
   readonly webhook: string | undefined
   readonly base64Output: boolean
   readonly costCents: number
+  /** Which identical submission this is, from 0; decides how its clip varies. */
+  readonly take: number
+  /** Its render time, ms: the configured latency, jittered. */
+  readonly latencyMs: number
   /** Filled as input images are fetched; shared with the submission record. */
   readonly images: SubmittedImage[]
   status: PredictionStatus
   error: string
   code: number | undefined
-  startedAt: number | undefined
-  finishedAt: number | undefined
+  startedMono: number | undefined
+  finishedMono: number | undefined
   file: string | undefined
+  /** Result requests (`GET /predictions/{id}[/result]`) received for it, faulted ones included. */
+  resultRequests: number
+  /** When a result request first answered its final status. */
+  noticedMono: number | undefined
+  /** GETs of its output URL. */
+  downloads: number
   /** Resolves when the prediction reaches a terminal status. */
   readonly settled: Promise<void>
 }
@@ -45,7 +57,10 @@ export interface PredictionRecord {
 export interface EngineOptions {
   readonly concurrency: number
   readonly queueDelayMs: number
-  readonly latency: (model: ModelSpec, duration: number) => number
+  readonly latency: (model: SimModel, duration: number) => number
+  readonly latencyJitterMs: number
+  /** False: every identical request is take 0 and gets the same clip. */
+  readonly distinctTakes: boolean
   readonly videoScale: number
   readonly outputTtlMs: number
   readonly acceptBase64Images: boolean
@@ -62,14 +77,15 @@ function isoWithNanoseconds(ms: number): string {
   return new Date(ms).toISOString().replace('Z', `${extra}Z`)
 }
 
-function imageFields(model: ModelSpec): string[] {
-  return ['image', ...(model.endFrameField ? [model.endFrameField] : [])]
-}
-
 /** Creates predictions and drives each one from `created` through `processing` to a terminal status. */
 export class PredictionEngine {
+  /** Predictions created and not yet finished. */
+  outstanding = 0
+  /** The most predictions ever outstanding at once. */
+  maxOutstanding = 0
   readonly #options: EngineOptions
   readonly #limit: LimitFunction
+  readonly #takes = new TakeCounter()
   readonly #records = new Map<string, PredictionRecord>()
   readonly #settlers = new Map<string, () => void>()
 
@@ -78,8 +94,11 @@ export class PredictionEngine {
     this.#limit = pLimit(options.concurrency)
   }
 
-  create(model: ModelSpec, input: Record<string, unknown>, extra: { webhook?: string; base64Output: boolean; costCents: number }): PredictionRecord {
+  /** `identity` names the request (see `requestIdentity`): identical ones become successive takes. */
+  create(model: SimModel, input: Record<string, unknown>, extra: { webhook?: string; base64Output: boolean; costCents: number; identity: string }): PredictionRecord {
     const now = Date.now()
+    const nth = this.#takes.next(extra.identity)
+    const duration = Number(withDefaults(model, input).duration)
     let settle!: () => void
     const record: PredictionRecord = {
       id: randomBytes(16).toString('hex'),
@@ -87,22 +106,30 @@ export class PredictionEngine {
       input,
       createdAt: now,
       createdAtIso: isoWithNanoseconds(now),
+      createdMono: monotonicNow(),
       webhook: extra.webhook,
       base64Output: extra.base64Output,
       costCents: extra.costCents,
+      take: this.#options.distinctTakes ? nth : 0,
+      latencyMs: jitteredLatency(this.#options.latency(model, duration), this.#options.latencyJitterMs, extra.identity, nth),
       images: [],
       status: 'created',
       error: '',
       code: undefined,
-      startedAt: undefined,
-      finishedAt: undefined,
+      startedMono: undefined,
+      finishedMono: undefined,
       file: undefined,
+      resultRequests: 0,
+      noticedMono: undefined,
+      downloads: 0,
       settled: new Promise<void>((resolve) => (settle = resolve)),
     }
     this.#records.set(record.id, record)
     this.#settlers.set(record.id, settle)
+    this.outstanding++
+    this.maxOutstanding = Math.max(this.maxOutstanding, this.outstanding)
     // Images are fetched right away so a queued prediction can start rendering the moment it gets a slot.
-    const images = this.#fetchImages(record)
+    const images = fetchInputImages(imageFields(model).map((field) => [field, input[field]]), this.#options.acceptBase64Images, record.images)
     void this.#run(record, images)
     return record
   }
@@ -123,71 +150,22 @@ export class PredictionEngine {
     const wasTerminal = TERMINAL.has(record.status)
     record.status = 'deleted'
     record.file = undefined
-    record.finishedAt ??= Date.now()
+    record.finishedMono ??= monotonicNow()
     if (!wasTerminal) this.#settle(record)
   }
 
-  /** The API's view of a prediction; `baseUrl` makes absolute URLs. */
-  async view(record: PredictionRecord, baseUrl: string): Promise<PredictionView> {
-    this.#expire(record)
-    const completed = record.status === 'completed' && record.file !== undefined
-    let outputs: string[] = []
-    if (completed) {
-      outputs = record.base64Output ? [(await readFile(record.file!)).toString('base64')] : [`${baseUrl}/outputs/${record.id}.mp4`]
-    }
-    const inference = record.startedAt !== undefined && record.finishedAt !== undefined ? record.finishedAt - record.startedAt : 0
-    return {
-      id: record.id,
-      model: record.model.id,
-      input: record.input,
-      status: record.status,
-      outputs,
-      urls: { get: `${baseUrl}/api/v3/predictions/${record.id}/result` },
-      has_nsfw_contents: outputs.map(() => false),
-      created_at: record.createdAtIso,
-      error: record.error,
-      executionTime: record.finishedAt !== undefined ? record.finishedAt - record.createdAt : 0,
-      timings: { inference },
-      ...(record.code !== undefined ? { code: record.code } : {}),
-    }
-  }
-
-  /** The output file of a completed, unexpired prediction. */
-  outputFile(id: string): string | undefined {
-    const record = this.get(id)
-    return record?.status === 'completed' ? record.file : undefined
-  }
-
   #expire(record: PredictionRecord): void {
-    if (record.status === 'completed' && record.finishedAt !== undefined && Date.now() - record.finishedAt >= this.#options.outputTtlMs) {
+    if (record.status === 'completed' && record.finishedMono !== undefined && monotonicNow() - record.finishedMono >= this.#options.outputTtlMs) {
       record.status = 'deleted'
       record.file = undefined
       record.error = 'Prediction expired: outputs are kept for a limited time and this one was deleted.'
     }
   }
 
-  async #fetchImages(record: PredictionRecord): Promise<ImageCheck[]> {
-    const checks: ImageCheck[] = []
-    for (const field of imageFields(record.model)) {
-      const ref = record.input[field]
-      if (typeof ref !== 'string') continue
-      const check = await checkInputImage(ref, { acceptBase64: this.#options.acceptBase64Images })
-      record.images.push({
-        field,
-        ref: ref.length > 200 ? `${ref.slice(0, 64)}...(${ref.length} chars)` : ref,
-        ...(check.sha256 !== undefined ? { sha256: check.sha256 } : {}),
-        ...(check.ok ? {} : { code: check.code }),
-      })
-      checks.push(check)
-      if (!check.ok) break
-    }
-    return checks
-  }
-
   async #run(record: PredictionRecord, images: Promise<ImageCheck[]>): Promise<void> {
     const { signal } = this.#options
     try {
-      if (this.#options.queueDelayMs > 0) await sleep(this.#options.queueDelayMs, undefined, { signal })
+      await sleepUntil(record.createdMono + this.#options.queueDelayMs, signal)
       await this.#limit(() => this.#process(record, images))
     } catch (error) {
       if (signal.aborted) return
@@ -197,13 +175,10 @@ export class PredictionEngine {
 
   async #process(record: PredictionRecord, imagesPromise: Promise<ImageCheck[]>): Promise<void> {
     if (record.status !== 'created') return
-    const { signal } = this.#options
     record.status = 'processing'
-    record.startedAt = Date.now()
-    const effective = withDefaults(record.model, record.input)
-    const duration = Number(effective.duration)
+    record.startedMono = monotonicNow()
     // The render runs during the modelled latency, so a prediction completes at max(latency, render time).
-    const latency = sleep(this.#options.latency(record.model, duration), undefined, { signal })
+    const latency = sleepUntil(record.startedMono + record.latencyMs, this.#options.signal)
     const images = await imagesPromise
     const refused = images.find((check) => !check.ok)
     if (refused !== undefined && !refused.ok) {
@@ -215,14 +190,8 @@ export class PredictionEngine {
     const input = { model: record.model.id, params: record.input }
     const failure = this.#options.faults.predictionFailure(input)
     const override = failure ? undefined : this.#options.faults.statusOverride(input)
-    let clip: Promise<string> | undefined
-    if (!failure && !override) {
-      const [start, end] = images as CheckedImage[]
-      const aspect = start ? start.width / start.height : (ASPECTS[String(effective.aspect_ratio)] ?? 16 / 9)
-      const size = clipSize(record.model.outputHeight, aspect, this.#options.videoScale)
-      clip = this.#options.renderer.render({ ...size, fps: record.model.fps, duration, start, end, prompt: String(effective.prompt ?? '') })
-      clip.catch(() => {})
-    }
+    const clip = failure || override ? undefined : this.#render(record, images as CheckedImage[])
+    clip?.catch(() => {})
     await latency
     const file = await clip
     if (record.status !== 'processing') return
@@ -236,16 +205,32 @@ export class PredictionEngine {
     }
   }
 
+  #render(record: PredictionRecord, [start, end]: CheckedImage[]): Promise<string> {
+    const effective = withDefaults(record.model, record.input)
+    const aspect = start ? start.width / start.height : (ASPECTS[String(effective.aspect_ratio)] ?? 16 / 9)
+    const size = clipSize(record.model.output, aspect, this.#options.videoScale)
+    return this.#options.renderer.render({
+      ...size,
+      fps: record.model.fps,
+      duration: Number(effective.duration),
+      start,
+      end,
+      prompt: String(effective.prompt ?? ''),
+      take: record.take,
+    })
+  }
+
   #finish(record: PredictionRecord, status: PredictionStatus, outcome: { code?: number | undefined; error?: string }): void {
     if (TERMINAL.has(record.status)) return
     record.status = status
     record.code = outcome.code
     record.error = outcome.error ?? ''
-    record.finishedAt = Date.now()
+    record.finishedMono = monotonicNow()
     this.#settle(record)
   }
 
   #settle(record: PredictionRecord): void {
+    this.outstanding--
     this.#options.onSettled(record)
     this.#settlers.get(record.id)?.()
     this.#settlers.delete(record.id)
@@ -254,4 +239,8 @@ export class PredictionEngine {
 
 export function isRefunded(status: PredictionStatus): boolean {
   return REFUNDED.has(status)
+}
+
+export function isTerminal(status: PredictionStatus): boolean {
+  return TERMINAL.has(status)
 }

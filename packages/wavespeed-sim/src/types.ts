@@ -1,5 +1,5 @@
-import type { ModelSpec } from '@storyreel/core'
 import type { FaultKind, Faults, RouteName } from './faults.ts'
+import type { SimModel } from './models.ts'
 import type { WebhookDelivery } from './webhooks.ts'
 
 /** The seven statuses the real service uses. */
@@ -10,12 +10,19 @@ export interface SimulatorOptions {
   readonly port?: number
   /** The only Bearer key accepted; default `sim-key-<random hex>`. */
   readonly apiKey?: string
-  /** Account balance in USD; default 100. Each prediction is charged its catalog price when created. */
+  /** Account balance in USD; default 100. Each prediction is charged its model's price when created. */
   readonly balance?: number
   /** Render time of every prediction in ms; default 1000. Ignored when `latency` is given. */
   readonly latencyMs?: number
   /** Render time per prediction in ms, e.g. to model real minutes per model and duration. */
-  readonly latency?: (model: ModelSpec, duration: number) => number
+  readonly latency?: (model: SimModel, duration: number) => number
+  /**
+   * Moves each prediction's render time by up to this many ms either way (uniform,
+   * never below 0), drawn from the request and its take so runs repeat; default 0.
+   */
+  readonly latencyJitterMs?: number
+  /** Identical requests give different clips (takes), as the real API's do; default true. False: one clip per request. */
+  readonly distinctTakes?: boolean
   /** Minimum time a prediction stays `created` before it may start; default 0. */
   readonly queueDelayMs?: number
   /** Predictions processing at once for the key; more wait as `created`. Default 2 (the Bronze tier). */
@@ -42,6 +49,8 @@ export interface SimulatorOptions {
   readonly cacheDir?: string
   /** ffmpeg processes at once; default the number of CPUs. */
   readonly renderConcurrency?: number
+  /** The ffmpeg binary; default `FFMPEG_PATH`, else `ffmpeg` on `PATH`. */
+  readonly ffmpegPath?: string
 }
 
 /** One submit request as the simulator received it. */
@@ -104,9 +113,37 @@ export interface SimulatorStats {
   /** 429 answers, from the per-minute limit and from injected faults. */
   readonly rateLimited: number
   readonly faults: Readonly<Partial<Record<FaultKind, number>>>
+  /** Predictions created and not finished (`created` or `processing`) right now. */
+  readonly outstanding: number
+  /** The most predictions ever outstanding at once: what a client's concurrency limit must bound. */
+  readonly maxOutstanding: number
   /** Clips rendered with ffmpeg (cache misses). */
   readonly renders: number
   /** ffmpeg processes those renders took (queued clips share one). */
   readonly renderProcesses: number
   readonly webhooks: readonly WebhookDelivery[]
+}
+
+/** What happened to one prediction and when. Times are epoch ms (fractional) from one monotonic clock. */
+export interface PredictionTimeline {
+  readonly id: string
+  readonly model: string
+  readonly status: PredictionStatus
+  /** Which identical submission this was, from 0: takes of one request have different clips. */
+  readonly take: number
+  /** The render time it was given (the latency, jittered), ms; `finishedAt - startedAt` is never less for a completed one. */
+  readonly latencyMs: number
+  /** USD charged when it was created. */
+  readonly cost: number
+  readonly createdAt: number
+  /** When it left `created` for `processing`. */
+  readonly startedAt?: number
+  /** When it reached its terminal status (completed, failed...). */
+  readonly finishedAt?: number
+  /** Result requests for it, faulted ones included: the client's polls. */
+  readonly resultRequests: number
+  /** When a result request first answered its terminal status: `noticedAt - finishedAt` is the client's lag. */
+  readonly noticedAt?: number
+  /** GETs of its output URL. */
+  readonly downloads: number
 }

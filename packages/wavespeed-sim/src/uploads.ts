@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { extname } from 'node:path'
-import { HttpProblem } from './http-io.ts'
+import type { IncomingMessage } from 'node:http'
+import { HttpProblem, readBody } from './http-io.ts'
+import { sha256 } from './sha256.ts'
 
 type MediaType = 'image' | 'video' | 'audio'
 
@@ -28,6 +30,7 @@ interface StoredFile {
   readonly size: number
   readonly createdAt: number
   bytes: Buffer | undefined
+  sha256: string | undefined
 }
 
 function contentTypeOf(filename: string, declared: unknown): string {
@@ -63,7 +66,7 @@ export class UploadStore {
     const type = mediaTypeOf(contentType)
     checkSize(type, size)
     const token = randomBytes(16).toString('hex')
-    this.#files.set(token, { filename, contentType, size, createdAt: Date.now(), bytes: undefined })
+    this.#files.set(token, { filename, contentType, size, createdAt: Date.now(), bytes: undefined, sha256: undefined })
     return {
       type,
       download_url: `${baseUrl}/media/${token}/${encodeURIComponent(filename)}`,
@@ -89,6 +92,7 @@ export class UploadStore {
     }
     if (bytes.length !== file.size) throw new HttpProblem(400, `The body is ${bytes.length} bytes but the ticket announced ${file.size}.`)
     file.bytes = bytes
+    file.sha256 = sha256(bytes)
   }
 
   /** The one-request multipart flow: returns the same fields as a ticket, minus `upload`. */
@@ -97,7 +101,7 @@ export class UploadStore {
     const type = mediaTypeOf(contentType)
     checkSize(type, bytes.length)
     const token = randomBytes(16).toString('hex')
-    this.#files.set(token, { filename, contentType, size: bytes.length, createdAt: Date.now(), bytes })
+    this.#files.set(token, { filename, contentType, size: bytes.length, createdAt: Date.now(), bytes, sha256: sha256(bytes) })
     return { type, download_url: `${baseUrl}/media/${token}/${encodeURIComponent(filename)}`, filename, size: bytes.length }
   }
 
@@ -105,6 +109,11 @@ export class UploadStore {
   get(token: string): { bytes: Buffer; contentType: string } | undefined {
     const file = this.#live(token)
     return file?.bytes ? { bytes: file.bytes, contentType: file.contentType } : undefined
+  }
+
+  /** The sha256 of an uploaded file's bytes, once they are in. */
+  contentHash(token: string): string | undefined {
+    return this.#live(token)?.sha256
   }
 
   #live(token: string): StoredFile | undefined {
@@ -115,4 +124,21 @@ export class UploadStore {
     }
     return file
   }
+}
+
+/** The field `file` of a multipart/form-data upload (`POST /api/v3/media/upload/binary`). */
+export async function readMultipartFile(req: IncomingMessage): Promise<{ name: string; type: string; bytes: Buffer }> {
+  const contentType = req.headers['content-type'] ?? ''
+  if (!contentType.startsWith('multipart/form-data')) throw new HttpProblem(400, 'Send multipart/form-data with the file in the field `file`.')
+  const raw = await readBody(req, MAX_UPLOAD_BYTES + 64 * 1024)
+  let form: FormData
+  try {
+    // The runtime's fetch Request already implements multipart parsing.
+    form = await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData()
+  } catch {
+    throw new HttpProblem(400, 'The multipart body could not be parsed.')
+  }
+  const file = form.get('file')
+  if (!file || typeof file === 'string') throw new HttpProblem(400, 'Missing the field `file` in the multipart body.')
+  return { name: file.name || 'upload', type: file.type, bytes: Buffer.from(await file.arrayBuffer()) }
 }

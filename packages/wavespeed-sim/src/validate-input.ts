@@ -1,4 +1,4 @@
-import type { ModelSpec, ParamSpec } from '@storyreel/core'
+import type { SimModel, SimParam } from './models.ts'
 
 /** Body flags every model accepts besides its own parameters. */
 export const RESERVED_FLAGS = ['enable_sync_mode', 'enable_base64_output'] as const
@@ -12,7 +12,7 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
-function checkParam(name: string, spec: ParamSpec, value: unknown): string | undefined {
+function checkParam(name: string, spec: SimParam, value: unknown): string | undefined {
   const got = `(got ${describe(value)})`
   if (spec.type === 'string') {
     if (typeof value !== 'string') return `\`${name}\` must be a string ${got}`
@@ -36,7 +36,7 @@ function checkParam(name: string, spec: ParamSpec, value: unknown): string | und
  * whitelist does: keys the model does not take are dropped (and reported), not
  * rejected; known keys with bad values and missing required keys are rejected.
  */
-export function validateInput(model: ModelSpec, body: Readonly<Record<string, unknown>>): ValidatedInput {
+export function validateInput(model: SimModel, body: Readonly<Record<string, unknown>>): ValidatedInput {
   const input: Record<string, unknown> = {}
   const dropped: string[] = []
   for (const [name, value] of Object.entries(body)) {
@@ -63,7 +63,7 @@ export function validateInput(model: ModelSpec, body: Readonly<Record<string, un
 }
 
 /** The input with the model's defaults filled in: what the render actually uses. */
-export function withDefaults(model: ModelSpec, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function withDefaults(model: SimModel, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const effective: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(model.params)) if (spec.default !== undefined) effective[name] = spec.default
   return { ...effective, ...input }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { runFfmpeg } from '@storyreel/assembler'
+import { runFfmpeg } from './ffmpeg.ts'
 import { findFont } from './find-font.ts'
 import { clipGraph, frameCount, promptFontSize, wrapPrompt, type ClipFiles, type ClipSpec } from './clip-graph.ts'
 
@@ -35,10 +35,12 @@ export class VideoRenderer {
   #running = 0
   readonly #font: Promise<string | undefined>
   readonly #signal: AbortSignal | undefined
+  readonly #ffmpeg: string
 
   /** `signal` stops every render (the simulator closing); renders are shared between predictions, so none has its own. */
-  constructor(options: { cacheDir: string; concurrency?: number | undefined; signal?: AbortSignal }) {
+  constructor(options: { cacheDir: string; ffmpeg: string; concurrency?: number | undefined; signal?: AbortSignal }) {
     this.#cacheDir = options.cacheDir
+    this.#ffmpeg = options.ffmpeg
     this.#signal = options.signal
     this.#maxProcesses = options.concurrency ?? availableParallelism()
     this.#font = findFont()
@@ -51,7 +53,8 @@ export class VideoRenderer {
   async render(spec: ClipSpec): Promise<string> {
     const font = await this.#font
     const key = createHash('sha256')
-      .update(JSON.stringify([RENDER_VERSION, spec.width, spec.height, spec.fps, spec.duration, spec.start?.sha256, spec.end?.sha256, spec.prompt, font ?? '']))
+      // Take 0 keeps the key it had before takes existed, so caches filled then stay valid.
+      .update(JSON.stringify([RENDER_VERSION, spec.width, spec.height, spec.fps, spec.duration, spec.start?.sha256, spec.end?.sha256, spec.prompt, font ?? '', ...(spec.take > 0 ? [spec.take] : [])]))
       .digest('hex')
     const file = join(this.#cacheDir, `${key}.mp4`)
     let pending = this.#inFlight.get(key)
@@ -111,7 +114,7 @@ export class VideoRenderer {
           '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', join(scratch, `clip-${index}.mp4`))
       }
       this.processes++
-      await runFfmpeg(['-y', ...inputs, '-filter_complex', graphs.join(';'), ...outputs], { signal: this.#signal })
+      await runFfmpeg(this.#ffmpeg, ['-y', ...inputs, '-filter_complex', graphs.join(';'), ...outputs], this.#signal)
       for (const [index, job] of batch.entries()) {
         await rename(join(scratch, `clip-${index}.mp4`), job.file)
         this.renders++

@@ -1,6 +1,8 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import type { Faults, Simulator } from '../src/index.ts'
-import { api, useSimulator, waitForResult, type PredictionData } from './helpers.ts'
+import { api, probeVideo, useSimulator, useTempDir, waitForResult, type PredictionData } from './helpers.ts'
 
 const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
 
@@ -128,12 +130,82 @@ describe('outputs', () => {
   })
 
   test('outputs expire after outputTtlMs: 404 on the URL and the prediction shows deleted', async () => {
-    const sim = await useSimulator({ outputTtlMs: 300 })
+    const sim = await useSimulator({ outputTtlMs: 1000 })
     const { data } = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
     const done = await waitForResult(sim, data.id)
     expect((await fetch(done.outputs[0]!)).status).toBe(200)
-    await new Promise((resolve) => setTimeout(resolve, 350))
+    // Timelines use this process's monotonic clock, as the expiry does.
+    const expiresAt = sim.timelines()[0]!.finishedAt! + 1000
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(expiresAt - (performance.timeOrigin + performance.now())) + 5))
     expect((await fetch(done.outputs[0]!)).status).toBe(404)
     expect((await api<PredictionData>(sim, 'GET', `predictions/${data.id}/result`)).data).toMatchObject({ status: 'deleted', outputs: [] })
+  })
+})
+
+describe('corrupt outputs and outages', () => {
+  test('corruptOutput serves complete, well-formed responses whose bodies are not the clip, per download', async () => {
+    const kinds = ['truncated', 'not-video', undefined] as const
+    const sim = await useSimulator({ faults: { corruptOutput: ({ download }) => kinds[download - 1] } })
+    const dir = await useTempDir()
+    const { data } = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
+    const url = (await waitForResult(sim, data.id)).outputs[0]!
+    expect((await fetch(url, { method: 'HEAD' })).status).toBe(200)
+    const bodies: Buffer[] = []
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(url)
+      const body = Buffer.from(await response.arrayBuffer())
+      expect(Number(response.headers.get('content-length'))).toBe(body.length)
+      bodies.push(body)
+    }
+    const [truncated, notVideo, clip] = bodies as [Buffer, Buffer, Buffer]
+    // The first half of the real clip: its header still describes all of it, its frames stop halfway.
+    expect(truncated.length).toBe(Math.floor(clip.length / 2))
+    expect(truncated).toEqual(clip.subarray(0, truncated.length))
+    const file = join(dir, 'truncated.mp4')
+    await writeFile(file, truncated)
+    expect(await probeVideo(file).then((info) => info.frames, () => 0)).toBeLessThan(120)
+    // As many bytes as the clip, none of them video.
+    expect(notVideo.length).toBe(clip.length)
+    expect(notVideo.subarray(4, 8).toString('latin1')).not.toBe('ftyp')
+    expect(clip.subarray(4, 8).toString('latin1')).toBe('ftyp')
+    expect(sim.timelines()[0]!.downloads).toBe(3)
+    expect(sim.stats().faults).toEqual({ 'corrupt-output': 2 })
+  })
+
+  test('corruptOutput as a probability serves non-video bodies', async () => {
+    const sim = await useSimulator({ faults: { corruptOutput: 1 } })
+    const { data } = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
+    const body = Buffer.from(await (await fetch((await waitForResult(sim, data.id)).outputs[0]!)).arrayBuffer())
+    expect(body.toString('latin1')).toMatch(/^<html>/)
+  })
+
+  test('an outage fails one route with 5xx for its window, then the route recovers', async () => {
+    const sim = await useSimulator({ latencyMs: 20 })
+    const { data } = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
+    const poll = () => api<PredictionData>(sim, 'GET', `predictions/${data.id}/result`)
+    const startedAt = performance.now()
+    sim.outage({ route: 'result', forMs: 1000, status: 503 })
+    expect(await poll()).toMatchObject({ httpStatus: 503, code: 503 })
+    // Other routes keep working.
+    expect((await api(sim, 'GET', 'balance')).httpStatus).toBe(200)
+    let reply = await poll()
+    while (reply.httpStatus !== 200) {
+      expect(reply.httpStatus).toBe(503)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      reply = await poll()
+    }
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(1000)
+    expect(sim.stats().faults.outage).toBeGreaterThanOrEqual(2)
+    // Failed polls count as polls.
+    expect(sim.timelines()[0]!.resultRequests).toBe(sim.stats().requests.result)
+  })
+
+  test('without a fixed status an outage answers the gateway mix, HTML pages included', async () => {
+    const sim = await useSimulator()
+    sim.outage({ route: ['balance', 'models'], forMs: 60_000 })
+    const statuses = new Set<number>()
+    for (let i = 0; i < 24; i++) statuses.add((await fetch(`${sim.url}/api/v3/balance`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).status)
+    expect([...statuses].sort()).toEqual([500, 502, 503, 504])
+    expect((await fetch(`${sim.url}/api/v3/models`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).status).toBeGreaterThanOrEqual(500)
   })
 })

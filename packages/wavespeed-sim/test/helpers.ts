@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { onTestFinished } from 'vitest'
+import { expect, onTestFinished } from 'vitest'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/index.ts'
 
 const run = promisify(execFile)
@@ -132,4 +132,24 @@ export async function download(url: string, dir: string, name = 'clip.mp4'): Pro
 
 export function closeTo(actual: readonly number[], expected: readonly number[], tolerance: number): boolean {
   return actual.every((value, i) => Math.abs(value - expected[i]!) <= tolerance)
+}
+
+/** Uploads bytes through the ticket flow; returns the download URL to put in an image field. */
+export async function upload(sim: Simulator, bytes: Buffer, filename: string): Promise<string> {
+  const ticket = await api<{ download_url: string; upload: { url: string; headers: Record<string, string> } }>(sim, 'POST', 'media/uploads', { filename, size: bytes.length })
+  await fetch(ticket.data.upload.url, { method: 'PUT', headers: ticket.data.upload.headers, body: bytes })
+  return ticket.data.download_url
+}
+
+/** Submits, waits for completion and downloads the clip into `dir`. */
+export async function render(sim: Simulator, model: string, params: Record<string, unknown>, dir: string): Promise<string> {
+  const { data } = await api<PredictionData>(sim, 'POST', model, params)
+  const result = await waitForResult(sim, data.id)
+  expect(result.status, result.error).toBe('completed')
+  return download(result.outputs[0]!, dir, `${data.id}.mp4`)
+}
+
+/** Mean absolute difference of two same-sized RGB frames, 0 to 255. */
+export function meanDiff(a: Frame, b: Frame): number {
+  return a.rgb.reduce((sum, value, i) => sum + Math.abs(value - b.rgb[i]!), 0) / a.rgb.length
 }

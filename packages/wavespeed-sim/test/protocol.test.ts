@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { describe, expect, test } from 'vitest'
 import { api, useSimulator, waitForResult, type PredictionData } from './helpers.ts'
 
@@ -46,6 +47,23 @@ describe('envelope and auth', () => {
     expect(sim.stats().createdTotal).toBe(0)
   })
 
+  test('a request addressed to another host name is refused, so a DNS-rebinding page cannot use it', async () => {
+    const sim = await useSimulator()
+    const port = new URL(sim.url).port
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${sim.url}/api/v3/balance`, { headers: { host, authorization: `Bearer ${sim.apiKey}` } }, (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        })
+        req.once('error', reject).end()
+      })
+    expect(await statusFor('attacker.invalid')).toBe(403)
+    expect(await statusFor(`attacker.invalid:${port}`)).toBe(403)
+    expect(await statusFor(`localhost:${port}`)).toBe(200)
+    expect(sim.stats().requests).toEqual({ balance: 1 })
+  })
+
   test('an unknown model is a 404 envelope', async () => {
     const sim = await useSimulator()
     const reply = await api(sim, 'POST', 'kwaivgi/kling-v9-imaginary', { prompt: 'x' })
@@ -87,7 +105,7 @@ describe('parameters', () => {
 })
 
 describe('account', () => {
-  test('balance is charged the catalog price per prediction and refused with 403 when short', async () => {
+  test('balance is charged the model\'s price per prediction and refused with 403 when short', async () => {
     const sim = await useSimulator({ balance: 1 })
     expect((await api(sim, 'GET', 'balance')).data).toEqual({ balance: 1 })
     expect((await api(sim, 'POST', T2V, { prompt: 'x', duration: 10 })).httpStatus).toBe(200)
@@ -107,7 +125,7 @@ describe('account', () => {
     expect(sim.stats()).toMatchObject({ charged: 0.35, refunded: 0.35, balance: 2 })
   })
 
-  test('models and prices come from the catalog', async () => {
+  test('models and prices come from the simulator\'s model table', async () => {
     const sim = await useSimulator()
     const models = await api<Record<string, unknown>[]>(sim, 'GET', 'models')
     const master = models.data.find((m) => m.model_id === 'kwaivgi/kling-v2.0-i2v-master') as any
@@ -122,13 +140,17 @@ describe('account', () => {
 
 describe('history and delete', () => {
   test('history filters by model, status and creation time, newest first, paged', async () => {
-    const sim = await useSimulator({ latencyMs: 50 })
+    // Only the first prediction finishes while the test runs, however slow the machine.
+    const sim = await useSimulator({ latency: (_model, duration) => (duration === 5 ? 50 : 60_000) })
     const first = (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'one' })).data
     await waitForResult(sim, first.id)
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5))
+    await pause()
     const cut = new Date().toISOString()
-    const second = (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'two' })).data
-    const other = (await api<PredictionData>(sim, 'POST', 'kwaivgi/kling-v2.0-t2v-master', { prompt: 'three' })).data
+    // created_before and created_after are inclusive: keep the next prediction out of the cut's millisecond.
+    await pause()
+    const second = (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'two', duration: 10 })).data
+    const other = (await api<PredictionData>(sim, 'POST', 'kwaivgi/kling-v2.0-t2v-master', { prompt: 'three', duration: 10 })).data
 
     const all = await api<{ page: number; items: PredictionData[] }>(sim, 'POST', 'predictions', { page: 1, page_size: 10 })
     expect(all.data.items.map((p) => p.id)).toEqual([other.id, second.id, first.id])

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, onTestFinished, test } from 'vitest'
-import { api, useSimulator, type PredictionData } from './helpers.ts'
+import { api, useSimulator, waitForResult, type PredictionData } from './helpers.ts'
 
 const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
 
@@ -62,8 +62,7 @@ describe('sync mode', () => {
       error: 'Sync mode timed out after 0.1 seconds. The prediction is still processing asynchronously.',
       urls: { get: `${sim.url}/api/v3/predictions/${id}/result` },
     })
-    await new Promise((resolve) => setTimeout(resolve, 700))
-    expect((await api<PredictionData>(sim, 'GET', `predictions/${id}/result`)).data.status).toBe('completed')
+    expect((await waitForResult(sim, id)).status).toBe('completed')
   })
 
   test('base64 output returns the clip bytes inline, without a data: prefix', async () => {

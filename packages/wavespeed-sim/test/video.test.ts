@@ -1,24 +1,11 @@
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { api, closeTo, download, makeImage, makeQuadrants, probeVideo, readFrame, useSimulator, useTempDir, waitForResult, type PredictionData } from './helpers.ts'
+import { api, closeTo, makeImage, makeQuadrants, meanDiff, probeVideo, readFrame, render, upload, useSimulator, useTempDir, waitForResult, type PredictionData } from './helpers.ts'
 
 const RED = [255, 0, 0]
 const LIME = [0, 255, 0]
 const BLUE = [0, 0, 255]
 const YELLOW = [255, 255, 0]
-
-async function upload(sim: Awaited<ReturnType<typeof useSimulator>>, bytes: Buffer, filename: string): Promise<string> {
-  const ticket = await api<{ download_url: string; upload: { url: string; headers: Record<string, string> } }>(sim, 'POST', 'media/uploads', { filename, size: bytes.length })
-  await fetch(ticket.data.upload.url, { method: 'PUT', headers: ticket.data.upload.headers, body: bytes })
-  return ticket.data.download_url
-}
-
-async function render(sim: Awaited<ReturnType<typeof useSimulator>>, model: string, params: Record<string, unknown>, dir: string): Promise<string> {
-  const { data } = await api<PredictionData>(sim, 'POST', model, params)
-  const result = await waitForResult(sim, data.id)
-  expect(result.status, result.error).toBe('completed')
-  return download(result.outputs[0]!, dir, `${data.id}.mp4`)
-}
 
 describe('generated clips', () => {
   test('i2v: the first frame is the input image, the last the end image, with motion between', async () => {
@@ -64,8 +51,7 @@ describe('generated clips', () => {
     expect(await probeVideo(file)).toMatchObject({ width: 320, height: 180, frames: 240 })
     const first = await readFrame(file, 0, 320, 180)
     const last = await readFrame(file, 239, 320, 180)
-    const diff = first.rgb.reduce((sum, value, i) => sum + Math.abs(value - last.rgb[i]!), 0) / first.rgb.length
-    expect(diff).toBeGreaterThan(5)
+    expect(meanDiff(first, last)).toBeGreaterThan(5)
   })
 
   test('i2v: the prompt steers the camera, so another prompt ends on another frame from the same first frame', async () => {
@@ -75,9 +61,8 @@ describe('generated clips', () => {
     const model = 'kwaivgi/kling-v2.1-i2v-pro'
     const calm = await render(sim, model, { image: start, prompt: 'the camera drifts left', duration: 5 }, dir)
     const storm = await render(sim, model, { image: start, prompt: 'the camera rushes right', duration: 5 }, dir)
-    const meanDiff = (a: Buffer, b: Buffer) => a.reduce((sum, value, i) => sum + Math.abs(value - b[i]!), 0) / a.length
-    expect(meanDiff((await readFrame(calm, 0, 480, 270)).rgb, (await readFrame(storm, 0, 480, 270)).rgb)).toBeLessThan(1)
-    expect(meanDiff((await readFrame(calm, 119, 480, 270)).rgb, (await readFrame(storm, 119, 480, 270)).rgb)).toBeGreaterThan(5)
+    expect(meanDiff(await readFrame(calm, 0, 480, 270), await readFrame(storm, 0, 480, 270))).toBeLessThan(1)
+    expect(meanDiff(await readFrame(calm, 119, 480, 270), await readFrame(storm, 119, 480, 270))).toBeGreaterThan(5)
   })
 
   test('t2v: a picture from the prompt at the requested aspect ratio, different prompts differ', async () => {
@@ -93,14 +78,30 @@ describe('generated clips', () => {
     expect(closeTo(a.pixel(140, 260), b.pixel(140, 260), 10)).toBe(false)
   })
 
-  test('identical inputs are rendered once and served from the cache', async () => {
+  test('each take of a request is rendered once, then served from the cache', async () => {
     const dir = await useTempDir()
-    const sim = await useSimulator({ cacheDir: dir })
     const model = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
     const prompt = `cache check ${Date.now()}`
-    await render(sim, model, { prompt }, dir)
-    await render(sim, model, { prompt }, dir)
-    expect(sim.stats().renders).toBe(1)
+    const first = await useSimulator({ cacheDir: dir })
+    await render(first, model, { prompt }, dir)
+    await render(first, model, { prompt }, dir)
+    // Two takes of one request are two clips.
+    expect(first.stats().renders).toBe(2)
+    // A new simulator numbers takes from 0 again: both clips come from the cache.
+    const second = await useSimulator({ cacheDir: dir })
+    await render(second, model, { prompt }, dir)
+    await render(second, model, { prompt }, dir)
+    expect(second.stats().renders).toBe(0)
+  })
+
+  test('start-end-frame renders about 2 MP in the input\'s aspect, as measured on the real model', async () => {
+    const dir = await useTempDir()
+    const sim = await useSimulator({ videoScale: 0.2, cacheDir: join(dir, 'cache') })
+    const start = await upload(sim, await makeImage(join(dir, 'start.png'), 800, 600), 'start.png')
+    const end = await upload(sim, await makeImage(join(dir, 'end.png'), 800, 600, 'color=c=blue'), 'end.png')
+    const file = await render(sim, 'kwaivgi/kling-v2.1-i2v-pro/start-end-frame', { image: start, end_image: end, prompt: 'x' }, dir)
+    // 1920x1080 pixels at 4:3 is 1663x1247 (1660x1244 measured); x 0.2 = 334x250.
+    expect(await probeVideo(file)).toMatchObject({ width: 334, height: 250, frames: 120 })
   })
 })
 

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { ImageRef, ModelSpec, Provider, ProviderCallOptions, RenderRequest, RenderResult } from '@storyreel/core'
 import type { WaveSpeedClient } from './client.ts'
 import { WaveSpeedError } from './errors.ts'
+import { readUploadFile } from './internal/read-upload.ts'
 import type { PollPolicy } from './polling.ts'
 import { outputUrl } from './prediction-outcome.ts'
 import type { PredictionStatus } from './types.ts'
@@ -71,7 +71,7 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
   async function resolveImage(image: ImageRef | undefined, signal?: AbortSignal): Promise<string | undefined> {
     if (!image) return undefined
     if (image.kind === 'url') return image.url
-    const data = await readFile(image.path)
+    const data = await readUploadFile(image.path, client.limits.maxUploadBytes)
     return cache.getOrUpload(data, async () => (await client.upload({ data, filename: basename(image.path) }, { signal })).downloadUrl)
   }
 
@@ -83,7 +83,7 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
   async function submittedUrl(image: ImageRef | undefined, field: string, unknown: string[]): Promise<string | undefined> {
     if (!image) return undefined
     if (image.kind === 'url') return image.url
-    const cached = await cache.lookup(sha256(await readFile(image.path)))
+    const cached = await cache.lookup(sha256(await readUploadFile(image.path, client.limits.maxUploadBytes)))
     if (cached === undefined) unknown.push(field)
     return cached ?? 'unknown'
   }

@@ -13,6 +13,7 @@ describe('a plain-http base URL', () => {
       } catch (e) {
         return e
       }
+      return undefined
     })()
     expect(error).toMatchObject({ code: 'WS_CONFIG' })
     expect((error as Error).message).toMatch(/is plain http, which would send the API key unencrypted .*nothing was sent\. Use an https URL.*STORYREEL_INSECURE_BASE_URL=1/)

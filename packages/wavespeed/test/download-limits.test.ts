@@ -59,7 +59,8 @@ describe('download redirects (https API)', () => {
     const tls = await startHttpsServer((req, res) => {
       if (req.url === '/outputs/p1.mp4') {
         res.writeHead(302, { location: `https://localhost:${tls.port}/cdn/p1.mp4` })
-        return res.end()
+        res.end()
+        return
       }
       res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(payload.length) })
       res.end(payload)

@@ -118,7 +118,7 @@ function redirectRefused(t: Transport, what: string, status: number, location: s
   return new WaveSpeedError(
     'WS_UNSAFE_URL',
     t.redact(
-      `WaveSpeed answered HTTP ${status} to ${what}, redirecting to ${to === undefined ? 'nowhere' : `"${to.slice(0, 200)}"`}; storyreel does not follow redirects of requests that carry the API key. ` +
+      `WaveSpeed answered HTTP ${status} to ${what}, redirecting to ${to === undefined ? 'nowhere' : JSON.stringify(to.slice(0, 200))}; storyreel does not follow redirects of requests that carry the API key. ` +
         `If the API moved, set WAVESPEED_BASE_URL to its new https address.${creates ? ' A prediction may have been created.' : ''}`,
     ),
     { httpStatus: status, retryable: false, ambiguous: creates, model: call.model },

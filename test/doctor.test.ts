@@ -33,4 +33,19 @@ describe('storyreel doctor', () => {
       await sim.close()
     }
   })
+
+  test('a plain-http base URL on another host fails the key check before anything connects, and says how to override', async () => {
+    const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: 'http://api.wavespeed.invalid' }
+    const result = await runCli(['doctor', '--online', '--json'], { env })
+    expect(result.code).toBe(1)
+    const report = JSON.parse(result.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] }
+    // The refusal, not a DNS or connection error: nothing was sent to the .invalid host.
+    expect(report.checks.find((c) => c.name === 'api key')).toMatchObject({ ok: false, detail: expect.stringMatching(/plain http, which would send the API key unencrypted .*nothing was sent.*STORYREEL_INSECURE_BASE_URL=1/) })
+    expect(report.checks.find((c) => c.name === 'api')).toMatchObject({ ok: false, detail: expect.stringMatching(/not asked/) })
+    expect(result.stdout).not.toMatch(/ENOTFOUND|EAI_AGAIN|failed \(/)
+
+    const allowed = await runCli(['doctor'], { env: { ...env, STORYREEL_INSECURE_BASE_URL: '1' } })
+    expect(allowed.stdout).toMatch(/ok\s+api key\s+WAVESPEED_API_KEY is set for http:\/\/api\.wavespeed\.invalid; plain http: the key crosses the network unencrypted/)
+    expect(allowed.stdout + allowed.stderr).not.toContain(KEY)
+  })
 })

@@ -1,6 +1,7 @@
 /**
  * Result requests per prediction: storyreel's adaptive polling against the
- * official SDK's fixed 1 s polling, at several render latencies.
+ * official SDK's fixed 1 s polling, at several render latencies; then polls timed
+ * by learned render times against the fixed schedules.
  *
  *   pnpm exec tsx packages/wavespeed/bench/polling.ts [--scale 50] [--skip-sim]
  *
@@ -9,11 +10,15 @@
  * model against real HTTP: the storyreel client and the official `wavespeed` SDK
  * each run one prediction per latency against the simulator with time divided by
  * `--scale`, and the simulator counts the result requests.
+ * Part 3 (learned-polling.ts) compares `renderTimePlan` with the fixed schedules for
+ * render times drawn from realistic distributions, on the virtual clock and against
+ * the simulator.
  */
 import { startSimulator } from '@storyreel/wavespeed-sim'
 import { Client } from 'wavespeed'
 import { POLL_BOUNDED, POLL_ECONOMICAL, createClient, pollSchedule } from '../src/index.ts'
 import type { PollPolicy } from '../src/index.ts'
+import { learnedPollingReport } from './learned-polling.ts'
 
 const LATENCIES_S = [10, 30, 60, 120, 300]
 const SAMPLES = 401
@@ -110,5 +115,7 @@ if (!skipSim) {
     )
   }
 }
+
+out.push('', ...(await learnedPollingReport({ scale, skipSim })))
 
 process.stdout.write(`${out.join('\n')}\n`)

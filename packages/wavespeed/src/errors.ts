@@ -7,7 +7,7 @@
  */
 
 export type WaveSpeedErrorCode =
-  /** Missing or malformed client configuration (no API key, bad base URL). */
+  /** Client configuration refused before any request: no API key, a key with a line break, a non-https base URL. */
   | 'WS_CONFIG'
   /** HTTP 401: the API key was refused. */
   | 'WS_AUTH'
@@ -19,7 +19,7 @@ export type WaveSpeedErrorCode =
   | 'WS_BAD_REQUEST'
   /** HTTP 404 on an API path (unknown model or prediction id). */
   | 'WS_NOT_FOUND'
-  /** HTTP 413: the upload is too large. */
+  /** An upload over `maxUploadBytes` (refused before it is read), or HTTP 413. */
   | 'WS_TOO_LARGE'
   /** HTTP 429, still refused after the allowed retries. */
   | 'WS_RATE_LIMITED'
@@ -29,6 +29,8 @@ export type WaveSpeedErrorCode =
   | 'WS_NETWORK'
   /** A 2xx answer whose body is not the expected envelope. */
   | 'WS_BAD_RESPONSE'
+  /** An API answer larger than `maxResponseBytes`: reading stopped there. */
+  | 'WS_RESPONSE_TOO_LARGE'
   /** The submission may or may not have created a (paid) prediction. */
   | 'WS_SUBMIT_AMBIGUOUS'
   /** Business code 1200. */
@@ -55,9 +57,11 @@ export type WaveSpeedErrorCode =
   | 'WS_UPLOAD'
   /** A download failed after its retries. */
   | 'WS_DOWNLOAD'
+  /** An output larger than `maxDownloadBytes`: nothing was kept. */
+  | 'WS_DOWNLOAD_TOO_LARGE'
   /** The output URL answered 404/410: outputs are deleted after 7 days. */
   | 'WS_OUTPUT_EXPIRED'
-  /** An output URL with a scheme the client refuses to fetch. */
+  /** A URL the client refuses to fetch: not https (also after a redirect), or a redirect of a request that carries the key. */
   | 'WS_UNSAFE_URL'
   /** A webhook delivery failed verification. */
   | 'WS_WEBHOOK_INVALID'

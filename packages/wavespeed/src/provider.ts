@@ -1,25 +1,42 @@
-import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { ImageRef, ModelSpec, Provider, ProviderCallOptions, RenderRequest, RenderResult } from '@storyreel/core'
 import type { WaveSpeedClient } from './client.ts'
 import { WaveSpeedError } from './errors.ts'
-import type { PollPolicy } from './polling.ts'
+import { readUploadFile } from './internal/read-upload.ts'
+import { POLL_WEBHOOK_FALLBACK } from './polling.ts'
+import type { PollPlan, PollPolicy } from './polling.ts'
 import { outputUrl } from './prediction-outcome.ts'
+import type { RenderTimeModel } from './render-times.ts'
 import type { PredictionStatus } from './types.ts'
 import { createUploadCache, sha256 } from './upload-cache.ts'
 import type { UploadCache } from './upload-cache.ts'
+import type { WebhookInbox } from './webhook-inbox.ts'
 
 export interface WavespeedProviderOptions {
   /** Where uploaded images' URLs are remembered. Default: in memory (pass a persistent one so `recover` can match file images after a restart). */
   readonly uploadCache?: UploadCache
   /** Passed as `?webhook=` on every submission. */
   readonly webhook?: string
+  /**
+   * Where deliveries to `webhook` arrive (see `startWebhookReceiver`): `wait` then finishes on the
+   * delivery and polls only as a fallback (`POLL_WEBHOOK_FALLBACK`, unless `poll` is given).
+   */
+  readonly inbox?: WebhookInbox
+  /**
+   * Render times learned per model and duration (see `createRenderTimeModel`): `wait` polls around the
+   * expected completion, and `poll` (default `POLL_BOUNDED`) only times models never seen.
+   */
+  readonly renderTimes?: RenderTimeModel
   /** Polling policy of `wait`. Default: the client's. */
   readonly poll?: PollPolicy
   /** Give up waiting after this long (the prediction keeps running). Default: never. */
   readonly waitTimeoutMs?: number
   /** Give up waiting after status reads failed for this long in a row (see `WaitOptions`). Default one hour. */
   readonly maxUnreadableMs?: number
+  /** Largest clip `download` accepts. Default the client's `maxDownloadBytes` (500 MB). */
+  readonly maxDownloadBytes?: number
+  /** Longest one `download` may take. Default the client's `downloadTimeoutMs` (15 minutes). */
+  readonly downloadTimeoutMs?: number
 }
 
 function refused(model: ModelSpec, message: string): WaveSpeedError {
@@ -60,18 +77,31 @@ export function buildInput(request: RenderRequest, images: { readonly start?: st
 
 const PHASE: Partial<Record<PredictionStatus, 'queued' | 'processing'>> = { created: 'queued', processing: 'processing' }
 
+/** What render times are learned by: the model, and the clip length, which the render time scales with. */
+function renderTimeKey(request: RenderRequest): string {
+  return `${request.model.id} ${String(request.params.duration ?? 'default')}s`
+}
+
 /**
  * The WaveSpeed `Provider`: uploads local images (cached by content), submits
  * with the never-pay-twice policy, waits with adaptive polling, downloads atomically.
  */
 export function createWavespeedProvider(client: WaveSpeedClient, options: WavespeedProviderOptions = {}): Provider {
   const cache = options.uploadCache ?? createUploadCache()
-  const submittedAt = new Map<string, number>()
+  const submitted = new Map<string, { readonly at: number; readonly key: string }>()
+
+  /** Webhooks first; else learned render times for a prediction submitted here (one re-attached to has no known start). */
+  async function pollFor(id: string): Promise<PollPolicy | PollPlan | undefined> {
+    if (options.inbox) return options.poll ?? POLL_WEBHOOK_FALLBACK
+    const known = submitted.get(id)
+    if (options.renderTimes && known) return options.renderTimes.plan(known.key, options.poll)
+    return options.poll
+  }
 
   async function resolveImage(image: ImageRef | undefined, signal?: AbortSignal): Promise<string | undefined> {
     if (!image) return undefined
     if (image.kind === 'url') return image.url
-    const data = await readFile(image.path)
+    const data = await readUploadFile(image.path, client.limits.maxUploadBytes)
     return cache.getOrUpload(data, async () => (await client.upload({ data, filename: basename(image.path) }, { signal })).downloadUrl)
   }
 
@@ -83,7 +113,7 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
   async function submittedUrl(image: ImageRef | undefined, field: string, unknown: string[]): Promise<string | undefined> {
     if (!image) return undefined
     if (image.kind === 'url') return image.url
-    const cached = await cache.lookup(sha256(await readFile(image.path)))
+    const cached = await cache.lookup(sha256(await readUploadFile(image.path, client.limits.maxUploadBytes)))
     if (cached === undefined) unknown.push(field)
     return cached ?? 'unknown'
   }
@@ -103,7 +133,7 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
         { model: request.model.id, input },
         { signal, webhook: options.webhook, onRateLimit: call.onRateLimit },
       )
-      submittedAt.set(prediction.id, startedAt)
+      submitted.set(prediction.id, { at: startedAt, key: renderTimeKey(request) })
       return { id: prediction.id }
     },
     async recover(request: RenderRequest, since: number, call: ProviderCallOptions = {}) {
@@ -117,10 +147,11 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
     async wait(id: string, call: ProviderCallOptions = {}): Promise<RenderResult> {
       const prediction = await client.waitForResult(id, {
         signal: call.signal,
-        poll: options.poll,
+        poll: await pollFor(id),
+        ...(options.inbox ? { inbox: options.inbox } : {}),
         timeoutMs: options.waitTimeoutMs,
         maxUnreadableMs: options.maxUnreadableMs,
-        startedAt: submittedAt.get(id),
+        startedAt: submitted.get(id)?.at,
         onRateLimit: call.onRateLimit,
         onStatus: (status) => {
           const phase = PHASE[status]
@@ -133,7 +164,7 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
       return { output, inferenceMs: prediction.timings?.inference ?? prediction.executionTime }
     },
     async download(result: RenderResult, dest: string, call: ProviderCallOptions = {}) {
-      await client.download(result.output, dest, { signal: call.signal })
+      await client.download(result.output, dest, { signal: call.signal, maxBytes: options.maxDownloadBytes, timeoutMs: options.downloadTimeoutMs })
     },
   }
 }

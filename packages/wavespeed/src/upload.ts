@@ -1,11 +1,13 @@
-import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { FormData, request } from 'undici'
 import { WaveSpeedError, isWaveSpeedError } from './errors.ts'
 import type { ClientContext } from './internal/context.ts'
+import { assertFetchable } from './internal/output-request.ts'
+import { readLimited } from './internal/read-body.ts'
+import { checkUploadSize, readUploadFile } from './internal/read-upload.ts'
 import { redactCause } from './internal/redact.ts'
 import { withRetry } from './internal/retry.ts'
-import { callApi } from './internal/transport.ts'
+import { NO_REDIRECTS, callApi } from './internal/transport.ts'
 import type { UploadResult } from './types.ts'
 
 /** A file on disk, or bytes with the name to give them. */
@@ -31,10 +33,13 @@ interface Ticket {
   readonly upload?: { readonly method?: string; readonly url?: string; readonly headers?: Record<string, string> }
 }
 
-/** The bytes, name and type of an upload; images are small (≤ 20 MB), so they are read whole. */
-export async function readUploadSource(source: UploadSource): Promise<{ data: Uint8Array; filename: string; contentType?: string }> {
-  if (typeof source !== 'string') return { ...source, contentType: source.contentType ?? CONTENT_TYPES[extname(source.filename).toLowerCase()] }
-  return { data: await readFile(source), filename: basename(source), contentType: CONTENT_TYPES[extname(source).toLowerCase()] }
+/** The bytes, name and type of an upload, refused past `maxBytes` (a file before it is read). */
+export async function readUploadSource(source: UploadSource, maxBytes: number): Promise<{ data: Uint8Array; filename: string; contentType?: string }> {
+  if (typeof source !== 'string') {
+    checkUploadSize(source.filename, source.data.byteLength, maxBytes)
+    return { ...source, contentType: source.contentType ?? CONTENT_TYPES[extname(source.filename).toLowerCase()] }
+  }
+  return { data: await readUploadFile(source, maxBytes), filename: basename(source), contentType: CONTENT_TYPES[extname(source).toLowerCase()] }
 }
 
 /**
@@ -44,7 +49,7 @@ export async function readUploadSource(source: UploadSource): Promise<{ data: Ui
  * `POST /api/v3/media/upload/binary` when the ticket endpoint answers 404 or 405.
  */
 export async function uploadMedia(ctx: ClientContext, source: UploadSource, signal?: AbortSignal): Promise<UploadResult> {
-  const file = await readUploadSource(source)
+  const file = await readUploadSource(source, ctx.limits.maxUploadBytes)
   const ticketBody: Record<string, unknown> = { filename: file.filename, size: file.data.byteLength }
   if (file.contentType) ticketBody.content_type = file.contentType
   let ticket: Ticket
@@ -61,7 +66,8 @@ export async function uploadMedia(ctx: ClientContext, source: UploadSource, sign
   const put = ticket.upload
   if (typeof ticket.download_url !== 'string' || put?.url === undefined || (put.method ?? 'PUT').toUpperCase() !== 'PUT')
     throw new WaveSpeedError('WS_UPLOAD', `WaveSpeed's upload ticket for ${file.filename} lacks a download_url or a PUT instruction; retry later.`, { retryable: true })
-  const target = put.url
+  // The PUT carries the image (not the key): https only, like every other fetch of a URL the API handed out.
+  const target = assertFetchable(put.url, ctx.transport.baseUrl).href
   await withRetry(() => putBytes(ctx, target, put.headers ?? {}, file, signal), ctx.retry, { signal })
   return { downloadUrl: ticket.download_url, type: ticket.type, size: file.data.byteLength }
 }
@@ -83,10 +89,11 @@ async function putBytes(ctx: ClientContext, url: string, headers: Record<string,
       signal,
       headersTimeout: ctx.requestTimeoutMs,
       bodyTimeout: ctx.requestTimeoutMs,
+      ...NO_REDIRECTS,
       ...(ctx.transport.dispatcher ? { dispatcher: ctx.transport.dispatcher } : {}),
     })
     status = res.statusCode
-    text = await res.body.text()
+    text = (await readLimited(res.body, { maxBytes: ctx.limits.maxResponseBytes, timeoutMs: ctx.requestTimeoutMs })).toString('utf8')
   } catch (error) {
     if (signal?.aborted) throw signal.reason
     throw failed(error instanceof Error ? error.message : String(error), true, { cause: error })

@@ -3,16 +3,16 @@ import { sleep } from './internal/backoff.ts'
 import type { ClientContext } from './internal/context.ts'
 import { withRetry } from './internal/retry.ts'
 import { callApi } from './internal/transport.ts'
-import { POLL_ECONOMICAL, pollInterval } from './polling.ts'
-import type { PollPolicy } from './polling.ts'
+import { POLL_ECONOMICAL, planOf } from './polling.ts'
+import type { PollPlan, PollPolicy } from './polling.ts'
 import { isFailed, predictionError } from './prediction-outcome.ts'
 import type { Prediction, PredictionStatus } from './types.ts'
 import type { WebhookInbox } from './webhook-inbox.ts'
 
 export interface WaitOptions {
   readonly signal?: AbortSignal
-  /** Default `POLL_ECONOMICAL`. */
-  readonly poll?: PollPolicy
+  /** A fixed policy, or a plan that adapts to the answers (one per wait). Default `POLL_ECONOMICAL`. */
+  readonly poll?: PollPolicy | PollPlan
   /** Epoch ms the render started (submission time); the schedule counts from it. Default: now. */
   readonly startedAt?: number
   /** Give up (WS_WAIT_TIMEOUT) after this long from `startedAt`; the prediction keeps running. Default: none. */
@@ -67,16 +67,18 @@ export async function waitForResult(ctx: ClientContext, id: string, options: Wai
 
 async function poll(ctx: ClientContext, id: string, options: WaitOptions, delivered: Promise<Prediction> | undefined): Promise<Prediction> {
   const { signal } = options
-  const policy = options.poll ?? POLL_ECONOMICAL
+  const plan = planOf(options.poll ?? POLL_ECONOMICAL)
   const startedAt = options.startedAt ?? Date.now()
   const maxUnreadable = options.maxUnreadableMs ?? MAX_UNREADABLE_MS
-  let next = startedAt + policy.firstMs
+  let next = startedAt + plan.firstMs
+  let interval = plan.firstMs
   let failedPolls = 0
   let unreadableSince: number | undefined
   let lastStatus: PredictionStatus | undefined
   let webhook = delivered
   for (;;) {
     let prediction: Prediction | undefined = await napUnlessDelivered(Math.max(0, next - Date.now()), signal, webhook)
+    const viaWebhook = prediction !== undefined
     // A delivery is used once; deliveries come for finished predictions, so this only guards against odd ones.
     if (prediction) webhook = undefined
     else {
@@ -90,7 +92,7 @@ async function poll(ctx: ClientContext, id: string, options: WaitOptions, delive
         const now = Date.now()
         unreadableSince ??= now
         if (now - unreadableSince >= maxUnreadable) throw statusUnknown(id, error, now - unreadableSince)
-        next = now + failureBackoff(pollInterval(now - startedAt, policy), ++failedPolls, policy)
+        next = now + failureBackoff(interval, ++failedPolls, plan.maxMs)
         continue
       }
     }
@@ -98,16 +100,17 @@ async function poll(ctx: ClientContext, id: string, options: WaitOptions, delive
       lastStatus = prediction.status
       options.onStatus?.(prediction.status, prediction)
     }
+    const now = Date.now()
+    interval = plan.observe({ elapsedMs: now - startedAt, status: prediction.status, ...(viaWebhook ? { delivered: true } : {}) })
     if (prediction.status === 'completed') return prediction
     if (isFailed(prediction.status)) throw predictionError({ ...prediction, id: prediction.id || id }, ctx.transport.redact)
-    const now = Date.now()
     if (options.timeoutMs !== undefined && now - startedAt >= options.timeoutMs)
       throw new WaveSpeedError(
         'WS_WAIT_TIMEOUT',
         `Prediction ${id} is still ${prediction.status} after ${Math.round((now - startedAt) / 1000)} s; it keeps running at WaveSpeed. Wait for it again later instead of submitting a new one.`,
         { predictionId: id, retryable: true },
       )
-    next = now + pollInterval(now - startedAt, policy)
+    next = now + interval
   }
 }
 
@@ -127,9 +130,9 @@ async function napUnlessDelivered(ms: number, signal: AbortSignal | undefined, d
   }
 }
 
-/** Pause after the nth failed poll in a row: the usual interval, doubled each time, capped at twice the policy's longest. */
-function failureBackoff(interval: number, failedPolls: number, policy: PollPolicy): number {
-  return Math.min(2 * Math.max(policy.maxMs, 1000), interval * 2 ** Math.min(failedPolls, 16))
+/** Pause after the nth failed poll in a row: the usual interval, doubled each time, capped at twice the plan's longest. */
+function failureBackoff(interval: number, failedPolls: number, maxMs: number): number {
+  return Math.min(2 * Math.max(maxMs, 1000), Math.max(interval, 1) * 2 ** Math.min(failedPolls, 16))
 }
 
 function statusUnknown(id: string, error: WaveSpeedError, forMs: number): WaveSpeedError {

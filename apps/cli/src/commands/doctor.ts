@@ -1,5 +1,5 @@
 import { locateFfmpeg, missingFeatures } from '@storyreel/assembler'
-import { clientFromEnv } from '@storyreel/wavespeed'
+import { INSECURE_BASE_URL_ENV, clientFromEnv, isLoopbackHost } from '@storyreel/wavespeed'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT, UsageError, type Command } from '../command.ts'
 import { createStyle } from '../output/style.ts'
@@ -16,8 +16,9 @@ interface Check {
 
 /** Checks what a render needs: Node, ffmpeg and ffprobe with their filters, the key's presence and, with `online`, the API. */
 async function runDoctor(options: { readonly online: boolean; readonly json: boolean }, io: CliIo): Promise<number> {
-  const checks: Check[] = [checkNode(), ...(await checkFfmpeg()), checkKey(io.env)]
-  if (options.online) checks.push(await checkApi(io.env))
+  const key = checkKey(io.env)
+  const checks: Check[] = [checkNode(), ...(await checkFfmpeg()), key]
+  if (options.online) checks.push(key.ok ? await checkApi(io.env) : { name: 'api', ok: false, detail: 'not asked: fix the api key line first.' })
   if (options.json) io.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`)
   else {
     const colors = createStyle(io)
@@ -55,13 +56,20 @@ async function checkFfmpeg(): Promise<Check[]> {
   }
 }
 
+/** The key's presence and the client configuration a render would use (base URL, key format), without connecting. */
 function checkKey(env: CliIo['env']): Check {
-  const key = env.WAVESPEED_API_KEY?.trim()
-  const base = env.WAVESPEED_BASE_URL?.trim()
-  const where = base ? ` for ${base}` : ''
-  // Presence only: the key itself is never shown, not even a prefix.
-  if (key) return { name: 'api key', ok: true, detail: `WAVESPEED_API_KEY is set${where}` }
-  return { name: 'api key', ok: true, detail: 'WAVESPEED_API_KEY is not set: render makes offline animatics; set it to render with Kling.' }
+  if (!env.WAVESPEED_API_KEY?.trim()) return { name: 'api key', ok: true, detail: 'WAVESPEED_API_KEY is not set: render makes offline animatics; set it to render with Kling.' }
+  try {
+    // Building the client checks what a render would refuse before sending anything: a plain-http base URL, a key with a line break.
+    const { baseUrl } = clientFromEnv(env)
+    const where = env.WAVESPEED_BASE_URL?.trim() ? ` for ${baseUrl}` : ''
+    const url = new URL(baseUrl)
+    const insecure = url.protocol === 'http:' && !isLoopbackHost(url.hostname) ? `; plain http: the key crosses the network unencrypted, allowed by ${INSECURE_BASE_URL_ENV}` : ''
+    // Presence only: the key itself is never shown, not even a prefix.
+    return { name: 'api key', ok: true, detail: `WAVESPEED_API_KEY is set${where}${insecure}` }
+  } catch (error) {
+    return { name: 'api key', ok: false, detail: describeFailure(error).message }
+  }
 }
 
 async function checkApi(env: CliIo['env']): Promise<Check> {
@@ -81,7 +89,8 @@ export const doctorCommand: Command = {
   usage: 'storyreel doctor [--online] [--json]',
   description: [
     `Checks Node (${MIN_NODE.join('.')} or later), where ffmpeg and ffprobe are and their version, the filters and`,
-    `encoders each assembler feature needs, and whether WAVESPEED_API_KEY is set (never showing it).`,
+    `encoders each assembler feature needs, and whether WAVESPEED_API_KEY is set (never showing it) and usable with`,
+    'WAVESPEED_BASE_URL (https, or plain http only for this machine or with STORYREEL_INSECURE_BASE_URL=1).',
     'With --online it also asks the API (WAVESPEED_BASE_URL or https://api.wavespeed.ai) for the balance.',
     'Exit code: 0 all good, 1 something is missing.',
   ].join('\n'),

@@ -13,12 +13,25 @@ export interface SubmitPolicy {
   readonly maxResubmits: number
 }
 
+/** Caps on what the client reads, uploads and downloads; see `ClientOptions`. */
+export interface ClientLimits {
+  /** Largest API answer read into memory. */
+  readonly maxResponseBytes: number
+  /** Largest output file downloaded. */
+  readonly maxDownloadBytes: number
+  /** Longest a download may take, retries included. */
+  readonly downloadTimeoutMs: number
+  /** Largest file uploaded (WaveSpeed's limit for Kling images). */
+  readonly maxUploadBytes: number
+}
+
 /** Shared state of one client, passed to each operation module. */
 export interface ClientContext {
   readonly transport: Transport
   /** Retry policy of idempotent calls (result, balance, history, upload, download). */
   readonly retry: RetryOptions
   readonly submit: SubmitPolicy
+  readonly limits: ClientLimits
   /** Limit for an ordinary request's headers and body chunks. */
   readonly requestTimeoutMs: number
   /** Limit for a sync-mode submission, which holds the connection until the render ends. */

@@ -3,6 +3,7 @@ import type { Dispatcher, FormData } from 'undici'
 import { WaveSpeedError } from '../errors.ts'
 import { excerpt, httpError, messageOf, neverSent } from './http-errors.ts'
 import { parseRetryAfter } from './backoff.ts'
+import { BodyLimitError, megabytes, readLimited } from './read-body.ts'
 import { redactCause } from './redact.ts'
 import type { Redactor } from './redact.ts'
 
@@ -13,7 +14,16 @@ export interface Transport {
   readonly dispatcher?: Dispatcher
   readonly redact: Redactor
   readonly headers: Readonly<Record<string, string>>
+  /** Cap on an answer's body: more is refused, not read into memory. */
+  readonly maxResponseBytes: number
 }
+
+/**
+ * undici's request() follows no redirect, but a caller's dispatcher composed with undici's redirect
+ * interceptor would, Authorization header and all; `maxRedirections: 0` turns that interceptor off
+ * for one request. (It is not in the request options' type, hence the cast.)
+ */
+export const NO_REDIRECTS = { maxRedirections: 0 } as object
 
 export interface ApiCall {
   readonly method: 'GET' | 'POST'
@@ -25,7 +35,7 @@ export interface ApiCall {
   /** Sent as multipart/form-data instead of `body`. */
   readonly form?: FormData
   readonly signal?: AbortSignal
-  /** Limit for the response headers and for each body chunk. */
+  /** Limit for the response headers, and for the whole body once they arrived. */
   readonly timeoutMs: number
   /** The call creates a paid prediction: mark failures after sending as ambiguous. */
   readonly creates?: boolean
@@ -59,14 +69,22 @@ export async function callApi<T>(t: Transport, call: ApiCall): Promise<T> {
       signal: call.signal,
       headersTimeout: call.timeoutMs,
       bodyTimeout: call.timeoutMs,
+      ...NO_REDIRECTS,
       ...(t.dispatcher ? { dispatcher: t.dispatcher } : {}),
     })
     status = res.statusCode
+    // A redirect is refused, not followed, so the key never goes to another address.
+    if (status >= 300 && status < 400) {
+      await res.body.dump().catch(() => undefined)
+      throw redirectRefused(t, what, status, res.headers.location, call)
+    }
     const ra = res.headers['retry-after']
     retryAfter = Array.isArray(ra) ? ra[0] : ra
-    text = await res.body.text()
+    text = (await readLimited(res.body, { maxBytes: t.maxResponseBytes, timeoutMs: call.timeoutMs, contentLength: res.headers['content-length'] })).toString('utf8')
   } catch (error) {
     if (call.signal?.aborted) throw call.signal.reason
+    if (error instanceof WaveSpeedError) throw error
+    if (error instanceof BodyLimitError && error.limit === 'size') throw tooLarge(t, what, error.bytes, call)
     const sent = !neverSent(error)
     const detail = error instanceof Error ? error.message : String(error)
     const consequence = !creates
@@ -82,6 +100,29 @@ export async function callApi<T>(t: Transport, call: ApiCall): Promise<T> {
     })
   }
   return parseEnvelope<T>(t, { status, text, retryAfter, what, creates, model: call.model })
+}
+
+function tooLarge(t: Transport, what: string, bytes: number, call: ApiCall): WaveSpeedError {
+  const creates = call.creates ?? false
+  return new WaveSpeedError(
+    'WS_RESPONSE_TOO_LARGE',
+    `WaveSpeed's answer to ${what} is larger than the ${megabytes(t.maxResponseBytes)} an API answer may be (${megabytes(bytes)} or more); it was not read. ` +
+      (creates ? 'A prediction may have been created.' : 'Check WAVESPEED_BASE_URL points at the WaveSpeed API; retry later.'),
+    { retryable: true, ambiguous: creates, model: call.model },
+  )
+}
+
+function redirectRefused(t: Transport, what: string, status: number, location: string | string[] | undefined, call: ApiCall): WaveSpeedError {
+  const to = Array.isArray(location) ? location[0] : location
+  const creates = call.creates ?? false
+  return new WaveSpeedError(
+    'WS_UNSAFE_URL',
+    t.redact(
+      `WaveSpeed answered HTTP ${status} to ${what}, redirecting to ${to === undefined ? 'nowhere' : JSON.stringify(to.slice(0, 200))}; storyreel does not follow redirects of requests that carry the API key. ` +
+        `If the API moved, set WAVESPEED_BASE_URL to its new https address.${creates ? ' A prediction may have been created.' : ''}`,
+    ),
+    { httpStatus: status, retryable: false, ambiguous: creates, model: call.model },
+  )
 }
 
 interface Answer {

@@ -1,3 +1,4 @@
+import { once } from 'node:events'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -48,3 +49,19 @@ export const FAST = {
   poll: { firstMs: 5, baseMs: 10, growth: 0.2, minMs: 5, maxMs: 50 },
   requestTimeoutMs: 2000,
 } as const
+
+/**
+ * A hostile body: `prefix`, then filler up to `total` bytes, written as fast as the client reads and
+ * stopped when it hangs up. `sent.bytes` counts what the client let through.
+ */
+export async function pour(res: ServerResponse, options: { prefix?: string; total: number; sent: { bytes: number }; headers?: Record<string, string> }): Promise<void> {
+  res.writeHead(200, options.headers ?? {})
+  if (options.prefix) res.write(options.prefix)
+  const chunk = Buffer.alloc(64 * 1024, 'a')
+  const closed = once(res, 'close')
+  while (options.sent.bytes < options.total && !res.destroyed) {
+    options.sent.bytes += chunk.length
+    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), closed])
+  }
+  res.end()
+}

@@ -86,7 +86,8 @@ function scaled(policy: PollPolicy): PollPolicy {
 }
 
 async function measure(latencyS: number, poll: (client: ReturnType<typeof createClient>, key: string, url: string) => Promise<unknown>): Promise<{ requests: number; lagS: number }> {
-  const sim = await startSimulator({ latencyMs: (latencyS * 1000) / scale, concurrency: 64 })
+  // Same takes: the measured request must be the warmed-up one, not a new take with a new render.
+  const sim = await startSimulator({ latencyMs: (latencyS * 1000) / scale, concurrency: 64, distinctTakes: false })
   try {
     const client = createClient({ apiKey: sim.apiKey, baseUrl: sim.url })
     // Warm the simulator's clip cache so ffmpeg time does not add to the render time.

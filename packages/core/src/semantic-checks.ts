@@ -1,9 +1,9 @@
-import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { findModel, MODELS, modelNames, type ModelSpec } from './catalog.ts'
 import { imageProblems, type ImageFacts } from './image-check.ts'
 import { looksLikeUrl } from './image-ref.ts'
 import type { Issue } from './issue.ts'
+import { checkOutput } from './output-checks.ts'
 import { composePrompt, inherited, shotDuration } from './shot-settings.ts'
 import type { RawShot, RawShotDefaults, RawStoryboard } from './storyboard-types.ts'
 import { didYouMean } from './suggest.ts'
@@ -61,7 +61,7 @@ export async function checkStoryboard(storyboard: RawStoryboard, context: CheckC
     }
   })
   if (context.defaultsUsable) issues.push(...unusedDefaults(shots, defaults, context.rejectedShots, source))
-  issues.push(...(await checkOutput(storyboard, context)))
+  issues.push(...(await checkOutput(storyboard.output, context)))
   for (const found of await Promise.all(pending)) issues.push(...found)
   return issues
 }
@@ -228,25 +228,6 @@ function unusedDefaults(shots: readonly RawShot[], defaults: RawShotDefaults | u
     })
     if (!used) {
       issues.push(source.issue('CORE_DEFAULT_UNUSED', ['defaults', key], `no shot uses defaults.${key}: every shot sets its own or has a model that does not take it`, { at: 'key', severity: 'warning' }))
-    }
-  }
-  return issues
-}
-
-async function checkOutput(storyboard: RawStoryboard, context: CheckContext): Promise<Issue[]> {
-  const output = storyboard.output
-  if (!output || typeof output !== 'object') return []
-  const issues: Issue[] = []
-  if ((output.width === undefined) !== (output.height === undefined)) {
-    const missing = output.width === undefined ? 'width' : 'height'
-    issues.push(context.source.issue('CORE_OUTPUT_SIZE', ['output'], `output sets ${missing === 'width' ? 'height' : 'width'} without ${missing}; set both, or neither to use the first clip's size`))
-  }
-  const audio = output.audio?.file
-  if (typeof audio === 'string') {
-    const absolute = resolve(context.baseDir, audio)
-    const exists = await stat(absolute).then((info) => info.isFile(), () => false)
-    if (!exists) {
-      issues.push(context.source.issue('CORE_AUDIO_NOT_FOUND', ['output', 'audio', 'file'], `audio file "${audio}" not found (looked for ${absolute}); paths are relative to the storyboard's folder`))
     }
   }
   return issues

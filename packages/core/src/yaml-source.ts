@@ -1,9 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml'
 import type { Issue, IssueCode, Severity } from './issue.ts'
 
-/** Storyboards are small; anything bigger is a mistake (a video, a dump) or an attack. */
-export const MAX_STORYBOARD_BYTES = 1024 * 1024
-
 /**
  * Aliases can expand exponentially ("billion laughs"); a storyboard has no need
  * for more than a handful of them.

@@ -1,3 +1,4 @@
+import TinyQueue from 'tinyqueue'
 import type { ModelSpec } from './catalog.ts'
 import type { Plan, PlannedShot } from './plan-types.ts'
 
@@ -31,16 +32,23 @@ function dependentsOf(plan: Plan): Map<string, PlannedShot[]> {
 export function planChains(plan: Plan): string[][] {
   const parent = new Map<string, string>(plan.shots.map((shot) => [shot.id, shot.id]))
   const root = (id: string): string => {
-    let current = id
-    while (parent.get(current) !== current) current = parent.get(current)!
-    parent.set(id, current)
-    return current
+    let top = id
+    while (parent.get(top) !== top) top = parent.get(top)!
+    // Path compression: every shot on the way now points at the root.
+    for (let current = id; current !== top; ) {
+      const next = parent.get(current)!
+      parent.set(current, top)
+      current = next
+    }
+    return top
   }
   for (const shot of plan.shots) for (const id of shot.dependsOn) parent.set(root(shot.id), root(id))
   const groups = new Map<string, string[]>()
   for (const shot of plan.shots) {
     const key = root(shot.id)
-    groups.set(key, [...(groups.get(key) ?? []), shot.id])
+    const group = groups.get(key)
+    if (group) group.push(shot.id)
+    else groups.set(key, [shot.id])
   }
   return [...groups.values()]
 }
@@ -55,7 +63,8 @@ export function remainingPathSeconds(plan: Plan, latency: LatencyEstimate = defa
   // Dependents always come later in the file, so one backwards pass suffices.
   for (let index = plan.shots.length - 1; index >= 0; index--) {
     const shot = plan.shots[index]!
-    const longestAfter = Math.max(0, ...(dependents.get(shot.id) ?? []).map((next) => result.get(next.id) ?? 0))
+    let longestAfter = 0
+    for (const next of dependents.get(shot.id) ?? []) longestAfter = Math.max(longestAfter, result.get(next.id) ?? 0)
     result.set(shot.id, latency(shot) + longestAfter)
   }
   return result
@@ -81,23 +90,25 @@ export function criticalPath(plan: Plan, latency: LatencyEstimate = defaultLaten
  * Wall-clock seconds to render the plan with at most `concurrency` shots in
  * flight, simulating list scheduling: whenever a slot is free, the ready shot
  * with the longest remaining path starts. Pure; the scheduler uses the same priority.
+ * Two heaps (ready by priority, running by finish time) keep it O(n log n).
  */
 export function estimateWallClockSeconds(plan: Plan, concurrency: number, latency: LatencyEstimate = defaultLatency): number {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`\`concurrency\` must be a positive integer, got ${concurrency}`)
   const remaining = remainingPathSeconds(plan, latency)
   const dependents = dependentsOf(plan)
   const waitingOn = new Map(plan.shots.map((shot) => [shot.id, shot.dependsOn.length]))
-  const ready = plan.shots.filter((shot) => shot.dependsOn.length === 0)
-  const running: { shot: PlannedShot; endsAt: number }[] = []
+  const ready = new TinyQueue<PlannedShot>(
+    plan.shots.filter((shot) => shot.dependsOn.length === 0),
+    (a, b) => remaining.get(b.id)! - remaining.get(a.id)! || a.index - b.index,
+  )
+  const running = new TinyQueue<{ shot: PlannedShot; endsAt: number }>([], (a, b) => a.endsAt - b.endsAt || a.shot.index - b.shot.index)
   let now = 0
   while (ready.length > 0 || running.length > 0) {
-    ready.sort((a, b) => remaining.get(b.id)! - remaining.get(a.id)! || a.index - b.index)
     while (running.length < concurrency && ready.length > 0) {
-      const shot = ready.shift()!
+      const shot = ready.pop()!
       running.push({ shot, endsAt: now + latency(shot) })
     }
-    running.sort((a, b) => a.endsAt - b.endsAt)
-    const finished = running.shift()!
+    const finished = running.pop()!
     now = finished.endsAt
     for (const next of dependents.get(finished.shot.id) ?? []) {
       const left = waitingOn.get(next.id)! - 1

@@ -106,24 +106,31 @@ export function planJson(plan: Plan, concurrency: number) {
  */
 export function drawChains(plan: Plan, chains: readonly (readonly string[])[]): string[] {
   const dependents = new Map<string, string[]>()
-  for (const shot of plan.shots) for (const id of shot.dependsOn) dependents.set(id, [...(dependents.get(id) ?? []), shot.id])
+  for (const shot of plan.shots) {
+    for (const id of shot.dependsOn) {
+      const list = dependents.get(id)
+      if (list) list.push(shot.id)
+      else dependents.set(id, [shot.id])
+    }
+  }
   const lines: string[] = []
-  const walk = (id: string, prefix: string) => {
-    let line = prefix + id
-    let current = id
-    const branches: { id: string; indent: number }[] = []
+  // A stack instead of recursion: a branch inside a branch inside a branch... cannot overflow it.
+  const pending: { id: string; prefix: string }[] = chains.map((chain) => ({ id: chain[0]!, prefix: '' })).reverse()
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    let line = next.prefix + next.id
+    let current = next.id
+    const branches: { id: string; prefix: string }[] = []
     for (;;) {
-      const next = dependents.get(current) ?? []
-      if (next.length === 0) break
+      const after = dependents.get(current) ?? []
+      if (after.length === 0) break
       const indent = line.length - current.length
-      for (const other of next.slice(1)) branches.push({ id: other, indent })
-      current = next[0]!
+      for (const other of after.slice(1)) branches.push({ id: other, prefix: `${' '.repeat(indent)}└→ ` })
+      current = after[0]!
       line += ` → ${current}`
     }
     lines.push(line)
     // Nearest branch first, so each └→ sits right under the lines it belongs to.
-    for (const branch of branches.reverse()) walk(branch.id, `${' '.repeat(branch.indent)}└→ `)
+    for (const branch of branches) pending.push(branch)
   }
-  for (const chain of chains) walk(chain[0]!, '')
   return lines
 }

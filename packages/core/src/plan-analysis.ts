@@ -56,6 +56,9 @@ export function planChains(plan: Plan): string[][] {
 /**
  * Each shot's longest remaining path: its own latency plus the longest path
  * through the shots that wait for it. The scheduler starts the largest first.
+ * This is the priority of the shot's picked take, the one chained shots wait
+ * for; its other takes have nothing waiting for them, so their priority is
+ * their own latency.
  */
 export function remainingPathSeconds(plan: Plan, latency: LatencyEstimate = defaultLatency): Map<string, number> {
   const dependents = dependentsOf(plan)
@@ -70,7 +73,10 @@ export function remainingPathSeconds(plan: Plan, latency: LatencyEstimate = defa
   return result
 }
 
-/** The longest chain of work that must happen one after the other: no concurrency makes a render faster than this. */
+/**
+ * The longest chain of work that must happen one after the other: no concurrency
+ * makes a render faster than this. Takes do not lengthen it: they render side by side.
+ */
 export function criticalPath(plan: Plan, latency: LatencyEstimate = defaultLatency): { shots: string[]; seconds: number } {
   const remaining = remainingPathSeconds(plan, latency)
   const dependents = dependentsOf(plan)
@@ -86,34 +92,50 @@ export function criticalPath(plan: Plan, latency: LatencyEstimate = defaultLaten
   return { shots, seconds }
 }
 
+/** One prediction to simulate: a take of a shot. */
+interface Job {
+  readonly shot: PlannedShot
+  readonly take: number
+  readonly seconds: number
+  readonly priority: number
+}
+
 /**
- * Wall-clock seconds to render the plan with at most `concurrency` shots in
- * flight, simulating list scheduling: whenever a slot is free, the ready shot
- * with the longest remaining path starts. Pure; the scheduler uses the same priority.
- * Two heaps (ready by priority, running by finish time) keep it O(n log n).
+ * Wall-clock seconds to render the plan with at most `concurrency` predictions
+ * in flight, simulating list scheduling: whenever a slot is free, the ready take
+ * with the longest remaining path starts. Every take is a prediction of its own;
+ * the takes of a shot are ready together, and the shots chained after it wait
+ * for its picked take only. Pure; the scheduler uses the same priority. Two
+ * heaps (ready by priority, running by finish time) keep it O(n log n).
  */
 export function estimateWallClockSeconds(plan: Plan, concurrency: number, latency: LatencyEstimate = defaultLatency): number {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`\`concurrency\` must be a positive integer, got ${concurrency}`)
+  for (const shot of plan.shots) {
+    if (!(shot.pick >= 1 && shot.pick <= shot.takes)) throw new TypeError(`shot "${shot.id}" picks take ${shot.pick} of ${shot.takes}`)
+  }
   const remaining = remainingPathSeconds(plan, latency)
   const dependents = dependentsOf(plan)
   const waitingOn = new Map(plan.shots.map((shot) => [shot.id, shot.dependsOn.length]))
-  const ready = new TinyQueue<PlannedShot>(
-    plan.shots.filter((shot) => shot.dependsOn.length === 0),
-    (a, b) => remaining.get(b.id)! - remaining.get(a.id)! || a.index - b.index,
-  )
-  const running = new TinyQueue<{ shot: PlannedShot; endsAt: number }>([], (a, b) => a.endsAt - b.endsAt || a.shot.index - b.shot.index)
+  const ready = new TinyQueue<Job>([], (a, b) => b.priority - a.priority || a.shot.index - b.shot.index || a.take - b.take)
+  const release = (shot: PlannedShot) => {
+    const seconds = latency(shot)
+    for (let take = 1; take <= shot.takes; take++) ready.push({ shot, take, seconds, priority: take === shot.pick ? remaining.get(shot.id)! : seconds })
+  }
+  for (const shot of plan.shots) if (shot.dependsOn.length === 0) release(shot)
+  const running = new TinyQueue<{ job: Job; endsAt: number }>([], (a, b) => a.endsAt - b.endsAt || a.job.shot.index - b.job.shot.index || a.job.take - b.job.take)
   let now = 0
   while (ready.length > 0 || running.length > 0) {
     while (running.length < concurrency && ready.length > 0) {
-      const shot = ready.pop()!
-      running.push({ shot, endsAt: now + latency(shot) })
+      const job = ready.pop()!
+      running.push({ job, endsAt: now + job.seconds })
     }
-    const finished = running.pop()!
-    now = finished.endsAt
-    for (const next of dependents.get(finished.shot.id) ?? []) {
+    const { job, endsAt } = running.pop()!
+    now = endsAt
+    if (job.take !== job.shot.pick) continue
+    for (const next of dependents.get(job.shot.id) ?? []) {
       const left = waitingOn.get(next.id)! - 1
       waitingOn.set(next.id, left)
-      if (left === 0) ready.push(next)
+      if (left === 0) release(next)
     }
   }
   return now

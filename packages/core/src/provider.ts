@@ -11,6 +11,11 @@ export interface RenderRequest {
   readonly params: ShotParams
   readonly startImage?: ImageRef
   readonly endImage?: ImageRef
+  /**
+   * Which take of the shot this is, 1-based (default 1). Takes of a shot send the
+   * same parameters; a provider that can vary them (a seed, a camera move) uses it.
+   */
+  readonly take?: number
 }
 
 export type ProviderPhase = 'uploading' | 'submitting' | 'queued' | 'processing'

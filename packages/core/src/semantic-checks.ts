@@ -5,6 +5,7 @@ import { looksLikeUrl } from './image-ref.ts'
 import type { Issue } from './issue.ts'
 import { checkIds, createAfterCheck, label } from './id-checks.ts'
 import { checkOutput } from './output-checks.ts'
+import { checkPick } from './pick-check.ts'
 import { composePrompt, inherited, shotDuration } from './shot-settings.ts'
 import type { RawShot, RawShotDefaults, RawStoryboard } from './storyboard-types.ts'
 import { didYouMean } from './suggest.ts'
@@ -48,6 +49,7 @@ export async function checkStoryboard(storyboard: RawStoryboard, context: CheckC
     issues.push(...checkAfter(shot, index))
     if (!context.defaultsUsable) return
     issues.push(...checkShotAgainstModel(storyboard, shot, index, defaults, source))
+    issues.push(...checkPick(shot, index, defaults, source))
     for (const key of ['image', 'end_image'] as const) {
       const value = shot[key]
       if (typeof value === 'string') pending.push(checkImage(value, ['shots', index, key], context))

@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, relative } from 'node:path'
-import { criticalPath, estimateWallClockSeconds, planChains, type ImageRef, type Plan, type StartSource } from '@storyreel/core'
+import { criticalPath, estimateWallClockSeconds, planChains, planTotals, shotCost, type ImageRef, type Plan, type StartSource } from '@storyreel/core'
 
 /** An image for people: a URL, a path relative to the storyboard's folder when inside it, else the full path. */
 export function describeImage(image: ImageRef, plan: Plan): string {
@@ -42,23 +42,23 @@ function startJson(start: StartSource) {
   }
 }
 
-/** The facts `plan` shows, computed once for both the table and the JSON. */
+/** The facts `plan` shows, computed once for both the table and the JSON. Takes count in the cost and the times. */
 export function summarizePlan(plan: Plan, concurrency: number) {
-  const cost = Math.round(plan.shots.reduce((sum, shot) => sum + shot.cost, 0) * 100) / 100
-  const inferred = [...new Set(plan.shots.filter((shot) => shot.model.priceSource === 'inferred').map((shot) => shot.model.alias))]
+  const totals = planTotals(plan)
   return {
     chains: planChains(plan),
     criticalPath: criticalPath(plan),
     totals: {
-      shots: plan.shots.length,
-      seconds: plan.shots.reduce((sum, shot) => sum + shot.params.duration, 0),
-      cost,
-      costEstimated: inferred.length > 0,
+      shots: totals.shots,
+      takes: totals.takes,
+      seconds: totals.seconds,
+      cost: totals.cost,
+      costEstimated: totals.inferredPrices.length > 0,
       estimatedWallClockSeconds: estimateWallClockSeconds(plan, concurrency),
       sequentialSeconds: estimateWallClockSeconds(plan, 1),
       concurrency,
     },
-    inferredPrices: inferred,
+    inferredPrices: totals.inferredPrices,
   }
 }
 
@@ -80,7 +80,10 @@ export function planJson(plan: Plan, concurrency: number) {
       start: startJson(shot.start),
       ...(shot.end ? { end: imageJson(shot.end) } : {}),
       dependsOn: shot.dependsOn,
+      takes: shot.takes,
+      pick: shot.pick,
       cost: shot.cost,
+      totalCost: shotCost(shot),
       priceSource: shot.model.priceSource,
       seam: shot.seam,
       transition: shot.transition,
@@ -90,6 +93,7 @@ export function planJson(plan: Plan, concurrency: number) {
     criticalPath: critical,
     totals: {
       shots: totals.shots,
+      takes: totals.takes,
       seconds: totals.seconds,
       cost: totals.cost,
       costEstimated: totals.costEstimated,

@@ -18,10 +18,18 @@ export function estimateRenderSeconds(model: ModelSpec, duration: number): numbe
 
 const defaultLatency: LatencyEstimate = (shot) => estimateRenderSeconds(shot.model, shot.params.duration)
 
-/** Shots that wait for each shot, in plan order. */
+const NONE: readonly PlannedShot[] = []
+
+/** Shots that wait for each shot, in plan order; shots nothing waits for are left out. */
 function dependentsOf(plan: Plan): Map<string, PlannedShot[]> {
-  const dependents = new Map<string, PlannedShot[]>(plan.shots.map((shot) => [shot.id, []]))
-  for (const shot of plan.shots) for (const id of shot.dependsOn) dependents.get(id)?.push(shot)
+  const dependents = new Map<string, PlannedShot[]>()
+  for (const shot of plan.shots) {
+    for (const id of shot.dependsOn) {
+      const list = dependents.get(id)
+      if (list) list.push(shot)
+      else dependents.set(id, [shot])
+    }
+  }
   return dependents
 }
 
@@ -30,26 +38,32 @@ function dependentsOf(plan: Plan): Map<string, PlannedShot[]> {
  * their first shot. Different chains can render at the same time.
  */
 export function planChains(plan: Plan): string[][] {
-  const parent = new Map<string, string>(plan.shots.map((shot) => [shot.id, shot.id]))
-  const root = (id: string): string => {
-    let top = id
-    while (parent.get(top) !== top) top = parent.get(top)!
-    // Path compression: every shot on the way now points at the root.
-    for (let current = id; current !== top; ) {
-      const next = parent.get(current)!
-      parent.set(current, top)
+  // Union-find over shot positions, with path compression.
+  const indexOf = new Map(plan.shots.map((shot, index) => [shot.id, index]))
+  const parent = Int32Array.from(plan.shots, (_, index) => index)
+  const root = (index: number): number => {
+    let top = index
+    while (parent[top] !== top) top = parent[top]!
+    for (let current = index; current !== top; ) {
+      const next = parent[current]!
+      parent[current] = top
       current = next
     }
     return top
   }
-  for (const shot of plan.shots) for (const id of shot.dependsOn) parent.set(root(shot.id), root(id))
-  const groups = new Map<string, string[]>()
-  for (const shot of plan.shots) {
-    const key = root(shot.id)
+  plan.shots.forEach((shot, index) => {
+    for (const id of shot.dependsOn) {
+      const other = indexOf.get(id)
+      if (other !== undefined) parent[root(index)] = root(other)
+    }
+  })
+  const groups = new Map<number, string[]>()
+  plan.shots.forEach((shot, index) => {
+    const key = root(index)
     const group = groups.get(key)
     if (group) group.push(shot.id)
     else groups.set(key, [shot.id])
-  }
+  })
   return [...groups.values()]
 }
 
@@ -67,7 +81,7 @@ export function remainingPathSeconds(plan: Plan, latency: LatencyEstimate = defa
   for (let index = plan.shots.length - 1; index >= 0; index--) {
     const shot = plan.shots[index]!
     let longestAfter = 0
-    for (const next of dependents.get(shot.id) ?? []) longestAfter = Math.max(longestAfter, result.get(next.id) ?? 0)
+    for (const next of dependents.get(shot.id) ?? NONE) longestAfter = Math.max(longestAfter, result.get(next.id) ?? 0)
     result.set(shot.id, latency(shot) + longestAfter)
   }
   return result
@@ -87,7 +101,7 @@ export function criticalPath(plan: Plan, latency: LatencyEstimate = defaultLaten
   const seconds = current ? remaining.get(current.id)! : 0
   while (current) {
     shots.push(current.id)
-    current = longest(dependents.get(current.id) ?? [])
+    current = longest(dependents.get(current.id) ?? NONE)
   }
   return { shots, seconds }
 }
@@ -115,7 +129,8 @@ export function estimateWallClockSeconds(plan: Plan, concurrency: number, latenc
   }
   const remaining = remainingPathSeconds(plan, latency)
   const dependents = dependentsOf(plan)
-  const waitingOn = new Map(plan.shots.map((shot) => [shot.id, shot.dependsOn.length]))
+  const waitingOn = new Map<string, number>()
+  for (const shot of plan.shots) if (shot.dependsOn.length > 0) waitingOn.set(shot.id, shot.dependsOn.length)
   const ready = new TinyQueue<Job>([], (a, b) => b.priority - a.priority || a.shot.index - b.shot.index || a.take - b.take)
   const release = (shot: PlannedShot) => {
     const seconds = latency(shot)
@@ -132,7 +147,7 @@ export function estimateWallClockSeconds(plan: Plan, concurrency: number, latenc
     const { job, endsAt } = running.pop()!
     now = endsAt
     if (job.take !== job.shot.pick) continue
-    for (const next of dependents.get(job.shot.id) ?? []) {
+    for (const next of dependents.get(job.shot.id) ?? NONE) {
       const left = waitingOn.get(next.id)! - 1
       waitingOn.set(next.id, left)
       if (left === 0) release(next)

@@ -44,7 +44,9 @@ export function tooDeepAt(tokens: readonly CST.Token[], limit = MAX_NESTING): nu
 export function composeDocument(text: string, lineCounter: LineCounter): { doc: Document.Parsed; tooDeep?: number } {
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)]
   const tooDeep = tooDeepAt(tokens)
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true })
+  // The storyboard language is YAML 1.2's core schema, as editors read it, even under a
+  // %YAML 1.1 directive (whose schema would apply merge keys and read `yes` as true).
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true, schema: 'core', merge: false })
   const docs = composer.compose(tooDeep === undefined ? tokens : [], true, text.length)
   const doc = docs.next().value as Document.Parsed
   const second = docs.next()

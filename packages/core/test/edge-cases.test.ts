@@ -70,6 +70,11 @@ test('merge keys are refused with a reason and what to use instead, not as an "u
   ])
 })
 
+test('merge keys are refused under a %YAML 1.1 directive too, whose schema would apply them silently', async () => {
+  const text = `%YAML 1.1\n---\nversion: 1\ndefaults: &base\n  model: kling-v2.1-t2v-master\nshots:\n  - id: a\n    <<: *base\n    prompt: x\n`
+  expect((await findings(text)).map(({ code, line, col }) => [code, line, col])).toEqual([['CORE_YAML_MERGE_KEY', 8, 5]])
+})
+
 test('ids that differ only in case are rejected: their files would collide on macOS and Windows', async () => {
   const text = `version: 1\nshots:\n${t2v('Deck')}${t2v('deck')}  - id: rope\n    model: kling-v2.1-i2v-pro\n    image: { after: deck }\n    prompt: x\n`
   expect(await findings(text)).toEqual([

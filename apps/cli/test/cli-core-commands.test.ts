@@ -78,6 +78,17 @@ describe('validate', () => {
     expect(folder.stderr).not.toMatch(/\n\s+at /)
   })
 
+  test('a device or a FIFO is refused at once with its own code, not read forever', { timeout: 10_000 }, async () => {
+    const result = await run(['validate', '/dev/zero'])
+    expect(result).toMatchObject({ code: 1, stderr: '/dev/zero: is a device file, not a regular file; give the path of a storyboard .yaml file [CORE_FILE_NOT_REGULAR]\n1 error\n' })
+  })
+
+  test('takes count in the summary line: shots (takes), seconds, the price of every take', async () => {
+    const result = await run(['validate', join(fixtures, 'valid/takes.yaml')])
+    expect(result).toMatchObject({ code: 0, stderr: '' })
+    expect(result.stdout).toBe(`valid ${join(fixtures, 'valid/takes.yaml')}: 4 shots (8 takes), 20 s of video, $7.85\n`)
+  })
+
   test('no file: usage error, exit 2', async () => {
     const result = await run(['validate'])
     expect(result.code).toBe(2)
@@ -128,6 +139,32 @@ describe('plan', () => {
     expect(byId.keeper).toMatchObject({ start: { kind: 'end-image', shot: 'lighthouse', image: { kind: 'file', path: join(root, 'storyboards/images/lighthouse-dark.jpg') } }, dependsOn: [] })
     expect(byId.lighthouse.end).toEqual({ kind: 'file', path: join(root, 'storyboards/images/lighthouse-dark.jpg') })
     expect(byId.rescue).toMatchObject({ start: { kind: 'last-frame', shot: 'deck' }, dependsOn: ['deck'], seam: false, trim: { start: 0.5, end: 9 } })
+  })
+
+  test('takes: a column per shot (with the pick), prices and totals counting every take, times too', async () => {
+    const { code, stdout } = await run(['plan', join(fixtures, 'valid/takes.yaml')])
+    expect(code).toBe(0)
+    const lines = stdout.split('\n')
+    expect(lines[2]).toMatch(/^#\s+shot\s+model\s+length\s+takes\s+starts from\s+end image\s+waits for\s+price$/)
+    const row = (id: string) => lines.find((line) => new RegExp(`^\\s*\\d+\\s+${id}\\s`).test(line)) ?? ''
+    expect(row('storm')).toMatch(/5 s\s+3, pick 2\s+none \(text-to-video\)\s+-\s+-\s+\$3\.90\*$/)
+    expect(row('deck')).toMatch(/5 s\s+2, pick 1\s+last frame of storm\s+-\s+storm\s+\$0\.90$/)
+    expect(row('calm')).toMatch(/5 s\s+1\s+file /)
+    expect(stdout).toContain('4 shots · 8 takes · 20 s of video · $7.85 estimated')
+    // storm's three takes and gulls' first take fill the four slots; deck's two takes then wait for storm's take 2 only.
+    expect(stdout).toContain('Critical path: storm → deck, about 6 min')
+    expect(stdout).toContain('Estimated wall-clock at concurrency 4: about 7 min (one at a time: 25 min)')
+  })
+
+  test('takes in --json: takes, pick, cost of one take and of all, totals with takes', async () => {
+    const plan = JSON.parse((await run(['plan', join(fixtures, 'valid/takes.yaml'), '--json'])).stdout)
+    expect(plan.shots.map(({ id, takes, pick, cost, totalCost }: Record<string, unknown>) => ({ id, takes, pick, cost, totalCost }))).toEqual([
+      { id: 'storm', takes: 3, pick: 2, cost: 1.3, totalCost: 3.9 },
+      { id: 'deck', takes: 2, pick: 1, cost: 0.45, totalCost: 0.9 },
+      { id: 'calm', takes: 1, pick: 1, cost: 0.45, totalCost: 0.45 },
+      { id: 'gulls', takes: 2, pick: 1, cost: 1.3, totalCost: 2.6 },
+    ])
+    expect(plan.totals).toEqual({ shots: 4, takes: 8, seconds: 20, cost: 7.85, costEstimated: true, estimatedWallClockSeconds: 420, concurrency: 4 })
   })
 
   test('an invalid storyboard: the findings and exit 1', async () => {

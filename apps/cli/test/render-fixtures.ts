@@ -15,6 +15,8 @@ export function twoShotPlan(file: string, prompt = 'A boat at sea'): Plan {
     transition: { type: 'cut', duration: 0 },
     seam: false,
     cost: 0.45,
+    takes: 1,
+    pick: 1,
     line: 3 + index,
     ...extra,
   })

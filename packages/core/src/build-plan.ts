@@ -41,6 +41,8 @@ export function buildPlan(storyboard: RawStoryboard, source: PlanSource): Plan {
       ...(shot.trim === undefined ? {} : { trim: { ...shot.trim } }),
       transition: transitionOf(shot.transition ?? storyboard.output?.transition),
       seam: previous !== undefined && (start.kind === 'last-frame' || start.kind === 'end-image') && start.shot === previous.id,
+      takes: inherited('takes', shot, storyboard.defaults)?.value ?? 1,
+      pick: shot.pick ?? 1,
       cost: priceOf(model, params.duration),
       line: source.shotLines[index] ?? 0,
     })
@@ -60,17 +62,17 @@ function startOf(shot: RawShot, model: ModelSpec, previous: RawShot | undefined,
 
 /** Shot values over defaults, keeping only what the model takes (WaveSpeed bills ignored fields too). */
 function paramsOf(shot: RawShot, defaults: RawShotDefaults | undefined, style: string | undefined, model: ModelSpec): ShotParams {
-  const takes = (key: string) => key in model.params
+  const accepts = (key: string) => key in model.params
   const negative = inherited('negative_prompt', shot, defaults)?.value
   const guidance = inherited('guidance_scale', shot, defaults)?.value
   const aspectDefault = model.params.aspect_ratio?.default
   const aspect = inherited('aspect_ratio', shot, defaults)?.value ?? (typeof aspectDefault === 'string' ? aspectDefault : undefined)
   return {
     prompt: composePrompt(shot.prompt, style),
-    ...(takes('negative_prompt') && negative !== undefined ? { negative_prompt: negative } : {}),
-    ...(takes('guidance_scale') && guidance !== undefined ? { guidance_scale: guidance } : {}),
+    ...(accepts('negative_prompt') && negative !== undefined ? { negative_prompt: negative } : {}),
+    ...(accepts('guidance_scale') && guidance !== undefined ? { guidance_scale: guidance } : {}),
     duration: shotDuration(shot, defaults, model),
-    ...(takes('aspect_ratio') && aspect !== undefined ? { aspect_ratio: aspect } : {}),
+    ...(accepts('aspect_ratio') && aspect !== undefined ? { aspect_ratio: aspect } : {}),
   }
 }
 

@@ -1,6 +1,14 @@
 import { formatIssue, type Issue } from './issue.ts'
 
-export type CoreErrorCode = 'CORE_INVALID_STORYBOARD'
+export type CoreErrorCode =
+  /** A storyboard with errors; `issues` lists them. */
+  | 'CORE_INVALID_STORYBOARD'
+  /** `setPick`: no shot has the id. */
+  | 'CORE_UNKNOWN_SHOT'
+  /** `setPick`: the take is not one of the shot's (1..takes). */
+  | 'CORE_PICK_OUT_OF_RANGE'
+  /** `setPick`: the edit would have changed more than the pick, so nothing was written. */
+  | 'CORE_PICK_EDIT_FAILED'
 
 /** Thrown by the throwing variants of the storyboard API; carries every finding. */
 export class CoreError extends Error {

@@ -1,50 +1,54 @@
-import { open, stat } from 'node:fs/promises'
 import { imageSize } from 'image-size'
+import { describeKind, readRegularFile, type FileKind } from './regular-file.ts'
 
-/** Kling's input-image rules (wavespeed-api.md §6): JPEG/PNG, >= 300x300, <= 10 MB, 1:2.5..2.5:1. */
-export const IMAGE_RULES = { minSide: 300, maxBytes: 10 * 1024 * 1024, maxAspect: 2.5 } as const
+/**
+ * Kling's input-image rules (wavespeed-api.md §6): JPEG/PNG, >= 300x300, <= 10 MB, 1:2.5..2.5:1.
+ * The API publishes no largest size; `maxSide` is storyreel's: Kling renders at most 1080p, so a
+ * bigger image gains nothing, and a header claiming 100000x100000 would make decoders (ffmpeg's
+ * frame extraction, the animatic) fail or run out of memory later.
+ */
+export const IMAGE_RULES = { minSide: 300, maxSide: 8192, maxBytes: 10 * 1024 * 1024, maxAspect: 2.5 } as const
 
-/** Enough of a file to find its dimensions even behind a large EXIF block. */
+/** Enough of a file to find its dimensions even behind a large EXIF block; nothing more is read. */
 const HEADER_BYTES = 1024 * 1024
 
 export type ImageFacts =
   | { readonly kind: 'missing' }
-  | { readonly kind: 'not-a-file' }
+  | { readonly kind: 'not-regular'; readonly fileKind: Exclude<FileKind, 'file'> }
   | { readonly kind: 'unreadable'; readonly reason: string }
   | { readonly kind: 'image'; readonly bytes: number; readonly type?: string; readonly width?: number; readonly height?: number }
 
-export type ImageProblem =
-  | { readonly code: 'CORE_IMAGE_NOT_FOUND' | 'CORE_IMAGE_UNREADABLE' | 'CORE_IMAGE_FORMAT' | 'CORE_IMAGE_TOO_SMALL' | 'CORE_IMAGE_TOO_LARGE' | 'CORE_IMAGE_ASPECT'; readonly message: string }
+export type ImageProblem = {
+  readonly code:
+    | 'CORE_IMAGE_NOT_FOUND'
+    | 'CORE_IMAGE_UNREADABLE'
+    | 'CORE_IMAGE_NOT_REGULAR'
+    | 'CORE_IMAGE_FORMAT'
+    | 'CORE_IMAGE_TOO_SMALL'
+    | 'CORE_IMAGE_TOO_LARGE'
+    | 'CORE_IMAGE_ASPECT'
+    | 'CORE_IMAGE_DIMENSIONS'
+  readonly message: string
+}
 
 /** Reads what the rules need from an image file: its size, format (by content) and dimensions. */
 export async function inspectImage(path: string): Promise<ImageFacts> {
-  let bytes: number
-  try {
-    const info = await stat(path)
-    if (!info.isFile()) return { kind: 'not-a-file' }
-    bytes = info.size
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' }
-    return { kind: 'unreadable', reason: (error as Error).message }
-  }
-  let header: Uint8Array
-  try {
-    const handle = await open(path, 'r')
-    try {
-      const buffer = Buffer.alloc(Math.min(bytes, HEADER_BYTES))
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
-      header = buffer.subarray(0, bytesRead)
-    } finally {
-      await handle.close()
+  const read = await readRegularFile(path, HEADER_BYTES)
+  if (!read.ok) {
+    switch (read.problem) {
+      case 'missing':
+        return { kind: 'missing' }
+      case 'not-regular':
+        return { kind: 'not-regular', fileKind: read.kind }
+      case 'error':
+        return { kind: 'unreadable', reason: read.reason }
     }
-  } catch (error) {
-    return { kind: 'unreadable', reason: (error as Error).message }
   }
   try {
-    const { type, width, height } = imageSize(header)
-    return { kind: 'image', bytes, type, width, height }
+    const { type, width, height } = imageSize(read.bytes)
+    return { kind: 'image', bytes: read.size, type, width, height }
   } catch {
-    return { kind: 'image', bytes }
+    return { kind: 'image', bytes: read.size }
   }
 }
 
@@ -61,6 +65,10 @@ export function createImageInspector(): (path: string) => Promise<ImageFacts> {
   }
 }
 
+function isSide(value: number | undefined): value is number {
+  return value !== undefined && Number.isSafeInteger(value) && value > 0
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 }
@@ -70,8 +78,9 @@ export function imageProblems(facts: ImageFacts, label: string, absolutePath: st
   switch (facts.kind) {
     case 'missing':
       return [{ code: 'CORE_IMAGE_NOT_FOUND', message: `image "${label}" not found (looked for ${absolutePath}); paths are relative to the storyboard's folder` }]
-    case 'not-a-file':
-      return [{ code: 'CORE_IMAGE_UNREADABLE', message: `image "${label}" is a folder, not an image file` }]
+    case 'not-regular':
+      if (facts.fileKind === 'folder') return [{ code: 'CORE_IMAGE_UNREADABLE', message: `image "${label}" is a folder, not an image file` }]
+      return [{ code: 'CORE_IMAGE_NOT_REGULAR', message: `image "${label}" is ${describeKind(facts.fileKind)}, not an image file; give the path of a JPEG or PNG file` }]
     case 'unreadable':
       return [{ code: 'CORE_IMAGE_UNREADABLE', message: `image "${label}" cannot be read: ${facts.reason}` }]
     case 'image':
@@ -86,7 +95,18 @@ export function imageProblems(facts: ImageFacts, label: string, absolutePath: st
     problems.push({ code: 'CORE_IMAGE_FORMAT', message: `image "${label}" is ${what}; Kling takes JPEG or PNG only (convert it, e.g. ffmpeg -i in out.png)` })
     return problems
   }
-  const { width = 0, height = 0 } = facts
+  const { width, height } = facts
+  const type = facts.type === 'jpg' ? 'JPEG' : 'PNG'
+  if (!isSide(width) || !isSide(height)) {
+    problems.push({ code: 'CORE_IMAGE_FORMAT', message: `image "${label}" is a ${type} whose header gives no usable size; the file is damaged, export it again` })
+    return problems
+  }
+  if (Math.max(width, height) > IMAGE_RULES.maxSide) {
+    problems.push({
+      code: 'CORE_IMAGE_DIMENSIONS',
+      message: `image "${label}" is ${width}x${height}; storyreel takes at most ${IMAGE_RULES.maxSide} pixels on a side (Kling renders at most 1080p, so nothing is lost): scale it down, e.g. ffmpeg -i in.png -vf scale=1920:-2 out.png`,
+    })
+  }
   if (width < IMAGE_RULES.minSide || height < IMAGE_RULES.minSide) {
     problems.push({ code: 'CORE_IMAGE_TOO_SMALL', message: `image "${label}" is ${width}x${height}; Kling needs at least 300x300 pixels` })
   }

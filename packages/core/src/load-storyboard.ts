@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { buildPlan } from './build-plan.ts'
 import { invalidStoryboardError } from './errors.ts'
 import { createImageInspector, type ImageFacts } from './image-check.ts'
-import { hasErrors, type Issue, type IssueCode } from './issue.ts'
+import { hasErrors, type Issue } from './issue.ts'
 import type { Plan } from './plan-types.ts'
 import { schemaIssues } from './schema-issues.ts'
 import { checkStoryboard } from './semantic-checks.ts'
 import { schemaErrors } from './storyboard-schema.ts'
 import type { RawStoryboard } from './storyboard-types.ts'
-import { MAX_STORYBOARD_BYTES, parseYamlSource } from './yaml-source.ts'
+import { readStoryboardFile } from './storyboard-file.ts'
+import { parseYamlSource } from './yaml-source.ts'
 
 /** A plan (with any warnings), or every finding that stops one. */
 export type LoadResult = { readonly ok: true; readonly plan: Plan; readonly issues: readonly Issue[] } | { readonly ok: false; readonly issues: readonly Issue[] }
@@ -20,10 +20,6 @@ export interface LoadOptions {
   readonly cwd?: string
   /** Shares image reads across several storyboards (e.g. `validate a.yaml b.yaml`). */
   readonly inspectImage?: (path: string) => Promise<ImageFacts>
-}
-
-function fileIssue(file: string, code: IssueCode, message: string): LoadResult {
-  return { ok: false, issues: [{ code, severity: 'error', file, line: 0, col: 0, message }] }
 }
 
 /**
@@ -38,20 +34,9 @@ function fileIssue(file: string, code: IssueCode, message: string): LoadResult {
  */
 export async function loadStoryboard(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const absolute = resolve(options.cwd ?? process.cwd(), file)
-  let bytes: Buffer
-  try {
-    const info = await stat(absolute)
-    if (info.isDirectory()) return fileIssue(file, 'CORE_FILE_UNREADABLE', 'is a folder; give the path of a storyboard .yaml file')
-    if (info.size > MAX_STORYBOARD_BYTES) {
-      return fileIssue(file, 'CORE_FILE_TOO_LARGE', `is ${(info.size / 1024 / 1024).toFixed(1)} MB; a storyboard may be at most 1 MB (is this the right file?)`)
-    }
-    bytes = await readFile(absolute)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') return fileIssue(file, 'CORE_FILE_NOT_FOUND', 'no such file')
-    return fileIssue(file, 'CORE_FILE_UNREADABLE', `cannot be read: ${(error as Error).message}`)
-  }
-  return checkAndPlan(bytes, file, absolute, options.inspectImage ?? createImageInspector())
+  const read = await readStoryboardFile(file, absolute)
+  if (!read.ok) return read
+  return checkAndPlan(read, file, absolute, options.inspectImage ?? createImageInspector())
 }
 
 /** Like `loadStoryboard`, but throws a `CoreError` (code CORE_INVALID_STORYBOARD, with `issues`) when it has errors. */
@@ -76,9 +61,13 @@ function unique(issues: readonly Issue[]): Issue[] {
   })
 }
 
-async function checkAndPlan(bytes: Buffer, file: string, absolute: string, inspectImage: (path: string) => Promise<ImageFacts>): Promise<LoadResult> {
-  if (bytes.includes(0)) return fileIssue(file, 'CORE_FILE_UNREADABLE', 'is not a text file (it contains NUL bytes); give the path of a storyboard .yaml file')
-  const { source, issues, fatal } = parseYamlSource(bytes.toString('utf8'), file)
+async function checkAndPlan(
+  { bytes, text }: { bytes: Buffer; text: string },
+  file: string,
+  absolute: string,
+  inspectImage: (path: string) => Promise<ImageFacts>,
+): Promise<LoadResult> {
+  const { source, issues, fatal } = parseYamlSource(text, file)
   if (fatal) return { ok: false, issues: issues.sort(byPosition) }
 
   const data = source.data

@@ -50,7 +50,11 @@ export interface PlannedShot {
    * so the reel drops its first frame to keep the cut from stuttering.
    */
   readonly seam: boolean
-  /** Estimated USD for one attempt. */
+  /** Takes to render (1 to 8): each is its own prediction, rendered at the same time as the others. */
+  readonly takes: number
+  /** The take (1-based, at most `takes`) that goes into the reel and that shots chained after this one start from. */
+  readonly pick: number
+  /** Estimated USD for one attempt of one take; `shotCost` counts every take. */
   readonly cost: number
   /** 1-based line of the shot in the storyboard, for messages. */
   readonly line: number

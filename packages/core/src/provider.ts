@@ -11,7 +11,10 @@ export interface RenderRequest {
   readonly params: ShotParams
   readonly startImage?: ImageRef
   readonly endImage?: ImageRef
-  /** Which take of the shot this is (1-based, default 1); every take is its own render. */
+  /**
+   * Which take of the shot this is, 1-based (default 1). Takes of a shot send the
+   * same parameters; a provider that can vary them (a seed, a camera move) uses it.
+   */
   readonly take?: number
 }
 

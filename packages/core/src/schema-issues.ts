@@ -1,56 +1,18 @@
 import type { ErrorObject } from 'ajv'
+import { isScalar } from 'yaml'
 import type { Issue, IssueCode } from './issue.ts'
-import { closestMatch, didYouMean } from './suggest.ts'
+import { collapseAnyOf, withoutMisspelledRequired } from './schema-error-filters.ts'
+import { didYouMean } from './suggest.ts'
 import type { PathSegment, YamlSource } from './yaml-source.ts'
 
 /** Turns ajv's errors into located, readable findings. */
 export function schemaIssues(errors: readonly ErrorObject[], source: YamlSource): Issue[] {
   return withoutMisspelledRequired(collapseAnyOf(errors)).map((error) => {
     const path = pointerToPath(error.instancePath)
-    const { code, message, at } = describe(error, path, source.data)
+    const { code, message, at } = describe(error, path, source.data, writtenAs(source, path))
     const target = at === 'key' ? [...path, String(error.params.additionalProperty)] : path
     return source.issue(code, target, message, { at })
   })
-}
-
-/** `promt: x` is one mistake: report the unknown key with its "did you mean", not also the missing `prompt`. */
-function withoutMisspelledRequired(errors: readonly ErrorObject[]): ErrorObject[] {
-  const allowedBy = (error: ErrorObject) => Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {})
-  return errors.filter((error) => {
-    if (error.keyword !== 'required') return true
-    const missing = String(error.params.missingProperty)
-    return !errors.some(
-      (other) =>
-        other.keyword === 'additionalProperties' &&
-        other.instancePath === error.instancePath &&
-        closestMatch(String(other.params.additionalProperty), allowedBy(other)) === missing,
-    )
-  })
-}
-
-/**
- * ajv reports every branch of a failed anyOf. Keep only the branches whose type
- * matches the value (an object given for `image` gets the object branch's
- * errors, e.g. an unknown key), or one plain "must be X or Y" when none does.
- */
-function collapseAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
-  const anyOfs = errors.filter((error) => error.keyword === 'anyOf')
-  if (anyOfs.length === 0) return [...errors]
-  const dropped = new Set<ErrorObject>()
-  for (const anyOf of anyOfs) {
-    const branches = new Map<string, ErrorObject[]>()
-    for (const error of errors) {
-      const sameValue = error.instancePath === anyOf.instancePath || error.instancePath.startsWith(`${anyOf.instancePath}/`)
-      if (error === anyOf || !sameValue || !error.schemaPath.startsWith(`${anyOf.schemaPath}/`)) continue
-      const branch = error.schemaPath.slice(anyOf.schemaPath.length + 1).split('/')[0]!
-      branches.set(branch, [...(branches.get(branch) ?? []), error])
-    }
-    const typeMismatch = (list: ErrorObject[]) => list.some((e) => e.keyword === 'type' && e.instancePath === anyOf.instancePath)
-    const matching = [...branches.values()].filter((list) => !typeMismatch(list))
-    for (const list of branches.values()) if (matching.length === 0 || !matching.includes(list)) for (const e of list) dropped.add(e)
-    if (matching.length > 0) dropped.add(anyOf)
-  }
-  return errors.filter((error) => !dropped.has(error))
 }
 
 function pointerToPath(pointer: string): PathSegment[] {
@@ -105,10 +67,37 @@ function typeOf(value: unknown): string {
   return typeof value
 }
 
-function shown(value: unknown): string {
+/** The value's text in the file, for numbers YAML reads as NaN or infinity (`.nan`, `.inf`, `1e400`). */
+function writtenAs(source: YamlSource, path: readonly PathSegment[]): string | undefined {
+  const node = source.doc.getIn(path, true)
+  if (!isScalar(node) || typeof node.value !== 'number' || Number.isFinite(node.value)) return undefined
+  return (node as { source?: string }).source ?? String(node.value)
+}
+
+function nonFinite(value: number, written: string): string {
+  if (Number.isNaN(value)) return `${written} (not a number)`
+  return /inf/i.test(written) ? `${written} (infinity)` : `${written} (too large: YAML reads it as infinity)`
+}
+
+function shown(value: unknown, written?: string): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return nonFinite(value, written ?? String(value))
   if (value === null || value === undefined) return 'nothing'
   if (typeof value === 'object') return TYPE_WORDS[typeOf(value)]!
   return JSON.stringify(value)
+}
+
+/**
+ * Merge keys are a YAML 1.1 type, not part of YAML 1.2 (which editors and the
+ * schema follow), they would bypass the duplicate-key check, and values merged
+ * in could not be located for messages; `defaults` already shares settings.
+ */
+const MERGE_KEY_MESSAGE =
+  'merge keys (<<) are not supported in storyboards: put settings shared by every shot in defaults, or write the keys out (an alias such as prompt: *sea can still repeat one value)'
+
+function controlName(char: string): string {
+  const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+  const names: Record<string, string> = { '\n': 'a line break', '\r': 'a carriage return', '\t': 'a tab', '\u001b': 'an escape character' }
+  return `${names[char] ?? 'a control character'} (${code})`
 }
 
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
@@ -116,12 +105,14 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   file: 'must be a file name ending in .mp4, .mov, .mkv or .webm, without folders',
 }
 
-function describe(error: ErrorObject, path: readonly PathSegment[], data: unknown): { code: IssueCode; message: string; at?: 'key' } {
+function describe(error: ErrorObject, path: readonly PathSegment[], data: unknown, written?: string): { code: IssueCode; message: string; at?: 'key' } {
   const name = nameOf(path, data)
+  const value = shown(error.data, written)
   const parentSchema = (error.parentSchema ?? {}) as { properties?: Record<string, unknown>; minimum?: number; maximum?: number }
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty)
+      if (key === '<<') return { code: 'CORE_YAML_MERGE_KEY', message: MERGE_KEY_MESSAGE, at: 'key' }
       const allowed = Object.keys(parentSchema.properties ?? {})
       const hint = didYouMean(key, allowed) || `; allowed keys: ${allowed.join(', ')}`
       return { code: 'CORE_UNKNOWN_KEY', message: `unknown key "${key}" ${where(path, data)}${hint}`, at: 'key' }
@@ -130,18 +121,18 @@ function describe(error: ErrorObject, path: readonly PathSegment[], data: unknow
       return { code: 'CORE_MISSING_KEY', message: `missing "${String(error.params.missingProperty)}" ${where(path, data)}` }
     case 'type': {
       const expected = String(error.params.type)
-      return { code: 'CORE_TYPE', message: `${name} must be ${TYPE_WORDS[expected] ?? expected}, not ${shown(error.data)}` }
+      return { code: 'CORE_TYPE', message: `${name} must be ${TYPE_WORDS[expected] ?? expected}, not ${value}` }
     }
     case 'anyOf': {
       const types = [...new Set(((error.schema ?? []) as { type?: string }[]).map((branch) => TYPE_WORDS[branch.type ?? ''] ?? 'something else'))]
-      return { code: 'CORE_TYPE', message: `${name} must be ${types.join(' or ')}, not ${shown(error.data)}` }
+      return { code: 'CORE_TYPE', message: `${name} must be ${types.join(' or ')}, not ${value}` }
     }
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String)
-      return { code: 'CORE_ENUM', message: `${name} must be one of ${allowed.join(', ')}, not ${shown(error.data)}${didYouMean(String(error.data), allowed)}` }
+      return { code: 'CORE_ENUM', message: `${name} must be one of ${allowed.join(', ')}, not ${value}${didYouMean(String(error.data), allowed)}` }
     }
     case 'const':
-      return { code: 'CORE_ENUM', message: `${name} must be ${JSON.stringify(error.params.allowedValue)}, not ${shown(error.data)}` }
+      return { code: 'CORE_ENUM', message: `${name} must be ${JSON.stringify(error.params.allowedValue)}, not ${value}` }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -149,19 +140,24 @@ function describe(error: ErrorObject, path: readonly PathSegment[], data: unknow
       const { minimum, maximum } = parentSchema
       const range =
         minimum !== undefined && maximum !== undefined ? `between ${minimum} and ${maximum}` : `${String(error.params.comparison)} ${String(error.params.limit)}`
-      return { code: 'CORE_OUT_OF_RANGE', message: `${name} must be ${range}, not ${shown(error.data)}` }
+      return { code: 'CORE_OUT_OF_RANGE', message: `${name} must be ${range}, not ${value}` }
     }
     case 'multipleOf':
-      return { code: 'CORE_OUT_OF_RANGE', message: `${name} must be an even number (video encoders need even sizes), not ${shown(error.data)}` }
+      return { code: 'CORE_OUT_OF_RANGE', message: `${name} must be an even number (video encoders need even sizes), not ${value}` }
     case 'minLength':
       return { code: 'CORE_SCHEMA', message: `${name} must not be empty` }
     case 'minItems':
       return { code: 'CORE_SCHEMA', message: `${name} must list at least one shot` }
     case 'pattern': {
       const key = String(path.at(-1))
+      const control = typeof error.data === 'string' ? /[\u0000-\u001f\u007f-\u009f]/u.exec(error.data) : null
+      if (control) {
+        // The value itself is not repeated: printed, it would drive the terminal.
+        return { code: 'CORE_SCHEMA', message: `${name} contains ${controlName(control[0])} at character ${control.index + 1}; it may hold printable characters only` }
+      }
       const hint = PATTERN_HINTS[key] ?? `must match ${String(error.params.pattern)}`
-      if (key === 'id') return { code: 'CORE_SCHEMA', message: `shot id ${shown(error.data)} ${hint}` }
-      return { code: 'CORE_SCHEMA', message: `${name} ${hint}, not ${shown(error.data)}` }
+      if (key === 'id') return { code: 'CORE_SCHEMA', message: `shot id ${value} ${hint}` }
+      return { code: 'CORE_SCHEMA', message: `${name} ${hint}, not ${value}` }
     }
     default:
       return { code: 'CORE_SCHEMA', message: `${name} ${error.message ?? 'is invalid'}` }

@@ -1,9 +1,11 @@
-import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { findModel, MODELS, modelNames, type ModelSpec } from './catalog.ts'
 import { imageProblems, type ImageFacts } from './image-check.ts'
 import { looksLikeUrl } from './image-ref.ts'
 import type { Issue } from './issue.ts'
+import { checkIds, createAfterCheck, label } from './id-checks.ts'
+import { checkOutput } from './output-checks.ts'
+import { checkPick } from './pick-check.ts'
 import { composePrompt, inherited, shotDuration } from './shot-settings.ts'
 import type { RawShot, RawShotDefaults, RawStoryboard } from './storyboard-types.ts'
 import { didYouMean } from './suggest.ts'
@@ -37,63 +39,31 @@ export async function checkStoryboard(storyboard: RawStoryboard, context: CheckC
     issues.push(unknownModel(source, ['defaults', 'model'], defaults.model))
   }
 
-  const firstIndexOf = new Map<string, number>()
-  shots.forEach((shot, index) => {
-    const id = (shot as Partial<RawShot> | null)?.id
-    if (typeof id !== 'string') return
-    const first = firstIndexOf.get(id)
-    if (first === undefined) firstIndexOf.set(id, index)
-    else {
-      const line = source.locate(['shots', first, 'id']).line
-      issues.push(source.issue('CORE_DUPLICATE_ID', ['shots', index, 'id'], `shot id "${id}" is already used on line ${line}; ids must be unique`))
-    }
-  })
+  const ids = checkIds(shots, source)
+  issues.push(...ids.issues)
+  const checkAfter = createAfterCheck(ids.firstIndexOf, source)
 
   const pending: Promise<Issue[]>[] = []
   shots.forEach((shot, index) => {
     if (context.rejectedShots.has(index)) return
-    issues.push(...checkAfter(shot, index, firstIndexOf, source))
+    issues.push(...checkAfter(shot, index))
     if (!context.defaultsUsable) return
     issues.push(...checkShotAgainstModel(storyboard, shot, index, defaults, source))
+    issues.push(...checkPick(shot, index, defaults, source))
     for (const key of ['image', 'end_image'] as const) {
       const value = shot[key]
       if (typeof value === 'string') pending.push(checkImage(value, ['shots', index, key], context))
     }
   })
   if (context.defaultsUsable) issues.push(...unusedDefaults(shots, defaults, context.rejectedShots, source))
-  issues.push(...(await checkOutput(storyboard, context)))
+  issues.push(...(await checkOutput(storyboard.output, context)))
   for (const found of await Promise.all(pending)) issues.push(...found)
   return issues
-}
-
-/** `shot "deck"`, or `shot #3` when the id is missing. */
-function label(shot: RawShot, index: number): string {
-  return shot.id === undefined ? `shot #${index + 1}` : `shot "${shot.id}"`
 }
 
 function unknownModel(source: YamlSource, path: PathSegment[], name: string): Issue {
   const hint = didYouMean(name, modelNames()) || '; `storyreel models` lists the models'
   return source.issue('CORE_UNKNOWN_MODEL', path, `unknown model "${name}"${hint}`)
-}
-
-function checkAfter(shot: RawShot, index: number, firstIndexOf: ReadonlyMap<string, number>, source: YamlSource): Issue[] {
-  if (typeof shot.image !== 'object') return []
-  const target = shot.image.after
-  const path = ['shots', index, 'image', 'after']
-  const targetIndex = firstIndexOf.get(target)
-  if (targetIndex === undefined) {
-    return [source.issue('CORE_AFTER_UNKNOWN', path, `no shot has the id "${target}"${didYouMean(target, firstIndexOf.keys())}`)]
-  }
-  if (targetIndex === index) {
-    return [source.issue('CORE_AFTER_NOT_EARLIER', path, `${label(shot, index)} cannot start from its own last frame; name an earlier shot`)]
-  }
-  if (targetIndex > index) {
-    const line = source.locate(['shots', targetIndex]).line
-    return [
-      source.issue('CORE_AFTER_NOT_EARLIER', path, `shot "${target}" comes later (line ${line}); "after" must name a shot earlier in the file, so move one of them`),
-    ]
-  }
-  return []
 }
 
 /** A model of the other mode with the same version, to suggest ("...-t2v-master" for "...-i2v-master"). */
@@ -228,25 +198,6 @@ function unusedDefaults(shots: readonly RawShot[], defaults: RawShotDefaults | u
     })
     if (!used) {
       issues.push(source.issue('CORE_DEFAULT_UNUSED', ['defaults', key], `no shot uses defaults.${key}: every shot sets its own or has a model that does not take it`, { at: 'key', severity: 'warning' }))
-    }
-  }
-  return issues
-}
-
-async function checkOutput(storyboard: RawStoryboard, context: CheckContext): Promise<Issue[]> {
-  const output = storyboard.output
-  if (!output || typeof output !== 'object') return []
-  const issues: Issue[] = []
-  if ((output.width === undefined) !== (output.height === undefined)) {
-    const missing = output.width === undefined ? 'width' : 'height'
-    issues.push(context.source.issue('CORE_OUTPUT_SIZE', ['output'], `output sets ${missing === 'width' ? 'height' : 'width'} without ${missing}; set both, or neither to use the first clip's size`))
-  }
-  const audio = output.audio?.file
-  if (typeof audio === 'string') {
-    const absolute = resolve(context.baseDir, audio)
-    const exists = await stat(absolute).then((info) => info.isFile(), () => false)
-    if (!exists) {
-      issues.push(context.source.issue('CORE_AUDIO_NOT_FOUND', ['output', 'audio', 'file'], `audio file "${audio}" not found (looked for ${absolute}); paths are relative to the storyboard's folder`))
     }
   }
   return issues

@@ -14,12 +14,14 @@ export interface RawShotDefaults {
   readonly guidance_scale?: number
   readonly negative_prompt?: string
   readonly aspect_ratio?: string
+  readonly takes?: number
 }
 
 export interface RawShot extends RawShotDefaults {
   readonly id: string
   readonly prompt: string
   readonly notes?: string
+  readonly pick?: number
   readonly image?: string | { readonly after: string }
   readonly end_image?: string
   readonly trim?: { readonly start?: number; readonly end?: number }

@@ -1,8 +1,6 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml'
+import { isMap, isScalar, isSeq, LineCounter, visit, type Document, type Node } from 'yaml'
 import type { Issue, IssueCode, Severity } from './issue.ts'
-
-/** Storyboards are small; anything bigger is a mistake (a video, a dump) or an attack. */
-export const MAX_STORYBOARD_BYTES = 1024 * 1024
+import { composeDocument, MAX_NESTING } from './yaml-compose.ts'
 
 /**
  * Aliases can expand exponentially ("billion laughs"); a storyboard has no need
@@ -26,17 +24,24 @@ export interface YamlSource {
 const YAML_CODES: Readonly<Record<string, IssueCode>> = {
   DUPLICATE_KEY: 'CORE_YAML_DUPLICATE_KEY',
   TAB_AS_INDENT: 'CORE_YAML_TAB',
+  MULTIPLE_DOCS: 'CORE_YAML_MULTIPLE_DOCUMENTS',
+  // yaml's name for the stack overflow it catches; the depth check before composing should leave none.
+  RESOURCE_EXHAUSTION: 'CORE_YAML_TOO_DEEP',
 }
 
 /** Parses YAML text, collecting every syntax error and warning with its position. */
 export function parseYamlSource(text: string, file: string): { source: YamlSource; issues: Issue[]; fatal: boolean } {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const { doc, tooDeep } = composeDocument(text, lineCounter)
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset)
     return { line, col }
   }
   const issues: Issue[] = []
+  if (tooDeep !== undefined) {
+    const message = `lists and mappings nest more than ${MAX_NESTING} levels deep here; a storyboard needs four at most, so this is not a storyboard`
+    issues.push({ code: 'CORE_YAML_TOO_DEEP', severity: 'error', file, ...position(tooDeep), message })
+  }
   for (const error of doc.errors) {
     const code = YAML_CODES[error.code] ?? 'CORE_YAML_SYNTAX'
     // yaml's range for a duplicate key is one character: take the key up to its colon.
@@ -47,7 +52,7 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
     issues.push({ code: 'CORE_YAML_WARNING', severity: 'warning', file, ...position(warning.pos[0]), message: warning.message })
   }
   // A duplicate key leaves a usable document; any other error makes the rest guesswork.
-  const fatal = doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')
+  const fatal = tooDeep !== undefined || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')
 
   let data: unknown
   if (!fatal) {
@@ -83,9 +88,18 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
 }
 
 function yamlMessage(code: string, message: string, excerpt: string): string {
-  if (code === 'TAB_AS_INDENT') return 'tab used for indentation; YAML indents with spaces only'
-  if (code === 'DUPLICATE_KEY') return `duplicate key "${excerpt.trim()}": a key may appear once in a mapping, remove or rename one`
-  return message
+  switch (code) {
+    case 'TAB_AS_INDENT':
+      return 'tab used for indentation; YAML indents with spaces only'
+    case 'DUPLICATE_KEY':
+      return `duplicate key "${excerpt.trim()}": a key may appear once in a mapping, remove or rename one`
+    case 'MULTIPLE_DOCS':
+      return 'a second YAML document starts here; a storyboard is one document, so remove the "---" or "..." line before it and what follows, or move that to a file of its own'
+    case 'RESOURCE_EXHAUSTION':
+      return 'lists and mappings nest too deeply here; a storyboard needs four levels at most'
+    default:
+      return message
+  }
 }
 
 function firstAliasOffset(doc: Document.Parsed): number {

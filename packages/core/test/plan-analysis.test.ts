@@ -81,3 +81,34 @@ test('render-time estimates grow with the tier and the clip length', () => {
   expect(estimateRenderSeconds(pro, 5)).toBeGreaterThanOrEqual(estimateRenderSeconds(turbo, 5))
   expect(estimateRenderSeconds(pro, 10)).toBeGreaterThan(estimateRenderSeconds(pro, 5))
 })
+
+describe('large plans in near-linear time (plan of 40,000 shots took 577 s)', () => {
+  /** `count` copies of one planned shot; `chained` makes each wait for the one before. */
+  async function copies(count: number, chained: boolean): Promise<Plan> {
+    const one = await independentThenChain()
+    const template = one.shots[0]!
+    const shots = Array.from({ length: count }, (_, index) => ({
+      ...template,
+      id: `s${index}`,
+      index,
+      dependsOn: chained && index > 0 ? [`s${index - 1}`] : [],
+    }))
+    return { ...one, shots }
+  }
+
+  test('40,000 independent shots: the wall-clock estimate is the work spread over the slots', async () => {
+    const plan = await copies(40_000, false)
+    expect(estimateWallClockSeconds(plan, 4, oneSecondEach)).toBe(10_000)
+    expect(estimateWallClockSeconds(plan, 1, oneSecondEach)).toBe(40_000)
+    expect(criticalPath(plan, oneSecondEach).seconds).toBe(1)
+  })
+
+  test('one chain of 100,000 shots: one chain, one critical path, no stack overflow', async () => {
+    const plan = await copies(100_000, true)
+    const chains = planChains(plan)
+    expect(chains).toHaveLength(1)
+    expect(chains[0]).toHaveLength(100_000)
+    expect(criticalPath(plan, oneSecondEach).seconds).toBe(100_000)
+    expect(estimateWallClockSeconds(plan, 4, oneSecondEach)).toBe(100_000)
+  })
+})

@@ -1,4 +1,4 @@
-import { loadStoryboard, type Plan } from '@storyreel/core'
+import { loadStoryboard, shotCost, type Plan } from '@storyreel/core'
 import { EXIT, positiveIntegerOption, UsageError, type Command } from '../command.ts'
 import type { CliIo } from '../cli-io.ts'
 import { countIssues, issueJson, printIssues } from '../output/issues.ts'
@@ -16,24 +16,29 @@ function printPlan(plan: Plan, file: string, concurrency: number, io: CliIo): vo
 
   out(`${style.bold(plan.title)}  ${style.dim(file)}`)
   out()
+  // The takes column appears only when a shot has more than one, so a plain storyboard's plan reads as before.
+  const withTakes = summary.totals.takes > summary.totals.shots
   const rows = plan.shots.map((shot) => [
     String(shot.index + 1),
     shot.id,
     shot.model.alias,
     `${shot.params.duration} s`,
+    ...(withTakes ? [shot.takes === 1 ? '1' : `${shot.takes}, pick ${shot.pick}`] : []),
     describeStart(shot.start, plan),
     shot.end ? describeImage(shot.end, plan) : '-',
     shot.dependsOn.length > 0 ? shot.dependsOn.join(', ') : '-',
-    `${formatUsd(shot.cost)}${shot.model.priceSource === 'inferred' ? '*' : ' '}`,
+    `${formatUsd(shotCost(shot))}${shot.model.priceSource === 'inferred' ? '*' : ' '}`,
   ])
-  io.stdout.write(formatTable(['#', 'shot', 'model', 'length', 'starts from', 'end image', 'waits for', 'price'], rows, [0, 3, 7]))
+  const header = ['#', 'shot', 'model', 'length', ...(withTakes ? ['takes'] : []), 'starts from', 'end image', 'waits for', 'price']
+  io.stdout.write(formatTable(header, rows, [0, 3, header.length - 1]))
   out()
 
   const { totals } = summary
   const cost = totals.costEstimated
     ? `${formatUsd(totals.cost)} estimated (* price inferred, not published: ${summary.inferredPrices.join(', ')})`
     : formatUsd(totals.cost)
-  out(`${totals.shots} shots · ${totals.seconds} s of video · ${style.bold(cost)}`)
+  const takes = withTakes ? ` · ${totals.takes} takes` : ''
+  out(`${totals.shots} shots${takes} · ${totals.seconds} s of video · ${style.bold(cost)}`)
   out()
 
   out('Chains (each line renders in order; different lines render at the same time):')
@@ -50,7 +55,8 @@ function printPlan(plan: Plan, file: string, concurrency: number, io: CliIo): vo
     `Estimated wall-clock at concurrency ${concurrency}: about ${formatDuration(totals.estimatedWallClockSeconds)}` +
       (concurrency > 1 ? ` (one at a time: ${formatDuration(totals.sequentialSeconds)})` : ''),
   )
-  out(style.dim('Render times are estimates (README: "Estimates"); prices are per attempt.'))
+  const takesNote = withTakes ? ' Every take is a prediction of its own: prices and times count them all; chained shots wait for the picked take.' : ''
+  out(style.dim(`Render times are estimates (README: "Estimates"); prices are per attempt.${takesNote}`))
 }
 
 export const planCommand: Command = {
@@ -59,9 +65,10 @@ export const planCommand: Command = {
   usage: 'storyreel plan FILE [--concurrency N] [--json]',
   description: [
     'Validates the storyboard, then shows the shot list a render would execute: each',
-    "shot's model, length, where its start image comes from, its end image, what it",
-    'waits for and its price; the totals; the chains (what renders in parallel); the',
-    'critical path and the estimated wall-clock time at the given concurrency.',
+    "shot's model, length, takes (when a shot has several), where its start image comes",
+    'from, its end image, what it waits for and its price (every take counted); the',
+    'totals; the chains (what renders in parallel); the critical path and the estimated',
+    'wall-clock time at the given concurrency.',
     'Nothing is submitted and nothing costs money.',
   ].join('\n'),
   options: {

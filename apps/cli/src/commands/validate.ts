@@ -1,14 +1,13 @@
-import { loadStoryboard, type LoadResult } from '@storyreel/core'
+import { loadStoryboard, planTotals, type LoadResult } from '@storyreel/core'
 import { EXIT, UsageError, type Command } from '../command.ts'
 import { countIssues, issueJson, printIssues } from '../output/issues.ts'
 import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/table.ts'
 
 function describeValid(result: Extract<LoadResult, { ok: true }>): string {
-  const shots = result.plan.shots
-  const seconds = shots.reduce((sum, shot) => sum + shot.params.duration, 0)
-  const cost = shots.reduce((sum, shot) => sum + shot.cost, 0)
-  return `${shots.length} shot${shots.length === 1 ? '' : 's'}, ${seconds} s of video, ${formatUsd(cost)}`
+  const totals = planTotals(result.plan)
+  const takes = totals.takes > totals.shots ? ` (${totals.takes} takes)` : ''
+  return `${totals.shots} shot${totals.shots === 1 ? '' : 's'}${takes}, ${totals.seconds} s of video, ${formatUsd(totals.cost)}`
 }
 
 export const validateCommand: Command = {

@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, relative } from 'node:path'
-import { criticalPath, estimateWallClockSeconds, planChains, type ImageRef, type Plan, type StartSource } from '@storyreel/core'
+import { criticalPath, estimateWallClockSeconds, planChains, planTotals, shotCost, type ImageRef, type Plan, type StartSource } from '@storyreel/core'
 
 /** An image for people: a URL, a path relative to the storyboard's folder when inside it, else the full path. */
 export function describeImage(image: ImageRef, plan: Plan): string {
@@ -42,23 +42,23 @@ function startJson(start: StartSource) {
   }
 }
 
-/** The facts `plan` shows, computed once for both the table and the JSON. */
+/** The facts `plan` shows, computed once for both the table and the JSON. Takes count in the cost and the times. */
 export function summarizePlan(plan: Plan, concurrency: number) {
-  const cost = Math.round(plan.shots.reduce((sum, shot) => sum + shot.cost, 0) * 100) / 100
-  const inferred = [...new Set(plan.shots.filter((shot) => shot.model.priceSource === 'inferred').map((shot) => shot.model.alias))]
+  const totals = planTotals(plan)
   return {
     chains: planChains(plan),
     criticalPath: criticalPath(plan),
     totals: {
-      shots: plan.shots.length,
-      seconds: plan.shots.reduce((sum, shot) => sum + shot.params.duration, 0),
-      cost,
-      costEstimated: inferred.length > 0,
+      shots: totals.shots,
+      takes: totals.takes,
+      seconds: totals.seconds,
+      cost: totals.cost,
+      costEstimated: totals.inferredPrices.length > 0,
       estimatedWallClockSeconds: estimateWallClockSeconds(plan, concurrency),
       sequentialSeconds: estimateWallClockSeconds(plan, 1),
       concurrency,
     },
-    inferredPrices: inferred,
+    inferredPrices: totals.inferredPrices,
   }
 }
 
@@ -80,7 +80,10 @@ export function planJson(plan: Plan, concurrency: number) {
       start: startJson(shot.start),
       ...(shot.end ? { end: imageJson(shot.end) } : {}),
       dependsOn: shot.dependsOn,
+      takes: shot.takes,
+      pick: shot.pick,
       cost: shot.cost,
+      totalCost: shotCost(shot),
       priceSource: shot.model.priceSource,
       seam: shot.seam,
       transition: shot.transition,
@@ -90,6 +93,7 @@ export function planJson(plan: Plan, concurrency: number) {
     criticalPath: critical,
     totals: {
       shots: totals.shots,
+      takes: totals.takes,
       seconds: totals.seconds,
       cost: totals.cost,
       costEstimated: totals.costEstimated,
@@ -106,24 +110,31 @@ export function planJson(plan: Plan, concurrency: number) {
  */
 export function drawChains(plan: Plan, chains: readonly (readonly string[])[]): string[] {
   const dependents = new Map<string, string[]>()
-  for (const shot of plan.shots) for (const id of shot.dependsOn) dependents.set(id, [...(dependents.get(id) ?? []), shot.id])
+  for (const shot of plan.shots) {
+    for (const id of shot.dependsOn) {
+      const list = dependents.get(id)
+      if (list) list.push(shot.id)
+      else dependents.set(id, [shot.id])
+    }
+  }
   const lines: string[] = []
-  const walk = (id: string, prefix: string) => {
-    let line = prefix + id
-    let current = id
-    const branches: { id: string; indent: number }[] = []
+  // A stack instead of recursion: a branch inside a branch inside a branch... cannot overflow it.
+  const pending: { id: string; prefix: string }[] = chains.map((chain) => ({ id: chain[0]!, prefix: '' })).reverse()
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    let line = next.prefix + next.id
+    let current = next.id
+    const branches: { id: string; prefix: string }[] = []
     for (;;) {
-      const next = dependents.get(current) ?? []
-      if (next.length === 0) break
+      const after = dependents.get(current) ?? []
+      if (after.length === 0) break
       const indent = line.length - current.length
-      for (const other of next.slice(1)) branches.push({ id: other, indent })
-      current = next[0]!
+      for (const other of after.slice(1)) branches.push({ id: other, prefix: `${' '.repeat(indent)}└→ ` })
+      current = after[0]!
       line += ` → ${current}`
     }
     lines.push(line)
     // Nearest branch first, so each └→ sits right under the lines it belongs to.
-    for (const branch of branches.reverse()) walk(branch.id, `${' '.repeat(branch.indent)}└→ `)
+    for (const branch of branches) pending.push(branch)
   }
-  for (const chain of chains) walk(chain[0]!, '')
   return lines
 }

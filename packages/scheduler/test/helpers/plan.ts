@@ -37,6 +37,8 @@ export function planOf(specs: readonly ShotSpec[], title = 'test'): Plan {
       transition: { type: 'cut', duration: 0 },
       seam: Boolean(spec.after),
       cost: priceOf(model, duration),
+      takes: 1,
+      pick: 1,
       line: index + 1,
     }
   })

@@ -37,7 +37,11 @@ export interface ModelSpec {
   readonly pricePer5s: number
   /** `documented` when WaveSpeed publishes the price, `inferred` when it was derived. */
   readonly priceSource: 'documented' | 'inferred'
-  /** Nominal output height in pixels (the width follows the aspect ratio). */
+  /**
+   * Nominal output height in pixels (the width follows the aspect ratio). For the start-end-frame
+   * model it is the height at 16:9: it renders about 2 megapixels in its input's aspect
+   * (1660x1244 measured for 4:3), so other aspects come out taller (wavespeed-api.md §7.2).
+   */
   readonly outputHeight: 720 | 1080
   readonly fps: number
 }

@@ -1,0 +1,91 @@
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Canvas } from './canvas.ts'
+import { CONTAINER } from './fast-path.ts'
+import { runFfmpeg } from './ffmpeg.ts'
+import { concatListLine } from './internal/escape.ts'
+import type { PlannedJoin } from './join-plan.ts'
+import { reelAudio, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
+
+/** One entry of the concat list: a whole re-encoded piece, or frames `[from, to)` of a mezzanine copied as they are. */
+export type JoinPart = { readonly file: string; readonly frames: number } | { readonly file: string; readonly from: number; readonly to: number }
+
+export interface JoinPartsOptions {
+  readonly parts: readonly JoinPart[]
+  readonly audio: readonly SegmentAudio[]
+  readonly joins: readonly PlannedJoin[]
+  readonly canvas: Canvas
+  readonly soundtrack?: Soundtrack | undefined
+  readonly workDir: string
+  readonly out: string
+  readonly signal?: AbortSignal | undefined
+  readonly onProgress?: ((outputSeconds: number) => void) | undefined
+}
+
+export const AUDIO_OUT = ['-c:a', 'aac', '-b:a', '192k', '-ar', '48000']
+
+/**
+ * Writes the reel from pieces and mezzanine bodies: one concat-demuxer list with the
+ * video stream-copied, and the audio built in the same command from the mezzanines'
+ * PCM (see reelAudio) and encoded to AAC once.
+ */
+export async function joinParts(options: JoinPartsOptions): Promise<void> {
+  const { canvas } = options
+  const list = join(options.workDir, `concat-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.ffconcat`)
+  await writeFile(list, concatList(options.parts, canvas.fps))
+  const audio = reelAudio(options.audio, options.joins, canvas, 1, options.soundtrack)
+  try {
+    await runFfmpeg(
+      [
+        '-y',
+        '-f',
+        'concat',
+        '-safe',
+        '0',
+        '-i',
+        list,
+        ...audio.inputs,
+        '-filter_complex',
+        audio.graph,
+        '-map',
+        '0:v:0',
+        '-map',
+        `[${audio.label}]`,
+        '-c:v',
+        'copy',
+        ...AUDIO_OUT,
+        ...CONTAINER,
+        options.out,
+      ],
+      { signal: options.signal, onProgress: options.onProgress },
+    )
+  } finally {
+    await rm(list, { force: true })
+  }
+}
+
+/**
+ * The concat list. Every entry's `duration` is set so that entry k starts exactly at
+ * its first frame's time in the reel (durations are differences of whole-frame
+ * times rounded to microseconds, so rounding never accumulates). A copied body
+ * enters at its keyframe (`inpoint`, rounded up so the seek cannot land on the
+ * keyframe before) and stops before frame `to` (`outpoint` half a frame earlier:
+ * no frame is reordered, so the frames before it decode without it).
+ */
+export function concatList(parts: readonly JoinPart[], fps: number): string {
+  const micros = (frames: number): number => Math.round((frames * 1e6) / fps)
+  const seconds = (us: number): string => (us / 1e6).toFixed(6)
+  const lines = ['ffconcat version 1.0']
+  let position = 0
+  for (const part of parts) {
+    const frames = 'frames' in part ? part.frames : part.to - part.from
+    lines.push(concatListLine(part.file))
+    if (!('frames' in part)) {
+      if (part.from > 0) lines.push(`inpoint ${seconds(Math.ceil((part.from * 1e6) / fps))}`)
+      lines.push(`outpoint ${seconds(Math.round(((part.to - 0.5) * 1e6) / fps))}`)
+    }
+    lines.push(`duration ${seconds(micros(position + frames) - micros(position))}`)
+    position += frames
+  }
+  return `${lines.join('\n')}\n`
+}

@@ -48,6 +48,8 @@ export interface IncrementalReel {
   clipLanded(id: string, file: string): void
   /** Waits for background work it needs, makes what is still missing, and writes the reel. */
   finish(options?: FinishReelOptions): Promise<ReelResult>
+  /** Resolves when the background has nothing left to do (for the clips landed so far). */
+  idle(): Promise<void>
   /** Stops the background work; resolves once no ffmpeg it started is running. */
   close(): Promise<void>
 }
@@ -94,9 +96,11 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
     return canvases.get(first)
   }
   const mezzanineKey = (i: number, canvas: Canvas): string => JSON.stringify([files[i], canvas])
+  // A mezzanine or piece the background finished before it was asked for counts as cached.
   const mezzanine = (i: number, canvas: Canvas, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<Mezzanine> =>
-    setup().then((found) =>
-      mezzanines.run(
+    setup().then((found) => {
+      const madeBefore = mezzanines.finished(mezzanineKey(i, canvas)) !== undefined
+      return mezzanines.run(
         mezzanineKey(i, canvas),
         (report) =>
           normalizeClip({ clip: files[i]!, canvas, fit: output.fit, workDir, ffmpegVersion: found.version, signal, onProgress: report }).then((made) => {
@@ -104,8 +108,8 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
             return made
           }),
         { signal, onProgress },
-      ),
-    )
+      ).then((made) => (madeBefore ? { ...made, cached: true } : made))
+    })
   // Pieces are timed in their mezzanines' units; every mezzanine of a canvas has the same.
   const byKey = new Map<string, Mezzanine>()
   const piece = (spec: PieceSpec, canvas: Canvas, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<Piece> =>
@@ -117,14 +121,23 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
         workDir,
         ffmpegVersion: found.version,
       }
-      return pieces.run(pieceFile(settings), (report) => renderPiece({ ...settings, signal, onProgress: report }), { signal, onProgress })
+      const key = pieceFile(settings)
+      const madeBefore = pieces.finished(key) !== undefined
+      return pieces
+        .run(key, (report) => renderPiece({ ...settings, signal, onProgress: report }), { signal, onProgress })
+        .then((made) => (madeBefore ? { ...made, cached: true } : made))
     })
 
   // Background: one queue, `background` jobs at once, paused while finishing.
   const queue: (() => Promise<unknown>)[] = []
   let running = 0
   let finishing = false
+  let idlers: (() => void)[] = []
   const pump = (): void => {
+    if (running === 0 && (queue.length === 0 || finishing || stop.signal.aborted)) {
+      idlers.forEach((wake) => wake())
+      idlers = []
+    }
     while (!finishing && !stop.signal.aborted && running < (options.background ?? 1) && queue.length > 0) {
       const task = queue.shift()!
       running++
@@ -174,6 +187,13 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
       } finally {
         finishing = false
       }
+    },
+
+    idle() {
+      return new Promise<void>((wake) => {
+        idlers.push(wake)
+        setImmediate(pump)
+      })
     },
 
     async close() {

@@ -32,6 +32,7 @@ export class JobMap<T> {
       job = entry
     }
     const { onProgress, signal } = options
+    if (signal?.aborted) return Promise.reject(signal.reason)
     if (onProgress) job.listeners.add(onProgress)
     const done = job.promise.finally(() => onProgress && job.listeners.delete(onProgress))
     return signal ? untilAborted(done, signal) : done
@@ -49,7 +50,6 @@ export class JobMap<T> {
 }
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })

@@ -16,7 +16,7 @@ export type { FinishReelOptions, IncrementalReel, OpenReelOptions } from './open
 export { MEZZANINE, keyframeInterval, mezzanineAudioArgs, mezzanineVideoArgs } from './mezzanine-format.ts'
 export type { Canvas } from './canvas.ts'
 export { contactSheet } from './contact-sheet.ts'
-export type { ContactSheetOptions, ContactSheetResult, ContactSheetShot } from './contact-sheet.ts'
+export type { ContactSheetOptions, ContactSheetResult, ContactSheetShot, ContactSheetTake } from './contact-sheet.ts'
 export { renderMotionClip } from './motion-clip.ts'
 export type { MotionClipOptions } from './motion-clip.ts'
 export { createAnimaticProvider } from './animatic-provider.ts'

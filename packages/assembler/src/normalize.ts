@@ -7,7 +7,7 @@ import { AssemblerError } from './errors.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { readTrackHeader, type TrackHeader } from './internal/track-header.ts'
-import { MEZZANINE, mezzanineAudioArgs, mezzanineVideoArgs } from './mezzanine-format.ts'
+import { MEZZANINE, keyframeInterval, mezzanineAudioArgs, mezzanineVideoArgs } from './mezzanine-format.ts'
 import { probeMedia, type MediaInfo } from './probe.ts'
 
 /** A whole clip on the canvas, in the mezzanine format; trims and seams are applied when joining. */
@@ -58,7 +58,7 @@ export async function normalizeClip(options: NormalizeOptions): Promise<Mezzanin
     .slice(0, 20)
   const file = join(options.workDir, `mezzanine-${key}.${MEZZANINE.container}`)
   const audio = join(options.workDir, `mezzanine-${key}.wav`)
-  const cached = await readMezzanine(file, audio, key, true)
+  const cached = (await readMezzanine(file, audio, key, true)) ?? (await adopt(clip, canvas, key))
   if (cached) return cached
 
   const info = options.info ?? (await probeMedia(clip, { signal }))
@@ -93,6 +93,23 @@ async function readMezzanine(file: string, audio: string, key: string, cached: b
     () => false,
   )
   return { file, ...(hasAudio && { audio }), key, frames: header.frames, keyframes: header.keyframes, header, cached }
+}
+
+/**
+ * The clip itself, when it already is a mezzanine for `canvas` (written with
+ * mezzanineVideoArgs, as the animatic can): H.264 on the canvas's size and rate,
+ * no reordered frames, IDRs where mezzanines have them (0, 1 and every
+ * keyframeInterval), no audio. Its parameter sets are still compared with the
+ * pieces' before a join copies it.
+ */
+async function adopt(clip: string, canvas: Canvas, key: string): Promise<Mezzanine | undefined> {
+  const header = await readTrackHeader(clip).catch(() => undefined)
+  if (!header || header.audio || header.codec !== 'avc1' || !header.constantOrder) return undefined
+  const interval = keyframeInterval(canvas)
+  const expected = Array.from({ length: header.frames }, (_, i) => i).filter((i) => i === 1 || i % interval === 0)
+  const onCanvas = header.width === canvas.width && header.height === canvas.height && Math.abs(header.timescale / header.frameDelta - canvas.fps) < 1e-6
+  if (!onCanvas || header.keyframes.join() !== expected.join()) return undefined
+  return { file: clip, key, frames: header.frames, keyframes: header.keyframes, header, cached: true }
 }
 
 function videoChain(frames: number, canvas: Canvas, fit: Fit): string {

@@ -1,7 +1,8 @@
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { OutputSpec } from '@storyreel/core'
 import { expect, test } from 'vitest'
-import { assembleReel, countFrames, type ReelSegment } from '../src/index.ts'
+import { assembleReel, countFrames, mezzanineVideoArgs, runFfmpeg, type ReelSegment } from '../src/index.ts'
 import { makeClip, psnrPerFrame, streamFacts, tempDir } from './helpers.ts'
 
 const CUT = { type: 'cut', duration: 0 } as const
@@ -73,4 +74,26 @@ test('after a transition or a trim changes, only its piece is encoded again', as
   expect(retrimmed.frames).toBe(changed.frames - 5)
   expect(await countFrames(retrimmed.file)).toBe(retrimmed.frames)
   expect(retrimmed.reencodedFrames).toBeLessThan(12)
+})
+
+test('a clip written in the mezzanine format is copied as it is, not normalized', async () => {
+  const dir = await tempDir()
+  const work = join(dir, 'work')
+  // As the animatic can write its clips: on the canvas, with the mezzanine encoder's settings and keyframes.
+  const ready = join(dir, 'ready.mp4')
+  await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=24,trim=end_frame=48', ...mezzanineVideoArgs({ fps: 24 }, { keyframes: true }), ready])
+  const other = await makeClip(join(dir, 'other.mp4'), { width: 176, height: 144, frames: 48 })
+  const result = await assembleReel({
+    segments: [
+      { file: ready, id: 'ready', seam: false },
+      { file: other, id: 'other', seam: false, transition: { type: 'crossfade', duration: 0.25 } },
+    ],
+    output: output(join(dir, 'reel.mp4')),
+    workDir: work,
+  })
+  expect(result).toMatchObject({ method: 'smart', frames: 90 })
+  expect((await readdir(work)).filter((f) => f.startsWith('mezzanine-'))).toHaveLength(1)
+  // Its frames before the crossfade are the clip's own, bit for bit.
+  const psnr = await psnrPerFrame(result.file, ready, dir)
+  expect(psnr.slice(0, 42).every((p) => p === Number.POSITIVE_INFINITY)).toBe(true)
 })

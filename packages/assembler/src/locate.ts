@@ -53,7 +53,7 @@ export function locateFfmpeg(options: LocateOptions = {}): Promise<FfmpegInstall
   let key: string
   try {
     found = findFfmpeg()
-    key = `${found.ffprobe.path}\0${binaryIdentity(found.ffmpeg.path)}`
+    key = `${JSON.stringify(found)}\0${binaryIdentity(found.ffmpeg.path)}`
   } catch (error) {
     return Promise.reject(error)
   }

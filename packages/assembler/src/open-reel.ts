@@ -3,17 +3,15 @@ import { resolve } from 'node:path'
 import type { OutputSpec } from '@storyreel/core'
 import type { Canvas } from './canvas.ts'
 import { AssemblerError } from './errors.ts'
-import { matchesCanvas, tryStreamCopy } from './fast-path.ts'
+import { copyableAsIs, tryStreamCopy } from './fast-path.ts'
 import { FEATURES } from './features.ts'
-import { JobMap } from './internal/job-map.ts'
+import { BackgroundQueue } from './internal/background-queue.ts'
 import { mapLimit } from './internal/map-limit.ts'
-import { readMp4Fingerprint } from './internal/mp4-fingerprint.ts'
 import { locateFfmpeg, requireFeatures, type FfmpegInstallation } from './locate.ts'
-import { normalizeClip, type Mezzanine } from './normalize.ts'
 import { canvasFromClip } from './reel-canvas.ts'
-import { planParts, type PieceSpec } from './reel-parts.ts'
+import { ReelJobs } from './reel-jobs.ts'
+import { planParts } from './reel-parts.ts'
 import type { ReelProgress, ReelResult, ReelShot } from './reel-types.ts'
-import { pieceFile, renderPiece, type Piece } from './render-piece.ts'
 import { writeReel } from './write-reel.ts'
 
 export interface OpenReelOptions {
@@ -72,16 +70,13 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
   if (segments.length === 0) throw new AssemblerError('ASM_BAD_INPUT', 'A reel needs at least one segment.')
   const index = new Map(segments.map((s, i) => [s.id, i]))
   if (index.size !== segments.length) throw new AssemblerError('ASM_BAD_INPUT', 'Every segment of a reel needs its own id.')
-  const files = segments.map((s) => s.file && resolve(s.file))
+  const files = segments.map((s) => (s.file ? resolve(s.file) : undefined))
   const transitions = segments.map((s) => s.transition ?? output.transition)
   const cuts = segments.map((s) => ({ trim: s.trim, seam: s.seam }))
   // Clips that can be stream-copied as they are need no mezzanine, if the reel is nothing but plain cuts.
   const copyCandidate = !output.audio && segments.every((s, i) => !s.seam && !s.trim && (i === 0 || transitions[i]!.type === 'cut' || transitions[i]!.duration <= 0))
   const stop = new AbortController()
   options.signal?.addEventListener('abort', () => stop.abort(options.signal?.reason), { once: true })
-  const mezzanines = new JobMap<Mezzanine>()
-  const pieces = new JobMap<Piece>()
-  const canvases = new Map<string, Promise<Canvas>>()
   let installation: Promise<FfmpegInstallation> | undefined
   const setup = (): Promise<FfmpegInstallation> =>
     (installation ??= mkdir(workDir, { recursive: true }).then(async () => {
@@ -89,84 +84,28 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
       requireFeatures(found, 'Assembling a reel', FEATURES.reel)
       return found
     }))
-
+  const jobs = new ReelJobs({ workDir, fit: output.fit, ffmpegVersion: () => setup().then((found) => found.version) })
+  const background = new BackgroundQueue(options.background ?? 1, stop.signal)
+  const canvases = new Map<string, Promise<Canvas>>()
   const canvasOf = (): Promise<Canvas> | undefined => {
     const first = files[0] ?? ''
-    if (!canvases.has(first) && (first || (output.width && output.height && output.fps))) canvases.set(first, canvasFromClip(output, files[0]))
+    if (!canvases.has(first) && (first || canvasGiven)) canvases.set(first, canvasFromClip(output, files[0]))
     return canvases.get(first)
   }
-  const mezzanineKey = (i: number, canvas: Canvas): string => JSON.stringify([files[i], canvas])
-  // A mezzanine or piece the background finished before it was asked for counts as cached.
-  const mezzanine = (i: number, canvas: Canvas, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<Mezzanine> =>
-    setup().then((found) => {
-      const madeBefore = mezzanines.finished(mezzanineKey(i, canvas)) !== undefined
-      return mezzanines.run(
-        mezzanineKey(i, canvas),
-        (report) =>
-          normalizeClip({ clip: files[i]!, canvas, fit: output.fit, workDir, ffmpegVersion: found.version, signal, onProgress: report }).then((made) => {
-            byKey.set(made.key, made)
-            return made
-          }),
-        { signal, onProgress },
-      ).then((made) => (madeBefore ? { ...made, cached: true } : made))
-    })
-  // Pieces are timed in their mezzanines' units; every mezzanine of a canvas has the same.
-  const byKey = new Map<string, Mezzanine>()
-  const piece = (spec: PieceSpec, canvas: Canvas, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<Piece> =>
-    setup().then((found) => {
-      const settings = {
-        spec,
-        canvas,
-        timescale: byKey.get(spec.incoming.key)!.header.timescale,
-        workDir,
-        ffmpegVersion: found.version,
-      }
-      const key = pieceFile(settings)
-      const madeBefore = pieces.finished(key) !== undefined
-      return pieces
-        .run(key, (report) => renderPiece({ ...settings, signal, onProgress: report }), { signal, onProgress })
-        .then((made) => (madeBefore ? { ...made, cached: true } : made))
-    })
+  const canvasGiven = Boolean(output.width && output.height && output.fps)
 
-  // Background: one queue, `background` jobs at once, paused while finishing.
-  const queue: (() => Promise<unknown>)[] = []
-  let running = 0
-  let finishing = false
-  let idlers: (() => void)[] = []
-  const pump = (): void => {
-    if (running === 0 && (queue.length === 0 || finishing || stop.signal.aborted)) {
-      idlers.forEach((wake) => wake())
-      idlers = []
-    }
-    while (!finishing && !stop.signal.aborted && running < (options.background ?? 1) && queue.length > 0) {
-      const task = queue.shift()!
-      running++
-      void task()
-        .catch(() => undefined) // finish() asks again and reports the failure
-        .finally(() => {
-          running--
-          pump()
-        })
-    }
-  }
-  const landed = (i: number): void => {
-    queue.push(async () => {
-      const canvas = await canvasOf()
-      if (!canvas || !files[i]) return
-      if (copyCandidate && (await copyableAsIs(files[i], canvas))) return
-      await mezzanine(i, canvas, stop.signal)
-      const facts = segments.map((_, j) => files[j] && mezzanines.finished(mezzanineKey(j, canvas)))
+  // A landed clip's mezzanine, then the pieces it completes: those whose neighbours' mezzanines are made too.
+  const landed = (i: number): void =>
+    background.push(async () => {
+      const [canvas, clip] = [await canvasOf(), files[i]]
+      if (!canvas || !clip || (copyCandidate && (await copyableAsIs(clip, canvas)))) return
+      await jobs.mezzanine(clip, canvas, stop.signal)
       const plan = planParts(
-        segments.map((_, j) => ({ facts: facts[j] || undefined, cut: cuts[j]!, transition: transitions[j]! })),
+        segments.map((_, j) => ({ facts: files[j] ? jobs.finishedMezzanine(files[j], canvas) : undefined, cut: cuts[j]!, transition: transitions[j]! })),
         canvas.fps,
       )
-      for (const j of [i - 1, i, i + 1]) {
-        const spec = plan[j]?.piece
-        if (spec) queue.push(() => piece(spec, canvas, stop.signal))
-      }
+      for (const spec of [plan[i - 1]?.piece, plan[i]?.piece, plan[i + 1]?.piece]) if (spec) background.push(() => jobs.piece(spec, canvas, stop.signal))
     })
-    setImmediate(pump)
-  }
   files.forEach((file, i) => file && landed(i))
 
   return {
@@ -175,30 +114,24 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
       if (i === undefined) throw new AssemblerError('ASM_BAD_INPUT', `The reel has no segment ${id}; its segments are ${[...index.keys()].join(', ')}.`)
       files[i] = resolve(file)
       // A new first clip may change the canvas: every clip's mezzanine then follows it.
-      if (i === 0 && !(output.width && output.height && output.fps)) files.forEach((f, j) => f && landed(j))
+      if (i === 0 && !canvasGiven) files.forEach((f, j) => f && landed(j))
       else landed(i)
     },
 
     async finish(finishOptions = {}) {
-      finishing = true
-      queue.length = 0
+      background.pause()
       try {
         return await finishReel(finishOptions)
       } finally {
-        finishing = false
+        background.resume()
       }
     },
 
-    idle() {
-      return new Promise<void>((wake) => {
-        idlers.push(wake)
-        setImmediate(pump)
-      })
-    },
+    idle: () => background.idle(),
 
     async close() {
       stop.abort(new AssemblerError('ASM_BAD_INPUT', 'The reel was closed.'))
-      await Promise.all([mezzanines.settled(), pieces.settled()])
+      await jobs.settled()
     },
   }
 
@@ -227,7 +160,7 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
     let normalized = 0
     const made = await mapLimit(segments, finishOptions.concurrency ?? 2, async (segment, i) => {
       const report = (f: number): void => onProgress?.({ stage: 'normalize', fraction: (normalized + f) / segments.length, segment: segment.id })
-      const result = await mezzanine(i, canvas, signal, report)
+      const result = await jobs.mezzanine(clips[i]!, canvas, signal, report)
       normalized++
       report(0)
       return result
@@ -240,7 +173,7 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
       out,
       reencode: finishOptions.reencode ?? 'changes',
       concurrency: finishOptions.concurrency ?? 2,
-      piece: (spec, report) => piece(spec, canvas, signal, report),
+      piece: (spec, report) => jobs.piece(spec, canvas, signal, report),
       signal,
       onProgress: (stage, fraction) => onProgress?.({ stage, fraction }),
     })
@@ -255,10 +188,4 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
       ...(written.soundtrackLoudness && { soundtrackLoudness: written.soundtrackLoudness }),
     }
   }
-}
-
-/** True when a clip's header shows it is already what its mezzanine would be for a stream copy. */
-async function copyableAsIs(file: string, canvas: Canvas): Promise<boolean> {
-  const video = (await readMp4Fingerprint(file))?.video
-  return video !== undefined && matchesCanvas(video, canvas)
 }

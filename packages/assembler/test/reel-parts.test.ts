@@ -31,7 +31,7 @@ test('only transitions and starts between keyframes are re-encoded; everything e
     copy: { file: 'b.mov', key: 'b', from: 24, to: 120 },
   })
   // c: trimmed to start at frame 7, between IDRs: frames 7–11 re-encoded, the rest copied up to the fade's half.
-  expect(parts[2]).toEqual({ piece: { incoming: { file: 'c.mov', key: 'c', from: 7, to: 12 }, join: CUT, frames: 5 }, copy: { file: 'c.mov', key: 'c', from: 12, to: 114 } })
+  expect(parts[2]).toEqual({ piece: { incoming: { file: 'c.mov', key: 'c', from: 7, to: 12 }, join: { type: 'cut', frames: 0 }, frames: 5 }, copy: { file: 'c.mov', key: 'c', from: 12, to: 114 } })
   // d: c's last 6 frames fade out, d's first 6 fade in, then on to d's IDR at 12.
   expect(parts[3]).toEqual({
     piece: { outgoing: { file: 'c.mov', key: 'c', from: 113, to: 120 }, incoming: { file: 'd.mov', key: 'd', from: 0, to: 12 }, join: { type: 'fade-black', frames: 12 }, frames: 18 },

@@ -33,7 +33,7 @@ export interface PieceSpec {
   readonly frames: number
 }
 
-/** What becomes of one segment: an optional re-encoded piece, then an optional stream-copied body. */
+/** What becomes of one segment: an optional re-encoded piece, then an optional stream-copied body (see planParts). */
 export interface SegmentParts {
   readonly piece?: PieceSpec
   readonly copy?: FrameRange
@@ -79,8 +79,10 @@ function joinRegions(join: PlannedJoin): { head: number; tail: number } {
  * Splits a reel into pieces to re-encode and bodies to copy. Segment i's frames
  * `[start + head, end − tail)` need no filtering; of those, the ones from its first
  * keyframe on are copied and the ones before it are re-encoded with the join's
- * transition into one piece. Entries are undefined where a neighbour is not known
- * yet (undefined facts), so pieces can be made while clips are still arriving.
+ * transition into one piece. While clips are still arriving (undefined facts), an
+ * entry is undefined when its piece depends on a segment not known yet; when only
+ * the next segment is missing, the piece is usually known already (it ends on a
+ * keyframe before anything the next transition can take) but `copy` is left out.
  */
 export function planParts(
   segments: readonly { readonly facts: SegmentFacts | undefined; readonly cut: SegmentCut; readonly transition: Transition }[],
@@ -103,12 +105,14 @@ export function planParts(
     const [facts, window, entering, leaving] = [segment.facts, windows[i], joinAt(i), joinAt(i + 1)]
     const previous = segments[i - 1]?.facts
     const previousWindow = windows[i - 1]
-    if (!facts || !window || !entering || !leaving || (entering.type !== 'cut' && (!previous || !previousWindow))) return undefined
+    if (!facts || !window || !entering || (entering.type !== 'cut' && (!previous || !previousWindow))) return undefined
     const bodyStart = window.start + joinRegions(entering).head
-    const bodyEnd = window.end - joinRegions(leaving).tail
+    // Without the next segment the leaving transition's length is not known, only bounded (by its duration and by half this segment).
+    const bodyEnd = leaving ? window.end - joinRegions(leaving).tail : window.end - longestTail(segments[i + 1]?.transition, window, fps)
     const keyframe = facts.keyframes.find((k) => k >= bodyStart) ?? Number.POSITIVE_INFINITY
+    if (!leaving && keyframe >= bodyEnd) return undefined
     const copyFrom = Math.min(keyframe, bodyEnd)
-    const copy = copyFrom < bodyEnd ? { copy: { file: facts.file, key: facts.key, from: copyFrom, to: bodyEnd } } : {}
+    const copy = leaving && copyFrom < bodyEnd ? { copy: { file: facts.file, key: facts.key, from: copyFrom, to: bodyEnd } } : {}
     if (entering.type === 'cut' && copyFrom === window.start) return copy
     const incoming = { file: facts.file, key: facts.key, from: window.start, to: copyFrom }
     if (entering.type === 'cut') return { piece: { incoming, join: entering, frames: copyFrom - window.start }, ...copy }
@@ -118,4 +122,11 @@ export function planParts(
     const frames = tail + (copyFrom - window.start) - (entering.type === 'crossfade' ? entering.frames : 0)
     return { piece: { outgoing, incoming, join: entering, frames }, ...copy }
   })
+}
+
+/** The most frames a transition into the next segment can take from the end of `window` (planJoins clamps it to half the segment). */
+function longestTail(transition: Transition | undefined, window: SegmentWindow, fps: number): number {
+  if (!transition || transition.type === 'cut') return 0
+  const frames = Math.min(Math.floor((window.end - window.start) / 2), Math.round(transition.duration * fps))
+  return joinRegions({ type: transition.type, frames }).tail
 }

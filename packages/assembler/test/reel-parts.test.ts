@@ -39,17 +39,24 @@ test('only transitions and starts between keyframes are re-encoded; everything e
   })
 })
 
-test('a piece waits for the neighbours it depends on', () => {
+test('a piece waits for the clips it depends on, but not for the next one when it ends before anything that one can take', () => {
   const crossfade = { type: 'crossfade', duration: 0.5 } as const
   const parts = planParts(
     [
       { facts: facts('a'), cut: { seam: false }, transition: CUT },
       { facts: undefined, cut: { seam: false }, transition: crossfade },
       { facts: facts('c'), cut: { seam: false }, transition: crossfade },
+      { facts: facts('d'), cut: { seam: false }, transition: crossfade },
+      { facts: undefined, cut: { seam: false }, transition: crossfade },
     ],
     24,
   )
-  expect(parts).toEqual([undefined, undefined, undefined])
+  // a needs no piece, and where its body ends waits for b; b's and c's pieces need b; d's piece is known, its body's end is not.
+  expect(parts.slice(0, 3)).toEqual([{}, undefined, undefined])
+  expect(parts[3]).toEqual({
+    piece: { outgoing: { file: 'c.mov', key: 'c', from: 107, to: 120 }, incoming: { file: 'd.mov', key: 'd', from: 0, to: 12 }, join: { type: 'crossfade', frames: 12 }, frames: 12 },
+  })
+  expect(parts[4]).toBeUndefined()
 })
 
 test('the concat list puts every entry on the frame grid: bodies enter at their keyframe and stop half a frame early', () => {

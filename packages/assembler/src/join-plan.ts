@@ -28,13 +28,6 @@ export function reelFrameCount(segmentFrames: readonly number[], joins: readonly
   return segmentFrames.reduce((sum, n, i) => sum + n - (joins[i]?.type === 'crossfade' ? joins[i].frames : 0), 0)
 }
 
-export interface TransitionGraph {
-  /** A filter_complex whose inputs are the mezzanines in order (input i = segment i). */
-  readonly graph: string
-  readonly videoLabel: string
-  readonly audioLabel: string
-}
-
 /** Graph parts and the label of the stream they end in. */
 export interface GraphChain {
   readonly parts: readonly string[]
@@ -42,25 +35,10 @@ export interface GraphChain {
 }
 
 /**
- * Builds one filtergraph joining mezzanines with cuts (concat), crossfades
- * (see videoJoinChain; acrossfade for the audio) at offset = running length − T, and fades through black
- * (the outgoing segment fades out over its last T/2, the incoming one in over
- * its first T/2). Lengths are counted in frames and samples so offsets are exact.
- * Input i is `[i:v]`/`[i:a]` unless `inputs` names other labels.
- */
-export function buildTransitionGraph(
-  segments: readonly { frames: number; samples: number }[],
-  joins: readonly PlannedJoin[],
-  canvas: Canvas,
-  inputs: { video: (i: number) => string; audio: (i: number) => string } = { video: (i) => `${i}:v`, audio: (i) => `${i}:a` },
-): TransitionGraph {
-  const video = videoJoinChain(segments, joins, canvas, inputs.video)
-  const audio = audioJoinChain(segments, joins, canvas, inputs.audio)
-  return { graph: [...video.parts, ...audio.parts].join(';'), videoLabel: video.label, audioLabel: audio.label }
-}
-
-/**
- * The video half of buildTransitionGraph: segment i is read from the label `input(i)`.
+ * Joins segments' video with cuts (concat), crossfades at offset = running length
+ * − T, and fades through black (the outgoing segment fades out over its last T/2,
+ * the incoming one in over its first T/2), counted in frames so offsets are exact.
+ * Segment i is read from the label `input(i)`.
  *
  * A crossfade fades the incoming segment in through its alpha channel over the
  * running video, held on its last frame (`tpad`), with `overlay`: every frame stays
@@ -109,7 +87,7 @@ export function videoJoinChain(segments: readonly { frames: number }[], joins: r
   return { parts, label: video }
 }
 
-/** The audio half of buildTransitionGraph, in samples: acrossfade, afade through silence, concat. */
+/** The audio joined as videoJoinChain joins the video, in samples: acrossfade, afade through silence, concat. */
 export function audioJoinChain(
   segments: readonly { samples: number }[],
   joins: readonly PlannedJoin[],

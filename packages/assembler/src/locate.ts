@@ -46,7 +46,7 @@ const installations = new Map<string, Promise<FfmpegInstallation>>()
  *
  * @example
  * const { ffmpeg, version, filters } = await locateFfmpeg({ cacheDir: '.cache/storyreel' })
- * if (!filters.has('xfade')) console.warn(`${ffmpeg} ${version} cannot crossfade`)
+ * if (!filters.has('loudnorm')) console.warn(`${ffmpeg} ${version} cannot normalize a soundtrack`)
  */
 export function locateFfmpeg(options: LocateOptions = {}): Promise<FfmpegInstallation> {
   let found: FfmpegBinaries

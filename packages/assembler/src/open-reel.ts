@@ -86,13 +86,14 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
     }))
   const jobs = new ReelJobs({ workDir, fit: output.fit, ffmpegVersion: () => setup().then((found) => found.version) })
   const background = new BackgroundQueue(options.background ?? 1, stop.signal)
+  // The canvas, once it can be known: from the output alone, or with the first segment's clip (per clip: it may be replaced).
+  const canvasGiven = Boolean(output.width && output.height && output.fps)
   const canvases = new Map<string, Promise<Canvas>>()
   const canvasOf = (): Promise<Canvas> | undefined => {
     const first = files[0] ?? ''
     if (!canvases.has(first) && (first || canvasGiven)) canvases.set(first, canvasFromClip(output, files[0]))
     return canvases.get(first)
   }
-  const canvasGiven = Boolean(output.width && output.height && output.fps)
 
   // A landed clip's mezzanine, then the pieces it completes: those whose neighbours' mezzanines are made too.
   const landed = (i: number): void =>

@@ -31,7 +31,6 @@ export interface WrittenReel {
   /** `concat`: cuts only, bodies copied; `smart`: transitions re-encoded as pieces, bodies copied; `transitions`: all re-encoded. */
   readonly method: 'concat' | 'smart' | 'transitions'
   readonly frames: number
-  readonly joins: readonly PlannedJoin[]
   /** Frames encoded by this call (pieces that were not cached, or the whole reel). */
   readonly reencoded: number
   /** What the first loudnorm pass measured on the soundtrack, when there was one. */
@@ -79,7 +78,7 @@ export async function writeReel(input: WriteReelInput): Promise<WrittenReel> {
         onProgress: (s) => input.onProgress?.('join', Math.min(1, (s * canvas.fps) / frames)),
       }),
     )
-    return { method: 'transitions', frames, joins, reencoded: frames, ...loudness }
+    return { method: 'transitions', frames, reencoded: frames, ...loudness }
   }
   if (input.reencode === 'all') return whole()
 
@@ -117,7 +116,7 @@ export async function writeReel(input: WriteReelInput): Promise<WrittenReel> {
     throw error
   }
   const reencoded = pieces.reduce((sum, p) => sum + (p.cached ? 0 : p.frames), 0)
-  return { method: joins.some((j) => j.type !== 'cut') ? 'smart' : 'concat', frames, joins, reencoded, ...loudness }
+  return { method: joins.some((j) => j.type !== 'cut') ? 'smart' : 'concat', frames, reencoded, ...loudness }
 }
 
 /** The join came out with another frame count than planned: render the whole reel instead. */

@@ -104,7 +104,7 @@ async function readMezzanine(file: string, audio: string, key: string, cached: b
  */
 async function adopt(clip: string, canvas: Canvas, key: string): Promise<Mezzanine | undefined> {
   const header = await readTrackHeader(clip).catch(() => undefined)
-  if (!header || header.audio || header.codec !== 'avc1' || !header.constantOrder) return undefined
+  if (!header || header.hasAudio || header.codec !== 'avc1' || !header.constantOrder) return undefined
   const interval = keyframeInterval(canvas)
   const expected = Array.from({ length: header.frames }, (_, i) => i).filter((i) => i === 1 || i % interval === 0)
   const onCanvas = header.width === canvas.width && header.height === canvas.height && Math.abs(header.timescale / header.frameDelta - canvas.fps) < 1e-6

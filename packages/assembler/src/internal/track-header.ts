@@ -1,7 +1,7 @@
 /**
  * What a smart join needs to know of a mezzanine, read from its `moov` box in JS
  * (a process start costs more than the whole read): frames, where its keyframes
- * are, whether frames are reordered, its H.264 parameter sets, and its audio.
+ * are, whether frames are reordered, its H.264 parameter sets, whether it has audio.
  */
 import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
@@ -22,8 +22,8 @@ export interface TrackHeader {
   readonly parameterSets?: string
   readonly width: number
   readonly height: number
-  /** The first audio track: its sample entry type (`sowt`, `lpcm`, `mp4a`…) and length in seconds. */
-  readonly audio?: { readonly codec: string; readonly seconds: number }
+  /** Whether the file has an audio track too. */
+  readonly hasAudio: boolean
 }
 
 /** The header of an MP4/MOV file, or undefined when it has no video track this reader understands. */
@@ -32,8 +32,8 @@ export async function readTrackHeader(file: string): Promise<TrackHeader | undef
   try {
     const moov = await findTopLevelBox(handle, 'moov')
     if (!moov) return undefined
-    let video: Omit<TrackHeader, 'audio'> | undefined
-    let audio: TrackHeader['audio']
+    let video: Omit<TrackHeader, 'hasAudio'> | undefined
+    let hasAudio = false
     for (const trak of children(moov, 0, moov.length).filter((b) => b.type === 'trak')) {
       const boxes = new Map<string, Buffer>()
       collect(moov, trak.start, trak.end, boxes)
@@ -43,7 +43,7 @@ export async function readTrackHeader(file: string): Promise<TrackHeader | undef
       const timescale = mdhd[0] === 1 ? mdhd.readUInt32BE(20) : mdhd.readUInt32BE(12)
       const entryType = stsd.toString('latin1', 12, 16)
       const timing = readStts(stts)
-      if (handler === 'soun' && !audio) audio = { codec: entryType, seconds: timing.total / timescale }
+      hasAudio ||= handler === 'soun'
       if (handler !== 'vide' || video) continue
       const stss = boxes.get('stss')
       const avcC = children(stsd, 8 + 86, 8 + stsd.readUInt32BE(8)).find((b) => b.type === 'avcC')
@@ -59,7 +59,7 @@ export async function readTrackHeader(file: string): Promise<TrackHeader | undef
         height: stsd.readUInt16BE(8 + 34),
       }
     }
-    return video && { ...video, ...(audio && { audio }) }
+    return video && { ...video, hasAudio }
   } catch {
     return undefined // not an ISO-BMFF file we can read
   } finally {

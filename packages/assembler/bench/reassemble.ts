@@ -7,10 +7,11 @@
  *
  * Two reels of the 5 s 720p clips of join.ts: the 20 clips with cuts and one
  * crossfade, and 12 of them with crossfades (0.5 s) at every join. A warm-up
- * assembly makes the mezzanines and pieces first (as the render would have); each
- * run then edits a different join or shot, so the edited piece is never cached.
+ * assembly makes the mezzanines and pieces first (as the render would have; pieces
+ * left by an earlier invocation are deleted first); each run then edits a
+ * different join or shot, so the edited piece is never cached.
  */
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { OutputSpec, Transition } from '@storyreel/core'
 import { assembleReel, countFrames, locateFfmpeg, type ReelSegment } from '../src/index.ts'
@@ -41,6 +42,8 @@ const installation = await locateFfmpeg({ cacheDir: workDir })
 console.log(`ffmpeg ${installation.version} (${installation.ffmpegSource}); clips of 5 s 1280x720 24 fps H.264; ${runs} runs; medians`)
 for (const { name, base, durationJoin } of cases) {
   const files = base.map((s) => s.file)
+  // Pieces from an earlier invocation would make this one's edits cache hits; the mezzanines stay (the render made them).
+  for (const name of (await readdir(workDir).catch(() => [])).filter((n) => n.startsWith('piece-'))) await rm(join(workDir, name))
   await assembleReel({ segments: base, output: output('warm.mp4'), workDir }) // the render's background would have done this
   const edit = (run: number, kind: 'duration' | 'type' | 'trim'): ReelSegment[] => {
     // A different join or shot each run (never join 0), so no run finds its piece cached.

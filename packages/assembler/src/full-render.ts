@@ -1,10 +1,9 @@
 import type { Canvas } from './canvas.ts'
 import { CONTAINER } from './fast-path.ts'
 import { runFfmpeg } from './ffmpeg.ts'
-import { AUDIO_OUT } from './join-parts.ts'
 import { videoJoinChain, type PlannedJoin } from './join-plan.ts'
 import { mezzanineVideoArgs } from './mezzanine-format.ts'
-import { reelAudio, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
+import { AUDIO_OUT, reelAudio, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
 
 export interface FullRenderOptions {
   /** Each segment: its mezzanine and the frames `[from, to)` it uses. */

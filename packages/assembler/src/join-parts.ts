@@ -5,7 +5,8 @@ import { CONTAINER } from './fast-path.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { concatListLine } from './internal/escape.ts'
 import type { PlannedJoin } from './join-plan.ts'
-import { reelAudio, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
+import { AUDIO_OUT, reelAudio, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
+import { silentTrack } from './silence.ts'
 
 /** One entry of the concat list: a whole re-encoded piece, or frames `[from, to)` of a mezzanine copied as they are. */
 export type JoinPart = { readonly file: string; readonly frames: number } | { readonly file: string; readonly from: number; readonly to: number }
@@ -22,43 +23,27 @@ export interface JoinPartsOptions {
   readonly onProgress?: ((outputSeconds: number) => void) | undefined
 }
 
-export const AUDIO_OUT = ['-c:a', 'aac', '-b:a', '192k', '-ar', '48000']
-
 /**
  * Writes the reel from pieces and mezzanine bodies: one concat-demuxer list with the
  * video stream-copied, and the audio built in the same command from the mezzanines'
- * PCM (see reelAudio) and encoded to AAC once.
+ * WAVs (see reelAudio) and encoded to AAC once, or copied from a cached silent track
+ * when every clip is silent.
  */
 export async function joinParts(options: JoinPartsOptions): Promise<void> {
-  const { canvas } = options
+  const { canvas, signal } = options
   const list = join(options.workDir, `concat-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.ffconcat`)
+  const frames = options.parts.reduce((sum, p) => sum + ('frames' in p ? p.frames : p.to - p.from), 0)
+  // All silent: a cached silent track, cut where the video ends (the last audio packet may run on by less than 1024 samples).
+  const silent = !options.soundtrack && options.audio.every((a) => !a.file)
+  const audio = silent
+    ? ['-i', await silentTrack(options.workDir, frames / canvas.fps, signal), '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy', '-t', (frames / canvas.fps).toFixed(6)]
+    : (() => {
+        const mixed = reelAudio(options.audio, options.joins, canvas, 1, options.soundtrack)
+        return [...mixed.inputs, '-filter_complex', mixed.graph, '-map', '0:v:0', '-map', `[${mixed.label}]`, '-c:v', 'copy', ...AUDIO_OUT]
+      })()
   await writeFile(list, concatList(options.parts, canvas.fps))
-  const audio = reelAudio(options.audio, options.joins, canvas, 1, options.soundtrack)
   try {
-    await runFfmpeg(
-      [
-        '-y',
-        '-f',
-        'concat',
-        '-safe',
-        '0',
-        '-i',
-        list,
-        ...audio.inputs,
-        '-filter_complex',
-        audio.graph,
-        '-map',
-        '0:v:0',
-        '-map',
-        `[${audio.label}]`,
-        '-c:v',
-        'copy',
-        ...AUDIO_OUT,
-        ...CONTAINER,
-        options.out,
-      ],
-      { signal: options.signal, onProgress: options.onProgress },
-    )
+    await runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, ...audio, ...CONTAINER, options.out], { signal, onProgress: options.onProgress })
   } finally {
     await rm(list, { force: true })
   }

@@ -2,6 +2,8 @@ import { SAMPLE_RATE, samplesFor, type Canvas } from './canvas.ts'
 import { audioJoinChain, type PlannedJoin } from './join-plan.ts'
 import { mixChain, soundtrackChain, soundtrackInput, type LoudnessMeasurement, type SoundtrackSpec } from './soundtrack.ts'
 
+export const AUDIO_OUT = ['-c:a', 'aac', '-b:a', '192k', '-ar', String(SAMPLE_RATE)]
+
 /** A segment's audio: the samples of mezzanine frames `[from, to)` from its WAV `file`, or silence as long when it has none. */
 export interface SegmentAudio {
   readonly file?: string | undefined

@@ -28,6 +28,12 @@ export function matchesCanvas(v: CopyFacts | undefined, canvas: Canvas): boolean
   )
 }
 
+/** True when a clip's MP4 header shows it already matches `canvas` (no process is started). */
+export async function copyableAsIs(file: string, canvas: Canvas): Promise<boolean> {
+  const video = (await readMp4Fingerprint(file))?.video
+  return video !== undefined && matchesCanvas(video, canvas)
+}
+
 export interface StreamCopyResult {
   readonly canvas: Canvas
   /** Frames of each clip. */

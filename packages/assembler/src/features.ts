@@ -9,7 +9,7 @@ export const FEATURES = {
     filters: ['scale', 'pad', 'crop', 'setsar', 'fps', 'tpad', 'trim', 'format', 'atrim', 'asetpts', 'apad', 'anullsrc', 'aresample', 'aformat', 'concat'],
     encoders: ['libx264', 'aac', 'pcm_s16le'],
   },
-  // xfade is used when present; these are what the construction for ffmpeg without it (before 4.3) needs, which newer builds have too.
+  // Crossfades overlay the incoming shot faded in through its alpha (see videoJoinChain), which every ffmpeg since 2018 can do.
   crossfade: { filters: ['acrossfade', 'settb', 'concat', 'tpad', 'format', 'fade', 'overlay'] },
   'fade-black': { filters: ['fade', 'afade', 'settb', 'concat'] },
   soundtrack: { filters: ['loudnorm', 'amerge', 'pan', 'afade', 'apad'] },

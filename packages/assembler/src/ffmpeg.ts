@@ -1,4 +1,4 @@
-import { locateFfmpeg } from './locate.ts'
+import { findFfmpeg } from './locate.ts'
 import { runFfmpegJob, runTool, type ToolOutput } from './internal/runner.ts'
 
 export interface RunFfmpegOptions {
@@ -22,7 +22,7 @@ export async function runFfmpeg(args: readonly string[], options: RunFfmpegOptio
 
 /** runFfmpeg that also returns the tail of stderr, for filters that report there (loudnorm). */
 export async function execFfmpeg(args: readonly string[], options: RunFfmpegOptions = {}): Promise<ToolOutput> {
-  const { ffmpeg } = await locateFfmpeg()
+  const ffmpeg = findFfmpeg().ffmpeg.path
   const setsLogLevel = args.includes('-loglevel') || args.includes('-v')
   const { onProgress } = options
   const fullArgs = [
@@ -50,7 +50,6 @@ const PROGRESS_LINE = /^[a-z_0-9]+=\S*$/
 
 /** Runs the located ffprobe and returns its stdout. */
 export async function runFfprobe(args: readonly string[], signal?: AbortSignal): Promise<string> {
-  const { ffprobe } = await locateFfmpeg()
-  const { stdout } = await runTool(ffprobe, ['-hide_banner', '-v', 'error', ...args], { signal, captureStdout: true })
+  const { stdout } = await runTool(findFfmpeg().ffprobe.path, ['-hide_banner', '-v', 'error', ...args], { signal, captureStdout: true })
   return stdout
 }

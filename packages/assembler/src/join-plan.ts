@@ -28,93 +28,95 @@ export function reelFrameCount(segmentFrames: readonly number[], joins: readonly
   return segmentFrames.reduce((sum, n, i) => sum + n - (joins[i]?.type === 'crossfade' ? joins[i].frames : 0), 0)
 }
 
-/**
- * How crossfades are drawn: `xfade` (ffmpeg 4.3+), or, for older builds such as the
- * 2018 one shipped on npm, the incoming segment faded in through its alpha channel
- * and `overlay`ed onto the outgoing one. Both blend the same frames.
- */
-export type CrossfadeMethod = 'xfade' | 'overlay'
-
-/** `xfade` when the ffmpeg has it, else the overlay construction. */
-export function crossfadeMethod(filters: ReadonlySet<string>): CrossfadeMethod {
-  return filters.has('xfade') ? 'xfade' : 'overlay'
-}
-
-export interface TransitionGraph {
-  /** A filter_complex whose inputs are the mezzanines in order (input i = segment i). */
-  readonly graph: string
-  readonly videoLabel: string
-  readonly audioLabel: string
+/** Graph parts and the label of the stream they end in. */
+export interface GraphChain {
+  readonly parts: readonly string[]
+  readonly label: string
 }
 
 /**
- * Builds one filtergraph joining mezzanines with cuts (concat), crossfades
- * (xfade + acrossfade at offset = running length − T) and fades through black
- * (the outgoing segment fades out over its last T/2, the incoming one in over
- * its first T/2). Lengths are counted in frames and samples so offsets are exact.
+ * Joins segments' video with cuts (concat), crossfades at offset = running length
+ * − T, and fades through black (the outgoing segment fades out over its last T/2,
+ * the incoming one in over its first T/2), counted in frames so offsets are exact.
+ * Segment i is read from the label `input(i)`.
+ *
+ * A crossfade fades the incoming segment in through its alpha channel over the
+ * running video, held on its last frame (`tpad`), with `overlay`: every frame stays
+ * 4:2:0 and frames outside the transition come out bit for bit as they went in.
+ * (`xfade` works in 4:4:4 only, so every frame passing through it lost chroma detail
+ * on the way back to 4:2:0, about 35 dB PSNR on saturated edges; it also showed the
+ * last 2 of 12 frames unblended, and builds before 4.3 lack it.)
  */
-export function buildTransitionGraph(
-  segments: readonly { frames: number; samples: number }[],
-  joins: readonly PlannedJoin[],
-  canvas: Canvas,
-  crossfadeWith: CrossfadeMethod = 'xfade',
-): TransitionGraph {
+export function videoJoinChain(segments: readonly { frames: number }[], joins: readonly PlannedJoin[], canvas: Canvas, input: (i: number) => string): GraphChain {
   const parts: string[] = []
   const seconds = (frames: number): string => (frames / canvas.fps).toFixed(6)
   const onFrameGrid = frameGridPts(canvas.frameRate)
   segments.forEach((segment, i) => {
-    const video = ['settb=AVTB', 'setpts=PTS-STARTPTS']
-    const audio = ['asetpts=PTS-STARTPTS']
-    const entering = joins[i]
-    const leaving = joins[i + 1]
-    if (entering?.type === 'fade-black') {
-      const half = Math.ceil(entering.frames / 2)
-      video.push(`fade=t=in:start_frame=0:nb_frames=${half}`)
-      audio.push(`afade=t=in:ss=0:ns=${samplesFor(half, canvas.fps)}`)
-    }
+    const video = ['settb=AVTB', 'setpts=PTS-STARTPTS', 'format=yuv420p']
+    const [entering, leaving] = [joins[i], joins[i + 1]]
+    if (entering?.type === 'fade-black') video.push(`fade=t=in:start_frame=0:nb_frames=${Math.ceil(entering.frames / 2)}`)
     if (leaving?.type === 'fade-black') {
       const half = Math.floor(leaving.frames / 2)
       video.push(`fade=t=out:start_frame=${segment.frames - half}:nb_frames=${half}`)
-      const ns = samplesFor(half, canvas.fps)
-      audio.push(`afade=t=out:ss=${segment.samples - ns}:ns=${ns}`)
     }
-    parts.push(`[${i}:v]${video.join(',')}[v${i}]`, `[${i}:a]${audio.join(',')}[a${i}]`)
+    parts.push(`[${input(i)}]${video.join(',')}[v${i}]`)
   })
   let video = 'v0'
-  let audio = 'a0'
   let frames = segments[0]?.frames ?? 0
   for (let i = 1; i < segments.length; i++) {
     const join = joins[i]!
-    const [nextVideo, nextAudio] = [`jv${i}`, `ja${i}`]
+    const next = `jv${i}`
     if (join.type === 'crossfade') {
       const offset = frames - join.frames
       parts.push(
-        ...(crossfadeWith === 'xfade'
-          ? [
-              // The offset sits half a frame before the first blended frame: xfade compares it with timestamps rounded to
-              // microseconds, and an exact offset let a frame slip through unblended (one frame too many). xfade (5.1) also
-              // skips one timestamp near the end of the transition; restamping frame by frame closes that gap.
-              `[${video}][v${i}]xfade=transition=fade:duration=${seconds(join.frames)}:offset=${seconds(offset - 0.5)},setpts=N/FRAME_RATE/TB[${nextVideo}]`,
-            ]
-          : [
-              // Both streams are stamped from frame numbers by the same expression, so overlay pairs frame offset + k of
-              // the running video with frame k of the incoming one exactly. The running video is held on its last frame
-              // (under the by then opaque incoming one) until the incoming one ends, so both end on the same frame.
-              `[${video}]tpad=stop_mode=clone:stop=${segments[i]!.frames - join.frames},setpts=${onFrameGrid('N')}[xb${i}]`,
-              // The fade starts half a frame early, so frame k is (k + ½)/T opaque: the weights xfade gives it.
-              `[v${i}]setpts=${onFrameGrid(`N+${offset}`)},format=yuva420p,fade=t=in:st=${seconds(offset - 0.5)}:d=${seconds(join.frames)}:alpha=1[xo${i}]`,
-              `[xb${i}][xo${i}]overlay=format=yuv420[${nextVideo}]`,
-            ]),
-        `[${audio}][a${i}]acrossfade=ns=${samplesFor(join.frames, canvas.fps)}:c1=tri:c2=tri[${nextAudio}]`,
+        // Both streams are stamped from frame numbers by the same expression, so overlay pairs frame offset + k of
+        // the running video with frame k of the incoming one exactly. The running video is held on its last frame
+        // (under the by then opaque incoming one) until the incoming one ends, so both end on the same frame.
+        `[${video}]tpad=stop_mode=clone:stop=${segments[i]!.frames - join.frames},setpts=${onFrameGrid('N')}[xb${i}]`,
+        // The fade starts half a frame early, so frame k of T is (k + ½)/T opaque.
+        `[v${i}]setpts=${onFrameGrid(`N+${offset}`)},format=yuva420p,fade=t=in:st=${seconds(offset - 0.5)}:d=${seconds(join.frames)}:alpha=1[xo${i}]`,
+        `[xb${i}][xo${i}]overlay=format=yuv420[${next}]`,
       )
       frames += segments[i]!.frames - join.frames
     } else {
-      parts.push(`[${video}][${audio}][v${i}][a${i}]concat=n=2:v=1:a=1[${nextVideo}][${nextAudio}]`)
+      parts.push(`[${video}][v${i}]concat=n=2:v=1:a=0[${next}]`)
       frames += segments[i]!.frames
     }
-    ;[video, audio] = [nextVideo, nextAudio]
+    video = next
   }
-  return { graph: parts.join(';'), videoLabel: video, audioLabel: audio }
+  return { parts, label: video }
+}
+
+/** The audio joined as videoJoinChain joins the video, in samples: acrossfade, afade through silence, concat. */
+export function audioJoinChain(
+  segments: readonly { samples: number }[],
+  joins: readonly PlannedJoin[],
+  canvas: Pick<Canvas, 'fps'>,
+  input: (i: number) => string,
+): GraphChain {
+  const parts: string[] = []
+  segments.forEach((segment, i) => {
+    const audio = ['asetpts=PTS-STARTPTS']
+    const [entering, leaving] = [joins[i], joins[i + 1]]
+    if (entering?.type === 'fade-black') audio.push(`afade=t=in:ss=0:ns=${samplesFor(Math.ceil(entering.frames / 2), canvas.fps)}`)
+    if (leaving?.type === 'fade-black') {
+      const ns = samplesFor(Math.floor(leaving.frames / 2), canvas.fps)
+      audio.push(`afade=t=out:ss=${segment.samples - ns}:ns=${ns}`)
+    }
+    parts.push(`[${input(i)}]${audio.join(',')}[a${i}]`)
+  })
+  let audio = 'a0'
+  for (let i = 1; i < segments.length; i++) {
+    const join = joins[i]!
+    const next = `ja${i}`
+    parts.push(
+      join.type === 'crossfade'
+        ? `[${audio}][a${i}]acrossfade=ns=${samplesFor(join.frames, canvas.fps)}:c1=tri:c2=tri[${next}]`
+        : `[${audio}][a${i}]concat=n=2:v=0:a=1[${next}]`,
+    )
+    audio = next
+  }
+  return { parts, label: audio }
 }
 
 /**

@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs'
 import { createRequire } from 'node:module'
 import { delimiter, join } from 'node:path'
 import { AssemblerError } from './errors.ts'
-import { runTool } from './internal/runner.ts'
+import { binaryIdentity, ffmpegCapabilities } from './internal/capabilities.ts'
 
 /** Where a binary was found: an environment variable, the system PATH, or the build shipped on npm. */
 export type FfmpegSource = 'env' | 'path' | 'npm'
@@ -20,52 +20,76 @@ export interface FfmpegInstallation {
   readonly encoders: ReadonlySet<string>
 }
 
+export interface LocateOptions {
+  /**
+   * Where to keep what `-version`, `-filters` and `-encoders` said, as
+   * `ffmpeg-caps-<hash>.json` per binary (path, size, mtime), so a new process
+   * does not ask again. Without it the answer is kept in memory only.
+   */
+  readonly cacheDir?: string | undefined
+}
+
+/** The two binaries, without asking them anything. */
+export interface FfmpegBinaries {
+  readonly ffmpeg: { readonly path: string; readonly source: FfmpegSource }
+  readonly ffprobe: { readonly path: string; readonly source: FfmpegSource }
+}
+
+const binaries = new Map<string, FfmpegBinaries>()
 const installations = new Map<string, Promise<FfmpegInstallation>>()
 
 /**
  * Finds ffmpeg and ffprobe: `FFMPEG_PATH`/`FFPROBE_PATH`, else the ones on `PATH`,
  * else the static builds of `@ffmpeg-installer/ffmpeg` and `@ffprobe-installer/ffprobe`.
- * Version, filters and encoders are detected once per distinct environment and cached.
+ * Version, filters and encoders are asked once per binary (path, size, mtime):
+ * kept in memory, and in `cacheDir` when given.
  *
  * @example
- * const { ffmpeg, version, filters } = await locateFfmpeg()
- * if (!filters.has('xfade')) console.warn(`${ffmpeg} ${version} cannot crossfade`)
+ * const { ffmpeg, version, filters } = await locateFfmpeg({ cacheDir: '.cache/storyreel' })
+ * if (!filters.has('loudnorm')) console.warn(`${ffmpeg} ${version} cannot normalize a soundtrack`)
  */
-export function locateFfmpeg(): Promise<FfmpegInstallation> {
+export function locateFfmpeg(options: LocateOptions = {}): Promise<FfmpegInstallation> {
+  let found: FfmpegBinaries
+  let key: string
+  try {
+    found = findFfmpeg()
+    key = `${JSON.stringify(found)}\0${binaryIdentity(found.ffmpeg.path)}`
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  // Asked even when the installation is known, so a cacheDir named now still gets the file.
+  const caps = ffmpegCapabilities(found.ffmpeg.path, options.cacheDir)
+  let installation = installations.get(key)
+  if (!installation) {
+    installation = caps.then((known) => ({
+      ffmpeg: found.ffmpeg.path,
+      ffprobe: found.ffprobe.path,
+      ffmpegSource: found.ffmpeg.source,
+      ffprobeSource: found.ffprobe.source,
+      ...known,
+    }))
+    installations.set(key, installation)
+    installation.catch(() => installations.delete(key))
+  }
+  const made = installation
+  return caps.then(() => made)
+}
+
+/**
+ * The ffmpeg and ffprobe `locateFfmpeg` would use, found by looking at files only
+ * (no process is started), once per environment. Throws FFMPEG_NOT_FOUND.
+ */
+export function findFfmpeg(): FfmpegBinaries {
   const key = [process.env.FFMPEG_PATH, process.env.FFPROBE_PATH, process.env.PATH].join('\0')
-  let found = installations.get(key)
+  let found = binaries.get(key)
   if (!found) {
-    found = detect()
-    installations.set(key, found)
-    found.catch(() => installations.delete(key))
+    found = {
+      ffmpeg: findBinary('ffmpeg', process.env.FFMPEG_PATH, '@ffmpeg-installer/ffmpeg'),
+      ffprobe: findBinary('ffprobe', process.env.FFPROBE_PATH, '@ffprobe-installer/ffprobe'),
+    }
+    binaries.set(key, found)
   }
   return found
-}
-
-async function detect(): Promise<FfmpegInstallation> {
-  const ffmpeg = findBinary('ffmpeg', process.env.FFMPEG_PATH, '@ffmpeg-installer/ffmpeg')
-  const ffprobe = findBinary('ffprobe', process.env.FFPROBE_PATH, '@ffprobe-installer/ffprobe')
-  const [versionOut, filtersOut, encodersOut] = await Promise.all(
-    [['-version'], ['-filters'], ['-encoders']].map((args) => runTool(ffmpeg.path, ['-hide_banner', ...args], { captureStdout: true })),
-  )
-  return {
-    ffmpeg: ffmpeg.path,
-    ffprobe: ffprobe.path,
-    ffmpegSource: ffmpeg.source,
-    ffprobeSource: ffprobe.source,
-    version: /ffmpeg version (\S+)/.exec(versionOut!.stdout)?.[1] ?? 'unknown',
-    filters: parseNames(filtersOut!.stdout, /^ [A-Z.|]{3} +(\w+) /),
-    encoders: parseNames(encodersOut!.stdout, /^ [A-Z.]{6} +(\w+) /),
-  }
-}
-
-function parseNames(listing: string, pattern: RegExp): Set<string> {
-  const names = new Set<string>()
-  for (const line of listing.split('\n')) {
-    const name = pattern.exec(line)?.[1]
-    if (name) names.add(name)
-  }
-  return names
 }
 
 function findBinary(name: 'ffmpeg' | 'ffprobe', fromEnv: string | undefined, npmPackage: string): { path: string; source: FfmpegSource } {

@@ -6,159 +6,129 @@ import { SAMPLE_RATE, samplesFor, type Canvas } from './canvas.ts'
 import { AssemblerError } from './errors.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { writeAtomically } from './internal/temp-file.ts'
-import type { MediaInfo } from './probe.ts'
+import { readTrackHeader, type TrackHeader } from './internal/track-header.ts'
+import { MEZZANINE, keyframeInterval, mezzanineAudioArgs, mezzanineVideoArgs } from './mezzanine-format.ts'
+import { probeMedia, type MediaInfo } from './probe.ts'
 
-/** Bumped whenever the mezzanine recipe changes, so stale cached files are not reused. */
-const RECIPE = 1
-
-export interface SegmentCut {
-  /** Seconds from the clip's start. */
-  readonly trim?: { readonly start?: number; readonly end?: number } | undefined
-  /** Drop the first frame: it repeats the previous clip's last frame. Ignored when `trim.start` already cuts into the clip. */
-  readonly seam: boolean
-}
-
-/** A segment as it enters the reel: which source frames, how many canvas frames. */
-export interface SegmentWindow {
-  /** Seconds into the source where the used part starts and ends. */
-  readonly start: number
-  readonly end: number
-  /** Whether `start`/`end` cut into the clip (else the whole clip is used). */
-  readonly trimmed: boolean
-  readonly dropsSeamFrame: boolean
-  /** Frames at the canvas rate; the mezzanine has exactly this many. */
-  readonly frames: number
-}
-
-/** Works out which part of a clip a segment uses and how many canvas frames that is. */
-export function segmentWindow(info: MediaInfo, cut: SegmentCut, canvas: Canvas): SegmentWindow {
-  const video = info.video
-  if (!video) throw new AssemblerError('ASM_BAD_INPUT', `${info.file} has no video stream.`, { file: info.file })
-  const length = video.frames !== undefined ? video.frames / video.fps : (video.duration ?? info.duration)
-  const start = cut.trim?.start ?? 0
-  const end = Math.min(cut.trim?.end ?? length, length)
-  if (!(start >= 0 && end > start))
-    throw new AssemblerError(
-      'ASM_BAD_INPUT',
-      `Trim ${start}–${cut.trim?.end ?? 'end'} s leaves nothing of ${info.file}, which lasts ${length.toFixed(3)} s. Use 0 ≤ start < end ≤ the clip's length.`,
-      { file: info.file },
-    )
-  const dropsSeamFrame = cut.seam && start === 0
-  const used = end - start - (dropsSeamFrame ? 1 / video.fps : 0)
-  // Round away float noise (e.g. 47.99999) before rounding to whole frames.
-  const frames = Math.max(1, Math.round(Math.round(used * canvas.fps * 1e6) / 1e6))
-  return { start, end, trimmed: start > 0 || end < length, dropsSeamFrame, frames }
-}
-
+/** A whole clip on the canvas, in the mezzanine format; trims and seams are applied when joining. */
 export interface Mezzanine {
+  /** The video (MOV). */
   readonly file: string
+  /** The audio (WAV), when the clip has any. */
+  readonly audio?: string
+  /** Names this mezzanine's content in the keys of the pieces made from it. */
+  readonly key: string
   readonly frames: number
-  readonly samples: number
+  /** Frames a body may start at (IDRs), ascending. */
+  readonly keyframes: readonly number[]
+  /** What the join checks before stream-copying it next to pieces. */
+  readonly header: TrackHeader
   /** True when an earlier run had already made it. */
   readonly cached: boolean
 }
 
 export interface NormalizeOptions {
-  readonly info: MediaInfo
-  readonly cut: SegmentCut
+  readonly clip: string
   readonly canvas: Canvas
   readonly fit: Fit
   readonly workDir: string
   /** Distinguishes recipes across ffmpeg versions (their encoders differ). */
   readonly ffmpegVersion: string
+  /** The clip's probe, when the caller has one. */
+  readonly info?: MediaInfo | undefined
   readonly signal?: AbortSignal | undefined
   readonly onProgress?: ((fraction: number) => void) | undefined
 }
 
 /**
- * Re-encodes one segment into a mezzanine (MOV, H.264 + PCM) that matches the canvas
- * exactly: size by `fit`, square pixels, canvas fps, yuv420p, BT.709 tags, and 48 kHz
- * stereo audio of exactly the video's length (silence when the clip has none), trim
- * applied and the seam frame dropped. PCM keeps sample counts exact so cut joins never
- * drift. Cached in `workDir` under a hash of the source (path, size, mtime) and recipe.
+ * The clip's mezzanine (see MEZZANINE), made unless `workDir` already holds it:
+ * scaled to the canvas by `fit`, square pixels, the canvas's fps, yuv420p, and its
+ * audio (if any) beside it as a WAV of 48 kHz stereo PCM exactly as long as the video. Cached under a
+ * hash of the clip (path, size, mtime), the canvas, `fit`, the recipe and the
+ * ffmpeg version, so a cached one is found with a `stat` and a header read.
  */
-export async function normalizeSegment(options: NormalizeOptions): Promise<Mezzanine> {
-  const { info, cut, canvas, fit, workDir, signal } = options
-  const window = segmentWindow(info, cut, canvas)
-  const samples = samplesFor(window.frames, canvas.fps)
-  const source = await stat(info.file)
+export async function normalizeClip(options: NormalizeOptions): Promise<Mezzanine> {
+  const { clip, canvas, signal } = options
+  const source = await stat(clip).catch((cause: unknown) => {
+    throw new AssemblerError('ASM_BAD_INPUT', `Cannot read ${clip}: it does not exist or is not readable.`, { cause, file: clip })
+  })
   const key = createHash('sha256')
-    .update(JSON.stringify([RECIPE, options.ffmpegVersion, resolve(info.file), source.size, source.mtimeMs, window, canvas, fit]))
+    .update(JSON.stringify([MEZZANINE.recipe, options.ffmpegVersion, resolve(clip), source.size, source.mtimeMs, canvas, options.fit]))
     .digest('hex')
     .slice(0, 20)
-  const file = join(workDir, `mezzanine-${key}.mov`)
-  if (await exists(file)) return { file, frames: window.frames, samples, cached: true }
+  const file = join(options.workDir, `mezzanine-${key}.${MEZZANINE.container}`)
+  const audio = join(options.workDir, `mezzanine-${key}.wav`)
+  const cached = (await readMezzanine(file, audio, key, true)) ?? (await adopt(clip, canvas, key))
+  if (cached) return cached
 
-  const graph = [`[0:v:0]${videoChain(window, canvas, fit)}[v]`, `${audioChain(info, window, samples)}[a]`].join(';')
-  await writeAtomically(file, (temp) =>
-    runFfmpeg(
-      [
-        '-y',
-        '-i',
-        info.file,
-        '-filter_complex',
-        graph,
-        '-map',
-        '[v]',
-        '-map',
-        '[a]',
-        ...MEZZANINE_VIDEO,
-        '-c:a',
-        'pcm_s16le',
-        '-f',
-        'mov',
-        temp,
-      ],
-      { signal, onProgress: options.onProgress && ((s) => options.onProgress?.(Math.min(1, (s * canvas.fps) / window.frames))) },
-    ),
-  )
-  return { file, frames: window.frames, samples, cached: false }
+  const info = options.info ?? (await probeMedia(clip, { signal }))
+  const video = info.video
+  if (!video) throw new AssemblerError('ASM_BAD_INPUT', `${clip} has no video stream.`, { file: clip })
+  const length = video.frames !== undefined ? video.frames / video.fps : (video.duration ?? info.duration)
+  // Round away float noise (e.g. 47.99999) before rounding to whole frames.
+  const frames = Math.max(1, Math.round(Math.round(length * canvas.fps * 1e6) / 1e6))
+  const graph = [`[0:v:0]${videoChain(frames, canvas, options.fit)}[v]`, ...(info.audio ? [`[0:a:0]${audioChain(samplesFor(frames, canvas.fps))}[a]`] : [])]
+  const progress = options.onProgress && ((s: number) => options.onProgress?.(Math.min(1, (s * canvas.fps) / frames)))
+  // The audio is written first, so a video file present means its audio (if any) is too.
+  await writeAtomically(file, async (videoTemp) => {
+    const video = [...mezzanineVideoArgs(canvas, { keyframes: true }), '-f', MEZZANINE.container]
+    const args = ['-y', '-i', clip, '-filter_complex', graph.join(';'), '-map', '[v]', ...video]
+    if (!info.audio) return runFfmpeg([...args, videoTemp], { signal, onProgress: progress })
+    return writeAtomically(audio, (audioTemp) =>
+      runFfmpeg([...args, videoTemp, '-map', '[a]', ...mezzanineAudioArgs(), '-f', 'wav', audioTemp], { signal, onProgress: progress }),
+    )
+  })
+  const made = await readMezzanine(file, audio, key, false)
+  if (!made || made.frames !== frames)
+    throw new AssemblerError('FFMPEG_PROBE', `The mezzanine of ${clip} came out with ${made?.frames ?? 'no'} frames instead of ${frames}.`, { file })
+  return made
 }
 
-/** Near-lossless and fast: the mezzanine is re-encoded at most once more, for transitions. */
-const MEZZANINE_VIDEO = [
-  '-vsync',
-  'passthrough',
-  '-c:v',
-  'libx264',
-  '-preset',
-  'veryfast',
-  '-crf',
-  '16',
-  '-pix_fmt',
-  'yuv420p',
-  ...bt709Tags(),
-]
-
-/** Colour tags for the encoder: untagged HD decodes with shifted colours in some players. */
-export function bt709Tags(): string[] {
-  return ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv']
-}
-
-function videoChain(window: SegmentWindow, canvas: Canvas, fit: Fit): string {
-  const { width: w, height: h } = canvas
-  const filters: string[] = []
-  if (window.dropsSeamFrame) filters.push('trim=start_frame=1')
-  if (window.trimmed) filters.push(`trim=start=${window.start}:end=${window.end}`)
-  filters.push('setpts=PTS-STARTPTS')
-  const scale = `scale=${w}:${h}:force_original_aspect_ratio=${fit === 'cover' ? 'increase' : 'decrease'}:out_color_matrix=bt709:out_range=tv`
-  filters.push(scale, fit === 'cover' ? `crop=${w}:${h}` : `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`)
-  filters.push('setsar=1', `fps=${canvas.frameRate}`)
-  // Clone the last frame a little, then cut at the exact count: rounding of the source length never leaves the segment short.
-  filters.push('tpad=stop_mode=clone:stop_duration=1', `trim=end_frame=${window.frames}`, 'format=yuv420p')
-  return filters.join(',')
-}
-
-function audioChain(info: MediaInfo, window: SegmentWindow, samples: number): string {
-  const exact = `apad,atrim=end_sample=${samples},asetpts=PTS-STARTPTS`
-  if (!info.audio) return `anullsrc=r=${SAMPLE_RATE}:cl=stereo,atrim=end_sample=${samples}`
-  const start = window.start + (window.dropsSeamFrame ? 1 / info.video!.fps : 0)
-  return `[0:a:0]atrim=start=${start}:end=${window.end},asetpts=PTS-STARTPTS,aresample=${SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo,${exact}`
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
+/** A mezzanine's facts from its header, or undefined when it is missing or unreadable. */
+async function readMezzanine(file: string, audio: string, key: string, cached: boolean): Promise<Mezzanine | undefined> {
+  const header = await readTrackHeader(file).catch(() => undefined)
+  if (!header) return undefined
+  const hasAudio = await stat(audio).then(
     () => true,
     () => false,
   )
+  return { file, ...(hasAudio && { audio }), key, frames: header.frames, keyframes: header.keyframes, header, cached }
+}
+
+/**
+ * The clip itself, when it already is a mezzanine for `canvas` (written with
+ * mezzanineVideoArgs, as the animatic can): H.264 on the canvas's size and rate,
+ * no reordered frames, IDRs where mezzanines have them (0, 1 and every
+ * keyframeInterval), no audio. Its parameter sets are still compared with the
+ * pieces' before a join copies it.
+ */
+async function adopt(clip: string, canvas: Canvas, key: string): Promise<Mezzanine | undefined> {
+  const header = await readTrackHeader(clip).catch(() => undefined)
+  if (!header || header.hasAudio || header.codec !== 'avc1' || !header.constantOrder) return undefined
+  const interval = keyframeInterval(canvas)
+  const expected = Array.from({ length: header.frames }, (_, i) => i).filter((i) => i === 1 || i % interval === 0)
+  const onCanvas = header.width === canvas.width && header.height === canvas.height && Math.abs(header.timescale / header.frameDelta - canvas.fps) < 1e-6
+  if (!onCanvas || header.keyframes.join() !== expected.join()) return undefined
+  return { file: clip, key, frames: header.frames, keyframes: header.keyframes, header, cached: true }
+}
+
+function videoChain(frames: number, canvas: Canvas, fit: Fit): string {
+  const { width: w, height: h } = canvas
+  const scale = `scale=${w}:${h}:force_original_aspect_ratio=${fit === 'cover' ? 'increase' : 'decrease'}:out_color_matrix=bt709:out_range=tv`
+  return [
+    'setpts=PTS-STARTPTS',
+    scale,
+    fit === 'cover' ? `crop=${w}:${h}` : `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`,
+    'setsar=1',
+    `fps=${canvas.frameRate}`,
+    // Clone the last frame a little, then cut at the exact count: rounding of the source length never leaves it short.
+    'tpad=stop_mode=clone:stop_duration=1',
+    `trim=end_frame=${frames}`,
+    'format=yuv420p',
+  ].join(',')
+}
+
+/** The clip's audio as 48 kHz stereo s16, padded with silence or cut to exactly `samples`. */
+function audioChain(samples: number): string {
+  return `asetpts=PTS-STARTPTS,aresample=${SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo,apad,atrim=end_sample=${samples},asetpts=PTS-STARTPTS`
 }

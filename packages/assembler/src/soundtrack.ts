@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto'
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { SAMPLE_RATE } from './canvas.ts'
 import { AssemblerError } from './errors.ts'
 import { execFfmpeg } from './ffmpeg.ts'
+import { writeAtomically } from './internal/temp-file.ts'
 
 export interface SoundtrackSpec {
   readonly file: string
@@ -43,17 +47,33 @@ function shapeChain(spec: SoundtrackSpec, samples: number): string {
 
 /**
  * First loudnorm pass: measures the shaped soundtrack. Returns undefined when it is
- * silent (nothing to normalize).
+ * silent (nothing to normalize). The answer is kept in `cacheDir` under the file
+ * (path, size, mtime) and the shaping, so re-assembling does not decode it again.
  */
-export async function measureSoundtrack(spec: SoundtrackSpec, samples: number, signal?: AbortSignal): Promise<LoudnessMeasurement | undefined> {
+export async function measureSoundtrack(
+  spec: SoundtrackSpec,
+  samples: number,
+  options: { signal?: AbortSignal | undefined; cacheDir?: string | undefined } = {},
+): Promise<LoudnessMeasurement | undefined> {
+  const { size, mtimeMs } = await stat(spec.file).catch((cause: unknown) => {
+    throw new AssemblerError('ASM_BAD_INPUT', `Cannot read the soundtrack ${spec.file}: it does not exist or is not readable.`, { cause, file: spec.file })
+  })
+  const key = createHash('sha256').update(JSON.stringify([resolve(spec.file), size, mtimeMs, samples, spec.fadeOut, spec.loudness])).digest('hex').slice(0, 20)
+  const cached = options.cacheDir && join(options.cacheDir, `loudness-${key}.json`)
+  if (cached) {
+    const saved = await readFile(cached, 'utf8').then((text) => JSON.parse(text) as { measured: LoudnessMeasurement | null }, () => undefined)
+    if (saved) return saved.measured ?? undefined
+  }
   const filter = `[0:a:0]${shapeChain(spec, samples)},loudnorm=I=${spec.loudness}:TP=${TRUE_PEAK}:LRA=${RANGE}:print_format=json[m]`
   const { stderrTail } = await execFfmpeg(['-loglevel', 'info', ...soundtrackInput(spec), '-filter_complex', filter, '-map', '[m]', '-f', 'null', '-'], {
-    signal,
+    signal: options.signal,
   })
   const json = /\{[^{}]*"input_i"[^{}]*\}/.exec(stderrTail)?.[0]
   if (!json) throw new AssemblerError('ASM_LOUDNESS', `loudnorm printed no measurement for ${spec.file}; check that it is a readable audio file.`, { file: spec.file, stderr: stderrTail })
-  const measured = JSON.parse(json) as LoudnessMeasurement
-  return Number.isFinite(Number(measured.input_i)) && Number(measured.input_i) > -70 ? measured : undefined
+  const parsed = JSON.parse(json) as LoudnessMeasurement
+  const measured = Number.isFinite(Number(parsed.input_i)) && Number(parsed.input_i) > -70 ? parsed : undefined
+  if (cached) await writeAtomically(cached, (temp) => writeFile(temp, JSON.stringify({ measured: measured ?? null })))
+  return measured
 }
 
 /**

@@ -111,3 +111,15 @@ export function meanDifference(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!)
   return sum / a.length
 }
+
+/** PSNR (dB, average of Y/U/V as ffmpeg's psnr filter weighs them) of every frame of `a` against the same frame of `b`; Infinity where identical. */
+export async function psnrPerFrame(a: string, b: string, dir: string): Promise<number[]> {
+  const stats = join(dir, `psnr-${Math.random().toString(36).slice(2)}.log`)
+  await runFfmpeg(['-i', a, '-i', b, '-lavfi', `[0:v][1:v]psnr=stats_file=${stats}`, '-f', 'null', '-'])
+  const lines = (await readFile(stats, 'utf8')).trim().split('\n')
+  await rm(stats)
+  return lines.map((line) => {
+    const value = /psnr_avg:(\S+)/.exec(line)?.[1]
+    return value === 'inf' ? Number.POSITIVE_INFINITY : Number(value)
+  })
+}

@@ -1,5 +1,13 @@
 import { expect, test } from 'vitest'
-import { buildTransitionGraph, planJoins, reelFrameCount } from '../src/join-plan.ts'
+import { audioJoinChain, planJoins, reelFrameCount, videoJoinChain, type PlannedJoin } from '../src/join-plan.ts'
+import type { Canvas } from '../src/canvas.ts'
+
+/** Video and audio graphs of segments read from inputs `i:v`/`i:a`. */
+function joinGraph(segments: readonly { frames: number; samples: number }[], joins: readonly PlannedJoin[], on: Canvas): { graph: string; videoLabel: string } {
+  const video = videoJoinChain(segments, joins, on, (i) => `${i}:v`)
+  const audio = audioJoinChain(segments, joins, on, (i) => `${i}:a`)
+  return { graph: [...video.parts, ...audio.parts].join(';'), videoLabel: video.label }
+}
 
 const canvas = { width: 160, height: 90, frameRate: '24', fps: 24 }
 
@@ -22,30 +30,30 @@ test('transitions become whole frames, clamped to half the shorter neighbour', (
   expect(reelFrameCount([120, 120, 20, 48], joins)).toBe(120 + 120 - 12 + 20 + 48)
 })
 
-test('each xfade offset is the running length minus its duration', () => {
+test('each crossfade starts at the running length minus its duration', () => {
   const segments = [48, 48, 48].map((frames) => ({ frames, samples: frames * 2000 }))
   const joins = [
     { type: 'cut', frames: 0 },
     { type: 'crossfade', frames: 12 },
     { type: 'crossfade', frames: 24 },
   ] as const
-  const { graph } = buildTransitionGraph(segments, joins, canvas)
-  // Offsets sit half a frame before the first blended frame (48 − 12 = 36 → 35.5 / 24 s).
-  expect(graph).toContain('xfade=transition=fade:duration=0.500000:offset=1.479167')
+  const { graph } = joinGraph(segments, joins, canvas)
+  // The fade starts half a frame before the first blended frame (48 − 12 = 36 → 35.5 / 24 s).
+  expect(graph).toContain('setpts=round((N+36)*1000000*1/24),format=yuva420p,fade=t=in:st=1.479167:d=0.500000:alpha=1')
   // Running length after the first crossfade: 48 + 48 − 12 = 84 frames; minus 24 → 59.5 / 24 s.
-  expect(graph).toContain('xfade=transition=fade:duration=1.000000:offset=2.479167')
+  expect(graph).toContain('setpts=round((N+60)*1000000*1/24),format=yuva420p,fade=t=in:st=2.479167:d=1.000000:alpha=1')
   expect(graph).toContain('acrossfade=ns=24000')
   expect(graph).toContain('acrossfade=ns=48000')
 })
 
-test('without xfade, the incoming segment fades in through its alpha over the held running video, stamped on one frame grid', () => {
+test('the incoming segment fades in through its alpha over the held running video, stamped on one frame grid', () => {
   const segments = [48, 48, 30].map((frames) => ({ frames, samples: frames * 2000 }))
   const joins = [
     { type: 'cut', frames: 0 },
     { type: 'crossfade', frames: 12 },
     { type: 'crossfade', frames: 6 },
   ] as const
-  const { graph, videoLabel } = buildTransitionGraph(segments, joins, { ...canvas, frameRate: '30000/1001', fps: 30000 / 1001 }, 'overlay')
+  const { graph, videoLabel } = joinGraph(segments, joins, { ...canvas, frameRate: '30000/1001', fps: 30000 / 1001 })
   expect(graph).not.toContain('xfade')
   // The running 48 frames are held for 48 − 12 more; the incoming segment starts at frame 36, half a frame into its fade.
   expect(graph).toContain('[v0]tpad=stop_mode=clone:stop=36,setpts=round((N)*1000000*1001/30000)[xb1]')

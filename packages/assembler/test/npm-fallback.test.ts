@@ -97,7 +97,7 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     const npm = await reel(join(dir, 'npm.mp4'))
     const system = await withSystemFfmpeg(() => reel(join(dir, 'system.mp4')))
     // 48 + 48 − 12, a cut to c (24), then d crossfades in over 6 frames.
-    expect(npm).toMatchObject({ method: 'transitions', frames: 126 })
+    expect(npm).toMatchObject({ method: 'smart', frames: 126 })
     expect(system.frames).toBe(126)
     const facts = await streamFacts(npm.file)
     expect(facts.frames).toBe(await withSystemFfmpeg(() => countFrames(system.file)))

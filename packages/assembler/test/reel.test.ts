@@ -84,7 +84,7 @@ describe('assembleReel', () => {
       output: output(out),
       workDir: join(dir, 'work'),
     })
-    expect(result.method).toBe('transitions')
+    expect(result.method).toBe('smart')
     const facts = await streamFacts(out)
     expect(facts.frames).toBe(84)
     expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(AAC_FRAME)

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { open, type FileHandle } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import type { VideoStreamInfo } from '../probe.ts'
 import { parseSps } from './h264-sps.ts'
+import { children, collect, findTopLevelBox, readStts } from './mp4-boxes.ts'
 
 /**
  * What decides whether MP4/MOV files can be stream-copied one after another,
@@ -24,8 +25,6 @@ export type HeaderVideoInfo = Pick<
   VideoStreamInfo,
   'width' | 'height' | 'displayWidth' | 'displayHeight' | 'rotation' | 'sar' | 'pixFmt' | 'frameRate' | 'fps'
 > & { readonly codec: 'h264' }
-
-const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl'])
 
 /** The fingerprint of an MP4/MOV file, or undefined when it is not one this reader understands. */
 export async function readMp4Fingerprint(file: string): Promise<Mp4Fingerprint | undefined> {
@@ -59,72 +58,6 @@ export async function readMp4Fingerprint(file: string): Promise<Mp4Fingerprint |
   } finally {
     await handle.close()
   }
-}
-
-interface Box {
-  readonly type: string
-  /** Payload bounds within the buffer. */
-  readonly start: number
-  readonly end: number
-}
-
-async function findTopLevelBox(handle: FileHandle, type: string): Promise<Buffer | undefined> {
-  const { size } = await handle.stat()
-  const header = Buffer.alloc(16)
-  let offset = 0
-  while (offset + 8 <= size) {
-    await handle.read(header, 0, 16, offset)
-    let boxSize = header.readUInt32BE(0)
-    let headerSize = 8
-    if (boxSize === 1) {
-      boxSize = Number(header.readBigUInt64BE(8))
-      headerSize = 16
-    } else if (boxSize === 0) boxSize = size - offset
-    if (boxSize < headerSize) return undefined
-    if (header.toString('latin1', 4, 8) === type) {
-      const payload = Buffer.alloc(boxSize - headerSize)
-      await handle.read(payload, 0, payload.length, offset + headerSize)
-      return payload
-    }
-    offset += boxSize
-  }
-  return undefined
-}
-
-function children(buffer: Buffer, start: number, end: number): Box[] {
-  const boxes: Box[] = []
-  let offset = start
-  while (offset + 8 <= end) {
-    const size = buffer.readUInt32BE(offset)
-    if (size < 8 || offset + size > end) break
-    boxes.push({ type: buffer.toString('latin1', offset + 4, offset + 8), start: offset + 8, end: offset + size })
-    offset += size
-  }
-  return boxes
-}
-
-function collect(buffer: Buffer, start: number, end: number, into: Map<string, Buffer>): void {
-  for (const box of children(buffer, start, end)) {
-    if (CONTAINERS.has(box.type)) collect(buffer, box.start, box.end, into)
-    else if (!into.has(box.type)) into.set(box.type, buffer.subarray(box.start, box.end))
-  }
-}
-
-/** Total samples and duration (in timescale units), and the duration most samples have (the last one often differs). */
-function readStts(stts: Buffer): { samples: number; delta: number; total: number } {
-  const entries = stts.readUInt32BE(4)
-  let samples = 0
-  let total = 0
-  let delta = 0
-  let most = 0
-  for (let i = 0; i < entries; i++) {
-    const count = stts.readUInt32BE(8 + i * 8)
-    const duration = stts.readUInt32BE(12 + i * 8)
-    samples += count
-    total += count * duration
-    if (count > most) [most, delta] = [count, duration]
-  }
-  return { samples, delta, total }
 }
 
 /** The sample description without its `btrt` boxes: per-file bitrates, irrelevant to whether streams can be joined. */
@@ -171,7 +104,14 @@ function describeVideo(stsd: Buffer, tkhd: Buffer, timescale: number, delta: num
     rotation,
     sar: sar === '0:0' || sar === '0:1' ? '1:1' : sar,
     pixFmt,
-    frameRate: `${timescale}/${delta}`,
+    frameRate: reducedRate(timescale, delta),
     fps: timescale / delta,
   }
+}
+
+/** `12288/512` → `24/1`, as ffprobe writes rates, so a canvas is the same whichever way it was read. */
+function reducedRate(timescale: number, delta: number): string {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+  const d = gcd(timescale, delta)
+  return `${timescale / d}/${delta / d}`
 }

@@ -98,6 +98,19 @@ export interface RunFfmpegJobOptions {
 }
 
 /**
+ * fluent-ffmpeg asks `ffmpeg -formats` and `-encoders` (a process start each, once
+ * per process) to check formats and codecs and to add `-strict experimental` for
+ * experimental `-acodec`/`-vcodec` values. Every format and codec here comes from
+ * this package, which checks what it needs against the cached capabilities
+ * (locate.ts) and never passes `-acodec`/`-vcodec`, so both are answered without
+ * asking ffmpeg. These methods are private, but fluent-ffmpeg is archived: they will not change.
+ */
+const NO_CAPABILITY_PROBES = {
+  _checkCapabilities: (done: (error?: Error) => void) => done(),
+  availableEncoders: (done: (error: Error | null, encoders: Record<string, never>) => void) => done(null, {}),
+}
+
+/**
  * Rebuilds an argument array as a fluent-ffmpeg command: each `-i SOURCE` with the
  * options before it becomes an input, the rest output options and the target.
  * fluent-ffmpeg emits inputs, then `-y`, then outputs, so the command line is the
@@ -106,7 +119,7 @@ export interface RunFfmpegJobOptions {
  * unsplit (a flag always travels with its value, so a list is never a lone string).
  */
 function toFluentCommand(bin: string, args: readonly string[]): ffmpeg.FfmpegCommand {
-  const command = ffmpeg().setFfmpegPath(bin)
+  const command = Object.assign(ffmpeg().setFfmpegPath(bin), NO_CAPABILITY_PROBES)
   let pending: string[] = []
   for (let i = 0; i < args.length - 1; i++) {
     const arg = args[i]!

@@ -1,0 +1,63 @@
+import type { Fit } from '@storyreel/core'
+import type { Canvas } from './canvas.ts'
+import { JobMap } from './internal/job-map.ts'
+import { normalizeClip, type Mezzanine } from './normalize.ts'
+import type { PieceSpec } from './reel-parts.ts'
+import { pieceFile, renderPiece, type Piece } from './render-piece.ts'
+
+/**
+ * The ffmpeg work of one reel, shared by its background and its `finish`: each
+ * mezzanine and piece is made once (a second asker waits for the first), and one
+ * finished before it was asked for is reported as `cached`.
+ */
+export class ReelJobs {
+  readonly #mezzanines = new JobMap<Mezzanine>()
+  readonly #pieces = new JobMap<Piece>()
+  /** Mezzanines by key: pieces are timed in their mezzanines' units. */
+  readonly #byKey = new Map<string, Mezzanine>()
+  readonly #settings: { readonly workDir: string; readonly fit: Fit; readonly ffmpegVersion: () => Promise<string> }
+
+  constructor(settings: { readonly workDir: string; readonly fit: Fit; readonly ffmpegVersion: () => Promise<string> }) {
+    this.#settings = settings
+  }
+
+  async mezzanine(clip: string, canvas: Canvas, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<Mezzanine> {
+    const ffmpegVersion = await this.#settings.ffmpegVersion()
+    const key = JSON.stringify([clip, canvas])
+    const madeBefore = this.#mezzanines.finished(key) !== undefined
+    const made = await this.#mezzanines.run(
+      key,
+      async (report) => {
+        const result = await normalizeClip({ clip, canvas, fit: this.#settings.fit, workDir: this.#settings.workDir, ffmpegVersion, signal, onProgress: report })
+        this.#byKey.set(result.key, result)
+        return result
+      },
+      { signal, onProgress },
+    )
+    return madeBefore ? { ...made, cached: true } : made
+  }
+
+  /** The mezzanine of `clip` on `canvas` if it has been made. */
+  finishedMezzanine(clip: string, canvas: Canvas): Mezzanine | undefined {
+    return this.#mezzanines.finished(JSON.stringify([clip, canvas]))
+  }
+
+  async piece(spec: PieceSpec, canvas: Canvas, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<Piece> {
+    const settings = {
+      spec,
+      canvas,
+      timescale: this.#byKey.get(spec.incoming.key)!.header.timescale,
+      workDir: this.#settings.workDir,
+      ffmpegVersion: await this.#settings.ffmpegVersion(),
+    }
+    const key = pieceFile(settings)
+    const madeBefore = this.#pieces.finished(key) !== undefined
+    const made = await this.#pieces.run(key, (report) => renderPiece({ ...settings, signal, onProgress: report }), { signal, onProgress })
+    return madeBefore ? { ...made, cached: true } : made
+  }
+
+  /** Settles when every job started so far has. */
+  async settled(): Promise<void> {
+    await Promise.all([this.#mezzanines.settled(), this.#pieces.settled()])
+  }
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Provider } from '@storyreel/core'
-import { runPlan } from '../src/run-plan.ts'
+import { runPlan } from './helpers/run.ts'
 import { estimateRun } from '../src/estimate.ts'
+import { isSchedulerError } from '../src/errors.ts'
 import type { SchedulerEvent } from '../src/events.ts'
 import { planOf } from './helpers/plan.ts'
 import { createdPerShot, simProvider, startSim, tempDir } from './helpers/sim.ts'
@@ -80,7 +81,7 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
     const estimate = await estimateRun(plan, { provider: simProvider(sim), cacheDir: `${dir}/cache` })
     expect(estimate.cost).toBeCloseTo(0.35 + 0.45, 2)
     const run = runPlan(plan, { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 2, maxCost: 0.5 })
-    await expect(run).rejects.toMatchObject({ code: 'SCHED_OVER_BUDGET', data: { estimate: 0.8, maxCost: 0.5, submissions: 2 } })
+    await expect(run).rejects.toMatchObject({ code: 'SCHED_OVER_BUDGET', maxCost: 0.5, estimate: { cost: 0.8, submissions: 2 } })
     expect(sim.stats().createdTotal).toBe(0)
   })
 
@@ -110,8 +111,8 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
     const run = runPlan(plan, { ...options, signal: controller.signal, onEvent: (e) => e.type === 'submitted' && controller.abort() })
     const error = await run.catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'SCHED_ABORTED' })
-    const partial = (error as { data: { result: { shots: { status: string }[] } } }).data.result
-    expect(partial.shots.every((s) => s.status === 'aborted')).toBe(true)
+    if (!isSchedulerError(error, 'SCHED_ABORTED')) throw error
+    expect(error.result!.shots.every((s) => s.status === 'aborted')).toBe(true)
     const createdBeforeRerun = sim.stats().createdTotal
     expect(createdBeforeRerun).toBeGreaterThanOrEqual(1)
     expect(createdBeforeRerun).toBeLessThanOrEqual(2)

@@ -2,9 +2,14 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { JOURNAL_FILE, openJournal, parseJournal } from '../src/journal.ts'
-import type { JournalRecord } from '../src/journal.ts'
-import { ledgerOf, readJournal, replayJournal } from '../src/journal-replay.ts'
+import { openJournalFile } from '../src/file-journal.ts'
+import { parseJournal } from '../src/journal-records.ts'
+import type { JournalRecord } from '../src/journal-records.ts'
+import { ledgerOf, replayJournal } from '../src/journal-replay.ts'
+import { readJournal } from '../src/journal-summary.ts'
+import { JOURNAL_FILE } from '../src/run-layout.ts'
+
+const openJournal = (dir: string) => openJournalFile(join(dir, JOURNAL_FILE), [])
 
 const request = { model: 'kwaivgi/kling-v2.1-i2v-standard', params: { prompt: 'p', duration: 5 } }
 const records: JournalRecord[] = [

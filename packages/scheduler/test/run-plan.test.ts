@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Provider } from '@storyreel/core'
-import { runPlan } from '../src/run-plan.ts'
+import { runPlan } from './helpers/run.ts'
 import type { SchedulerEvent } from '../src/events.ts'
 import { sha256File } from '../src/hash.ts'
 import { planOf } from './helpers/plan.ts'

@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createClient, createWavespeedProvider } from '@storyreel/wavespeed'
-import { runPlan } from '../src/run-plan.ts'
+import { runPlan } from './helpers/run.ts'
 import { estimateRun } from '../src/estimate.ts'
-import { readJournalRecords } from '../src/journal.ts'
+import { openFileRunStore } from '../src/file-run-store.ts'
 import type { SchedulerEvent } from '../src/events.ts'
 import { planOf } from './helpers/plan.ts'
 import { FAST_CLIENT, simProvider, startSim, tempDir } from './helpers/sim.ts'
@@ -66,7 +66,7 @@ describe('a result endpoint that keeps failing', { timeout: 60_000 }, () => {
     const runDir = join(dir, 'run')
     // Create the prediction, then write the journal the pre-fix scheduler left after giving up on polls.
     const first = await runPlan(plan, { provider, runDir: join(dir, 'scratch'), cacheDir: join(dir, 'scratch-cache'), concurrency: 1 })
-    const records = await readJournalRecords(join(dir, 'scratch'))
+    const records = await openFileRunStore(join(dir, 'scratch')).readJournal()
     const kept = records.filter((r) => r.type === 'run' || r.type === 'intent' || r.type === 'submitted')
     const id = first.ledger[0]!.predictionId
     const failed = {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { mkdtemp, mkdir, readFile, writeFile, readdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readFile, writeFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '@storyreel/test-utils'
 import { describe, expect, test } from 'vitest'
 import { runLayout, sha256File } from '@storyreel/scheduler'
 import { buildManifest } from '../src/render/build-manifest.ts'
@@ -9,7 +9,7 @@ import { readManifest, writeManifest } from '../src/render/manifest.ts'
 import { record, runState, twoShotPlan } from './render-fixtures.ts'
 
 async function tempRun() {
-  const dir = await mkdtemp(join(tmpdir(), 'storyreel-manifest-'))
+  const dir = await tempDir('storyreel-manifest-')
   await mkdir(join(dir, 'img'))
   await mkdir(join(dir, 'run', 'frames'), { recursive: true })
   await writeFile(join(dir, 'img', 'start.png'), 'start-bytes')

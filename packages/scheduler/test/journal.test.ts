@@ -1,7 +1,7 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { tempDir } from '@storyreel/test-utils'
+import { describe, expect, it } from 'vitest'
 import { openJournalFile } from '../src/file-journal.ts'
 import { parseJournal } from '../src/journal-records.ts'
 import type { JournalRecord } from '../src/journal-records.ts'
@@ -26,12 +26,6 @@ const records: JournalRecord[] = [
   { type: 'submitted', at: 11, shot: 'c', attempt: 1, key: 'kc', id: 'p3', model: request.model, cost: 0.28 },
   { type: 'skipped', at: 12, shot: 'd', reason: 'needs "b", which failed' },
 ]
-
-let dir: string | undefined
-afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true })
-  dir = undefined
-})
 
 describe('journal replay', () => {
   it('rebuilds each shot: finished clip, open intent, open prediction, skip', () => {
@@ -65,7 +59,7 @@ describe('journal replay', () => {
   })
 
   it('cuts a torn last line off before appending, so the journal stays readable', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sched-journal-'))
+    const dir = await tempDir('sched-journal-')
     const writer = await openJournal(dir)
     await Promise.all(records.slice(0, 9).map((r) => writer.append(r)))
     await writer.close()
@@ -78,7 +72,7 @@ describe('journal replay', () => {
   })
 
   it('reads states for the status command', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sched-journal-'))
+    const dir = await tempDir('sched-journal-')
     await writeFile(join(dir, JOURNAL_FILE), records.map((r) => JSON.stringify(r) + '\n').join(''))
     const summary = await readJournal(dir)
     expect(summary.shots.map((s) => [s.shot, s.state, s.predictionId, s.spent])).toEqual([

@@ -7,7 +7,8 @@ import { estimateRun } from '../src/estimate.ts'
 import { openFileRunStore } from '../src/file-run-store.ts'
 import type { SchedulerEvent } from '../src/events.ts'
 import { planOf } from './helpers/plan.ts'
-import { FAST_CLIENT, simProvider, startSim, tempDir } from './helpers/sim.ts'
+import { SIMULATOR_CLIENT } from '@storyreel/test-utils'
+import { simProvider, startSim, tempDir } from './helpers/sim.ts'
 
 /**
  * The result endpoint failing is not the prediction failing: it keeps rendering (and is billed)
@@ -35,7 +36,7 @@ describe('a result endpoint that keeps failing', { timeout: 60_000 }, () => {
   it('gives up only after its patience runs out, without submitting again; the next run re-attaches to the same prediction', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 300 })
-    const patient = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, ...FAST_CLIENT }), { maxUnreadableMs: 1_500 })
+    const patient = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, ...SIMULATOR_CLIENT }), { maxUnreadableMs: 1_500 })
     const plan = planOf([{ id: 'a', prompt: 'a: a lighthouse' }])
     const options = { runDir: join(dir, 'run'), cacheDir: join(dir, 'cache'), concurrency: 1, retries: 3 }
     sim.setFaults({ rate5xx: { result: 1 } })

@@ -43,8 +43,9 @@ export async function prepareDirs(dirs: readonly string[], role: 'run' | 'cache'
 async function makeDir(dir: string): Promise<void> {
   const missing: string[] = []
   for (let at = dir; ; at = dirname(at)) {
+    // ENOTDIR: something above is a file; walking up finds it and names it.
     const found = await stat(at).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined
       throw error
     })
     if (found) {

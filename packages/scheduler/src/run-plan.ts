@@ -28,7 +28,8 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
   const secrets = options.secrets ?? []
   const store = options.store ?? openFileRunStore(options.runDir!, { secrets })
   const cache = options.cache ?? openClipCache(options.cacheDir!, { secrets })
-  await Promise.all([store.prepare(), cache.prepare()])
+  // Both checked to the end, so a failure of one never leaves the other half-written behind it.
+  for (const prepared of await Promise.allSettled([store.prepare(), cache.prepare()])) if (prepared.status === 'rejected') throw prepared.reason
   const lock = await store.lock()
   try {
     const journal = await store.openJournal()

@@ -84,4 +84,19 @@ describe('journal replay', () => {
     expect(summary.spent).toBe(0.84)
     await expect(readJournal(join(dir, 'missing'))).resolves.toEqual({ shots: [], ledger: [], spent: 0 })
   })
+
+  it.each([
+    ['null', 'is not a journal record'],
+    ['{"type":"submitted"}', 'is a "submitted" record without "at"'],
+    ['{"type":"submitted","at":5,"shot":"a","attempt":1,"key":"k","model":"m","cost":0.28}', 'without "id"'],
+    ['{"type":"teleported","at":5}', 'unknown record type "teleported"'],
+  ])('refuses a line of valid JSON that is not a record (%s) as SCHED_JOURNAL_CORRUPT with its line number', async (line, problem) => {
+    const dir = await tempDir('sched-journal-')
+    const lines = records.map((r) => JSON.stringify(r))
+    await writeFile(join(dir, JOURNAL_FILE), [...lines.slice(0, 4), line, ...lines.slice(4)].join('\n') + '\n')
+    const error = await readJournal(dir).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'SCHED_JOURNAL_CORRUPT', file: join(dir, JOURNAL_FILE), line: 5 })
+    expect((error as Error).message).toContain(`${JOURNAL_FILE}:5 `)
+    expect((error as Error).message).toContain(problem)
+  })
 })

@@ -12,7 +12,7 @@ export interface EchoingApi {
 
 /**
  * A hostile stand-in for WaveSpeed's `/api/v3` that renders instantly and echoes the caller's
- * API key back in every prediction id and output URL, as a careless or malicious service could,
+ * API key back in every prediction id, output URL and upload URL, as a careless or malicious service could,
  * so tests can check the key reaches no file and no output. Serves `clip` as every output.
  * On 127.0.0.1; closed when the test ends.
  */
@@ -36,6 +36,9 @@ export async function startEchoingApi(options: { readonly key: string; readonly 
       const id = decodeURIComponent(result[1]!)
       return send(res, { id, status: 'completed', outputs: [`${base}/outputs/${options.key}/${encodeURIComponent(id)}.mp4`], created_at: new Date().toISOString(), timings: { inference: 1000 } })
     }
+    // Uploads: no ticket flow, so the client falls back to the multipart upload, whose URL carries the key too.
+    if (path === '/api/v3/media/uploads') return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 404, message: 'not found' }))
+    if (path === '/api/v3/media/upload/binary') return send(res, { download_url: `${base}/media/${options.key}/${Date.now()}.png`, type: 'image' })
     if (req.method === 'POST' && path.startsWith('/api/v3/')) {
       const id = `${options.key}-prediction-${++created}`
       return send(res, { id, model: path.slice('/api/v3/'.length), status: 'created', outputs: [], created_at: new Date().toISOString(), urls: { get: `${base}/api/v3/predictions/${id}/result` } })

@@ -45,10 +45,10 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
   /** When this run's own submission of the live prediction returned. */
   let submittedAt: number | undefined
 
-  const callOptions = (attempt: number, id?: string): ProviderCallOptions => {
+  const callOptions = (attempt: number, id?: string, abortable = true): ProviderCallOptions => {
     let processing = false
     return {
-      ...(signal ? { signal } : {}),
+      ...(signal && abortable ? { signal } : {}),
       onRateLimit: ctx.onRateLimit,
       onPhase: (phase) => {
         if (phase === 'uploading') ctx.emit({ type: 'uploading', shot: shot.id, attempt })
@@ -140,7 +140,7 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
     attempts++
     try {
       // No abort signal: an interrupted POST could leave a paid prediction we never hear of.
-      const { id } = await provider.submit(request, callOptions(attempt))
+      const { id } = await provider.submit(request, callOptions(attempt, undefined, false))
       live = await adopt(attempt, id, 'new')
       submittedAt = ctx.now()
       return undefined

@@ -34,9 +34,10 @@ export async function runShots(plan: Plan, options: RunOptions, setup: LoopSetup
   const { journal } = setup
   const graph = createShotGraph(plan)
   const budget = createBudget(options.maxCost, new Map(setup.estimate.shots.filter((s) => s.action === 'submit' || s.action === 'recover').map((s) => [s.shot, s.cost])))
-  const maxAttempt = new Map<string, number>()
-  for (const r of journal.records) if (r.type === 'intent') maxAttempt.set(r.shot, Math.max(maxAttempt.get(r.shot) ?? 0, r.attempt))
-  const knownIds = new Set(journal.records.flatMap((r) => (r.type === 'submitted' ? [r.id] : [])))
+  // What earlier runs did, from the one replay of the journal the decisions use.
+  const histories = [...setup.decide.histories.values()]
+  const maxAttempt = new Map(histories.map((h) => [h.shot, Math.max(0, ...h.attempts.map((a) => a.attempt))]))
+  const knownIds = new Set(histories.flatMap((h) => h.attempts.flatMap((a) => (a.id ? [a.id] : []))))
   const queuedAt = new Map<string, number>()
 
   let finish!: () => void

@@ -1,9 +1,12 @@
 import type { PlannedShot, RenderResult } from '@storyreel/core'
-import { providerErrorFacts } from './errors.ts'
+import { providerErrorFacts, systemCodeOf } from './errors.ts'
 import { sha256File } from './hash.ts'
 import type { RenderContext } from './render-context.ts'
 
-export type Downloaded = { readonly ok: true; readonly clip: string; readonly sha256: string } | { readonly ok: false; readonly aborted: boolean; readonly message: string }
+export type Downloaded =
+  | { readonly ok: true; readonly clip: string; readonly sha256: string }
+  /** `code`: the system's, when the machine was the cause (a full disk while writing the clip). */
+  | { readonly ok: false; readonly aborted: boolean; readonly message: string; readonly code?: string }
 
 /**
  * Fetches a finished prediction's clip into the shot's place, checks it (the `verifyClip` hook),
@@ -21,7 +24,8 @@ export async function downloadClip(shot: PlannedShot, key: string, attempt: numb
   } catch (error) {
     if (signal?.aborted) return { ok: false, aborted: true, message: 'aborted' }
     const message = providerErrorFacts(error).message.replace(/\.$/, '')
-    return { ok: false, aborted: false, message: `Prediction ${id} finished but its clip ${step}: ${message}. Re-run to download it again (nothing is paid twice).` }
+    const code = systemCodeOf(error)
+    return { ok: false, aborted: false, message: `Prediction ${id} finished but its clip ${step}: ${message}. Re-run to download it again (nothing is paid twice).`, ...(code ? { code } : {}) }
   }
   const sha256 = await sha256File(clip)
   await ctx.journal.append({ type: 'downloaded', at: ctx.now(), shot: shot.id, attempt, id, key, file: ctx.layout.relative(clip), sha256 })

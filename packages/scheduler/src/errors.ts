@@ -69,6 +69,15 @@ export interface ProviderErrorFacts {
   readonly refunded?: boolean
 }
 
+/** The system's code (`ENOSPC`, `EACCES`...) of an error or of one of its causes: what the machine, not the shot, did wrong. */
+export function systemCodeOf(error: unknown): string | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return code
+  }
+  return undefined
+}
+
 export function providerErrorFacts(error: unknown): ProviderErrorFacts {
   if (typeof error !== 'object' || error === null) return { message: String(error) }
   const e = error as { message?: unknown; code?: unknown; retryable?: unknown; ambiguous?: unknown; predictionId?: unknown; predictionEnded?: unknown; refunded?: unknown }

@@ -195,7 +195,10 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
 
     ctx.emit({ type: 'downloading', shot: shot.id, attempt, predictionId: id })
     const downloaded = await downloadClip(shot, decision.key, attempt, id, result, ctx)
-    if (!downloaded.ok) return downloaded.aborted ? { status: 'aborted', predictionId: id, attempts } : { status: 'failed', message: downloaded.message, predictionId: id, attempt, attempts }
+    if (!downloaded.ok) {
+      const { aborted, message, code } = downloaded
+      return aborted ? { status: 'aborted', predictionId: id, attempts } : { status: 'failed', message, ...(code ? { code } : {}), predictionId: id, attempt, attempts }
+    }
     return {
       status: 'rendered',
       clip: downloaded.clip,

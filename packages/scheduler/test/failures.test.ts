@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process'
+import { mkdir, readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import type { Provider } from '@storyreel/core'
 import { runPlan } from './helpers/run.ts'
@@ -172,5 +174,23 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
     const second = await runPlan(plan, { ...options, provider: simProvider(topped) })
     expect(second.shots.map((s) => s.status)).toEqual(['cached', 'done'])
     expect(topped.stats().createdTotal).toBe(1)
+  })
+
+  // Mounting needs root (or CAP_SYS_ADMIN): true on the CI machines, which run as root.
+  it.skipIf(process.getuid?.() !== 0)('a disk that fills while a clip downloads: the outcome says ENOSPC (the machine, not the shot), nothing is paid again', async () => {
+    const dir = await tempDir()
+    const sim = await startSim({ latencyMs: 100 })
+    const runDir = `${dir}/run`
+    await mkdir(runDir)
+    // Room for the journal, not for a clip.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', runDir])
+    try {
+      const result = await runPlan(planOf([{ id: 'a', prompt: 'a: one' }]), { provider: simProvider(sim), runDir, cacheDir: `${dir}/cache`, concurrency: 1 })
+      expect(result.failures[0]).toMatchObject({ shot: 'a', code: 'ENOSPC', predictionId: sim.submissions()[0]!.id })
+      expect(sim.stats().createdTotal).toBe(1)
+      expect(await readFile(`${runDir}/journal.ndjson`, 'utf8')).toContain('"type":"completed"')
+    } finally {
+      execFileSync('umount', ['-l', runDir])
+    }
   })
 })

@@ -1,4 +1,4 @@
-import type { Provider } from '@storyreel/core'
+import type { Provider, ProviderCallOptions } from '@storyreel/core'
 import type { Budget } from './budget.ts'
 import type { ClipCache } from './clip-cache.ts'
 import type { SchedulerEvent } from './events.ts'
@@ -26,4 +26,23 @@ export interface RenderContext {
   nextAttempt(shot: string): number
   emit(event: EmitInput): void
   onRateLimit(retryAfterMs: number): void
+}
+
+/**
+ * What the provider is told for one attempt: the signal (not for a submission already sent, which
+ * must finish so its id is journaled), 429s, and its phases as `uploading` and `processing` events.
+ */
+export function providerCallOptions(ctx: RenderContext, shot: string, attempt: number, id: string | undefined, abortable: boolean): ProviderCallOptions {
+  let processing = false
+  return {
+    ...(ctx.signal && abortable ? { signal: ctx.signal } : {}),
+    onRateLimit: ctx.onRateLimit,
+    onPhase: (phase) => {
+      if (phase === 'uploading') ctx.emit({ type: 'uploading', shot, attempt })
+      if (phase === 'processing' && id && !processing) {
+        processing = true
+        ctx.emit({ type: 'processing', shot, attempt, predictionId: id })
+      }
+    },
+  }
 }

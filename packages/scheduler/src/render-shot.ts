@@ -1,10 +1,10 @@
-import type { PlannedShot, ProviderCallOptions, RenderRequest, RenderResult } from '@storyreel/core'
+import type { PlannedShot, RenderRequest, RenderResult } from '@storyreel/core'
 import type { RenderDecision } from './decide-shot.ts'
 import { downloadClip } from './download-clip.ts'
 import { providerErrorFacts, type ProviderErrorFacts, type ShotFailureCode } from './errors.ts'
 import { priceOf } from './estimate.ts'
 import type { AttemptHistory } from './journal-replay.ts'
-import type { RenderContext } from './render-context.ts'
+import { providerCallOptions, type RenderContext } from './render-context.ts'
 
 /** Clock skew allowed between this machine and the provider when looking up an unrecorded prediction. */
 const RECOVER_SKEW_MS = 2_000
@@ -45,20 +45,7 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
   /** When this run's own submission of the live prediction returned. */
   let submittedAt: number | undefined
 
-  const callOptions = (attempt: number, id?: string, abortable = true): ProviderCallOptions => {
-    let processing = false
-    return {
-      ...(signal && abortable ? { signal } : {}),
-      onRateLimit: ctx.onRateLimit,
-      onPhase: (phase) => {
-        if (phase === 'uploading') ctx.emit({ type: 'uploading', shot: shot.id, attempt })
-        if (phase === 'processing' && id && !processing) {
-          processing = true
-          ctx.emit({ type: 'processing', shot: shot.id, attempt, predictionId: id })
-        }
-      },
-    }
-  }
+  const callOptions = (attempt: number, id?: string, abortable = true) => providerCallOptions(ctx, shot.id, attempt, id, abortable)
 
   const adopt = async (attempt: number, id: string, origin: 'recovered' | 'new'): Promise<Live> => {
     ctx.knownIds.add(id)

@@ -85,6 +85,19 @@ describe('interrupting and resuming a paid run', () => {
     expect(restored.videoDuration ?? restored.duration).toBeCloseTo(before.videoDuration ?? before.duration, 1)
   }, 90_000)
 
+  test('assembling after an edit was reverted warns nothing, however often', async () => {
+    await writeFile(fixture.storyboard, CHAINS_STORYBOARD.replace('  fps: 24\n', '  fps: 24\n  transition: { type: crossfade, duration: 0.5 }\n'))
+    const edited = await cli(['assemble', out])
+    expect(edited.code, edited.stderr).toBe(0)
+    expect(edited.stderr).toMatch(/storyboard changed/)
+    await writeFile(fixture.storyboard, CHAINS_STORYBOARD)
+    for (const time of ['first', 'second']) {
+      const reverted = await cli(['assemble', out])
+      expect(reverted.code, reverted.stderr).toBe(0)
+      expect(reverted.stderr, `the ${time} assemble after the revert`).not.toMatch(/storyboard changed/)
+    }
+  }, 120_000)
+
   test('assemble and status on a directory that is not a run say what to do', async () => {
     for (const command of ['assemble', 'status']) {
       const result = await cli([command, fixture.dir + '/nowhere'])

@@ -45,9 +45,3 @@ export function meanDifference(a: Buffer, b: Buffer): number {
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!)
   return sum / a.length
 }
-
-/** A test picture as PNG or JPEG, made with lavfi so nothing is downloaded. */
-export async function makeImage(dest: string, options: { width: number; height: number; source?: string }): Promise<void> {
-  const src = options.source ?? 'testsrc2'
-  await run(FFMPEG, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${src}=size=${options.width}x${options.height}`, '-frames:v', '1', dest])
-}

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { makeImage } from './media.ts'
+import { makeImage } from '@storyreel/test-utils'
 
 /**
  * Three chains in five shots, small enough to render in seconds:

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '@storyreel/test-utils'
 import { promisify } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import { main } from '../src/main.ts'
@@ -114,7 +114,7 @@ describe('plan', () => {
   })
 
   test('a shot several others wait for branches onto its own line, under it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'storyreel-cli-'))
+    const dir = await tempDir('storyreel-cli-')
     const shot = (id: string, image: string) => `  - id: ${id}\n    model: kling-v2.1-i2v-pro\n    prompt: ${id}\n${image ? `    image: ${image}\n` : ''}`
     const start = join(fixtures, 'images/start.png')
     await writeFile(

@@ -1,14 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { onTestFinished } from 'vitest'
 import { countFrames, probeMedia, runFfmpeg, type MediaInfo } from '../src/index.ts'
 
-export async function tempDir(prefix = 'asm-test-'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix))
-  onTestFinished(() => rm(dir, { recursive: true, force: true }))
-  return dir
-}
+export { tempDir } from '@storyreel/test-utils'
 
 export interface ClipSpec {
   readonly width?: number

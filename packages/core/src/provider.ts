@@ -43,6 +43,11 @@ export interface ProviderErrorInfo {
    * is paid for, so the caller waits for it again later instead of creating another.
    */
   readonly predictionEnded?: boolean
+  /**
+   * The service gave back what the prediction cost (WaveSpeed refunds predictions that end failed,
+   * cancelled or timed out, not deleted ones): the caller counts it out of its spend.
+   */
+  readonly refunded?: boolean
 }
 
 export interface RenderResult {

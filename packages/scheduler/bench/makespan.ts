@@ -13,8 +13,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createClient, createWavespeedProvider } from '@storyreel/wavespeed'
 import { startSimulator } from '@storyreel/wavespeed-sim'
-import { runPlan } from '../src/index.ts'
 import type { SchedulerEvent } from '../src/index.ts'
+import { runPlan } from '../test/helpers/run.ts'
 import { chainsPlan } from '../test/helpers/plan.ts'
 
 const { values } = parseArgs({

@@ -1,40 +1,47 @@
-import { sumUsd } from './journal-replay.ts'
+import { sumUsd } from './usd.ts'
 
 /**
  * The run's spend against `maxCost`. Shots the estimate plans to submit hold a
  * reservation of their first attempt's price, so a retry may only spend what is
- * left after every planned shot has had its first attempt.
+ * left after every planned shot has had its first attempt. A prediction the
+ * service refunds stops counting.
  */
 export interface Budget {
-  /** USD of predictions this run created. */
+  /** USD of predictions this run created, less refunds. */
   readonly spent: number
   spentOn(shot: string): number
   /** What total spend would become if `shot` submitted a prediction at `price` now; `ok` when within `maxCost`. */
   check(shot: string, price: number): { ok: boolean; projected: number }
-  /** Records a created prediction and drops the shot's reservation. */
-  commit(shot: string, price: number): void
+  /** Records a prediction this run created and drops the shot's reservation. */
+  commit(shot: string, attempt: number, price: number): void
+  /** The service gave the attempt's price back; a no-op for an attempt an earlier run paid for. */
+  refund(shot: string, attempt: number): void
   /** The shot will submit nothing more (done, failed, skipped): its reservation is freed. */
   release(shot: string): void
 }
 
 export function createBudget(maxCost: number | undefined, reservations: ReadonlyMap<string, number>): Budget {
   const reserved = new Map(reservations)
-  const spentBy = new Map<string, number>()
-  let spent = 0
+  const charged = new Map<string, number>()
+  const chargeKey = (shot: string, attempt: number) => `${attempt}\0${shot}`
+  const spentOn = (shot: string) => sumUsd([...charged].filter(([key]) => key.endsWith(`\0${shot}`)).map(([, usd]) => usd))
+  const spent = () => sumUsd([...charged.values()])
   return {
     get spent() {
-      return spent
+      return spent()
     },
-    spentOn: (shot) => spentBy.get(shot) ?? 0,
+    spentOn,
     check(shot, price) {
       const others = sumUsd([...reserved].filter(([id]) => id !== shot).map(([, usd]) => usd))
-      const projected = sumUsd([spent, price, others])
+      const projected = sumUsd([spent(), price, others])
       return { ok: maxCost === undefined || projected <= maxCost, projected }
     },
-    commit(shot, price) {
+    commit(shot, attempt, price) {
       reserved.delete(shot)
-      spent = sumUsd([spent, price])
-      spentBy.set(shot, sumUsd([spentBy.get(shot) ?? 0, price]))
+      charged.set(chargeKey(shot, attempt), price)
+    },
+    refund(shot, attempt) {
+      charged.delete(chargeKey(shot, attempt))
     },
     release(shot) {
       reserved.delete(shot)

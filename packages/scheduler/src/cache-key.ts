@@ -36,16 +36,30 @@ export function cacheKey(input: CacheKeyInput): string {
   )
 }
 
-/** Hashes image files once per process run, keyed by path (storyboard images do not change mid-run). */
-export function createImageHasher(): (image: ImageRef) => Promise<ImageIdentity> {
+export interface ImageHasher {
+  identity(image: ImageRef): Promise<ImageIdentity>
+  /** sha256 of every image file hashed so far, by path: for the manifest, so nothing reads an image twice. */
+  readonly hashes: ReadonlyMap<string, string>
+}
+
+/** Hashes image files once per run, keyed by path (storyboard images do not change mid-run). */
+export function createImageHasher(): ImageHasher {
   const memo = new Map<string, Promise<string>>()
-  return (image) => {
-    if (image.kind === 'url') return Promise.resolve({ url: image.url })
-    let hash = memo.get(image.path)
-    if (!hash) {
-      hash = sha256File(image.path)
-      memo.set(image.path, hash)
-    }
-    return hash.then((sha256) => ({ sha256 }))
+  const hashes = new Map<string, string>()
+  return {
+    hashes,
+    identity(image) {
+      if (image.kind === 'url') return Promise.resolve({ url: image.url })
+      let hash = memo.get(image.path)
+      if (!hash) {
+        const path = image.path
+        hash = sha256File(path).then((sha256) => {
+          hashes.set(path, sha256)
+          return sha256
+        })
+        memo.set(path, hash)
+      }
+      return hash.then((sha256) => ({ sha256 }))
+    },
   }
 }

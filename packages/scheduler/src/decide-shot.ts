@@ -1,18 +1,18 @@
-import { join } from 'node:path'
 import type { ImageRef, PlannedShot, RenderRequest } from '@storyreel/core'
 import { cacheKey } from './cache-key.ts'
-import type { ImageIdentity } from './cache-key.ts'
+import type { ImageHasher, ImageIdentity } from './cache-key.ts'
 import type { ClipCache } from './clip-cache.ts'
-import { sha256File } from './hash.ts'
 import type { AttemptHistory, ShotHistory } from './journal-replay.ts'
-import { runPaths } from './run-paths.ts'
+import type { RunLayout } from './run-layout.ts'
 
 export interface DecideContext {
   readonly providerName: string
-  readonly runDir: string
+  readonly layout: RunLayout
   readonly cache: ClipCache
   readonly histories: ReadonlyMap<string, ShotHistory>
-  readonly hashImage: (image: ImageRef) => Promise<ImageIdentity>
+  readonly images: ImageHasher
+  /** Whether a finished clip may be used: its bytes still match `sha256` and (with a `verifyClip` hook) it decodes. Memoised per run. */
+  readonly trusted: (shot: PlannedShot, file: string, sha256: string, source: 'run-dir' | 'cache') => Promise<boolean>
   /** Ignore finished clips (cache and run directory) for this shot. */
   readonly forced: (shot: string) => boolean
   /** May this shot be submitted (the `only` filter)? */
@@ -31,11 +31,14 @@ export type ShotDecision =
   | { readonly action: 'refuse'; readonly key: string; readonly attempt: AttemptHistory }
   | { readonly action: 'skip'; readonly reason: string }
 
+/** A decision that renders: the shot goes to a slot. Its key is known once its upstream clips are. */
+export type RenderDecision = Extract<ShotDecision, { action: 'reattach' | 'recover' | 'submit' }> & { readonly key: string }
+
 /** The request a shot sends; a chained shot starts from its upstream clip's extracted last frame. */
-export function renderRequestOf(shot: PlannedShot, runDir: string): RenderRequest {
+export function renderRequestOf(shot: PlannedShot, layout: RunLayout): RenderRequest {
   const start = shot.start
   const startImage: ImageRef | undefined =
-    start.kind === 'none' ? undefined : start.kind === 'last-frame' ? { kind: 'file', path: runPaths.lastFrame(runDir, start.shot) } : start.kind === 'end-image' ? start.image : start
+    start.kind === 'none' ? undefined : start.kind === 'last-frame' ? { kind: 'file', path: layout.shot(start.shot).last } : start.kind === 'end-image' ? start.image : start
   return { shotId: shot.id, model: shot.model, params: shot.params, ...(startImage ? { startImage } : {}), ...(shot.end ? { endImage: shot.end } : {}) }
 }
 
@@ -52,12 +55,15 @@ export async function decideShot(shot: PlannedShot, upstreamSha: (shot: string) 
   if (!ctx.forced(shot.id)) {
     const clip = history?.clip
     if (clip?.key === key) {
-      const file = join(ctx.runDir, clip.file)
-      const sha256 = await sha256File(file).catch(() => undefined)
-      if (sha256 === clip.sha256) return { action: 'reuse', key, source: 'run-dir', file, sha256, ...(clip.predictionId ? { predictionId: clip.predictionId } : {}) }
+      const file = ctx.layout.resolve(clip.file)
+      if (await ctx.trusted(shot, file, clip.sha256, 'run-dir')) {
+        return { action: 'reuse', key, source: 'run-dir', file, sha256: clip.sha256, ...(clip.predictionId ? { predictionId: clip.predictionId } : {}) }
+      }
     }
     const cached = await ctx.cache.lookup(key)
-    if (cached) return { action: 'reuse', key, source: 'cache', file: cached.path, sha256: cached.sha256, ...(cached.predictionId ? { predictionId: cached.predictionId } : {}) }
+    if (cached && (await ctx.trusted(shot, cached.path, cached.sha256, 'cache'))) {
+      return { action: 'reuse', key, source: 'cache', file: cached.path, sha256: cached.sha256, ...(cached.predictionId ? { predictionId: cached.predictionId } : {}) }
+    }
   }
 
   const latest = history?.attempts.at(-1)
@@ -86,8 +92,8 @@ async function keyOf(shot: PlannedShot, upstreamSha: (shot: string) => string | 
     const sha256 = upstreamSha(s.shot)
     if (sha256 === undefined) return undefined
     start = { sha256 }
-  } else if (s.kind === 'end-image') start = await ctx.hashImage(s.image)
-  else if (s.kind !== 'none') start = await ctx.hashImage(s)
-  const end = shot.end ? await ctx.hashImage(shot.end) : undefined
+  } else if (s.kind === 'end-image') start = await ctx.images.identity(s.image)
+  else if (s.kind !== 'none') start = await ctx.images.identity(s)
+  const end = shot.end ? await ctx.images.identity(shot.end) : undefined
   return cacheKey({ provider: ctx.providerName, shot, ...(start ? { start } : {}), ...(end ? { end } : {}) })
 }

@@ -1,15 +1,19 @@
 import type { Plan, PlannedShot, Provider } from '@storyreel/core'
 import { createImageHasher } from './cache-key.ts'
-import { openClipCache } from './clip-cache.ts'
+import { openClipCache, type ClipCache } from './clip-cache.ts'
 import { decideShot } from './decide-shot.ts'
 import type { DecideContext, ShotDecision } from './decide-shot.ts'
-import { SchedulerError } from './errors.ts'
-import { readJournalRecords } from './journal.ts'
-import { replayJournal, sumUsd } from './journal-replay.ts'
+import { schedulerError } from './errors.ts'
+import { sha256File } from './hash.ts'
+import { replayJournal } from './journal-replay.ts'
 import { dependentsOf } from './priority.ts'
+import { openFileRunStore } from './file-run-store.ts'
+import type { RunLayout } from './run-layout.ts'
+import type { ClipHooks } from './run-types.ts'
+import { sumUsd } from './usd.ts'
 
 export interface EstimateOptions {
-  readonly provider: Pick<Provider, 'name'>
+  readonly provider: Pick<Provider, 'name' | 'paid'>
   readonly cacheDir: string
   /** When given, finished clips and unfinished predictions of earlier runs there count too. */
   readonly runDir?: string
@@ -28,38 +32,70 @@ export interface ShotEstimate {
    * `refuse`: failed for good before with these inputs; `skip`: not selected.
    */
   readonly action: ShotDecision['action']
-  /** USD this run may spend on the shot's first attempt. */
+  /** USD this run may spend on the shot's first attempt: 0 unless it submits, and always 0 for a free provider. */
   readonly cost: number
   readonly reason?: string
 }
 
 export interface RunEstimate {
   readonly shots: readonly ShotEstimate[]
-  /** USD for every first attempt that will be submitted (retries come on top). */
+  /** USD for every first attempt that will be submitted (retries come on top); 0 for a free provider. */
   readonly cost: number
   /** Number of predictions to create, not counting retries. */
   readonly submissions: number
 }
 
-/** Context shared by the estimate and the run, so both decide every shot the same way. */
-export function decideContext(plan: Plan, options: EstimateOptions & { readonly runDir: string }, histories: DecideContext['histories']): DecideContext {
-  const only = options.only ? new Set(options.only) : undefined
+/** What one attempt at `shot` costs with `provider`: the catalog price, or nothing for a free provider. */
+export function priceOf(shot: PlannedShot, provider: Pick<Provider, 'paid'>): number {
+  return provider.paid ? shot.cost : 0
+}
+
+export interface DecideSetup {
+  readonly provider: Pick<Provider, 'name'>
+  readonly layout: RunLayout
+  readonly cache: ClipCache
+  readonly force?: boolean
+  readonly only?: readonly string[]
+  readonly verifyClip?: ClipHooks['verifyClip']
+  readonly signal?: AbortSignal
+}
+
+/** Context shared by the estimate and the run, so both decide every shot the same way (and check each clip once). */
+export function decideContext(plan: Plan, setup: DecideSetup, histories: DecideContext['histories']): DecideContext {
+  const only = setup.only ? new Set(setup.only) : undefined
   for (const id of only ?? []) {
     if (!plan.shots.some((s) => s.id === id)) {
-      throw new SchedulerError('SCHED_INVALID_OPTION', `\`only\` names shot "${id}", which the storyboard does not have. Shots: ${plan.shots.map((s) => s.id).join(', ')}.`, {
-        data: { shot: id },
-      })
+      throw schedulerError('SCHED_INVALID_OPTION', `\`only\` names shot "${id}", which the storyboard does not have. Shots: ${plan.shots.map((s) => s.id).join(', ')}.`, { option: 'only', value: id })
     }
   }
   const selected = (id: string) => !only || only.has(id)
+  const checked = new Map<string, Promise<boolean>>()
+  const check = async (shot: PlannedShot, file: string, sha256: string, source: 'run-dir' | 'cache') => {
+    // The run directory's clips are checked against the journal's hash; the cache's by size when looked up.
+    if (source === 'run-dir' && (await sha256File(file).catch(() => undefined)) !== sha256) return false
+    if (!setup.verifyClip) return true
+    return setup.verifyClip(file, { duration: shot.params.duration }, setup.signal ? { signal: setup.signal } : {}).then(
+      () => true,
+      () => false,
+    )
+  }
   return {
-    providerName: options.provider.name,
-    runDir: options.runDir,
-    cache: openClipCache(options.cacheDir),
+    providerName: setup.provider.name,
+    layout: setup.layout,
+    cache: setup.cache,
     histories,
-    hashImage: createImageHasher(),
+    images: createImageHasher(),
+    trusted: (shot, file, sha256, source) => {
+      const memo = `${file}\0${sha256}`
+      let verdict = checked.get(memo)
+      if (!verdict) {
+        verdict = check(shot, file, sha256, source)
+        checked.set(memo, verdict)
+      }
+      return verdict
+    },
     selected,
-    forced: (id) => options.force === true && selected(id),
+    forced: (id) => setup.force === true && selected(id),
   }
 }
 
@@ -70,12 +106,13 @@ export function decideContext(plan: Plan, options: EstimateOptions & { readonly 
  * depends on a clip that does not exist yet.
  */
 export async function estimateRun(plan: Plan, options: EstimateOptions): Promise<RunEstimate> {
-  const runDir = options.runDir ?? ''
-  const histories = options.runDir ? replayJournal(await readJournalRecords(options.runDir)) : new Map()
-  return estimateWith(plan, decideContext(plan, { ...options, runDir }, histories))
+  const store = openFileRunStore(options.runDir ?? '.')
+  const histories = options.runDir ? replayJournal(await store.readJournal()) : new Map()
+  const setup = { ...options, layout: store.layout, cache: openClipCache(options.cacheDir) }
+  return estimateWith(plan, decideContext(plan, setup, histories), options.provider)
 }
 
-export async function estimateWith(plan: Plan, ctx: DecideContext): Promise<RunEstimate> {
+export async function estimateWith(plan: Plan, ctx: DecideContext, provider: Pick<Provider, 'paid'>): Promise<RunEstimate> {
   dependentsOf(plan)
   const decisions = new Map<string, ShotDecision>()
   const byId = new Map(plan.shots.map((s) => [s.id, s]))
@@ -97,7 +134,7 @@ export async function estimateWith(plan: Plan, ctx: DecideContext): Promise<RunE
   for (const shot of plan.shots) {
     const d = await decide(shot)
     const pays = d.action === 'submit' || d.action === 'recover'
-    shots.push({ shot: shot.id, model: shot.model.id, action: d.action, cost: pays ? shot.cost : 0, ...(d.action === 'skip' ? { reason: d.reason } : {}) })
+    shots.push({ shot: shot.id, model: shot.model.id, action: d.action, cost: pays ? priceOf(shot, provider) : 0, ...(d.action === 'skip' ? { reason: d.reason } : {}) })
   }
   return { shots, cost: sumUsd(shots.map((s) => s.cost)), submissions: shots.filter((s) => s.action === 'submit' || s.action === 'recover').length }
 }

@@ -51,6 +51,8 @@ export type SchedulerEvent =
       /** The provider's message (the API's, for WaveSpeed). */
       readonly message: string
       readonly code?: string
+      /** The service gave this attempt's price back: it is no longer spend (see `spent`). */
+      readonly refunded?: boolean
       /** True when a new prediction will be tried next. */
       readonly willRetry: boolean
     })

@@ -1,5 +1,5 @@
 import type { Plan } from '@storyreel/core'
-import { SchedulerError } from './errors.ts'
+import { schedulerError } from './errors.ts'
 
 /**
  * Shots that need each shot's clip. Checks what the priority computation (core's
@@ -13,17 +13,17 @@ export function dependentsOf(plan: Plan): Map<string, string[]> {
       const list = dependents.get(dep)
       if (!list) {
         const known = plan.shots.some((s) => s.id === dep)
-        throw new SchedulerError(
+        throw schedulerError(
           'SCHED_INVALID_PLAN',
           known
             ? `Shot "${shot.id}" depends on "${dep}", which comes later in the plan (or on itself); a shot can only continue from an earlier one.`
             : `Shot "${shot.id}" depends on "${dep}", which is not in the plan.`,
-          { data: { shot: shot.id, dependsOn: dep } },
+          { shot: shot.id, dependsOn: dep },
         )
       }
       list.push(shot.id)
     }
-    if (dependents.has(shot.id)) throw new SchedulerError('SCHED_INVALID_PLAN', `Two shots are called "${shot.id}"; shot ids must be unique.`, { data: { shot: shot.id } })
+    if (dependents.has(shot.id)) throw schedulerError('SCHED_INVALID_PLAN', `Two shots are called "${shot.id}"; shot ids must be unique.`, { shot: shot.id })
     dependents.set(shot.id, [])
   }
   return dependents

@@ -1,18 +1,57 @@
-import type { LatencyEstimate, PlannedShot, Provider } from '@storyreel/core'
+import type { LatencyEstimate, Provider } from '@storyreel/core'
+import type { ClipCache } from './clip-cache.ts'
 import type { RunEstimate } from './estimate.ts'
 import type { SchedulerEvent, ShotTimings } from './events.ts'
 import type { LedgerEntry } from './journal-replay.ts'
+import type { RunStore } from './run-store.ts'
 
-export interface RunOptions {
+/** A clip that just took its place in the run, before its frames are extracted. */
+export interface LandedClip {
+  readonly shot: string
+  readonly clip: string
+  readonly sha256: string
+  readonly key: string
+  /** `provider`: rendered by this run; `cache`, `run-dir`: reused. */
+  readonly source: 'provider' | 'cache' | 'run-dir'
+}
+
+/** What the scheduler asks of its caller for clips, so it runs no ffmpeg itself. */
+export interface ClipHooks {
+  /**
+   * Writes the clip's first and/or last video frame as PNG files at the given paths, each
+   * atomically. The last frame must be the exact last one: a chained shot starts from it.
+   * Pass the assembler's `extractFrames`.
+   */
+  readonly extractFrames: (clip: string, frames: { readonly first?: string; readonly last?: string }, options: { readonly signal?: AbortSignal }) => Promise<void>
+  /**
+   * Rejects a clip that does not decode as the shot asked (throw to reject), before a downloaded clip
+   * is journaled and cached and before a finished one is reused. Default: only the journal's sha256 is checked.
+   */
+  readonly verifyClip?: (clip: string, expected: { readonly duration: number }, options: { readonly signal?: AbortSignal }) => Promise<void>
+  /** Called once per shot the moment its clip is in place (e.g. to start normalising it for the reel). Must not throw. */
+  readonly onClip?: (clip: LandedClip) => void
+}
+
+export interface RunOptions extends ClipHooks {
   readonly provider: Provider
-  /** Holds the journal, `shots/<id>.mp4` and `frames/`; re-running with the same directory resumes. */
-  readonly runDir: string
-  /** Content-addressed clips shared between runs, e.g. `~/.cache/storyreel`. */
-  readonly cacheDir: string
+  /** Holds the journal, `shots/<id>.mp4` and `frames/`; re-running with the same directory resumes. Or give `store`. */
+  readonly runDir?: string
+  /** Where the run keeps its journal, lock and clips; default the file store in `runDir`. */
+  readonly store?: RunStore
+  /** Content-addressed clips shared between runs, e.g. `~/.cache/storyreel`. Or give `cache`. */
+  readonly cacheDir?: string
+  readonly cache?: ClipCache
+  /** Strings (the API key) never written by the stores this run opens from `runDir` and `cacheDir`. */
+  readonly secrets?: readonly string[]
   /** Most predictions in flight at once (lowered for a while after a 429). */
   readonly concurrency: number
   /** USD. Refuses to start when the estimate is higher; stops retrying before spend would pass it. */
   readonly maxCost?: number
+  /**
+   * Shown the estimate once it is known (after the `maxCost` check) and before anything is submitted;
+   * false declines the run (`SCHED_NOT_APPROVED`). Throwing stops it too. Default: go ahead.
+   */
+  readonly approve?: (estimate: RunEstimate) => boolean | Promise<boolean>
   /** New predictions tried after a failed one (not after a moderation failure). Default 1. */
   readonly retries?: number
   /** Ignore finished clips (cache and run directory): for every shot, or just the `only` shots. Default false. */
@@ -47,7 +86,7 @@ export type ShotOutcome =
       readonly predictionId: string
       /** Predictions this run waited for on the shot (a retry makes 2). */
       readonly attempts: number
-      /** USD this run spent on the shot. */
+      /** USD this run spent on the shot (refunds excluded). */
       readonly cost: number
       readonly timings: ShotTimings
     })
@@ -66,16 +105,23 @@ export type ShotOutcome =
   /** Interrupted by the abort signal; a re-run picks it up. */
   | { readonly shot: string; readonly status: 'aborted'; readonly predictionId?: string }
 
+export type FailedOutcome = Extract<ShotOutcome, { status: 'failed' }>
+
 export interface RunResult {
   /** In storyboard order. */
   readonly shots: readonly ShotOutcome[]
-  readonly failures: readonly Extract<ShotOutcome, { status: 'failed' }>[]
+  readonly failures: readonly FailedOutcome[]
   /** True when every shot has a clip. */
   readonly ok: boolean
-  /** Every prediction created in this run directory, by any run, with its price. */
+  /** Every prediction created in this run directory, by any run, with its price (refunded ones marked). */
   readonly ledger: readonly LedgerEntry[]
-  /** USD of the predictions this run created. */
+  /** USD of the predictions this run created, less what the service refunded. */
   readonly spent: number
   /** What the run expected to submit before it started. */
   readonly estimate: RunEstimate
+  /**
+   * sha256 of each image file the run sent or would send, by absolute path: the storyboard's images and
+   * the last frames chained shots start from. Read once here, so nobody hashes them again.
+   */
+  readonly images: ReadonlyMap<string, string>
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { runPlan } from '../src/run-plan.ts'
+import { runPlan } from './helpers/run.ts'
 import { chainsPlan } from './helpers/plan.ts'
 import { createdPerShot, simProvider, startSim, tempDir } from './helpers/sim.ts'
 

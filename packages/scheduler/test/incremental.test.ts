@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { estimateRun } from '../src/estimate.ts'
-import { runPlan } from '../src/run-plan.ts'
+import { runPlan } from './helpers/run.ts'
 import type { SchedulerEvent } from '../src/events.ts'
 import { chainsPlan } from './helpers/plan.ts'
 import { simProvider, startSim, tempDir } from './helpers/sim.ts'

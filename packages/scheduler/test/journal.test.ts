@@ -1,10 +1,15 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { JOURNAL_FILE, openJournal, parseJournal } from '../src/journal.ts'
-import type { JournalRecord } from '../src/journal.ts'
-import { ledgerOf, readJournal, replayJournal } from '../src/journal-replay.ts'
+import { tempDir } from '@storyreel/test-utils'
+import { describe, expect, it } from 'vitest'
+import { openJournalFile } from '../src/file-journal.ts'
+import { parseJournal } from '../src/journal-records.ts'
+import type { JournalRecord } from '../src/journal-records.ts'
+import { ledgerOf, replayJournal } from '../src/journal-replay.ts'
+import { readJournal } from '../src/journal-summary.ts'
+import { JOURNAL_FILE } from '../src/run-layout.ts'
+
+const openJournal = (dir: string) => openJournalFile(join(dir, JOURNAL_FILE), [])
 
 const request = { model: 'kwaivgi/kling-v2.1-i2v-standard', params: { prompt: 'p', duration: 5 } }
 const records: JournalRecord[] = [
@@ -21,12 +26,6 @@ const records: JournalRecord[] = [
   { type: 'submitted', at: 11, shot: 'c', attempt: 1, key: 'kc', id: 'p3', model: request.model, cost: 0.28 },
   { type: 'skipped', at: 12, shot: 'd', reason: 'needs "b", which failed' },
 ]
-
-let dir: string | undefined
-afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true })
-  dir = undefined
-})
 
 describe('journal replay', () => {
   it('rebuilds each shot: finished clip, open intent, open prediction, skip', () => {
@@ -60,7 +59,7 @@ describe('journal replay', () => {
   })
 
   it('cuts a torn last line off before appending, so the journal stays readable', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sched-journal-'))
+    const dir = await tempDir('sched-journal-')
     const writer = await openJournal(dir)
     await Promise.all(records.slice(0, 9).map((r) => writer.append(r)))
     await writer.close()
@@ -73,7 +72,7 @@ describe('journal replay', () => {
   })
 
   it('reads states for the status command', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sched-journal-'))
+    const dir = await tempDir('sched-journal-')
     await writeFile(join(dir, JOURNAL_FILE), records.map((r) => JSON.stringify(r) + '\n').join(''))
     const summary = await readJournal(dir)
     expect(summary.shots.map((s) => [s.shot, s.state, s.predictionId, s.spent])).toEqual([
@@ -84,5 +83,20 @@ describe('journal replay', () => {
     ])
     expect(summary.spent).toBe(0.84)
     await expect(readJournal(join(dir, 'missing'))).resolves.toEqual({ shots: [], ledger: [], spent: 0 })
+  })
+
+  it.each([
+    ['null', 'is not a journal record'],
+    ['{"type":"submitted"}', 'is a "submitted" record without "at"'],
+    ['{"type":"submitted","at":5,"shot":"a","attempt":1,"key":"k","model":"m","cost":0.28}', 'without "id"'],
+    ['{"type":"teleported","at":5}', 'unknown record type "teleported"'],
+  ])('refuses a line of valid JSON that is not a record (%s) as SCHED_JOURNAL_CORRUPT with its line number', async (line, problem) => {
+    const dir = await tempDir('sched-journal-')
+    const lines = records.map((r) => JSON.stringify(r))
+    await writeFile(join(dir, JOURNAL_FILE), [...lines.slice(0, 4), line, ...lines.slice(4)].join('\n') + '\n')
+    const error = await readJournal(dir).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'SCHED_JOURNAL_CORRUPT', file: join(dir, JOURNAL_FILE), line: 5 })
+    expect((error as Error).message).toContain(`${JOURNAL_FILE}:5 `)
+    expect((error as Error).message).toContain(problem)
   })
 })

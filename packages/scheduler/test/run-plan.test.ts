@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Provider } from '@storyreel/core'
-import { runPlan } from '../src/run-plan.ts'
+import { runPlan } from './helpers/run.ts'
 import type { SchedulerEvent } from '../src/events.ts'
 import { sha256File } from '../src/hash.ts'
+import { ledgerSpend } from '../src/journal-replay.ts'
 import { planOf } from './helpers/plan.ts'
 import { createdPerShot, simProvider, startSim, tempDir, testCard } from './helpers/sim.ts'
 
@@ -75,7 +76,7 @@ describe('runPlan against the simulator', { timeout: 120_000 }, () => {
     // Every prediction the simulator created is in the ledger, and the faults really happened.
     const stats = sim.stats()
     expect(result.ledger).toHaveLength(stats.createdTotal)
-    expect(result.spent).toBeCloseTo(result.ledger.reduce((sum, e) => sum + e.price, 0), 2)
+    expect(result.spent).toBeCloseTo(ledgerSpend(result.ledger), 2)
     expect(stats.faults['fail-prediction'] ?? 0).toBeGreaterThan(0)
     expect(events.filter((e) => e.type === 'retrying')).toHaveLength(stats.faults['fail-prediction'] ?? 0)
     const done = events.filter((e) => e.type === 'done')

@@ -2,12 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createClient, createWavespeedProvider } from '@storyreel/wavespeed'
-import { runPlan } from '../src/run-plan.ts'
+import { runPlan } from './helpers/run.ts'
 import { estimateRun } from '../src/estimate.ts'
-import { readJournalRecords } from '../src/journal.ts'
+import { openFileRunStore } from '../src/file-run-store.ts'
 import type { SchedulerEvent } from '../src/events.ts'
 import { planOf } from './helpers/plan.ts'
-import { FAST_CLIENT, simProvider, startSim, tempDir } from './helpers/sim.ts'
+import { SIMULATOR_CLIENT } from '@storyreel/test-utils'
+import { simProvider, startSim, tempDir } from './helpers/sim.ts'
 
 /**
  * The result endpoint failing is not the prediction failing: it keeps rendering (and is billed)
@@ -35,7 +36,7 @@ describe('a result endpoint that keeps failing', { timeout: 60_000 }, () => {
   it('gives up only after its patience runs out, without submitting again; the next run re-attaches to the same prediction', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 300 })
-    const patient = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, ...FAST_CLIENT }), { maxUnreadableMs: 1_500 })
+    const patient = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, ...SIMULATOR_CLIENT }), { maxUnreadableMs: 1_500 })
     const plan = planOf([{ id: 'a', prompt: 'a: a lighthouse' }])
     const options = { runDir: join(dir, 'run'), cacheDir: join(dir, 'cache'), concurrency: 1, retries: 3 }
     sim.setFaults({ rate5xx: { result: 1 } })
@@ -66,7 +67,7 @@ describe('a result endpoint that keeps failing', { timeout: 60_000 }, () => {
     const runDir = join(dir, 'run')
     // Create the prediction, then write the journal the pre-fix scheduler left after giving up on polls.
     const first = await runPlan(plan, { provider, runDir: join(dir, 'scratch'), cacheDir: join(dir, 'scratch-cache'), concurrency: 1 })
-    const records = await readJournalRecords(join(dir, 'scratch'))
+    const records = await openFileRunStore(join(dir, 'scratch')).readJournal()
     const kept = records.filter((r) => r.type === 'run' || r.type === 'intent' || r.type === 'submitted')
     const id = first.ledger[0]!.predictionId
     const failed = {

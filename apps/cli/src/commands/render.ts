@@ -1,6 +1,6 @@
 import { positiveIntegerOption, UsageError, type Command, type OptionValues } from '../command.ts'
 import { withFailureMessages } from '../render/failure.ts'
-import { renderStoryboard } from '../render/render-run.ts'
+import { renderStoryboard } from '../render/render-storyboard.ts'
 import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
 
 function maxCostOption(values: OptionValues): number | undefined {

@@ -59,6 +59,7 @@ export function applyEvent(run: RunState, event: SchedulerEvent): ShotRecord | u
     case 'failed': {
       const a = attempt(shot, event.attempt)
       a.error = event.message
+      if (event.refunded) a.cost = 0
       if (event.predictionId) a.predictionId ??= event.predictionId
       shot.error = event.message
       if (!event.willRetry) {

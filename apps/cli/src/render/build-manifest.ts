@@ -1,19 +1,20 @@
 import { dirname } from 'node:path'
 import type { Plan, PlannedShot } from '@storyreel/core'
-import type { LedgerEntry as SchedulerLedgerEntry } from '@storyreel/scheduler'
-import { describeImage } from './describe-image.ts'
+import type { LedgerEntry as SchedulerLedgerEntry, RunLayout } from '@storyreel/scheduler'
+import { describeImage, type ImageFacts } from './describe-image.ts'
 import { MANIFEST_VERSION, type LedgerEntry, type Manifest, type ManifestShot, type RunStatus } from './manifest.ts'
-import { relativeNames } from './run-dir.ts'
 import type { RunState, ShotRecord } from './run-state.ts'
 import { STORYREEL_VERSION } from './version.ts'
 
 export interface ManifestInput {
   readonly plan: Plan
   readonly run: RunState
-  readonly runRoot: string
+  readonly layout: RunLayout
   readonly provider: string
   readonly status: RunStatus
   readonly finishedAt: number
+  /** sha256 of the images the run sent, by path (`RunResult.images`). */
+  readonly images: ReadonlyMap<string, string>
   readonly reel?: Manifest['reel']
   readonly contactSheet?: string
   /** The scheduler's ledger (every prediction the run directory ever created); default: this run's attempts. */
@@ -22,12 +23,13 @@ export interface ManifestInput {
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString())
 
-export async function buildManifest(input: ManifestInput): Promise<Manifest> {
+export function buildManifest(input: ManifestInput): Manifest {
   const { plan, run } = input
+  const facts: ImageFacts = { storyboardDir: dirname(plan.file), layout: input.layout, images: input.images }
   const shots: ManifestShot[] = []
   for (const planned of plan.shots) {
     const record = run.shots.find((s) => s.id === planned.id)
-    if (record) shots.push(await manifestShot(planned, record, plan, input.runRoot))
+    if (record) shots.push(manifestShot(planned, record, facts))
   }
   const count = (state: string) => run.shots.filter((s) => s.state === state).length
   return {
@@ -54,17 +56,24 @@ export async function buildManifest(input: ManifestInput): Promise<Manifest> {
       wallMs: input.finishedAt - run.startedAt,
     },
     ledger: input.ledger
-      ? input.ledger.map((e) => ({ predictionId: e.predictionId, shot: e.shot, model: e.model, cost: e.price, createdAt: new Date(e.at).toISOString() }))
+      ? input.ledger.map((e) => ({
+          predictionId: e.predictionId,
+          shot: e.shot,
+          model: e.model,
+          cost: e.refunded ? 0 : e.price,
+          createdAt: new Date(e.at).toISOString(),
+          ...(e.refunded ? { refunded: true } : {}),
+        }))
       : ledgerOf(run),
   }
 }
 
-async function manifestShot(planned: PlannedShot, record: ShotRecord, plan: Plan, runRoot: string): Promise<ManifestShot> {
-  const storyboardDir = dirname(plan.file)
-  const image = await describeImage(planned.start, storyboardDir, runRoot)
-  const end = planned.end ? await describeImage(planned.end, storyboardDir, runRoot) : undefined
+function manifestShot(planned: PlannedShot, record: ShotRecord, facts: ImageFacts): ManifestShot {
+  const image = describeImage(planned.start, facts)
+  const end = planned.end ? describeImage(planned.end, facts) : undefined
   const endField = planned.model.endFrameField ?? 'end_image'
   const finished = record.state === 'done' || record.state === 'cached'
+  const { layout } = facts
   return {
     id: planned.id,
     index: planned.index,
@@ -90,8 +99,8 @@ async function manifestShot(planned: PlannedShot, record: ShotRecord, plan: Plan
       inferenceMs: record.inferenceMs,
     },
     cost: round(record.spent),
-    ...(finished ? { clip: { file: relativeNames.shot(planned.id), sha256: record.sha256 } } : {}),
-    ...(finished ? { frames: { first: relativeNames.firstFrame(planned.id), last: relativeNames.lastFrame(planned.id) } } : {}),
+    ...(finished && record.clip ? { clip: { file: layout.relative(record.clip), sha256: record.sha256 } } : {}),
+    ...(finished && record.frames ? { frames: { first: layout.relative(record.frames.first), last: layout.relative(record.frames.last) } } : {}),
     ...(record.error ? { error: record.error } : {}),
   }
 }

@@ -3,11 +3,6 @@ import { CliFailure } from './failure.ts'
 
 export type ProviderName = 'wavespeed' | 'animatic'
 
-/** Whether a run directory's spend is real money, from the provider its manifest names. */
-export function isPaidProvider(name: string): boolean {
-  return name !== 'animatic'
-}
-
 export interface ProviderChoice {
   readonly name: ProviderName
   /** A line to show when the choice was made for the user. */

@@ -1,7 +1,6 @@
 import { relative } from 'node:path'
 import type { ImageRef, StartSource } from '@storyreel/core'
-import { sha256File } from './hash-file.ts'
-import { relativeNames } from './run-dir.ts'
+import type { RunLayout } from '@storyreel/scheduler'
 
 /** How the manifest names an image the API was given: never its bytes, only where it came from and its hash. */
 export type ImageDescription =
@@ -10,34 +9,35 @@ export type ImageDescription =
   | { readonly kind: 'last-frame'; readonly shot: string; readonly path: string; readonly sha256?: string }
   | { readonly kind: 'end-image'; readonly shot: string; readonly path?: string; readonly url?: string; readonly sha256?: string }
 
-/**
- * `storyboardDir` makes file paths relative to the storyboard, `runRoot` finds
- * the last frames; hashes are of the bytes that were (or will be) uploaded.
- */
-export async function describeImage(source: StartSource | ImageRef, storyboardDir: string, runRoot: string): Promise<ImageDescription | undefined> {
+export interface ImageFacts {
+  /** Makes storyboard image paths relative to the storyboard. */
+  readonly storyboardDir: string
+  /** Finds the last frames a chained shot starts from. */
+  readonly layout: RunLayout
+  /** sha256 by absolute path, as the scheduler read them (`RunResult.images`); an image it never read has none. */
+  readonly images: ReadonlyMap<string, string>
+}
+
+/** The image as the manifest describes it; hashes are of the bytes that were (or would be) uploaded. */
+export function describeImage(source: StartSource | ImageRef, facts: ImageFacts): ImageDescription | undefined {
+  const sha256 = (path: string) => {
+    const hash = facts.images.get(path)
+    return hash ? { sha256: hash } : {}
+  }
   switch (source.kind) {
     case 'none':
       return undefined
     case 'url':
       return { kind: 'url', url: source.url }
     case 'file':
-      return { kind: 'file', path: relative(storyboardDir, source.path), sha256: await hashFile(source.path) }
+      return { kind: 'file', path: relative(facts.storyboardDir, source.path), ...sha256(source.path) }
     case 'last-frame': {
-      const path = relativeNames.lastFrame(source.shot)
-      return { kind: 'last-frame', shot: source.shot, path, sha256: await hashFile(`${runRoot}/${path}`) }
+      const frame = facts.layout.shot(source.shot).last
+      return { kind: 'last-frame', shot: source.shot, path: facts.layout.relative(frame), ...sha256(frame) }
     }
     case 'end-image': {
-      const image = await describeImage(source.image, storyboardDir, runRoot)
+      const image = describeImage(source.image, facts)
       return { kind: 'end-image', shot: source.shot, ...(image?.kind === 'file' ? { path: image.path, sha256: image.sha256 } : image?.kind === 'url' ? { url: image.url } : {}) }
     }
-  }
-}
-
-async function hashFile(path: string): Promise<string | undefined> {
-  try {
-    return await sha256File(path)
-  } catch {
-    // Not there (yet): a shot that never rendered has no last frame to hash.
-    return undefined
   }
 }

@@ -1,3 +1,4 @@
+import { isSchedulerError, type SchedulerErrorOf } from '@storyreel/scheduler'
 import { EXIT, UsageError } from '../command.ts'
 
 /**
@@ -32,6 +33,7 @@ export function describeFailure(error: unknown): FailureReport {
   const code = typeof e.code === 'string' ? e.code : undefined
   const message = typeof e.message === 'string' ? e.message : String(error)
   if (code === 'SCHED_ABORTED') return { message: `Interrupted. ${RESUME}`, exitCode: EXIT.interrupted, unexpected: false }
+  if (isSchedulerError(error, 'SCHED_UNWRITABLE')) return { message: unwritableMessage(error), exitCode: EXIT.failure, unexpected: false }
   const system = code ? systemMessage(code, typeof e.path === 'string' ? e.path : undefined) : undefined
   if (system) return { message: system, exitCode: EXIT.failure, unexpected: false }
   const cause = (error as { cause?: unknown } | undefined)?.cause
@@ -41,6 +43,26 @@ export function describeFailure(error: unknown): FailureReport {
     return { message: inner ?? message, exitCode: EXIT.failure, unexpected: false }
   }
   return { message: `Unexpected error: ${message}\nThis is a bug in storyreel; please report it with the command you ran (set STORYREEL_DEBUG=1 for details).`, exitCode: EXIT.failure, unexpected: true }
+}
+
+const WHY_UNWRITABLE: Readonly<Record<string, string>> = {
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a file is in the way',
+  EEXIST: 'a file is in the way',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk is full',
+  ENOENT: 'no directory can be created there',
+  TIMEOUT: 'the file system did not answer in time',
+}
+
+/** The run directory or the clip cache cannot be written, found before anything was paid. */
+function unwritableMessage(error: SchedulerErrorOf<'SCHED_UNWRITABLE'>): string {
+  const why = WHY_UNWRITABLE[error.reason] ?? `${error.reason}`
+  return error.role === 'run'
+    ? `Cannot write the run directory ${error.path}: ${why}. Nothing was submitted. Choose a writable directory with --out.`
+    : `Cannot write the clip cache ${error.path}: ${why}. Nothing was submitted. Point STORYREEL_CACHE_DIR at a writable directory.`
 }
 
 const SYSTEM_TEXT: readonly (readonly [RegExp, string])[] = [

@@ -1,22 +1,19 @@
-import { writeFile, rename } from 'node:fs/promises'
-import { join } from 'node:path'
 import { assembleReel, contactSheet } from '@storyreel/assembler'
 import type { Plan } from '@storyreel/core'
-import type { RunResult } from '@storyreel/scheduler'
+import { redact, sha256File, type RunLayout, type RunResult } from '@storyreel/scheduler'
+import writeFileAtomic from 'write-file-atomic'
 import { buildManifest } from './build-manifest.ts'
-import { sha256File } from './hash-file.ts'
-import { readManifest, redact, writeManifest, type Manifest, type RunStatus } from './manifest.ts'
-import { reelInputsHash, upToDateOutputs } from './reel-inputs.ts'
+import { readManifest, writeManifest, type Manifest, type RunStatus } from './manifest.ts'
+import { reelInputsHash, upToDateOutputs, type ReelClip } from './reel-inputs.ts'
 import { reportPage } from './report/report-page.ts'
-import { CONTACT_SHEET_FILE, runDir } from './run-dir.ts'
 import type { RunState } from './run-state.ts'
 
 export interface FinishInput {
   readonly plan: Plan
   readonly run: RunState
-  readonly root: string
+  readonly layout: RunLayout
   readonly provider: string
-  /** The scheduler's result, for its spend ledger (every prediction the run directory ever created). */
+  /** The scheduler's result: its ledger (every prediction the run ever created) and the image hashes. */
   readonly result?: RunResult
   readonly interrupted: boolean
   readonly secrets: readonly string[]
@@ -40,72 +37,66 @@ export interface Finished {
  * interrupted run can be reviewed too.
  */
 export async function finishRun(input: FinishInput): Promise<Finished> {
-  const dir = runDir(input.root)
-  const complete = !input.interrupted && input.run.shots.every((s) => s.state === 'done' || s.state === 'cached')
+  const { layout } = input
+  const clips = reelClipsOf(input.run)
+  const complete = !input.interrupted && clips !== undefined
   let outputs: { reel: ReelRecord; contactSheet: string } | undefined
-  if (complete) {
-    const inputs = await reelInputsHash(input.plan, input.root)
-    const previous = await readManifest(dir.manifest).catch(() => undefined)
-    const kept = await upToDateOutputs(previous, inputs, input.root)
-    outputs = kept?.reel && kept.contactSheet ? { reel: kept.reel, contactSheet: kept.contactSheet } : await assembleOutputs(input.plan, input.root, input.signal, input.notify, inputs)
+  if (clips && complete) {
+    const inputs = await reelInputsHash(input.plan, clips)
+    const previous = await readManifest(layout.manifest).catch(() => undefined)
+    const kept = await upToDateOutputs(previous, inputs, layout)
+    outputs = kept?.reel && kept.contactSheet ? { reel: kept.reel, contactSheet: kept.contactSheet } : await assembleOutputs(input.plan, layout, clips, inputs, input.signal, input.notify)
     if (kept) input.notify?.(`The reel is up to date with its clips and the storyboard: kept ${input.plan.output.file}.`)
   }
   const status: RunStatus = input.interrupted ? 'interrupted' : complete ? 'completed' : 'failed'
-  const manifest = await buildManifest({
+  const manifest = buildManifest({
     plan: input.plan,
     run: input.run,
-    runRoot: input.root,
+    layout,
     provider: input.provider,
     status,
     finishedAt: Date.now(),
+    images: input.result?.images ?? new Map(),
     ...outputs,
     ...(input.result ? { ledger: input.result.ledger } : {}),
   })
-  await writeRunRecords(input.root, manifest, input.secrets)
-  return { status, ...(outputs ? { reel: dir.reel(outputs.reel.file) } : {}), manifest: dir.manifest, report: dir.report }
+  await writeRunRecords(layout, manifest, input.secrets)
+  return { status, ...(outputs ? { reel: layout.reel(outputs.reel.file) } : {}), manifest: layout.manifest, report: layout.report }
 }
 
-/** The reel and the contact sheet, from the clips and frames in the run directory. */
+/** Every shot's clip, in reel order, when every shot has one. */
+function reelClipsOf(run: RunState): ReelClip[] | undefined {
+  const clips: ReelClip[] = []
+  for (const shot of run.shots) {
+    if ((shot.state !== 'done' && shot.state !== 'cached') || !shot.clip || !shot.sha256) return undefined
+    clips.push({ id: shot.id, clip: shot.clip, sha256: shot.sha256, ...(shot.frames ? { lastFrame: shot.frames.last } : {}) })
+  }
+  return clips
+}
+
+/** The reel and the contact sheet, from the clips (and the last frames the scheduler extracted). */
 export async function assembleOutputs(
   plan: Plan,
-  root: string,
+  layout: RunLayout,
+  clips: readonly ReelClip[],
+  inputsSha256: string,
   signal?: AbortSignal,
   notify?: (text: string) => void,
-  inputs?: string,
 ): Promise<{ reel: ReelRecord; contactSheet: string }> {
-  const dir = runDir(root)
-  const reelPath = dir.reel(plan.output.file)
+  const reelPath = layout.reel(plan.output.file)
   notify?.(`Stitching ${plan.shots.length} clip${plan.shots.length === 1 ? '' : 's'} into ${plan.output.file}...`)
-  const made = await stitch(plan, root, reelPath, signal)
-  await contactSheet(
-    plan.shots.map((s) => ({ id: s.id, clip: dir.shot(s.id) })),
-    dir.contactSheet,
-    signal ? { signal } : {},
-  )
-  const inputsSha256 = inputs ?? (await reelInputsHash(plan, root))
-  return { reel: { file: plan.output.file, duration: made.duration, sha256: await sha256File(reelPath), inputsSha256 }, contactSheet: CONTACT_SHEET_FILE }
+  const made = await assembleReel({
+    segments: plan.shots.map((s, i) => ({ file: clips[i]!.clip, id: s.id, trim: s.trim, seam: s.seam, transition: s.transition })),
+    output: { ...plan.output, file: reelPath },
+    workDir: layout.workDir,
+    ...(signal ? { signal } : {}),
+  })
+  await contactSheet(clips.map((c) => ({ id: c.id, clip: c.clip, ...(c.lastFrame ? { lastFrame: c.lastFrame } : {}) })), layout.contactSheet, signal ? { signal } : {})
+  return { reel: { file: plan.output.file, duration: made.duration, sha256: await sha256File(reelPath), inputsSha256 }, contactSheet: layout.relative(layout.contactSheet) }
 }
 
 /** Writes manifest.json and report.html, both scrubbed of `secrets`. */
-export async function writeRunRecords(root: string, manifest: Manifest, secrets: readonly string[]): Promise<void> {
-  const dir = runDir(root)
-  await writeManifest(dir.manifest, manifest, secrets)
-  await writeReport(dir.report, redact(reportPage(manifest), secrets))
-}
-
-/** Joins the run's clips as the storyboard says (transitions, trims, seams, soundtrack). */
-function stitch(plan: Plan, root: string, reelPath: string, signal?: AbortSignal) {
-  const dir = runDir(root)
-  return assembleReel({
-    segments: plan.shots.map((s) => ({ file: dir.shot(s.id), id: s.id, trim: s.trim, seam: s.seam, transition: s.transition })),
-    output: { ...plan.output, file: reelPath },
-    workDir: join(root, '.work'),
-    ...(signal ? { signal } : {}),
-  })
-}
-
-async function writeReport(path: string, html: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`
-  await writeFile(temp, html)
-  await rename(temp, path)
+export async function writeRunRecords(layout: RunLayout, manifest: Manifest, secrets: readonly string[]): Promise<void> {
+  await writeManifest(layout.manifest, manifest, secrets)
+  await writeFileAtomic(layout.report, redact(reportPage(manifest), secrets))
 }

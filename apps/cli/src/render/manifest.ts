@@ -1,4 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
+import { redact } from '@storyreel/scheduler'
+import writeFileAtomic from 'write-file-atomic'
 import type { ImageDescription } from './describe-image.ts'
 import type { ShotState } from './run-state.ts'
 
@@ -49,8 +51,11 @@ export interface LedgerEntry {
   readonly predictionId: string
   readonly shot: string
   readonly model: string
+  /** USD: 0 for a prediction the service refunded. */
   readonly cost: number
   readonly createdAt?: string
+  /** The prediction failed and the service gave its price back. */
+  readonly refunded?: boolean
 }
 
 export interface Manifest {
@@ -93,18 +98,9 @@ export interface Manifest {
  * something do so, the file on disk still must not.
  */
 export async function writeManifest(path: string, manifest: Manifest, secrets: readonly string[]): Promise<void> {
-  const text = redact(`${JSON.stringify(manifest, null, 2)}\n`, secrets)
-  const temp = `${path}.${process.pid}.tmp`
-  await writeFile(temp, text)
-  await rename(temp, path)
+  await writeFileAtomic(path, redact(`${JSON.stringify(manifest, null, 2)}\n`, secrets))
 }
 
 export async function readManifest(path: string): Promise<Manifest> {
   return JSON.parse(await readFile(path, 'utf8')) as Manifest
-}
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]')
-  return out
 }

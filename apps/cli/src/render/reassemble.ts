@@ -1,24 +1,29 @@
 import { access } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { loadStoryboard } from '@storyreel/core'
-import type { CliIo } from '../cli-io.ts'
+import { openFileRunStore, readJournal } from '@storyreel/scheduler'
+import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
 import { CliFailure } from './failure.ts'
 import { assembleOutputs, writeRunRecords } from './finish-run.ts'
 import { readManifest, type Manifest } from './manifest.ts'
-import { runDir } from './run-dir.ts'
+import { reelInputsHash, type ReelClip } from './reel-inputs.ts'
 
 /**
  * `storyreel assemble RUN_DIR`: stitches the run's clips again without
  * rendering, re-reading the storyboard the manifest names so edits to
- * transitions, trims or the soundtrack apply.
+ * transitions, trims or the soundtrack apply. The clips and their hashes are
+ * the run store's; the manifest keeps the hash of the storyboard the clips
+ * were rendered from, so reverting an edit is not reported as a change.
  */
-export async function reassemble(runRoot: string, io: CliIo, signal?: AbortSignal): Promise<number> {
+export async function reassemble(runRoot: string, processIo: CliIo, signal?: AbortSignal): Promise<number> {
+  const secrets = secretsOf(processIo.env)
+  const io = redactingIo(processIo, secrets)
   const say = (text: string) => io.stderr.write(`${text}\n`)
-  const root = resolve(io.cwd, runRoot)
-  const dir = runDir(root)
-  const manifest = await readManifest(dir.manifest).catch((cause: unknown) => {
+  const store = openFileRunStore(resolve(io.cwd, runRoot))
+  const { layout } = store
+  const manifest = await readManifest(layout.manifest).catch((cause: unknown) => {
     throw new CliFailure(`${runRoot} has no readable manifest.json, so it is not a finished storyreel run directory. Render one first: storyreel render FILE --out ${runRoot}`, { cause })
   })
   const loaded = await loadStoryboard(manifest.storyboard.path, { cwd: io.cwd })
@@ -28,25 +33,31 @@ export async function reassemble(runRoot: string, io: CliIo, signal?: AbortSigna
     return EXIT.failure
   }
   const plan = loaded.plan
+  const stored = new Map((await readJournal(store)).shots.map((s) => [s.shot, s.clip]))
+  const clips: ReelClip[] = []
   const missing: string[] = []
-  for (const shot of plan.shots) if (!(await exists(dir.shot(shot.id)))) missing.push(shot.id)
+  for (const shot of plan.shots) {
+    const clip = stored.get(shot.id)
+    if (!clip || !(await exists(clip.clip))) missing.push(shot.id)
+    else clips.push({ id: shot.id, clip: clip.clip, sha256: clip.sha256, ...((await exists(clip.last)) ? { lastFrame: clip.last } : {}) })
+  }
   if (missing.length > 0) {
     throw new CliFailure(`No clip for ${missing.join(', ')} in ${runRoot}/shots. Render them first: storyreel render ${manifest.storyboard.path} --out ${runRoot}`)
   }
   if (plan.hash !== manifest.storyboard.sha256) {
     say('The storyboard changed since the render: transitions, trims and the soundtrack apply now; a changed prompt or model needs `storyreel render` to take effect.')
   }
-  const outputs = await assembleOutputs(plan, root, signal, say)
+  const outputs = await assembleOutputs(plan, layout, clips, await reelInputsHash(plan, clips), signal, say)
   const updated: Manifest = {
     ...manifest,
-    storyboard: { path: plan.file, sha256: plan.hash, title: plan.title },
+    // The storyboard stays the one the clips were rendered from; the reel's `inputsSha256` records the one it was stitched from.
+    storyboard: { ...manifest.storyboard, title: plan.title },
     status: manifest.shots.every((s) => s.status === 'done' || s.status === 'cached') ? 'completed' : manifest.status,
     finishedAt: new Date().toISOString(),
     ...outputs,
   }
-  const key = io.env.WAVESPEED_API_KEY?.trim()
-  await writeRunRecords(root, updated, key ? [key] : [])
-  io.stdout.write(`Reel: ${dir.reel(outputs.reel.file)}\nReview: ${dir.report}\n`)
+  await writeRunRecords(layout, updated, secrets)
+  io.stdout.write(`Reel: ${layout.reel(outputs.reel.file)}\nReview: ${layout.report}\n`)
   return EXIT.ok
 }
 

@@ -1,26 +1,31 @@
 import { createHash } from 'node:crypto'
+import { sha256File, type RunLayout } from '@storyreel/scheduler'
 import type { Plan } from '@storyreel/core'
-import { sha256File } from './hash-file.ts'
 import type { Manifest } from './manifest.ts'
-import { runDir } from './run-dir.ts'
+
+/** A shot's clip as the reel and the contact sheet use it, with the facts the scheduler already has. */
+export interface ReelClip {
+  readonly id: string
+  readonly clip: string
+  readonly sha256: string
+  /** The exact last frame, when on disk: the contact sheet need not extract it again. */
+  readonly lastFrame?: string
+}
 
 /**
- * One hash of everything the reel is made from: the storyboard's bytes (order,
- * transitions, trims, output settings), every clip and the soundtrack. Equal
- * hashes mean stitching again would produce the same reel.
+ * One hash of everything the reel is made from: the storyboard's bytes (order, transitions,
+ * trims, output settings), every clip (their sha256 as the run store recorded them) and the
+ * soundtrack. Equal hashes mean stitching again would produce the same reel.
  */
-export async function reelInputsHash(plan: Plan, root: string): Promise<string> {
-  const dir = runDir(root)
-  const clips = await Promise.all(plan.shots.map((s) => sha256File(dir.shot(s.id))))
+export async function reelInputsHash(plan: Plan, clips: readonly ReelClip[]): Promise<string> {
   const audio = plan.output.audio ? await sha256File(plan.output.audio.file) : null
-  return createHash('sha256').update(JSON.stringify({ storyboard: plan.hash, clips, audio })).digest('hex')
+  return createHash('sha256').update(JSON.stringify({ storyboard: plan.hash, clips: clips.map((c) => c.sha256), audio })).digest('hex')
 }
 
 /** The previous run's reel and contact sheet, when they are still on disk, untouched, and made from `inputs`. */
-export async function upToDateOutputs(previous: Manifest | undefined, inputs: string, root: string): Promise<Pick<Manifest, 'reel' | 'contactSheet'> | undefined> {
+export async function upToDateOutputs(previous: Manifest | undefined, inputs: string, layout: RunLayout): Promise<Pick<Manifest, 'reel' | 'contactSheet'> | undefined> {
   const reel = previous?.reel
   if (!reel || reel.inputsSha256 !== inputs || !previous.contactSheet) return undefined
-  const dir = runDir(root)
-  const [reelSha] = await Promise.all([sha256File(dir.reel(reel.file)), sha256File(dir.contactSheet)]).catch(() => [undefined])
+  const [reelSha] = await Promise.all([sha256File(layout.reel(reel.file)), sha256File(layout.contactSheet)]).catch(() => [undefined])
   return reelSha === reel.sha256 ? { reel, contactSheet: previous.contactSheet } : undefined
 }

@@ -35,8 +35,6 @@ export interface ShotRecord {
   readonly model: string
   readonly duration: number
   readonly prompt: string
-  /** Estimated USD for one attempt. */
-  readonly estimate: number
   readonly dependsOn: readonly string[]
   state: ShotState
   /** USD spent on this shot's predictions in this run (a re-attached prediction costs nothing again). */
@@ -49,9 +47,10 @@ export interface ShotRecord {
   startedAt?: number
   completedAt?: number
   inferenceMs?: number
-  /** Absolute path of the finished clip. */
+  /** Absolute path of the finished clip, its sha256 and its frames, as the scheduler reports them. */
   clip?: string
   sha256?: string
+  frames?: { readonly first: string; readonly last: string }
   error?: string
 }
 
@@ -61,7 +60,7 @@ export interface RunState {
   /** False for a free provider (the animatic): its predictions cost nothing, whatever the catalog price. */
   readonly paid: boolean
   readonly shots: ShotRecord[]
-  /** USD of the predictions created so far (each attempt counts). */
+  /** USD of the predictions created so far (each attempt counts, unless the service refunded it). */
   spent: number
   /** USD this run expects to spend (cached shots excluded). */
   estimate: number

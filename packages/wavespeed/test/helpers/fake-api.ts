@@ -43,12 +43,7 @@ export function envelope(res: ServerResponse, status: number, data?: unknown, he
 }
 
 /** Fast retry and submit policies so failure paths run in milliseconds. */
-export const FAST = {
-  retry: { retries: 3, baseMs: 5, capMs: 20 },
-  submit: { retries: 3, settleMs: 5, skewMs: 1000, maxResubmits: 1 },
-  poll: { firstMs: 5, baseMs: 10, growth: 0.2, minMs: 5, maxMs: 50 },
-  requestTimeoutMs: 2000,
-} as const
+export { TEST_SERVER_CLIENT as FAST } from '@storyreel/test-utils'
 
 /**
  * A hostile body: `prefix`, then filler up to `total` bytes, written as fast as the client reads and

@@ -1,16 +1,11 @@
-import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
+import { makeImage } from '@storyreel/test-utils'
 import { startSimulator } from '@storyreel/wavespeed-sim'
 import type { Simulator, SimulatorOptions } from '@storyreel/wavespeed-sim'
 import { onTestFinished } from 'vitest'
 import { createClient } from '../../src/index.ts'
 import type { WaveSpeedClient } from '../../src/index.ts'
 import { FAST } from './fake-api.ts'
-
-const run = promisify(execFile)
 
 /** A simulator with short renders, a client on it, both closed when the test ends. */
 export async function withSimulator(options: SimulatorOptions = {}): Promise<{ sim: Simulator; client: WaveSpeedClient }> {
@@ -20,15 +15,9 @@ export async function withSimulator(options: SimulatorOptions = {}): Promise<{ s
   return { sim, client }
 }
 
-export async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'storyreel-ws-test-'))
-  onTestFinished(() => rm(dir, { recursive: true, force: true }))
-  return dir
-}
+export { tempDir } from '@storyreel/test-utils'
 
 /** A real PNG made by ffmpeg, big enough for Kling's 300x300 minimum. */
-export async function makePng(dir: string, name: string, color: string): Promise<string> {
-  const path = join(dir, name)
-  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=${color}:s=400x320`, '-frames:v', '1', path])
-  return path
+export function makePng(dir: string, name: string, color: string): Promise<string> {
+  return makeImage(join(dir, name), { width: 400, height: 320, source: `color=c=${color}` })
 }

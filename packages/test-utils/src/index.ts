@@ -1,0 +1,6 @@
+export { tempDir } from './temp-dir.ts'
+export { SIMULATOR_CLIENT, TEST_SERVER_CLIENT } from './client-settings.ts'
+export { makeClip, makeImage, testCard } from './media.ts'
+export type { ImageSpec } from './media.ts'
+export { startEchoingApi } from './echoing-api.ts'
+export type { EchoingApi } from './echoing-api.ts'

@@ -13,7 +13,7 @@ export const FEATURES = {
   crossfade: { filters: ['acrossfade', 'settb', 'concat', 'tpad', 'format', 'fade', 'overlay'] },
   'fade-black': { filters: ['fade', 'afade', 'settb', 'concat'] },
   soundtrack: { filters: ['loudnorm', 'amerge', 'pan', 'afade', 'apad'] },
-  animatic: { filters: ['crop', 'loop', 'overlay', 'fade', 'geq', 'drawtext', 'drawbox'], encoders: ['libx264'] },
+  animatic: { filters: ['crop', 'loop', 'overlay', 'fade', 'geq', 'drawtext', 'drawbox', 'zoompan'], encoders: ['libx264'] },
   'contact-sheet': { filters: ['hstack', 'tile', 'trim', 'scale', 'pad'] },
 } as const satisfies Record<string, RequiredFeatures>
 

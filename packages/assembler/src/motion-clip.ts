@@ -55,8 +55,7 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
   const installation = await locateFfmpeg()
   const move = options.move ?? 'drift'
   const drawsText = Boolean(options.label) || Boolean(options.caption) || !options.start
-  const filters: string[] = [...FEATURES.animatic.filters].filter((f) => drawsText || (f !== 'drawtext' && f !== 'drawbox'))
-  if (options.start && zooms(move)) filters.push('zoompan')
+  const filters = FEATURES.animatic.filters.filter((f) => (drawsText || (f !== 'drawtext' && f !== 'drawbox')) && (f !== 'zoompan' || (options.start && zooms(move))))
   requireFeatures(installation, 'The animatic renderer', { ...FEATURES.animatic, filters })
   const font = drawsText ? await findFont() : undefined
   if (drawsText && !font)

@@ -34,7 +34,8 @@ const length = Number(values.length)
 const shots = chains * length
 const bound = Math.max(length * latencyMs, Math.ceil(shots / concurrency) * latencyMs, (shots * latencyMs) / concurrency)
 
-const sim = await startSimulator({ latencyMs, concurrency: shots, videoScale: 0.3, balance: 1e6 })
+// Same takes: the measured runs must reuse the warm-up's renders, not make new takes.
+const sim = await startSimulator({ latencyMs, concurrency: shots, videoScale: 0.3, balance: 1e6, distinctTakes: false })
 // Polls grow with elapsed time (like the client's default policy) but start small, as a deployment tuned for these latencies would.
 const poll = { firstMs: 100, baseMs: 100, growth: 0.01, minMs: 50, maxMs: 2000 }
 const provider = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, poll }), { poll })

@@ -11,8 +11,8 @@ export interface DecideContext {
   readonly cache: ClipCache
   readonly histories: ReadonlyMap<string, ShotHistory>
   readonly images: ImageHasher
-  /** Whether a finished clip may be used: its bytes still match `sha256` and (with a `verifyClip` hook) it decodes. Memoised per run. */
-  readonly trusted: (shot: PlannedShot, file: string, sha256: string, source: 'run-dir' | 'cache') => Promise<boolean>
+  /** Whether a finished clip may be used: its bytes still match the `sha256` recorded when it was verified. Memoised per run. */
+  readonly trusted: (file: string, sha256: string) => Promise<boolean>
   /** Ignore finished clips (cache and run directory) for this shot. */
   readonly forced: (shot: string) => boolean
   /** May this shot be submitted (the `only` filter)? */
@@ -56,12 +56,12 @@ export async function decideShot(shot: PlannedShot, upstreamSha: (shot: string) 
     const clip = history?.clip
     if (clip?.key === key) {
       const file = ctx.layout.resolve(clip.file)
-      if (await ctx.trusted(shot, file, clip.sha256, 'run-dir')) {
+      if (await ctx.trusted(file, clip.sha256)) {
         return { action: 'reuse', key, source: 'run-dir', file, sha256: clip.sha256, ...(clip.predictionId ? { predictionId: clip.predictionId } : {}) }
       }
     }
     const cached = await ctx.cache.lookup(key)
-    if (cached && (await ctx.trusted(shot, cached.path, cached.sha256, 'cache'))) {
+    if (cached && (await ctx.trusted(cached.path, cached.sha256))) {
       return { action: 'reuse', key, source: 'cache', file: cached.path, sha256: cached.sha256, ...(cached.predictionId ? { predictionId: cached.predictionId } : {}) }
     }
   }

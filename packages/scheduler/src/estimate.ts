@@ -9,7 +9,6 @@ import { replayJournal } from './journal-replay.ts'
 import { dependentsOf } from './priority.ts'
 import { openFileRunStore } from './file-run-store.ts'
 import type { RunLayout } from './run-layout.ts'
-import type { ClipHooks } from './run-types.ts'
 import { sumUsd } from './usd.ts'
 
 export interface EstimateOptions {
@@ -56,8 +55,6 @@ export interface DecideSetup {
   readonly cache: ClipCache
   readonly force?: boolean
   readonly only?: readonly string[]
-  readonly verifyClip?: ClipHooks['verifyClip']
-  readonly signal?: AbortSignal
 }
 
 /** Context shared by the estimate and the run, so both decide every shot the same way (and check each clip once). */
@@ -70,26 +67,20 @@ export function decideContext(plan: Plan, setup: DecideSetup, histories: DecideC
   }
   const selected = (id: string) => !only || only.has(id)
   const checked = new Map<string, Promise<boolean>>()
-  const check = async (shot: PlannedShot, file: string, sha256: string, source: 'run-dir' | 'cache') => {
-    // The run directory's clips are checked against the journal's hash; the cache's by size when looked up.
-    if (source === 'run-dir' && (await sha256File(file).catch(() => undefined)) !== sha256) return false
-    if (!setup.verifyClip) return true
-    return setup.verifyClip(file, { duration: shot.params.duration }, setup.signal ? { signal: setup.signal } : {}).then(
-      () => true,
-      () => false,
-    )
-  }
+  // A clip was verified (decoded whole) when it entered the run directory or the cache; from then on
+  // its bytes must still be the ones recorded then (the journal's or the cache entry's sha256).
+  const check = async (file: string, sha256: string) => (await sha256File(file).catch(() => undefined)) === sha256
   return {
     providerName: setup.provider.name,
     layout: setup.layout,
     cache: setup.cache,
     histories,
     images: createImageHasher(),
-    trusted: (shot, file, sha256, source) => {
+    trusted: (file, sha256) => {
       const memo = `${file}\0${sha256}`
       let verdict = checked.get(memo)
       if (!verdict) {
-        verdict = check(shot, file, sha256, source)
+        verdict = check(file, sha256)
         checked.set(memo, verdict)
       }
       return verdict

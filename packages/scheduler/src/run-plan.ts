@@ -35,7 +35,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
     const journal = await store.openJournal()
     try {
       const { provider, signal } = options
-      const setup = { provider, layout: store.layout, cache, force: options.force, only: options.only, verifyClip: options.verifyClip, signal }
+      const setup = { provider, layout: store.layout, cache, force: options.force, only: options.only }
       const decide = decideContext(plan, setup, replayJournal(journal.records))
       const estimate = await estimateWith(plan, decide, provider)
       if (options.maxCost !== undefined && estimate.cost > options.maxCost) throw overBudget(estimate, options.maxCost)

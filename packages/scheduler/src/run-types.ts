@@ -25,7 +25,7 @@ export interface ClipHooks {
   readonly extractFrames: (clip: string, frames: { readonly first?: string; readonly last?: string }, options: { readonly signal?: AbortSignal }) => Promise<void>
   /**
    * Rejects a clip that does not decode as the shot asked (throw to reject), before a downloaded clip
-   * is journaled and cached and before a finished one is reused. Default: only the journal's sha256 is checked.
+   * is journaled and cached. A clip reused later is checked against the sha256 recorded then. Pass the assembler's `verifyClip`.
    */
   readonly verifyClip?: (clip: string, expected: { readonly duration: number }, options: { readonly signal?: AbortSignal }) => Promise<void>
   /** Called once per shot the moment its clip is in place (e.g. to start normalising it for the reel). Must not throw. */

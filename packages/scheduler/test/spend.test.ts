@@ -10,20 +10,8 @@ const shotOf = (prompt: string) => prompt.split(':')[0]!
 
 /**
  * WaveSpeed gives back the price of a prediction that ends failed, cancelled or timed out (the
- * simulator's `refunded`). The provider reports it on the error as `refunded` (core's
- * `ProviderErrorInfo`); until the WaveSpeed provider sets it, this adds it the same way.
+ * simulator's `refunded`); the WaveSpeed provider reports it on the error as `refunded`.
  */
-function reportingRefunds(real: Provider): Provider {
-  return {
-    ...real,
-    wait: (id, options) =>
-      real.wait(id, options).catch((error: unknown) => {
-        const e = error as { predictionEnded?: boolean; code?: string }
-        throw e.predictionEnded && e.code !== 'WS_DELETED' ? Object.assign(error as Error, { refunded: true }) : error
-      }),
-  }
-}
-
 describe('what a run spends', { timeout: 120_000 }, () => {
   it('a free provider with maxCost set is never refused: it costs nothing, and a failed shot is still retried', async () => {
     const dir = await tempDir()
@@ -48,7 +36,7 @@ describe('what a run spends', { timeout: 120_000 }, () => {
     const plan = planOf([{ id: 'a', prompt: 'a: a lighthouse' }])
     const runDir = `${dir}/run`
     // One attempt's price: the retry is only possible if the refunded first attempt stops counting.
-    const result = await runPlan(plan, { provider: reportingRefunds(simProvider(sim)), runDir, cacheDir: `${dir}/cache`, concurrency: 1, retries: 1, maxCost: 0.35 })
+    const result = await runPlan(plan, { provider: simProvider(sim), runDir, cacheDir: `${dir}/cache`, concurrency: 1, retries: 1, maxCost: 0.35 })
 
     expect(result.failures).toEqual([])
     expect(sim.stats()).toMatchObject({ createdTotal: 2, charged: 0.7, refunded: 0.35 })

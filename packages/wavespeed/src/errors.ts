@@ -81,6 +81,8 @@ export interface WaveSpeedErrorDetails {
   readonly ambiguous?: boolean
   /** True when the prediction reached a final failure (see `ProviderErrorInfo`); only then is a new one warranted. */
   readonly predictionEnded?: boolean
+  /** True when the failed prediction's price was given back, so it is not spend. */
+  readonly refunded?: boolean
   /** How long the service asked us to wait (429 Retry-After). */
   readonly retryAfterMs?: number
 }
@@ -96,6 +98,7 @@ export class WaveSpeedError extends Error {
   readonly retryable: boolean
   readonly ambiguous: boolean
   readonly predictionEnded: boolean
+  readonly refunded: boolean
   readonly retryAfterMs?: number
 
   constructor(code: WaveSpeedErrorCode, message: string, details: WaveSpeedErrorDetails = {}) {
@@ -104,6 +107,7 @@ export class WaveSpeedError extends Error {
     this.retryable = details.retryable ?? false
     this.ambiguous = details.ambiguous ?? false
     this.predictionEnded = details.predictionEnded ?? false
+    this.refunded = details.refunded ?? false
     // Only defined facts become properties, so logs and snapshots stay short.
     if (details.predictionId !== undefined) this.predictionId = details.predictionId
     if (details.model !== undefined) this.model = details.model

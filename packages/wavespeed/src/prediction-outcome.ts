@@ -52,6 +52,9 @@ export function predictionError(p: Prediction, redact: (s: string) => string): W
     apiMessage,
     retryable: outcome.retryable,
     predictionEnded: true,
+    // WaveSpeed gives the price back for a render that failed, was cancelled or timed out (as the
+    // simulator models it); a deleted prediction was delivered, so it stays charged.
+    refunded: p.status !== 'deleted',
   })
 }
 

@@ -37,7 +37,7 @@ describe('waitForResult', () => {
     const api = await resultsServer(['processing', status], code === undefined ? { error: `it ended ${status}` } : { code, error: 'the API says why' })
     const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST })
     const error = await client.waitForResult('p1').catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: expected, predictionId: 'p1', retryable })
+    expect(error).toMatchObject({ code: expected, predictionId: 'p1', retryable, predictionEnded: true, refunded: status !== 'deleted' })
     if (code !== undefined) expect(error).toMatchObject({ businessCode: code, apiMessage: 'the API says why' })
     expect(api.seen).toHaveLength(2)
   })

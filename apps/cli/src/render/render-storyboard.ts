@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { extractFrames, verifyClip } from '@storyreel/assembler'
 import { loadStoryboard, type Plan } from '@storyreel/core'
 import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult } from '@storyreel/scheduler'
 import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
@@ -7,7 +8,6 @@ import { printIssues } from '../output/issues.ts'
 import { approveSpend, overBudgetFailure } from './approve-spend.ts'
 import { cacheDirOf } from './cache-dir.ts'
 import { chooseProvider } from './choose-provider.ts'
-import { extractFrames } from './extract-frames.ts'
 import { finishRun } from './finish-run.ts'
 import { trapInterrupts } from './interrupt.ts'
 import { DEFAULT_CONCURRENCY, openProvider } from './open-provider.ts'
@@ -69,6 +69,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       force: options.force,
       signal: interrupt.signal,
       extractFrames,
+      verifyClip: (clip, expected, call) => verifyClip(clip, { expectedDuration: expected.duration, ...call }).then(() => undefined),
       approve: async (estimate) => {
         if (!(await approve(estimate))) return false
         session.start(estimate)

@@ -12,6 +12,11 @@ import { createdPerShot, simProvider, startSim, tempDir } from './helpers/sim.ts
 
 const shotOf = (prompt: string) => prompt.split(':')[0]!
 
+/** A provider whose failed predictions stay charged (WaveSpeed refunds them; another service may not). */
+function notRefunding(real: Provider): Provider {
+  return { ...real, wait: (id, options) => real.wait(id, options).catch((error: unknown) => Promise.reject(Object.assign(error as Error, { refunded: false }))) }
+}
+
 describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
   it('retries a failed prediction as a new one, skips the dependents of a shot that keeps failing, and finishes the other chains', async () => {
     const dir = await tempDir()
@@ -89,11 +94,11 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
     expect(sim.stats().createdTotal).toBe(0)
   })
 
-  it('stops retrying when another attempt would push spend over maxCost', async () => {
+  it('stops retrying when another attempt would push spend over maxCost (with a provider whose failures are not refunded)', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 100, faults: { failPrediction: ({ params }) => shotOf(String(params.prompt)) === 'a' } })
     const plan = planOf([{ id: 'a', prompt: 'a: fails' }, { id: 'b', prompt: 'b: fine' }])
-    const result = await runPlan(plan, { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 1, retries: 3, maxCost: 0.9 })
+    const result = await runPlan(plan, { provider: notRefunding(simProvider(sim)), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 1, retries: 3, maxCost: 0.9 })
     expect(result.shots.map((s) => s.status)).toEqual(['failed', 'done'])
     expect(result.failures[0]).toMatchObject({ code: 'SCHED_BUDGET_STOP', attempts: 1 })
     expect(result.failures[0]!.message).toMatch(/over maxCost \$0\.90/)

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { sha256File } from '../src/hash.ts'
 import { readJournal } from '../src/journal-summary.ts'
@@ -94,5 +94,40 @@ describe('takes', { timeout: 180_000 }, () => {
     expect(sim.timelines()[0]!.downloads).toBe(2)
     expect(await sha256File(layout.shot('a').clip)).toBe(original)
     expect(await sha256File(`${options.cacheDir}/clips/${again.shots[0]!.status === 'done' ? again.shots[0]!.key : ''}.mp4`)).toBe(original)
+  })
+
+  it('a run directory made before takes keeps its clip as take 1, also when another take is picked over it', async () => {
+    const dir = await tempDir()
+    const sim = await startSim({ latencyMs: 100 })
+    const options = { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 4 }
+    const layout = runLayout(options.runDir)
+    const plan = (head: Pick<ShotSpec, 'takes' | 'pick'>) => planOf([{ id: 'a', ...head }, { id: 'b', after: 'a' }])
+    await runPlan(plan({}), options)
+    const take1 = await sha256File(layout.shot('a').clip)
+    // What an older version left: clips journaled in shots/, no takes/, no take fields, no placed records; no cache.
+    const journal = (await readFile(layout.journal, 'utf8'))
+      .split('\n')
+      .filter((line) => line && !line.includes('"placed"'))
+      .map((line) => {
+        const { take: _take, ...record } = JSON.parse(line) as Record<string, unknown>
+        return JSON.stringify({ ...record, ...(typeof record.file === 'string' ? { file: record.file.replace(/^takes\/(\w+)\/take-1\.mp4$/, 'shots/$1.mp4') } : {}) })
+      })
+    await writeFile(layout.journal, `${journal.join('\n')}\n`)
+    await rm(`${options.runDir}/takes`, { recursive: true })
+    await rm(options.cacheDir, { recursive: true })
+
+    const result = await runPlan(plan({ takes: 2, pick: 2 }), options)
+    expect(result.ok).toBe(true)
+    expect(sim.stats().createdTotal).toBe(2 + 2) // take 2 of a, and b from take 2's last frame
+    expect(result.takes.map((t) => [t.shot, t.take, t.status])).toEqual([
+      ['a', 1, 'cached'],
+      ['a', 2, 'done'],
+      ['b', 1, 'done'],
+    ])
+    expect(await sha256File(layout.take('a', 1).clip)).toBe(take1)
+    expect(await sha256File(layout.shot('a').clip)).toBe(await sha256File(layout.take('a', 2).clip))
+    // Picking take 1 back costs only b (its clip from take 1 was in shots/ alone, and this cache was emptied).
+    const back = await staleShots(plan({ takes: 2, pick: 1 }), options)
+    expect(back.shots.map((x) => [x.shot, x.takes, x.reason])).toEqual([['b', [1], 'start']])
   })
 })

@@ -26,6 +26,8 @@ export interface ReviewServer {
   /** `http://127.0.0.1:PORT/` */
   readonly url: string
   readonly port: number
+  /** True while a render the page started is running. */
+  rendering(): boolean
   /** Stops a render in flight (as `render`'s Ctrl-C does, its records written), ends every page's stream, and closes. */
   close(): Promise<void>
 }
@@ -182,6 +184,7 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
   return {
     url: `http://${host}:${port}/`,
     port,
+    rendering: () => job.state().running,
     async close() {
       watch.close()
       await job.stop()

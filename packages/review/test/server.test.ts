@@ -121,7 +121,7 @@ describe('live updates', () => {
     const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
       request({ host: '127.0.0.1', port: server.port, path: '/api/events' }, resolve).on('error', reject).end()
     })
-    onTestFinished(() => stream.destroy())
+    onTestFinished(() => void stream.destroy())
     stream.setEncoding('utf8')
     stream.on('data', (chunk: string) => seen.push(chunk))
     await expect.poll(() => seen.join('')).toContain('"message":"first"')

@@ -4,6 +4,7 @@ import { doctorCommand } from './doctor.ts'
 import { modelsCommand } from './models.ts'
 import { planCommand } from './plan.ts'
 import { renderCommand } from './render.ts'
+import { reviewCommand } from './review.ts'
 import { schemaCommand } from './schema.ts'
 import { statusCommand } from './status.ts'
 import { validateCommand } from './validate.ts'
@@ -13,6 +14,7 @@ export const commands: readonly Command[] = [
   validateCommand,
   planCommand,
   renderCommand,
+  reviewCommand,
   assembleCommand,
   schemaCommand,
   modelsCommand,

@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises'
 const ASSETS: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
   '/page.js': { file: 'page.js', type: 'text/javascript; charset=utf-8' },
   '/page.css': { file: 'page.css', type: 'text/css; charset=utf-8' },
+  // Named by the page, so the browser does not ask for a /favicon.ico (a 404 in the console).
+  '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 }
 
 const read = (file: string) => readFile(new URL(`./page/${file}`, import.meta.url), 'utf8')

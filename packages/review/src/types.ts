@@ -84,7 +84,7 @@ export interface RenderCall {
 }
 
 export interface RenderEnd {
-  /** `completed`, `failed`, `interrupted`, `declined`, or `refused` (invalid storyboard, over `--max-cost`...). */
+  /** `completed`, `failed` (also: refused before anything was submitted, e.g. over `--max-cost`), `interrupted`, `declined`. */
   readonly status: string
   /** What the user should read, when the events did not say it. */
   readonly message?: string

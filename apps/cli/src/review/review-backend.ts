@@ -50,6 +50,7 @@ export function createReviewBackend(options: BackendOptions): ReviewBackend {
     },
     async render(call): Promise<RenderEnd> {
       let status: string | undefined
+      let declined = false
       const note = (message: string) => call.onEvent({ type: 'note', message: message.replace(/^storyreel: /, ''), time: new Date().toISOString() })
       const renderIo: CliIo = {
         ...io,
@@ -70,13 +71,16 @@ export function createReviewBackend(options: BackendOptions): ReviewBackend {
             force: false,
             json: true,
             signal: call.signal,
-            ask: (message, cost) => call.ask({ message, cost }),
+            ask: async (message, cost) => {
+              declined = !(await call.ask({ message, cost }))
+              return !declined
+            },
             ...options.render,
           },
           renderIo,
         ),
       )
-      return { status: status ?? STATUS_BY_EXIT[code] ?? (call.signal.aborted ? 'interrupted' : 'failed') }
+      return { status: status ?? STATUS_BY_EXIT[code] ?? (declined ? 'declined' : call.signal.aborted ? 'interrupted' : 'failed') }
     },
   }
 }

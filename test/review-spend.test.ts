@@ -1,9 +1,11 @@
-import { rm } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { startSimulator, type Simulator } from '@storyreel/wavespeed-sim'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium } from './helpers/browser.ts'
 import { startReview } from './helpers/review-process.ts'
+import { runCli } from './helpers/run-cli.ts'
 import { filesContaining, writeFixture, type Fixture } from './helpers/storyboard-fixture.ts'
 
 const KEY = 'sk-review-0123456789abcdef-SECRET'
@@ -82,5 +84,30 @@ describe('storyreel review spending money (simulator)', () => {
     // The key went nowhere: not the run directory, not the cache, not the command's output.
     expect(await filesContaining(fixture.dir, KEY)).toEqual([])
     expect(open.stderr()).not.toContain(KEY)
+  })
+})
+
+describe('Ctrl-C with a render in flight', () => {
+  test('stops it as render\'s Ctrl-C does: the run is recorded as interrupted, and the next render pays nothing twice', { timeout: 120_000 }, async () => {
+    // Slow renders, so the predictions are still running when Ctrl-C comes.
+    const slow = await startSimulator({ apiKey: KEY, latencyMs: 6000, concurrency: 4, videoScale: 0.2 })
+    try {
+      const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: slow.url }
+      await writeFile(join(fixture.dir, 'slow.yaml'), BOARD.replace('kling-v2.1-t2v-master', 'kling-v2.5-turbo-pro/text-to-video'))
+      const server = await startReview(['slow.yaml'], { cwd: fixture.dir, env })
+      const { page } = await openPage(server.url)
+      await page.click('#render')
+      await expect.poll(() => slow.stats().createdTotal, { timeout: 30_000 }).toBe(4)
+      expect(await server.interrupt()).toBe(130)
+      expect(server.stderr()).toContain('The render was interrupted')
+      const manifest = JSON.parse(await readFile(join(fixture.dir, 'renders', 'slow', 'manifest.json'), 'utf8')) as { status: string }
+      expect(manifest.status).toBe('interrupted')
+
+      const again = await runCli(['render', 'slow.yaml', '--yes'], { cwd: fixture.dir, env: { ...env, STORYREEL_CACHE_DIR: join(fixture.dir, 'cache') } })
+      expect(again.code, again.stderr).toBe(0)
+      expect(slow.stats().createdTotal).toBe(4)
+    } finally {
+      await slow.close()
+    }
   })
 })

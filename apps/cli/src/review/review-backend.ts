@@ -32,6 +32,16 @@ function lineSink(line: (text: string) => void): CliIo['stdout'] {
   }
 }
 
+/** A `--json` event; anything else a render prints on stdout is shown as a note rather than lost. */
+function parseEvent(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line)
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 const STATUS_BY_EXIT: Readonly<Record<number, string>> = { [EXIT.ok]: 'completed', [EXIT.interrupted]: 'interrupted' }
 
 /**
@@ -56,7 +66,8 @@ export function createReviewBackend(options: BackendOptions): ReviewBackend {
         ...io,
         isTTY: false,
         stdout: lineSink((line) => {
-          const event = JSON.parse(line) as Record<string, unknown>
+          const event = parseEvent(line)
+          if (!event) return note(line)
           if (event.type === 'result' && typeof event.status === 'string') status = event.status
           call.onEvent(event)
         }),
@@ -80,7 +91,9 @@ export function createReviewBackend(options: BackendOptions): ReviewBackend {
           renderIo,
         ),
       )
-      return { status: status ?? STATUS_BY_EXIT[code] ?? (declined ? 'declined' : call.signal.aborted ? 'interrupted' : 'failed') }
+      const end = status ?? STATUS_BY_EXIT[code] ?? (declined ? 'declined' : call.signal.aborted ? 'interrupted' : 'failed')
+      io.stderr.write(`Render from the page: ${end}.\n`)
+      return { status: end }
     },
   }
 }

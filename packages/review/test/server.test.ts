@@ -39,7 +39,9 @@ function recordingBackend(runDir: string, storyboard: string) {
     async render(call: RenderCall) {
       calls.renders++
       call.onEvent({ type: 'note', message: 'rendering' })
-      return { status: 'completed' }
+      // A render above the confirmation threshold asks first, as the CLI's does.
+      const yes = await call.ask({ message: 'Spend about $6.00 on WaveSpeed?', cost: 6 })
+      return { status: yes ? 'completed' : call.signal.aborted ? 'interrupted' : 'declined' }
     },
   }
   return { backend, calls }
@@ -111,6 +113,48 @@ describe('run files', () => {
       const reply = await send(server.port, path)
       expect([path, reply.status]).toEqual([path, 404])
     }
+  })
+})
+
+/** The event stream as text, growing as events arrive. */
+async function events(port: number): Promise<() => string> {
+  const seen: string[] = []
+  const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/api/events' }, resolve).on('error', reject).end()
+  })
+  onTestFinished(() => void stream.destroy())
+  stream.setEncoding('utf8')
+  stream.on('data', (chunk: string) => seen.push(chunk))
+  return () => seen.join('')
+}
+
+const questionId = (text: string) => /event: question\ndata: \{"id":"([^"]+)"/.exec(text)?.[1]
+
+describe('rendering from the page', () => {
+  test('progress and the spend question go to the page; its answer decides; one render at a time', async () => {
+    const { server, calls, token } = await setup()
+    const seen = await events(server.port)
+    const post = (path: string, body: unknown) => send(server.port, path, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify(body) })
+    expect((await post('/api/render', {})).status).toBe(202)
+    await expect.poll(() => questionId(seen())).toBeTruthy()
+    expect(seen()).toContain('event: progress\ndata: {"type":"note","message":"rendering"}')
+    expect((await post('/api/render', {})).status).toBe(409)
+    expect((await post('/api/pick', { shot: 'a', take: 2 })).status).toBe(409)
+    expect((await post('/api/answer', { id: 'not-the-question', yes: true })).status).toBe(404)
+    expect((await post('/api/answer', { id: questionId(seen()), yes: false })).status).toBe(200)
+    await expect.poll(() => seen()).toContain('event: render-end\ndata: {"status":"declined"}')
+    expect(calls.renders).toBe(1)
+  })
+
+  test('closing the server while the page is being asked ends the render as interrupted, answered no', async () => {
+    const { server, token } = await setup()
+    const seen = await events(server.port)
+    await send(server.port, '/api/render', { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: '{}' })
+    await expect.poll(() => questionId(seen())).toBeTruthy()
+    expect(server.rendering()).toBe(true)
+    await server.close()
+    expect(seen()).toContain('event: render-end\ndata: {"status":"interrupted"}')
+    expect(server.rendering()).toBe(false)
   })
 })
 

@@ -5,6 +5,7 @@ import { countIssues, issueJson, printIssues } from '../output/issues.ts'
 import { describeImage, describeStart, drawChains, planJson, summarizePlan } from '../output/plan-view.ts'
 import { createStyle } from '../output/style.ts'
 import { formatDuration, formatTable, formatUsd } from '../output/table.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 
 /** WaveSpeed's entry tier allows a handful of concurrent tasks; 4 stays well inside it. */
 const DEFAULT_CONCURRENCY = 4
@@ -82,7 +83,7 @@ export const planCommand: Command = {
     const file = positionals[0]!
     const result = await loadStoryboard(file, { cwd: io.cwd })
     if (!result.ok) {
-      if (values.json) io.stdout.write(`${JSON.stringify({ version: 1, valid: false, issues: result.issues.map(issueJson) }, null, 2)}\n`)
+      if (values.json) io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, valid: false, issues: result.issues.map(issueJson) }, null, 2)}\n`)
       else {
         printIssues(result.issues, io)
         io.stderr.write(`${countIssues(result.issues)}: fix them, then run plan again\n`)

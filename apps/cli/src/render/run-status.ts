@@ -6,6 +6,7 @@ import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/table.ts'
 import { CliFailure } from './failure.ts'
 import { readManifest } from './manifest.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 
 /**
  * `storyreel status RUN_DIR`: each shot's state as the journal records it,
@@ -22,7 +23,7 @@ export async function showStatus(runRoot: string, options: { readonly json: bool
   const shots = [...summary.shots].sort((a, b) => rank(a.shot) - rank(b.shot))
   if (options.json) {
     const listed = shots.map(({ clip, ...s }) => ({ ...s, ...(s.state === 'done' && clip ? { clip: clip.file } : {}) }))
-    io.stdout.write(`${JSON.stringify({ shots: listed, spent: summary.spent, ledger: summary.ledger })}\n`)
+    io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, shots: listed, spent: summary.spent, ledger: summary.ledger })}\n`)
     return EXIT.ok
   }
   const colors = createStyle(io)

@@ -9,12 +9,19 @@ export function createLineView(out: CliIo['stderr'], options: { style: Style; no
   const colors = options.style
   const now = options.now ?? Date.now
   const last = new Map<string, string>()
+  let phase: string | undefined
   return {
     shotChanged(run, shot) {
       const key = `${shot.state}|${shot.attempts.length}|${shot.attempts.at(-1)?.predictionId ?? ''}`
       if (last.get(shot.id) === key) return
       last.set(shot.id, key)
       out.write(`${stamp(run, now())} ${shot.id}: ${paint(colors, shot)}${suffix(shot)}\n`)
+    },
+    assembling(run) {
+      // One line per phase: a log needs to know what is running, not every percent of it.
+      if (!run.assembly || run.assembly.phase === phase) return
+      phase = run.assembly.phase
+      out.write(`${stamp(run, now())} stitching: ${phase}\n`)
     },
     note(text) {
       out.write(`${text}\n`)

@@ -2,7 +2,7 @@ import type { CliIo } from '../../cli-io.ts'
 import { estimateRemainingMs } from './estimate-remaining.ts'
 import type { Style } from '../../output/style.ts'
 import { formatDuration, formatUsd } from '../../output/table.ts'
-import { stateDetail, type ProgressView } from './progress-view.ts'
+import { assemblyPercent, stateDetail, type ProgressView } from './progress-view.ts'
 import { FINAL_STATES, type RunState, type ShotRecord } from '../run-state.ts'
 
 const REDRAW_MS = 100
@@ -39,14 +39,17 @@ export function createTtyView(out: CliIo['stderr'], options: TtyViewOptions): Pr
     out.write(`${lines.join('\n')}\n`)
     drawn = lines.length
   }
+  // Redraws at most every REDRAW_MS, however many events arrive.
+  const changed = (run: RunState) => {
+    latest = run
+    pending ??= setTimeout(() => {
+      pending = undefined
+      draw(run)
+    }, REDRAW_MS)
+  }
   return {
-    shotChanged(run) {
-      latest = run
-      pending ??= setTimeout(() => {
-        pending = undefined
-        draw(run)
-      }, REDRAW_MS)
-    },
+    shotChanged: changed,
+    assembling: changed,
     note(text) {
       erase()
       out.write(`${text}\n`)
@@ -71,8 +74,10 @@ export function frame(run: RunState, colors: Style, at: number, rows: number, co
   const lines = visible.map((shot) => shotLine(shot, colors, at, idWidth, columns))
   const final = run.shots.filter((s) => FINAL_STATES.has(s.state)).length
   const left = estimateRemainingMs(run, at)
+  const percent = assemblyPercent(run)
   const summary = [
-    `[${bar(run.shots.length ? final / run.shots.length : 1, 24)}]`,
+    `[${bar(run.assembly ? run.assembly.fraction : run.shots.length ? final / run.shots.length : 1, 24)}]`,
+    ...(run.assembly ? [`stitching: ${run.assembly.phase} ${percent}%`] : []),
     `${final}/${run.shots.length} shots`,
     ...(run.paid ? [`${formatUsd(run.spent)} of ~${formatUsd(run.estimate)}`] : []),
     `elapsed ${formatDuration((at - run.startedAt) / 1000)}`,

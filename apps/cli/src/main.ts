@@ -5,6 +5,7 @@ import { processIo, type CliIo } from './cli-io.ts'
 import { EXIT, UsageError, type Command } from './command.ts'
 import { commands } from './commands/index.ts'
 import { commandHelp, mainHelp } from './help.ts'
+import { escapeControl } from './output/escape.ts'
 
 function parseCommandArgs(command: Command, args: readonly string[]) {
   const options = Object.fromEntries(
@@ -77,11 +78,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     if (error instanceof UsageError) {
       const help = error.command ? `storyreel ${error.command} --help` : 'storyreel --help'
-      io.stderr.write(`storyreel: ${error.message}\nRun \`${help}\` for usage.\n`)
+      io.stderr.write(`storyreel: ${escapeControl(error.message)}\nRun \`${help}\` for usage.\n`)
       return EXIT.usage
     }
     const detail = io.env.STORYREEL_DEBUG ? ((error as Error).stack ?? String(error)) : String((error as Error).message ?? error)
-    io.stderr.write(`storyreel: unexpected error: ${detail}\nThis is a bug in storyreel; please report it with the command you ran (STORYREEL_DEBUG=1 shows details).\n`)
+    io.stderr.write(`storyreel: unexpected error: ${escapeControl(detail)}\nThis is a bug in storyreel; please report it with the command you ran (STORYREEL_DEBUG=1 shows details).\n`)
     return EXIT.failure
   }
 }

@@ -6,6 +6,7 @@ import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/table.ts'
 import { describeFailure } from '../render/failure.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
+import { escapeControl } from '../output/escape.ts'
 
 const MIN_NODE = [20, 19] as const
 
@@ -23,7 +24,7 @@ async function runDoctor(options: { readonly online: boolean; readonly json: boo
   if (options.json) io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ok: checks.every((c) => c.ok), checks })}\n`)
   else {
     const colors = createStyle(io)
-    for (const c of checks) io.stdout.write(`${c.ok ? colors.green('ok  ') : colors.red('FAIL')} ${c.name.padEnd(9)} ${c.detail}\n`)
+    for (const c of checks) io.stdout.write(`${c.ok ? colors.green('ok  ') : colors.red('FAIL')} ${c.name.padEnd(9)} ${escapeControl(c.detail)}\n`)
   }
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure
 }

@@ -4,6 +4,7 @@ import { countIssues, issueJson, printIssues } from '../output/issues.ts'
 import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/table.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
+import { escapeControl } from '../output/escape.ts'
 
 function describeValid(result: Extract<LoadResult, { ok: true }>): string {
   const totals = planTotals(result.plan)
@@ -39,7 +40,7 @@ export const validateCommand: Command = {
     const style = createStyle(io)
     for (const { file, result } of results) {
       printIssues(result.issues, io)
-      if (result.ok) io.stdout.write(`${style.green('valid')} ${file}: ${describeValid(result)}\n`)
+      if (result.ok) io.stdout.write(`${style.green('valid')} ${escapeControl(file)}: ${describeValid(result)}\n`)
     }
     const all = results.flatMap(({ result }) => result.issues)
     if (invalid.length > 0) {

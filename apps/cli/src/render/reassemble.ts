@@ -15,6 +15,7 @@ import { assembleOutputs } from './assemble-outputs.ts'
 import { writeRunRecords } from './finish-run.ts'
 import { readManifest, type Manifest } from './manifest.ts'
 import { reelInputsHash, type ReelClip } from './reel-inputs.ts'
+import { escapeControl } from '../output/escape.ts'
 
 /**
  * `storyreel assemble RUN_DIR`: stitches the run's clips again without
@@ -71,7 +72,7 @@ export async function reassemble(runRoot: string, options: { readonly json: bool
   await writeRunRecords(layout, updated, secrets)
   const reel = layout.reel(outputs.reel.file)
   if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', version: JSON_VERSION, status: 'completed', runDir: layout.root, reel, report: layout.report, manifest: layout.manifest })}\n`)
-  else io.stdout.write(`Reel: ${reel}\nReview: ${layout.report}\n`)
+  else io.stdout.write(`Reel: ${escapeControl(reel)}\nReview: ${escapeControl(layout.report)}\n`)
   return EXIT.ok
 }
 

@@ -40,7 +40,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   const secrets = secretsOf(processIo.env)
   const terminal = terminalOf(processIo)
   const io = redactingIo(processIo, secrets)
-  const say = (text: string) => io.stderr.write(`${text}\n`)
+  const say = (text: string) => io.stderr.write(`${escapeControl(text)}\n`)
   const loaded = await loadStoryboard(options.file, { cwd: io.cwd })
   printIssues(loaded.issues, io)
   if (!loaded.ok) {

@@ -1,6 +1,7 @@
 import type { CliIo } from '../../cli-io.ts'
 import type { AssemblyProgress } from '../assemble-outputs.ts'
 import { JSON_VERSION } from '../../output/json-version.ts'
+import { escapeControl } from '../../output/escape.ts'
 
 /** What `storyreel assemble` shows while it stitches: the same `assemble` events and bar as a render's. */
 export interface AssemblyView {
@@ -16,13 +17,18 @@ export interface AssemblyView {
 export function createAssemblyView(out: CliIo['stderr'], options: { readonly json: boolean; readonly live: boolean }): AssemblyView {
   let last = ''
   let drawn = false
+  let best = 0
+  let bestPhase = ''
   const erase = () => {
     if (drawn) out.write('\r\x1b[K')
     drawn = false
   }
   return {
     progress({ phase, fraction }) {
-      const percent = Math.floor(Math.min(1, Math.max(0, fraction)) * 100)
+      // Jobs running side by side report their fractions in turns; within a phase the bar only moves forward.
+      best = phase === bestPhase ? Math.max(best, fraction) : fraction
+      bestPhase = phase
+      const percent = Math.floor(Math.min(1, Math.max(0, best)) * 100)
       const key = options.json || options.live ? `${phase}|${percent}` : phase
       if (key === last) return
       last = key
@@ -38,7 +44,7 @@ export function createAssemblyView(out: CliIo['stderr'], options: { readonly jso
       if (options.json) out.write(`${JSON.stringify({ type: 'note', version: JSON_VERSION, message: text, time: new Date().toISOString() })}\n`)
       else {
         erase()
-        out.write(`${text}\n`)
+        out.write(`${escapeControl(text)}\n`)
       }
     },
     close() {

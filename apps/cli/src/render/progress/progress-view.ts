@@ -1,4 +1,5 @@
 import type { RunState, ShotRecord } from '../run-state.ts'
+import { escapeControl } from '../../output/escape.ts'
 
 /** Something that shows a run's progress: a live terminal view, plain lines, or NDJSON events. */
 export interface ProgressView {
@@ -19,7 +20,7 @@ export function stateDetail(shot: ShotRecord): string {
   if (attempt > 1) parts.push(`attempt ${attempt}`)
   if (prediction && !['done', 'cached'].includes(shot.state)) parts.push(prediction)
   if (shot.error && (shot.state === 'failed' || shot.state === 'skipped')) parts.push(shot.error)
-  return parts.join(', ')
+  return escapeControl(parts.join(', '))
 }
 
 /** `run.assembly` as a whole percentage, or undefined before stitching. */

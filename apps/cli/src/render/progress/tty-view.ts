@@ -4,6 +4,8 @@ import type { Style } from '../../output/style.ts'
 import { formatDuration, formatUsd } from '../../output/table.ts'
 import { assemblyPercent, stateDetail, type ProgressView } from './progress-view.ts'
 import { FINAL_STATES, type RunState, type ShotRecord } from '../run-state.ts'
+import { escapeControl } from '../../output/escape.ts'
+import { displayWidth, fit, pad } from '../../output/width.ts'
 
 const REDRAW_MS = 100
 const TICK_MS = 500
@@ -52,7 +54,7 @@ export function createTtyView(out: CliIo['stderr'], options: TtyViewOptions): Pr
     assembling: changed,
     note(text) {
       erase()
-      out.write(`${text}\n`)
+      out.write(`${escapeControl(text)}\n`)
       if (latest) draw(latest)
     },
     close(run) {
@@ -70,7 +72,7 @@ export function createTtyView(out: CliIo['stderr'], options: TtyViewOptions): Pr
 export function frame(run: RunState, colors: Style, at: number, rows: number, columns: number): string[] {
   const room = Math.max(1, rows - 3)
   const visible = run.shots.length <= room ? run.shots : run.shots.filter((s) => !FINAL_STATES.has(s.state)).slice(0, room)
-  const idWidth = Math.min(24, Math.max(...run.shots.map((s) => s.id.length), 4))
+  const idWidth = Math.min(24, Math.max(...run.shots.map((s) => displayWidth(escapeControl(s.id))), 4))
   const lines = visible.map((shot) => shotLine(shot, colors, at, idWidth, columns))
   const final = run.shots.filter((s) => FINAL_STATES.has(s.state)).length
   const left = estimateRemainingMs(run, at)
@@ -93,17 +95,12 @@ function shotLine(shot: ShotRecord, colors: Style, at: number, idWidth: number, 
   const since = shot.submittedAt ?? shot.queuedAt
   const end = shot.completedAt ?? at
   const elapsed = since === undefined || shot.state === 'cached' || shot.state === 'waiting' ? '' : formatDuration((end - since) / 1000)
-  const text = `${shot.id.padEnd(idWidth).slice(0, idWidth)}  ${shot.state.padEnd(11)} ${elapsed.padStart(7)}  `
-  const room = Math.max(0, columns - 2 - text.length)
+  const text = `${pad(fit(escapeControl(shot.id), idWidth), idWidth)}  ${shot.state.padEnd(11)} ${elapsed.padStart(7)}  `
+  const room = Math.max(0, columns - 2 - displayWidth(text))
   return `${icon} ${fit(text, columns - 2)}${colors.dim(fit(stateDetail(shot), room))}`
 }
 
 function bar(fraction: number, width: number): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width)
   return '#'.repeat(filled) + '-'.repeat(width - filled)
-}
-
-function fit(text: string, columns: number): string {
-  if (columns <= 0) return ''
-  return text.length <= columns ? text : `${text.slice(0, columns - 1)}…`
 }

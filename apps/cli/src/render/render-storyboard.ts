@@ -12,7 +12,7 @@ import { chooseProvider } from './choose-provider.ts'
 import { finishRun } from './finish-run.ts'
 import { openLiveReel } from './live-reel.ts'
 import { trapInterrupts } from './interrupt.ts'
-import { DEFAULT_CONCURRENCY, openProvider } from './open-provider.ts'
+import { DEFAULT_CONCURRENCY, openProvider, type WebhookOptions } from './open-provider.ts'
 import { printOutcome } from './print-outcome.ts'
 import { createRenderSession, type RenderSession } from './render-session.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
@@ -29,6 +29,7 @@ export interface RenderOptions {
   readonly only?: readonly string[]
   readonly force: boolean
   readonly json: boolean
+  readonly webhook?: WebhookOptions
 }
 
 /**
@@ -53,8 +54,12 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   if (choice.notice) say(choice.notice)
   const root = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd))
   const cacheDir = cacheDirOf(io.env, io.cwd)
+  if (options.webhook && choice.name !== 'wavespeed') throw new UsageError('--webhook-url is for renders on WaveSpeed; an animatic renders on this machine and needs none', 'render')
   // ffmpeg's capabilities from the cache directory, once, before anything renders or is paid for.
-  const [{ provider, balance }] = await Promise.all([openProvider(choice.name, io.env, cacheDir), locateFfmpeg({ cacheDir })])
+  await locateFfmpeg({ cacheDir })
+  const opened = await openProvider(choice.name, io.env, cacheDir, options.webhook)
+  const { provider, balance } = opened
+  if (opened.webhookListening) say(`Webhook receiver listening on ${opened.webhookListening} for ${options.webhook!.url}; polling stays as the fallback.`)
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY[choice.name]
   const store = openFileRunStore(root, { secrets })
   const session = createRenderSession({ plan, io, terminal, json: options.json, concurrency, paid: provider.paid })
@@ -115,7 +120,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   } finally {
     session.close()
     interrupt.dispose()
-    await live.close()
+    await Promise.all([live.close(), opened.close()])
   }
 }
 

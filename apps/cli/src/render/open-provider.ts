@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { createAnimaticProvider } from '@storyreel/animatic'
-import type { Provider } from '@storyreel/core'
+import type { OutputSpec, Provider } from '@storyreel/core'
 import { clientFromEnv, createRenderTimeModel, createUploadCache, createWavespeedProvider, startWebhookReceiver } from '@storyreel/wavespeed'
 import { perBaseUrlFile } from './cache-dir.ts'
 import type { ProviderName } from './choose-provider.ts'
@@ -30,8 +30,14 @@ export interface OpenedProvider {
  * polls around the completion times earlier runs saw; with `webhook`, completions are delivered
  * and polling is only the fallback.
  */
-export async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string, webhook?: WebhookOptions): Promise<OpenedProvider> {
-  if (name === 'animatic') return { provider: createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic') }), close: async () => {} }
+export async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string, options: { webhook?: WebhookOptions | undefined; output: OutputSpec }): Promise<OpenedProvider> {
+  if (name === 'animatic') {
+    // On a canvas the storyboard fixes, animatics are written as mezzanines: the reel copies them, nothing is normalized.
+    const { width, height, fps } = options.output
+    const canvas = width && height && fps ? { width, height, fps } : undefined
+    return { provider: createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic'), canvas }), close: async () => {} }
+  }
+  const { webhook } = options
   const client = clientFromEnv(env)
   const balance = await client.balance()
   const uploadCache = createUploadCache({ path: perBaseUrlFile(cacheDir, 'uploads', client.baseUrl) })

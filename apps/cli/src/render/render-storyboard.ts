@@ -57,7 +57,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   if (options.webhook && choice.name !== 'wavespeed') throw new UsageError('--webhook-url is for renders on WaveSpeed; an animatic renders on this machine and needs none', 'render')
   // ffmpeg's capabilities from the cache directory, once, before anything renders or is paid for.
   await locateFfmpeg({ cacheDir })
-  const opened = await openProvider(choice.name, io.env, cacheDir, options.webhook)
+  const opened = await openProvider(choice.name, io.env, cacheDir, { webhook: options.webhook, output: plan.output })
   const { provider, balance } = opened
   if (opened.webhookListening) say(`Webhook receiver listening on ${opened.webhookListening} for ${options.webhook!.url}; polling stays as the fallback.`)
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY[choice.name]

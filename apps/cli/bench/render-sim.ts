@@ -79,6 +79,7 @@ function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'storyreel-bench-render-'))
   const sim = await startSimulator({ apiKey: KEY, latencyMs: Number(values.latency), concurrency: Number(values.concurrency), videoScale: 1 })
+  const steps: Record<string, number[]> = {}
   try {
     // A 16:9 start image so the 720p model renders 1280x720 clips.
     await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720', '-frames:v', '1', join(dir, 'start.png')])
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
       const reelMs = Date.parse(manifest.reel!.writtenAt!) - lastClip
       const timelines = new Map(sim.timelines().filter((t) => !seenBefore.has(t.id)).map((t) => [t.id, t]))
       const predictionOf = (id: string) => timelines.get(manifest.shots.find((s) => s.id === id)!.attempts.at(-1)!.predictionId!)!
+      const journal = (await readFile(join(dir, out, 'journal.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; shot?: string; at: number })
+      const at = (type: string, shot: string) => journal.findLast((r) => r.type === type && r.shot === shot)?.at ?? NaN
       const handoffs: number[] = []
       const noticed: number[] = []
       const rest: number[] = []
@@ -123,6 +126,13 @@ async function main(): Promise<void> {
         const seen = from.noticedAt ?? from.finishedAt!
         noticed.push(seen - from.finishedAt!)
         rest.push(to.createdAt - seen)
+        for (const [name, ms] of [
+          ['completed journaled', at('completed', upstream) - from.finishedAt!],
+          ['downloaded + verified', at('downloaded', upstream) - at('completed', upstream)],
+          ['last frame + slot (intent)', at('intent', shot.id) - at('downloaded', upstream)],
+          ['upload + POST (submitted)', at('submitted', shot.id) - at('intent', shot.id)],
+        ] as const)
+          (steps[name] ??= []).push(ms)
       }
       let baselineMs: number | undefined
       if (!values['no-baseline']) {
@@ -148,6 +158,7 @@ async function main(): Promise<void> {
         `; hand-off ${sec(median(rows.flatMap((r) => r.handoffs)))} (noticed ${sec(median(rows.flatMap((r) => r.noticed)))}, rest ${sec(median(rows.flatMap((r) => r.rest)))})` +
         `; peak RSS ${(median(rows.map((r) => r.peakKb)) / 1024).toFixed(0)} MB; wall ${sec(median(rows.map((r) => r.wallMs)))}\n`,
     )
+    process.stdout.write(`hand-off steps (medians, from the journal): ${Object.entries(steps).map(([name, ms]) => `${name} ${sec(median(ms))}`).join('; ')}\n`)
   } finally {
     await sim.close()
     await rm(dir, { recursive: true, force: true })

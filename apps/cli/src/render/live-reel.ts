@@ -1,15 +1,20 @@
 import { openReel, type IncrementalReel, type ReelProgress, type ReelResult } from '@storyreel/assembler'
 import type { Plan } from '@storyreel/core'
-import type { LandedClip, RunLayout } from '@storyreel/scheduler'
+import type { RunLayout, SchedulerEvent } from '@storyreel/scheduler'
 
 /**
- * The reel made while the render runs: every clip the scheduler lands is
+ * The reel made while the render runs: every clip the scheduler finishes is
  * normalised (and the transitions it completes are made) in the background, one
  * ffmpeg at a time, so that after the last clip only a join is left.
+ *
+ * A clip is taken when its shot is `done` (or `cached`), not at the scheduler's
+ * `onClip`: that fires before the last frame a chained shot waits for is
+ * extracted, and an x264 encode started then takes the CPU from that extraction,
+ * which is on the chain's critical path (measured: BENCHMARKS.md, issue 11 target 5).
  */
 export interface LiveReel {
-  /** The scheduler's `onClip` hook. */
-  readonly onClip: (clip: LandedClip) => void
+  /** Feed every scheduler event: finished clips are taken from `done` and `cached`. */
+  readonly onEvent: (event: SchedulerEvent) => void
   /** Writes the reel from `clips` (shot id → clip); clips the background has not seen are landed first. */
   finish(clips: ReadonlyMap<string, string>, options: { signal?: AbortSignal; onProgress?: (progress: ReelProgress) => void }): Promise<ReelResult>
   /** Stops the background; resolves once no ffmpeg it started runs. */
@@ -34,12 +39,13 @@ function liveReelOf(reel: IncrementalReel): LiveReel {
     reel.clipLanded(shot, clip)
   }
   return {
-    onClip(clip) {
+    onEvent(event) {
+      if (event.type !== 'done' && event.type !== 'cached') return
       // A clip for a shot the reel does not know (a storyboard edited mid-run) is the finish's business, not the render's.
       try {
-        land(clip.shot, clip.clip)
+        land(event.shot, event.clip)
       } catch {
-        landed.delete(clip.shot)
+        landed.delete(event.shot)
       }
     },
     async finish(clips, options) {

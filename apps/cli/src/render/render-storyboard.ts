@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
-import { extractFrames, locateFfmpeg, verifyClip } from '@storyreel/assembler'
+import { locateFfmpeg } from '@storyreel/assembler'
 import { closestMatch, loadStoryboard, type Plan } from '@storyreel/core'
-import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult } from '@storyreel/scheduler'
+import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
 import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
 import { EXIT, UsageError } from '../command.ts'
 import { escapeControl } from '../output/escape.ts'
@@ -9,6 +9,7 @@ import { printIssues } from '../output/issues.ts'
 import { approveSpend, overBudgetFailure } from './approve-spend.ts'
 import { cacheDirOf } from './cache-dir.ts'
 import { chooseProvider } from './choose-provider.ts'
+import { sharedDecodeHooks } from './clip-hooks.ts'
 import { finishRun } from './finish-run.ts'
 import { openLiveReel } from './live-reel.ts'
 import { trapInterrupts } from './interrupt.ts'
@@ -69,7 +70,11 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   const interrupt = trapInterrupts((text) => session.note(text), (code) => process.exit(code))
   const resumeHint = `run the same command again to resume: predictions already paid for are recorded in ${shortPath(io.cwd, root)} and will not be paid twice.`
   try {
-    const end = await render(plan, session, say, {
+    const onEvent = (event: SchedulerEvent) => {
+      session.onEvent(event)
+      live.onEvent(event)
+    }
+    const end = await render(plan, onEvent, session, say, {
       provider,
       store,
       cacheDir,
@@ -79,9 +84,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       only: options.only,
       force: options.force,
       signal: interrupt.signal,
-      extractFrames,
-      verifyClip: (clip, expected, call) => verifyClip(clip, { expectedDuration: expected.duration, ...call }).then(() => undefined),
-      onClip: live.onClip,
+      ...sharedDecodeHooks(store.layout.workDir),
       approve: async (estimate) => {
         if (!(await approve(estimate))) return false
         session.start(estimate)
@@ -134,10 +137,16 @@ function checkOnly(only: readonly string[], plan: Plan): void {
 }
 
 /** Runs the scheduler into the session; an interruption is an outcome, a decline or `--max-cost` a message. */
-async function render(plan: Plan, session: RenderSession, say: (text: string) => void, options: Omit<RunOptions, 'onEvent'>): Promise<'declined' | { result?: RunResult; interrupted: boolean }> {
+async function render(
+  plan: Plan,
+  onEvent: NonNullable<RunOptions['onEvent']>,
+  session: RenderSession,
+  say: (text: string) => void,
+  options: Omit<RunOptions, 'onEvent'>,
+): Promise<'declined' | { result?: RunResult; interrupted: boolean }> {
   let result: RunResult | undefined
   try {
-    result = await runPlan(plan, { ...options, onEvent: (event) => session.onEvent(event) })
+    result = await runPlan(plan, { ...options, onEvent })
     return { result, interrupted: false }
   } catch (error) {
     if (isSchedulerError(error, 'SCHED_NOT_APPROVED')) return 'declined'

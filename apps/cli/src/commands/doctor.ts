@@ -85,7 +85,6 @@ async function checkApi(env: CliIo['env']): Promise<Check> {
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'Check Node, ffmpeg and ffprobe, the API key and (--online) the API',
   usage: 'storyreel doctor [--online] [--json]',
   description: [
     `Checks Node (${MIN_NODE.join('.')} or later), where ffmpeg and ffprobe are and their version, the filters and`,

@@ -4,7 +4,6 @@ import { formatTable, formatUsd } from '../output/table.ts'
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'List the Kling models a storyboard can use, with prices',
   usage: 'storyreel models [--json]',
   description: [
     'Lists the models storyreel knows: the name to write in a storyboard, whether it',

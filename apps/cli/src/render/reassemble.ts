@@ -2,13 +2,14 @@ import { access } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { loadStoryboard } from '@storyreel/core'
 import { openFileRunStore, readJournal } from '@storyreel/scheduler'
-import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
+import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
 import { CliFailure } from './failure.ts'
 import { assembleOutputs, writeRunRecords } from './finish-run.ts'
 import { readManifest, type Manifest } from './manifest.ts'
 import { reelInputsHash, type ReelClip } from './reel-inputs.ts'
+import { redactingIo, secretsOf } from './redacting-io.ts'
 
 /**
  * `storyreel assemble RUN_DIR`: stitches the run's clips again without

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { extractFrames, verifyClip } from '@storyreel/assembler'
 import { loadStoryboard, type Plan } from '@storyreel/core'
 import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult } from '@storyreel/scheduler'
-import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
+import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
 import { approveSpend, overBudgetFailure } from './approve-spend.ts'
@@ -15,6 +15,7 @@ import { printOutcome } from './print-outcome.ts'
 import { createRenderSession, type RenderSession } from './render-session.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
 import { terminalOf } from './terminal.ts'
+import { redactingIo, secretsOf } from './redacting-io.ts'
 
 export interface RenderOptions {
   readonly file: string

@@ -8,8 +8,8 @@ import { printIssues } from '../output/issues.ts'
 import { CliFailure } from './failure.ts'
 import { assembleOutputs, writeRunRecords } from './finish-run.ts'
 import { readManifest, type Manifest } from './manifest.ts'
-import { reelInputsHash, type ReelClip } from './reel-inputs.ts'
 import { redactingIo, secretsOf } from './redacting-io.ts'
+import { reelInputsHash, type ReelClip } from './reel-inputs.ts'
 
 /**
  * `storyreel assemble RUN_DIR`: stitches the run's clips again without

@@ -1,21 +1,22 @@
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { extractFrames, verifyClip } from '@storyreel/assembler'
 import { loadStoryboard, type Plan } from '@storyreel/core'
 import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
+import { migrateOldCache } from '../settings/migrate-cache.ts'
+import { resolveSettings } from '../settings/settings.ts'
 import { approveSpend, overBudgetFailure } from './approve-spend.ts'
-import { cacheDirOf } from './cache-dir.ts'
 import { chooseProvider } from './choose-provider.ts'
 import { finishRun } from './finish-run.ts'
 import { trapInterrupts } from './interrupt.ts'
 import { DEFAULT_CONCURRENCY, openProvider } from './open-provider.ts'
 import { printOutcome } from './print-outcome.ts'
+import { redactingIo, secretsOf } from './redacting-io.ts'
 import { createRenderSession, type RenderSession } from './render-session.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
 import { terminalOf } from './terminal.ts'
-import { redactingIo, secretsOf } from './redacting-io.ts'
 
 export interface RenderOptions {
   readonly file: string
@@ -46,12 +47,16 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
     return EXIT.failure
   }
   const plan = loaded.plan
-  const choice = chooseProvider(options.provider, io.env)
+  const flags = { concurrency: options.concurrency, maxCost: options.maxCost, provider: options.provider }
+  const settings = await resolveSettings({ flags, env: io.env, cwd: io.cwd, startDir: dirname(resolve(io.cwd, options.file)) })
+  const choice = chooseProvider(settings.provider.value, io.env)
   if (choice.notice) say(choice.notice)
-  const root = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd))
-  const cacheDir = cacheDirOf(io.env, io.cwd)
-  const { provider, balance } = await openProvider(choice.name, io.env, cacheDir)
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY[choice.name]
+  const root = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd, settings.outDir.value))
+  const cacheDir = settings.cacheDir.value
+  const migrated = await migrateOldCache(io.cwd, cacheDir)
+  if (migrated) say(`Moved the clip cache from ${shortPath(io.cwd, migrated)} to ${cacheDir}: one cache is now shared by every run on this machine (STORYREEL_CACHE_DIR or cacheDir in storyreel.config.yaml choose another folder).`)
+  const { provider, balance } = await openProvider(choice.name, io.env, cacheDir, settings.poll.value)
+  const concurrency = settings.concurrency.value ?? DEFAULT_CONCURRENCY[choice.name]
   const store = openFileRunStore(root, { secrets })
   const session = createRenderSession({ plan, io, terminal, json: options.json, concurrency, paid: provider.paid })
   const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say })
@@ -65,7 +70,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       cacheDir,
       secrets,
       concurrency,
-      maxCost: options.maxCost,
+      maxCost: settings.maxCost.value,
       only: options.only,
       force: options.force,
       signal: interrupt.signal,

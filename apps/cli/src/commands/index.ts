@@ -11,6 +11,11 @@ export interface CommandEntry {
 /** Every `storyreel` command, in the order `--help` lists them. Register a new command with one entry here. */
 export const commands: readonly CommandEntry[] = [
   {
+    name: 'init',
+    summary: 'Write a starter storyboard with its images into a folder',
+    load: async () => (await import('./init.ts')).initCommand,
+  },
+  {
     name: 'validate',
     summary: 'Check storyboards; report every problem as file:line:col: message',
     load: async () => (await import('./validate.ts')).validateCommand,

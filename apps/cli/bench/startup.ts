@@ -29,7 +29,8 @@ function timeMs(args: readonly string[]): number {
   const start = process.hrtime.bigint()
   const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   const ms = Number(process.hrtime.bigint() - start) / 1e6
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.toString()}`)
+  if (result.status !== 0)
+    throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.toString()}`)
   return ms
 }
 
@@ -40,7 +41,11 @@ const dir = await mkdtemp(join(tmpdir(), 'storyreel-startup-'))
 try {
   const file = join(dir, 'small.yaml')
   await writeFile(file, SMALL)
-  const cases = { 'node -e 0': ['-e', '0'], 'storyreel --version': [BIN, '--version'], 'storyreel validate small.yaml': [BIN, 'validate', file] }
+  const cases = {
+    'node -e 0': ['-e', '0'],
+    'storyreel --version': [BIN, '--version'],
+    'storyreel validate small.yaml': [BIN, 'validate', file],
+  }
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]))
   for (let round = 0; round < WARMUP + RUNS; round++) {
     for (const [name, args] of Object.entries(cases)) {
@@ -50,7 +55,8 @@ try {
   }
   const base = median(times['node -e 0']!)
   console.log(`| command | median | ratio to \`node -e 0\` |\n| --- | ---: | ---: |`)
-  for (const [name, xs] of Object.entries(times)) console.log(`| \`${name}\` | ${median(xs).toFixed(1)} ms | ${(median(xs) / base).toFixed(2)}x |`)
+  for (const [name, xs] of Object.entries(times))
+    console.log(`| \`${name}\` | ${median(xs).toFixed(1)} ms | ${(median(xs) / base).toFixed(2)}x |`)
   console.log(`\n${RUNS} rounds after ${WARMUP} warm-up, Node ${process.versions.node}`)
 } finally {
   await rm(dir, { recursive: true, force: true })

@@ -4,7 +4,6 @@
 import { register } from 'node:module'
 import { register as registerTsx } from 'tsx/esm/api'
 
-// Workspace packages then resolve to their src/ through the `@storyreel/source` export condition, as in vitest.
-register('data:text/javascript,export function resolve(s,c,n){return n(s,{...c,conditions:[...c.conditions,"@storyreel/source"]})}')
+register('./source-condition.mjs', import.meta.url)
 registerTsx()
 await import('../src/bin.ts')

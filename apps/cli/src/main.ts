@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { processIo, type CliIo } from './cli-io.ts'
-import { EXIT, UsageError, type Command } from './command.ts'
+import { type CliIo, processIo } from './cli-io.ts'
+import { type Command, EXIT, UsageError } from './command.ts'
 import { commands } from './commands/index.ts'
 import { commandHelp, mainHelp } from './help.ts'
 import { STORYREEL_VERSION } from './render/version.ts'

@@ -9,7 +9,13 @@ import { main } from '../src/main.ts'
 async function run(argv: string[], cwd: string, env: Record<string, string> = {}) {
   let stdout = ''
   let stderr = ''
-  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env, isTTY: false })
+  const code = await main(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    cwd,
+    env,
+    isTTY: false,
+  })
   return { code, stdout, stderr }
 }
 
@@ -37,10 +43,18 @@ test('init writes a valid starter storyboard (two chains, an end image, crossfad
   const loaded = await loadStoryboard(board)
   expect(loaded.issues).toEqual([])
   if (!loaded.ok) throw new Error('starter storyboard is invalid')
-  expect(loaded.plan.shots.map((s) => [s.id, s.start.kind])).toEqual([['sunrise', 'file'], ['lighthouse', 'file'], ['beam', 'last-frame']])
+  expect(loaded.plan.shots.map((s) => [s.id, s.start.kind])).toEqual([
+    ['sunrise', 'file'],
+    ['lighthouse', 'file'],
+    ['beam', 'last-frame'],
+  ])
   expect(loaded.plan.shots.filter((s) => s.end)).toHaveLength(1)
   expect(loaded.plan.output.transition.type).toBe('crossfade')
-  expect((await readdir(join(cwd, 'my-reel', 'images'))).sort()).toEqual(['dawn.png', 'harbor.png', 'noon.png'])
+  expect((await readdir(join(cwd, 'my-reel', 'images'))).sort()).toEqual([
+    'dawn.png',
+    'harbor.png',
+    'noon.png',
+  ])
 })
 
 test('init refuses to overwrite anything and writes nothing; through npx it says npx in the next commands', async () => {
@@ -48,7 +62,9 @@ test('init refuses to overwrite anything and writes nothing; through npx it says
   await writeFile(join(cwd, 'first-reel.yaml'), 'mine')
   const refused = await run(['init'], cwd)
   expect(refused).toMatchObject({ code: 1, stdout: '' })
-  expect(refused.stderr).toContain('Not overwriting first-reel.yaml: choose another folder (storyreel init DIR) or move them away. Nothing was written.')
+  expect(refused.stderr).toContain(
+    'Not overwriting first-reel.yaml: choose another folder (storyreel init DIR) or move them away. Nothing was written.',
+  )
   expect(await readFile(join(cwd, 'first-reel.yaml'), 'utf8')).toBe('mine')
   expect(existsSync(join(cwd, 'images'))).toBe(false)
 

@@ -12,7 +12,10 @@ describe('settings: flags > environment > storyreel.config.yaml > defaults', () 
     const root = await tempDir('storyreel-settings-')
     const boards = join(root, 'project', 'boards')
     await mkdir(boards, { recursive: true })
-    await writeFile(join(root, 'project', 'storyreel.config.yaml'), 'concurrency: 3\nmaxCost: 5\nprovider: animatic\noutDir: out\ncacheDir: .cache\npoll: bounded\n')
+    await writeFile(
+      join(root, 'project', 'storyreel.config.yaml'),
+      'concurrency: 3\nmaxCost: 5\nprovider: animatic\noutDir: out\ncacheDir: .cache\npoll: bounded\n',
+    )
     const cwd = join(root, 'elsewhere')
     const env = { HOME: root, STORYREEL_MAX_COST: '7' }
     const settings = await resolveSettings({ flags: { concurrency: 1 }, env, cwd, startDir: boards })
@@ -29,13 +32,26 @@ describe('settings: flags > environment > storyreel.config.yaml > defaults', () 
   test('a .json config works too; without any, the defaults, with the cache under XDG_CACHE_HOME or ~/.cache', async () => {
     const root = await tempDir('storyreel-settings-')
     await writeFile(join(root, 'storyreel.config.json'), '{ "concurrency": 6 }')
-    expect((await resolveSettings({ env: { HOME: root }, cwd: root, startDir: root })).concurrency.value).toBe(6)
+    expect(
+      (await resolveSettings({ env: { HOME: root }, cwd: root, startDir: root })).concurrency.value,
+    ).toBe(6)
 
     const bare = await tempDir('storyreel-settings-')
     const defaults = await resolveSettings({ env: { HOME: bare }, cwd: bare, startDir: bare })
     expect(defaults.outDir).toEqual({ value: join(bare, 'renders'), source: 'default' })
-    expect(defaults.cacheDir).toEqual({ value: join(bare, '.cache', 'storyreel'), source: 'default (~/.cache/storyreel)' })
-    expect((await resolveSettings({ env: { HOME: bare, XDG_CACHE_HOME: '/var/cache/me' }, cwd: bare, startDir: bare })).cacheDir.value).toBe('/var/cache/me/storyreel')
+    expect(defaults.cacheDir).toEqual({
+      value: join(bare, '.cache', 'storyreel'),
+      source: 'default (~/.cache/storyreel)',
+    })
+    expect(
+      (
+        await resolveSettings({
+          env: { HOME: bare, XDG_CACHE_HOME: '/var/cache/me' },
+          cwd: bare,
+          startDir: bare,
+        })
+      ).cacheDir.value,
+    ).toBe('/var/cache/me/storyreel')
     // The XDG spec: a relative XDG_CACHE_HOME is ignored.
     expect(cacheDirOf({ HOME: bare, XDG_CACHE_HOME: 'rel' }, bare)).toBe(join(bare, '.cache', 'storyreel'))
     expect(cacheDirOf({ HOME: bare, STORYREEL_CACHE_DIR: 'mine' }, bare)).toBe(join(bare, 'mine'))
@@ -48,8 +64,12 @@ describe('settings: flags > environment > storyreel.config.yaml > defaults', () 
       `${join(root, 'storyreel.config.yaml')}: unknown key "concurency" (did you mean concurrency? known: concurrency, maxCost, provider, outDir, cacheDir, poll); maxCost must be an amount in USD such as 10 or 2.5, not -1.`,
     )
     const clean = await tempDir('storyreel-settings-')
-    await expect(resolveSettings({ env: { STORYREEL_CONCURRENCY: 'many' }, cwd: clean, startDir: clean })).rejects.toThrow('STORYREEL_CONCURRENCY must be a whole number of at least 1, not "many".')
-    await expect(resolveSettings({ env: { STORYREEL_POLL: 'often' }, cwd: clean, startDir: clean })).rejects.toThrow('STORYREEL_POLL must be economical or bounded, not "often".')
+    await expect(
+      resolveSettings({ env: { STORYREEL_CONCURRENCY: 'many' }, cwd: clean, startDir: clean }),
+    ).rejects.toThrow('STORYREEL_CONCURRENCY must be a whole number of at least 1, not "many".')
+    await expect(
+      resolveSettings({ env: { STORYREEL_POLL: 'often' }, cwd: clean, startDir: clean }),
+    ).rejects.toThrow('STORYREEL_POLL must be economical or bounded, not "often".')
   })
 })
 
@@ -77,7 +97,14 @@ describe('the old ./.storyreel-cache/', () => {
 })
 
 test('doctor names what a found ffmpeg lacks and what storyreel does instead', () => {
-  const gaps = describeGaps({ reel: [], crossfade: [], 'fade-black': [], soundtrack: ['loudnorm'], animatic: [], 'contact-sheet': ['tile'] })
+  const gaps = describeGaps({
+    reel: [],
+    crossfade: [],
+    'fade-black': [],
+    soundtrack: ['loudnorm'],
+    animatic: [],
+    'contact-sheet': ['tile'],
+  })
   expect(gaps).toEqual([
     'soundtrack needs loudnorm: a storyboard with output.audio stops before the reel, its clips kept; leave audio out for a silent reel',
     'contact-sheet needs tile: the reel is written, then the run stops at the contact sheet and writes no report',

@@ -12,14 +12,23 @@ export const VALIDATOR_FILE = new URL('../src/generated/storyboard-validator.ts'
  * error carries its parent schema, which the messages need).
  */
 export function validatorSource(): string {
-  const schema = JSON.parse(readFileSync(new URL('../storyboard.schema.json', import.meta.url), 'utf8')) as object
-  const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, code: { source: true, esm: true, lines: true } })
-  const code = standalone.default(ajv, ajv.compile(schema))
+  const schema = JSON.parse(
+    readFileSync(new URL('../storyboard.schema.json', import.meta.url), 'utf8'),
+  ) as object
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    verbose: true,
+    code: { source: true, esm: true, lines: true },
+  })
+  const code = standalone
+    .default(ajv, ajv.compile(schema))
     // ajv's ESM output still `require`s its one runtime helper; it is inlined below (the generated module imports nothing).
     .replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'ucs2length')
     .replace(/^"use strict";/, '')
     .replace(/^export default \w+;\n/m, '')
-  if (code.includes('require(')) throw new Error('the generated validator needs another ajv runtime helper: import it here')
+  if (code.includes('require('))
+    throw new Error('the generated validator needs another ajv runtime helper: import it here')
   return [
     '// @ts-nocheck',
     '// Generated from storyboard.schema.json by scripts/generate-validator.ts; do not edit.',

@@ -2,7 +2,7 @@ import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import type { CliIo } from '../cli-io.ts'
-import { EXIT, UsageError, type Command } from '../command.ts'
+import { type Command, EXIT, UsageError } from '../command.ts'
 import { CliFailure, withFailureMessages } from '../render/failure.ts'
 import { shortPath } from '../render/run-location.ts'
 
@@ -26,11 +26,16 @@ async function writeStarter(target: string, io: CliIo): Promise<number> {
   const starter = join(dirname(require.resolve('@storyreel/cli/package.json')), 'starter')
   const files = [STORYBOARD, ...IMAGES]
   const existing = []
-  for (const file of files) if (await stat(join(dir, file)).catch(() => undefined)) existing.push(shortPath(io.cwd, join(dir, file)))
-  if (existing.length > 0) throw new CliFailure(`Not overwriting ${existing.join(', ')}: choose another folder (storyreel init DIR) or move them away. Nothing was written.`)
+  for (const file of files)
+    if (await stat(join(dir, file)).catch(() => undefined)) existing.push(shortPath(io.cwd, join(dir, file)))
+  if (existing.length > 0)
+    throw new CliFailure(
+      `Not overwriting ${existing.join(', ')}: choose another folder (storyreel init DIR) or move them away. Nothing was written.`,
+    )
 
   await mkdir(join(dir, 'images'), { recursive: true })
-  for (const image of IMAGES) await copyFile(join(starter, image), join(dir, image), 1 /* COPYFILE_EXCL: never replace */)
+  for (const image of IMAGES)
+    await copyFile(join(starter, image), join(dir, image), 1 /* COPYFILE_EXCL: never replace */)
   const text = (await readFile(join(starter, STORYBOARD), 'utf8')).replace('{{schema}}', schemaReference(dir))
   await writeFile(join(dir, STORYBOARD), text, { flag: 'wx' })
 

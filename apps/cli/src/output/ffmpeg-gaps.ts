@@ -5,7 +5,8 @@ const INSTEAD: Record<FeatureName, string> = {
   reel: 'shots still render and their clips are kept, but no reel can be stitched',
   crossfade: 'a storyboard with crossfades stops before the reel, its clips kept; `type: cut` works',
   'fade-black': 'a storyboard with fade-black stops before the reel, its clips kept; `type: cut` works',
-  soundtrack: 'a storyboard with output.audio stops before the reel, its clips kept; leave audio out for a silent reel',
+  soundtrack:
+    'a storyboard with output.audio stops before the reel, its clips kept; leave audio out for a silent reel',
   animatic: 'offline animatics cannot render; with WAVESPEED_API_KEY set, shots render on Kling',
   'contact-sheet': 'the reel is written, then the run stops at the contact sheet and writes no report',
 }

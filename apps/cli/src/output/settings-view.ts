@@ -33,8 +33,12 @@ export function printSettings(settings: Settings, io: CliIo): void {
   const lines = settingLines(settings, io.cwd)
   const config = settings.config ? shortPath(io.cwd, settings.config.file) : 'none found'
   io.stdout.write(`\nsettings (flags > environment > config file > defaults; config file: ${config})\n`)
-  const values = lines.map((line) => (line.value === null ? (DEFAULT_TEXT[line.name as keyof Settings] ?? '') : String(line.value)))
+  const values = lines.map((line) =>
+    line.value === null ? (DEFAULT_TEXT[line.name as keyof Settings] ?? '') : String(line.value),
+  )
   const nameWidth = Math.max(...lines.map((line) => line.name.length))
   const valueWidth = Math.max(...values.map((value) => value.length))
-  lines.forEach((line, i) => io.stdout.write(`  ${line.name.padEnd(nameWidth)}  ${values[i]!.padEnd(valueWidth)}  ${line.source}\n`))
+  lines.forEach((line, i) =>
+    io.stdout.write(`  ${line.name.padEnd(nameWidth)}  ${values[i]!.padEnd(valueWidth)}  ${line.source}\n`),
+  )
 }

@@ -8,8 +8,12 @@ type Env = Readonly<Record<string, string | undefined>>
 export function defaultCacheDir(env: Env): { readonly value: string; readonly source: string } {
   const xdg = env.XDG_CACHE_HOME?.trim()
   // The XDG spec says to ignore a relative XDG_CACHE_HOME.
-  if (xdg && isAbsolute(xdg)) return { value: join(xdg, 'storyreel'), source: 'default ($XDG_CACHE_HOME/storyreel)' }
-  return { value: join(env.HOME?.trim() || homedir(), '.cache', 'storyreel'), source: 'default (~/.cache/storyreel)' }
+  if (xdg && isAbsolute(xdg))
+    return { value: join(xdg, 'storyreel'), source: 'default ($XDG_CACHE_HOME/storyreel)' }
+  return {
+    value: join(env.HOME?.trim() || homedir(), '.cache', 'storyreel'),
+    source: 'default (~/.cache/storyreel)',
+  }
 }
 
 /**

@@ -10,6 +10,8 @@ export function secretsOf(env: CliIo['env']): string[] {
 /** `io` with every write scrubbed of `secrets`: what the API sends back (ids, messages, URLs) is printed through it. */
 export function redactingIo(io: CliIo, secrets: readonly string[]): CliIo {
   if (secrets.length === 0) return io
-  const scrub = (stream: CliIo['stdout']) => ({ write: (text: string) => stream.write(redact(text, secrets)) })
+  const scrub = (stream: CliIo['stdout']) => ({
+    write: (text: string) => stream.write(redact(text, secrets)),
+  })
   return { ...io, stdout: scrub(io.stdout), stderr: scrub(io.stderr) }
 }

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path'
 import { extractFrames, verifyClip } from '@storyreel/assembler'
 import { loadStoryboard, type Plan } from '@storyreel/core'
-import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult } from '@storyreel/scheduler'
+import { isSchedulerError, openFileRunStore, type RunOptions, runPlan, type RunResult } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'

@@ -2,7 +2,7 @@ import { cp, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 
 /** The clip cache's old home: `.storyreel-cache/` in the current directory (storyreel before 0.1). */
-export const OLD_CACHE_DIR = '.storyreel-cache'
+const OLD_CACHE_DIR = '.storyreel-cache'
 
 /**
  * Moves an old `./.storyreel-cache/` into `cacheDir`, once: afterwards the old folder is gone.

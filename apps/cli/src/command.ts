@@ -16,12 +16,10 @@ export type OptionValues = Readonly<Record<string, string | boolean | (string | 
 
 /**
  * One `storyreel` subcommand. Adding a command is one file in `commands/` that
- * exports a `Command`, plus one line in `commands/index.ts`.
+ * exports a `Command`, plus one entry (name, summary, loader) in `commands/index.ts`.
  */
 export interface Command {
   readonly name: string
-  /** One line, for `storyreel --help`. */
-  readonly summary: string
   /** `storyreel plan FILE [--concurrency N] [--json]` */
   readonly usage: string
   /** A paragraph or two for `storyreel NAME --help`. */

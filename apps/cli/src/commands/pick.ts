@@ -4,7 +4,6 @@ import { pickTake } from '../render/pick-take.ts'
 
 export const pickCommand: Command = {
   name: 'pick',
-  summary: 'Choose which rendered take of a shot goes into the reel',
   usage: 'storyreel pick FILE SHOT TAKE [--out DIR] [--provider wavespeed|animatic] [--json]',
   description: [
     'Writes `pick: TAKE` into the shot in FILE, changing one line (comments, key order and formatting',

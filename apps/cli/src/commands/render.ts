@@ -28,7 +28,6 @@ function onlyOption(values: OptionValues): string[] | undefined {
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'Render a storyboard into a reel, with a manifest and a review page',
   usage: 'storyreel render FILE [--out DIR] [--provider wavespeed|animatic] [--concurrency N] [--max-cost USD] [--yes] [--only ID,...] [--force] [--json]',
   description: [
     'Validates the storyboard, shows what the run will spend (shots already rendered excluded), renders',

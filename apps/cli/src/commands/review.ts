@@ -1,15 +1,15 @@
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { loadStoryboard } from '@storyreel/core'
 import { isReviewError, startReviewServer } from '@storyreel/review'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT, positiveIntegerOption, usdOption, UsageError, type Command, type OptionValues } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
-import { cacheDirOf } from '../render/cache-dir.ts'
 import { chooseProvider } from '../render/choose-provider.ts'
 import { CliFailure, withFailureMessages } from '../render/failure.ts'
 import { trapInterrupts } from '../render/interrupt.ts'
 import { openProvider } from '../render/open-provider.ts'
 import { defaultOutDir } from '../render/run-location.ts'
+import { resolveSettings } from '../settings/settings.ts'
 import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
 import { openBrowser } from '../review/open-browser.ts'
 import { createReviewBackend } from '../review/review-backend.ts'
@@ -43,8 +43,9 @@ async function review(options: ReviewOptions, io: CliIo): Promise<number> {
   }
   const choice = chooseProvider(options.provider, io.env)
   if (choice.notice) say(choice.notice)
-  const cacheDir = cacheDirOf(io.env, io.cwd)
-  const runDir = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd))
+  const settings = await resolveSettings({ env: io.env, cwd: io.cwd, startDir: dirname(resolve(io.cwd, options.file)) })
+  const cacheDir = settings.cacheDir.value
+  const runDir = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd, settings.outDir.value))
   // Opening WaveSpeed checks the key, the account and the network once, before the page can ask for a render;
   // this provider only prices what is stale (each render opens its own).
   const { provider } = await openProvider(choice.name, io.env, cacheDir)
@@ -78,7 +79,6 @@ async function review(options: ReviewOptions, io: CliIo): Promise<number> {
 
 export const reviewCommand: Command = {
   name: 'review',
-  summary: 'Review a storyboard in the browser: takes side by side, pick, render what is stale',
   usage: 'storyreel review FILE [--port N] [--open] [--out DIR] [--provider wavespeed|animatic] [--concurrency N] [--max-cost USD]',
   description: [
     'Serves the storyboard\'s review page on 127.0.0.1 and prints its address: the reel, then a row per shot',

@@ -1,14 +1,16 @@
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { loadStoryboard, pickInFile } from '@storyreel/core'
 import { readJournal, staleShots, type StaleReason, type StaleReport } from '@storyreel/scheduler'
-import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
+import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
 import { formatTable, formatUsd } from '../output/table.ts'
-import { cacheDirOf } from './cache-dir.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
+import { resolveSettings } from '../settings/settings.ts'
 import { chooseProvider, type ProviderName } from './choose-provider.ts'
 import { CliFailure } from './failure.ts'
 import { readManifest } from './manifest.ts'
+import { redactingIo, secretsOf } from './redacting-io.ts'
 import { createProvider } from './open-provider.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
 
@@ -43,7 +45,8 @@ export async function pickTake(options: PickOptions, processIo: CliIo): Promise<
   }
   const shot = before.plan.shots.find((s) => s.id === options.shot)
   if (!shot) throw new CliFailure(`${options.file} has no shot ${JSON.stringify(options.shot)}. Its shots: ${before.plan.shots.map((s) => s.id).join(', ')}.`)
-  const runDir = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd))
+  const settings = await resolveSettings({ env: io.env, cwd: io.cwd, startDir: dirname(resolve(io.cwd, options.file)) })
+  const runDir = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd, settings.outDir.value))
   const where = shortPath(io.cwd, runDir)
   const rendered = ((await readJournal(runDir)).shots.find((s) => s.shot === shot.id)?.takes ?? []).map((t) => t.take)
   if (!rendered.includes(options.take)) {
@@ -58,12 +61,12 @@ export async function pickTake(options: PickOptions, processIo: CliIo): Promise<
     io.stderr.write(`${options.file} is not valid after the pick (line ${edit.line}). Fix the errors above before rendering.\n`)
     return EXIT.failure
   }
-  const cacheDir = cacheDirOf(io.env, io.cwd)
+  const cacheDir = settings.cacheDir.value
   const name = await providerOf(options.provider, runDir, io.env)
   const stale = await staleShots(after.plan, { provider: createProvider(name, io.env, cacheDir), runDir, cacheDir })
 
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ version: 1, file: after.plan.file, shot: shot.id, take: options.take, previous: edit.previous, changed: edit.changed, line: edit.line, runDir, stale }, null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, file: after.plan.file, shot: shot.id, take: options.take, previous: edit.previous, changed: edit.changed, line: edit.line, runDir, stale }, null, 2)}\n`)
     return EXIT.ok
   }
   const what = edit.changed ? `Picked take ${options.take} of "${shot.id}" (was ${edit.previous})` : `Take ${options.take} of "${shot.id}" was already picked`

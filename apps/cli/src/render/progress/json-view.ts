@@ -1,4 +1,5 @@
 import type { CliIo } from '../../cli-io.ts'
+import { pickedAttempts } from '../run-state.ts'
 import type { ProgressView } from './progress-view.ts'
 
 /**
@@ -10,12 +11,13 @@ export function createJsonView(out: CliIo['stderr'], now: () => number = Date.no
   const emit = (event: Record<string, unknown>) => out.write(`${JSON.stringify({ ...event, time: new Date(now()).toISOString() })}\n`)
   return {
     shotChanged(run, shot) {
-      const attempt = shot.attempts.at(-1)
+      const own = pickedAttempts(shot)
+      const attempt = own.at(-1)
       emit({
         type: 'shot',
         shot: shot.id,
         state: shot.state,
-        attempt: shot.attempts.length,
+        attempt: own.length,
         predictionId: attempt?.predictionId,
         error: shot.error,
         spent: run.spent,

@@ -83,5 +83,5 @@ function describeStale(stale: StaleReport, paid: boolean): string {
   const cost = paid ? `, ${formatUsd(stale.cost)}` : ' (animatic: free)'
   const head = `${stale.shots.length} shot${stale.shots.length === 1 ? '' : 's'} must render again: ${stale.submissions} prediction${stale.submissions === 1 ? '' : 's'}${cost}.`
   const rows = stale.shots.map((s) => [s.shot, s.takes.length === 1 ? `take ${s.takes[0]}` : `takes ${s.takes.join(', ')}`, WHY[s.reason], formatUsd(s.cost)])
-  return `${head}\n${formatTable(['shot', 'takes', 'why', 'price'], rows, [3])}`
+  return `${head}\n${formatTable(['shot', 'takes', 'why', 'price'], rows, [3]).trimEnd()}`
 }

@@ -5,6 +5,7 @@ import { modelsCommand } from './models.ts'
 import { pickCommand } from './pick.ts'
 import { planCommand } from './plan.ts'
 import { renderCommand } from './render.ts'
+import { reviewCommand } from './review.ts'
 import { schemaCommand } from './schema.ts'
 import { statusCommand } from './status.ts'
 import { validateCommand } from './validate.ts'
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   planCommand,
   renderCommand,
   pickCommand,
+  reviewCommand,
   assembleCommand,
   schemaCommand,
   modelsCommand,

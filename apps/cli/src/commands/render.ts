@@ -1,15 +1,7 @@
-import { positiveIntegerOption, UsageError, type Command, type OptionValues } from '../command.ts'
+import { positiveIntegerOption, usdOption, UsageError, type Command, type OptionValues } from '../command.ts'
 import { withFailureMessages } from '../render/failure.ts'
 import { renderStoryboard } from '../render/render-storyboard.ts'
 import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
-
-function maxCostOption(values: OptionValues): number | undefined {
-  const raw = values['max-cost']
-  if (raw === undefined) return undefined
-  const usd = Number(raw)
-  if (typeof raw !== 'string' || !Number.isFinite(usd) || usd < 0) throw new UsageError(`--max-cost must be an amount in USD such as 10 or 2.50, not "${String(raw)}"`, 'render')
-  return usd
-}
 
 function onlyOption(values: OptionValues): string[] | undefined {
   const raw = values.only
@@ -53,7 +45,7 @@ export const renderCommand: Command = {
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('render needs exactly one storyboard file', 'render')
     const concurrency = values.concurrency === undefined ? undefined : positiveIntegerOption(values, 'concurrency', 1, 'render')
-    const maxCost = maxCostOption(values)
+    const maxCost = usdOption(values, 'max-cost', 'render')
     const only = onlyOption(values)
     return withFailureMessages(io, () =>
       renderStoryboard(

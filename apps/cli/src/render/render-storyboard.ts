@@ -9,7 +9,7 @@ import { approveSpend, overBudgetFailure } from './approve-spend.ts'
 import { cacheDirOf } from './cache-dir.ts'
 import { chooseProvider } from './choose-provider.ts'
 import { finishRun } from './finish-run.ts'
-import { trapInterrupts } from './interrupt.ts'
+import { interruptFrom, trapInterrupts } from './interrupt.ts'
 import { DEFAULT_CONCURRENCY, openProvider } from './open-provider.ts'
 import { printOutcome } from './print-outcome.ts'
 import { createRenderSession, type RenderSession } from './render-session.ts'
@@ -26,6 +26,10 @@ export interface RenderOptions {
   readonly only?: readonly string[]
   readonly force: boolean
   readonly json: boolean
+  /** Stops the render as Ctrl-C does; given, the caller owns Ctrl-C and no handler is installed (the review server). */
+  readonly signal?: AbortSignal
+  /** Asks for the confirmation above $5 somewhere other than the terminal (the review page). */
+  readonly ask?: (question: string, cost: number) => Promise<boolean>
 }
 
 /**
@@ -53,9 +57,9 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY[choice.name]
   const store = openFileRunStore(root, { secrets })
   const session = createRenderSession({ plan, io, terminal, json: options.json, concurrency, paid: provider.paid })
-  const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say })
+  const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say, ...(options.ask ? { ask: options.ask } : {}) })
 
-  const interrupt = trapInterrupts((text) => session.note(text), (code) => process.exit(code))
+  const interrupt = options.signal ? interruptFrom(options.signal) : trapInterrupts((text) => session.note(text), (code) => process.exit(code))
   const resumeHint = `run the same command again to resume: predictions already paid for are recorded in ${shortPath(io.cwd, root)} and will not be paid twice.`
   try {
     const end = await render(plan, session, say, {

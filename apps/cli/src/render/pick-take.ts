@@ -4,6 +4,7 @@ import { readJournal, staleShots, type StaleReason, type StaleReport } from '@st
 import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 import { formatTable, formatUsd } from '../output/table.ts'
 import { cacheDirOf } from './cache-dir.ts'
 import { chooseProvider, type ProviderName } from './choose-provider.ts'
@@ -63,7 +64,7 @@ export async function pickTake(options: PickOptions, processIo: CliIo): Promise<
   const stale = await staleShots(after.plan, { provider: createProvider(name, io.env, cacheDir), runDir, cacheDir })
 
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ version: 1, file: after.plan.file, shot: shot.id, take: options.take, previous: edit.previous, changed: edit.changed, line: edit.line, runDir, stale }, null, 2)}\n`)
+    io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, file: after.plan.file, shot: shot.id, take: options.take, previous: edit.previous, changed: edit.changed, line: edit.line, runDir, stale }, null, 2)}\n`)
     return EXIT.ok
   }
   const what = edit.changed ? `Picked take ${options.take} of "${shot.id}" (was ${edit.previous})` : `Take ${options.take} of "${shot.id}" was already picked`

@@ -94,7 +94,9 @@ describe('storyreel review', () => {
     // The page's CSP forbids evaluating strings, so in-page checks are functions (typed loosely: no DOM library here).
     await expect.poll(() => page.$eval('#reel', (v) => (v as unknown as { readyState: number }).readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(1)
     expect(await staleIds(page)).toEqual([])
-    expect(await page.getAttribute('section[data-shot="open"] figure[data-take="1"] video', 'poster')).toMatch(/^\/files\/frames\/open\.first\.png\?v=/)
+    expect(await page.getAttribute('section[data-shot="open"] figure[data-take="1"] video', 'poster')).toMatch(/^\/files\/takes\/open\/take-1\.first\.png\?v=/)
+    // Every take is rendered, each with its own poster and clip.
+    expect(await page.getAttribute('section[data-shot="open"] figure[data-take="2"] video', 'poster')).toMatch(/^\/files\/takes\/open\/take-2\.first\.png\?v=/)
 
     // Pick take 2: the file says `pick: 2`, every comment and the rest of the file as they were.
     await page.click('section[data-shot="open"] button.pick[data-take="2"]')

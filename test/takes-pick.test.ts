@@ -50,6 +50,13 @@ afterAll(async () => {
 })
 
 test('takes, pick, render: every take once, the chain once from the pick, then exactly what the pick and a raise change', { timeout: 600_000 }, async () => {
+  // The estimate, --max-cost and the confirmation count every take: 3 × $0.35 + 2 × $0.45.
+  const capped = await cli('render', fixture.storyboard, '--out', out(), '--yes', '--max-cost', '1.50')
+  expect(capped.code).toBe(1)
+  expect(capped.stderr).toContain('Will submit 5 predictions, estimated $1.95')
+  expect(capped.stderr).toContain('over --max-cost $1.50')
+  expect(created()).toBe(0)
+
   const first = await render()
   expect(first.code, first.stderr).toBe(0)
   expect(created()).toBe(3 + 2)

@@ -49,6 +49,24 @@ describe('scheduler events into the run state', () => {
     expect(run.spent).toBe(0.9)
   })
 
+  test('another take than the pick adds its prediction and spend, but leaves the shot\'s state and clip to the picked take', () => {
+    const run = initialRunState(plan, { concurrency: 2, estimate: 0.9, paid: true, now: 0 })
+    const picked = { ...base, take: 1, picked: true }
+    const other = { ...base, take: 2, picked: false }
+    applyEvent(run, { ...picked, type: 'submitted', at: 12, attempt: 1, predictionId: 'p1', cost: 0.45, origin: 'new', spent: 0.45 })
+    applyEvent(run, { ...other, type: 'submitted', at: 12, attempt: 2, predictionId: 'p2', cost: 0.45, origin: 'new', spent: 0.9 })
+    applyEvent(run, { ...picked, type: 'processing', at: 13, attempt: 1, predictionId: 'p1', spent: 0.9 })
+    applyEvent(run, { ...other, type: 'cached', at: 14, clip: '/run/takes/a/take-2.mp4', sha256: 'two', key: 'k2', source: 'cache', spent: 0.9 })
+    const a = run.shots[0]!
+    expect(a).toMatchObject({ state: 'processing', spent: 0.9 })
+    expect(a.clip).toBeUndefined()
+    expect(a.attempts.map((x) => [x.predictionId, x.take])).toEqual([
+      ['p1', undefined],
+      ['p2', 2],
+    ])
+    expect(run.spent).toBe(0.9)
+  })
+
   test('events about unknown shots are ignored', () => {
     const run = initialRunState(plan, { concurrency: 2, estimate: 0, paid: true, now: 0 })
     expect(applyEvent(run, { type: 'queued', shot: 'nope', at: 1, spent: 0 })).toBeUndefined()

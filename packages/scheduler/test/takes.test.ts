@@ -69,6 +69,13 @@ describe('takes', { timeout: 180_000 }, () => {
     expect(created()).toBe(8)
     expect(lowered.takes.filter((t) => t.shot === 'a').map((t) => t.take)).toEqual([1, 2])
     expect(await sha256File(layout.take('a', 4).clip)).toMatch(/^[0-9a-f]{64}$/)
+
+    // An edited prompt and a new shot are stale too, each with its reason.
+    const edited = planOf([{ id: 'a', takes: 4, pick: 2 }, { id: 'b', after: 'a' }, { id: 'c', after: 'b', prompt: 'shot c, now in the rain' }, { id: 'd' }])
+    expect((await staleShots(edited, options)).shots.map((s) => [s.shot, s.takes, s.reason])).toEqual([
+      ['c', [1], 'edited'],
+      ['d', [1], 'added'],
+    ])
   })
 
   it('a clip whose bytes no longer match the journal is fetched again from its prediction, not paid for again', async () => {

@@ -4,6 +4,7 @@ import { readJournal, staleShots, type StaleReason, type StaleReport } from '@st
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 import { formatTable, formatUsd } from '../output/table.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
 import { resolveSettings } from '../settings/settings.ts'
@@ -86,5 +87,5 @@ function describeStale(stale: StaleReport, paid: boolean): string {
   const cost = paid ? `, ${formatUsd(stale.cost)}` : ' (animatic: free)'
   const head = `${stale.shots.length} shot${stale.shots.length === 1 ? '' : 's'} must render again: ${stale.submissions} prediction${stale.submissions === 1 ? '' : 's'}${cost}.`
   const rows = stale.shots.map((s) => [s.shot, s.takes.length === 1 ? `take ${s.takes[0]}` : `takes ${s.takes.join(', ')}`, WHY[s.reason], formatUsd(s.cost)])
-  return `${head}\n${formatTable(['shot', 'takes', 'why', 'price'], rows, [3])}`
+  return `${head}\n${formatTable(['shot', 'takes', 'why', 'price'], rows, [3]).trimEnd()}`
 }

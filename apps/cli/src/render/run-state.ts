@@ -95,3 +95,8 @@ export interface RunState {
 export function shotById(run: RunState, id: string): ShotRecord | undefined {
   return run.shots.find((s) => s.id === id)
 }
+
+/** The attempts at the shot's picked take (the others are alternatives rendered beside it). */
+export function pickedAttempts(shot: ShotRecord): AttemptRecord[] {
+  return shot.attempts.filter((a) => a.take === undefined)
+}

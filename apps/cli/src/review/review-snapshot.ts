@@ -1,5 +1,5 @@
 import { loadStoryboard, type PlannedShot, type Provider } from '@storyreel/core'
-import { estimateRun, runLayout, type RunEstimate } from '@storyreel/scheduler'
+import { runLayout, staleShots, type StaleReport } from '@storyreel/scheduler'
 import type { ReviewShot, ReviewSnapshot, ReviewTake } from '@storyreel/review'
 import { readManifest, type ManifestShot } from '../render/manifest.ts'
 
@@ -16,36 +16,35 @@ export interface SnapshotSource {
 /**
  * The storyboard as it is on disk now, against what the run directory holds: each shot's takes
  * (from the last manifest), and which shots a render would submit and what that costs, from the
- * scheduler's own estimate (the one `render` shows before paying).
+ * scheduler's `staleShots` (the estimate `render` shows before paying, and what `pick` prints).
  */
 export async function reviewSnapshot(source: SnapshotSource): Promise<ReviewSnapshot> {
   const loaded = await loadStoryboard(source.file, { cwd: source.cwd })
   if (!loaded.ok) return { valid: false, file: source.file, issues: loaded.issues }
   const { plan } = loaded
   const layout = runLayout(source.runDir)
-  const [estimate, manifest] = await Promise.all([
-    estimateRun(plan, { provider: source.provider, cacheDir: source.cacheDir, runDir: source.runDir }),
+  const [stale, manifest] = await Promise.all([
+    staleShots(plan, { provider: source.provider, cacheDir: source.cacheDir, runDir: source.runDir }),
     readManifest(layout.manifest).catch(() => undefined),
   ])
   // A run directory left by another storyboard says nothing about this one.
   const run = manifest?.storyboard.path === plan.file ? manifest : undefined
-  const staleShots = estimate.shots.filter((s) => s.action === 'submit' || s.action === 'recover')
   return {
     valid: true,
     title: plan.title,
     file: source.file,
     issues: loaded.issues,
-    shots: plan.shots.map((shot) => reviewShot(shot, run?.shots.find((s) => s.id === shot.id), estimate)),
+    shots: plan.shots.map((shot) => reviewShot(shot, run?.shots.find((s) => s.id === shot.id), stale)),
     ...(run?.reel ? { reel: { file: run.reel.file, ...(run.reel.sha256 ? { sha256: run.reel.sha256 } : {}) } } : {}),
-    stale: { shots: staleShots.map((s) => s.shot), submissions: estimate.submissions, cost: estimate.cost },
+    stale: { shots: stale.shots.map((s) => s.shot), submissions: stale.submissions, cost: stale.cost },
     provider: source.provider.name,
     paid: source.provider.paid,
   }
 }
 
-function reviewShot(shot: PlannedShot, recorded: ManifestShot | undefined, estimate: RunEstimate): ReviewShot {
-  const planned = estimate.shots.find((s) => s.shot === shot.id)
-  const stale = planned?.action === 'submit' || planned?.action === 'recover'
+function reviewShot(shot: PlannedShot, recorded: ManifestShot | undefined, report: StaleReport): ReviewShot {
+  const planned = report.shots.find((s) => s.shot === shot.id)
+  const stale = planned !== undefined
   return {
     id: shot.id,
     prompt: shot.params.prompt,
@@ -62,19 +61,22 @@ function reviewShot(shot: PlannedShot, recorded: ManifestShot | undefined, estim
 }
 
 /**
- * Every take the storyboard asks for, each with its clip when one was rendered. A run from before
- * takes has one clip per shot (`shots/<id>.mp4`): that is take 1.
+ * Every take the storyboard asks for, each with its clip when one was rendered (the manifest's
+ * `takes[]`). A run from before takes has one clip per shot (`shots/<id>.mp4`): that is take 1.
  */
 function takesOf(shot: PlannedShot, recorded: ManifestShot | undefined): ReviewTake[] {
   const takes: ReviewTake[] = []
   for (let take = 1; take <= shot.takes; take++) {
-    const clip = take === 1 ? recorded?.clip : undefined
+    const own = recorded?.takes?.find((t) => t.take === take)
+    const old = !recorded?.takes && take === 1 && recorded?.clip ? { clip: recorded.clip, frames: recorded.frames, status: recorded.status, cost: recorded.cost } : undefined
+    const found = own?.clip ? own : old
+    const clip = found?.clip
     takes.push({
       take,
       ...(clip ? { clip: { file: clip.file, ...(clip.sha256 ? { sha256: clip.sha256 } : {}) } } : {}),
-      ...(clip && recorded?.frames ? { poster: recorded.frames.first } : {}),
-      status: clip ? (recorded?.status ?? 'done') : 'new',
-      cost: clip ? (recorded?.cost ?? 0) : 0,
+      ...(clip && found?.frames ? { poster: found.frames.first } : {}),
+      status: clip ? (found?.status ?? 'done') : (own?.status ?? 'new'),
+      cost: found?.cost ?? own?.cost ?? 0,
       picked: take === shot.pick,
     })
   }

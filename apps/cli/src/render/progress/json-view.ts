@@ -1,5 +1,6 @@
 import type { CliIo } from '../../cli-io.ts'
 import { JSON_VERSION } from '../../output/json-version.ts'
+import { pickedAttempts } from '../run-state.ts'
 import { assemblyPercent, type ProgressView } from './progress-view.ts'
 
 /**
@@ -13,12 +14,13 @@ export function createJsonView(out: CliIo['stderr'], now: () => number = Date.no
   let lastAssembly = ''
   return {
     shotChanged(run, shot) {
-      const attempt = shot.attempts.at(-1)
+      const own = pickedAttempts(shot)
+      const attempt = own.at(-1)
       emit({
         type: 'shot',
         shot: shot.id,
         state: shot.state,
-        attempt: shot.attempts.length,
+        attempt: own.length,
         predictionId: attempt?.predictionId,
         error: shot.error,
         spent: run.spent,

@@ -13,7 +13,7 @@ export function createLineView(out: CliIo['stderr'], options: { style: Style; no
   let phase: string | undefined
   return {
     shotChanged(run, shot) {
-      const key = `${shot.state}|${shot.attempts.length}|${shot.attempts.at(-1)?.predictionId ?? ''}`
+      const key = `${shot.state}|${stateDetail(shot)}`
       if (last.get(shot.id) === key) return
       last.set(shot.id, key)
       out.write(`${stamp(run, now())} ${escapeControl(shot.id)}: ${paint(colors, shot)}${suffix(shot)}\n`)

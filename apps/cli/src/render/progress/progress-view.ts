@@ -1,4 +1,4 @@
-import type { RunState, ShotRecord } from '../run-state.ts'
+import { pickedAttempts, type RunState, type ShotRecord } from '../run-state.ts'
 import { escapeControl } from '../../output/escape.ts'
 
 /** Something that shows a run's progress: a live terminal view, plain lines, or NDJSON events. */
@@ -14,9 +14,11 @@ export interface ProgressView {
 }
 
 export function stateDetail(shot: ShotRecord): string {
-  const attempt = shot.attempts.length
-  const prediction = shot.attempts.at(-1)?.predictionId
+  const own = pickedAttempts(shot)
+  const attempt = own.length
+  const prediction = own.at(-1)?.predictionId
   const parts: string[] = []
+  if (shot.takeCount > 1) parts.push(`take ${shot.pick} of ${shot.takeCount}`)
   if (attempt > 1) parts.push(`attempt ${attempt}`)
   if (prediction && !['done', 'cached'].includes(shot.state)) parts.push(prediction)
   if (shot.error && (shot.state === 'failed' || shot.state === 'skipped')) parts.push(shot.error)

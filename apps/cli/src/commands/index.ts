@@ -2,6 +2,7 @@ import type { Command } from '../command.ts'
 import { assembleCommand } from './assemble.ts'
 import { doctorCommand } from './doctor.ts'
 import { modelsCommand } from './models.ts'
+import { pickCommand } from './pick.ts'
 import { planCommand } from './plan.ts'
 import { renderCommand } from './render.ts'
 import { reviewCommand } from './review.ts'
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   validateCommand,
   planCommand,
   renderCommand,
+  pickCommand,
   reviewCommand,
   assembleCommand,
   schemaCommand,

@@ -1,10 +1,10 @@
-import { assembleReel, contactSheet } from '@storyreel/assembler'
+import { assembleReel, contactSheet, type ContactSheetShot } from '@storyreel/assembler'
 import type { Plan } from '@storyreel/core'
 import { redact, sha256File, type RunLayout, type RunResult } from '@storyreel/scheduler'
 import writeFileAtomic from 'write-file-atomic'
 import { buildManifest } from './build-manifest.ts'
 import { readManifest, writeManifest, type Manifest, type RunStatus } from './manifest.ts'
-import { reelInputsHash, upToDateOutputs, type ReelClip } from './reel-inputs.ts'
+import { reelInputsHash, upToDateOutputs, type ReelClip, type ReelTake } from './reel-inputs.ts'
 import { reportPage } from './report/report-page.ts'
 import type { RunState } from './run-state.ts'
 
@@ -69,9 +69,16 @@ function reelClipsOf(run: RunState): ReelClip[] | undefined {
   const clips: ReelClip[] = []
   for (const shot of run.shots) {
     if ((shot.state !== 'done' && shot.state !== 'cached') || !shot.clip || !shot.sha256) return undefined
-    clips.push({ id: shot.id, clip: shot.clip, sha256: shot.sha256, ...(shot.frames ? { lastFrame: shot.frames.last } : {}) })
+    const takes = shot.takeCount > 1 ? reelTakesOf(shot) : undefined
+    clips.push({ id: shot.id, clip: shot.clip, sha256: shot.sha256, ...(shot.frames ? { lastFrame: shot.frames.last } : {}), ...(takes ? { takes } : {}) })
   }
   return clips
+}
+
+/** The takes of a shot that have a clip and frames, for its row on the contact sheet. */
+function reelTakesOf(shot: RunState['shots'][number]): ReelTake[] | undefined {
+  const takes = (shot.takes ?? []).flatMap((t) => (t.frames && t.sha256 ? [{ take: t.take, first: t.frames.first, last: t.frames.last, sha256: t.sha256, picked: t.picked }] : []))
+  return takes.length > 0 ? takes : undefined
 }
 
 /** The reel and the contact sheet, from the clips (and the last frames the scheduler extracted). */
@@ -91,7 +98,10 @@ export async function assembleOutputs(
     workDir: layout.workDir,
     ...(signal ? { signal } : {}),
   })
-  await contactSheet(clips.map((c) => ({ id: c.id, clip: c.clip, ...(c.lastFrame ? { lastFrame: c.lastFrame } : {}) })), layout.contactSheet, signal ? { signal } : {})
+  const sheet = clips.map((c): ContactSheetShot =>
+    c.takes ? { id: c.id, takes: c.takes.map(({ take, first, last, picked }) => ({ take, first, last, picked })) } : { id: c.id, clip: c.clip, ...(c.lastFrame ? { lastFrame: c.lastFrame } : {}) },
+  )
+  await contactSheet(sheet, layout.contactSheet, signal ? { signal } : {})
   return { reel: { file: plan.output.file, duration: made.duration, sha256: await sha256File(reelPath), inputsSha256 }, contactSheet: layout.relative(layout.contactSheet) }
 }
 

@@ -10,9 +10,17 @@ export const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { wavespeed: 4,
 
 /** The chosen provider, and for WaveSpeed the account's balance (one cheap call that checks key, account and network before anything is paid). */
 export async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string): Promise<{ provider: Provider; balance?: number }> {
-  if (name === 'animatic') return { provider: createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic') }) }
+  if (name === 'animatic') return { provider: createProvider(name, env, cacheDir) }
   const client = clientFromEnv(env)
   const balance = await client.balance()
-  const uploadCache = createUploadCache({ path: uploadCacheFile(cacheDir, client.baseUrl) })
-  return { provider: createWavespeedProvider(client, { uploadCache }), balance }
+  return { provider: wavespeedProvider(client, cacheDir), balance }
+}
+
+/** The provider without a word to the network: for commands that only ask what a render would do (`pick`). */
+export function createProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string): Provider {
+  return name === 'animatic' ? createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic') }) : wavespeedProvider(clientFromEnv(env), cacheDir)
+}
+
+function wavespeedProvider(client: ReturnType<typeof clientFromEnv>, cacheDir: string): Provider {
+  return createWavespeedProvider(client, { uploadCache: createUploadCache({ path: uploadCacheFile(cacheDir, client.baseUrl) }) })
 }

@@ -8,7 +8,7 @@ import { printIssues } from '../output/issues.ts'
 import { CliFailure } from './failure.ts'
 import { assembleOutputs, writeRunRecords } from './finish-run.ts'
 import { readManifest, type Manifest } from './manifest.ts'
-import { reelInputsHash, type ReelClip } from './reel-inputs.ts'
+import { reelInputsHash, type ReelClip, type ReelTake } from './reel-inputs.ts'
 
 /**
  * `storyreel assemble RUN_DIR`: stitches the run's clips again without
@@ -33,13 +33,21 @@ export async function reassemble(runRoot: string, processIo: CliIo, signal?: Abo
     return EXIT.failure
   }
   const plan = loaded.plan
-  const stored = new Map((await readJournal(store)).shots.map((s) => [s.shot, s.clip]))
+  const stored = new Map((await readJournal(store)).shots.map((s) => [s.shot, s]))
   const clips: ReelClip[] = []
   const missing: string[] = []
   for (const shot of plan.shots) {
-    const clip = stored.get(shot.id)
-    if (!clip || !(await exists(clip.clip))) missing.push(shot.id)
-    else clips.push({ id: shot.id, clip: clip.clip, sha256: clip.sha256, ...((await exists(clip.last)) ? { lastFrame: clip.last } : {}) })
+    const { clip, takes: storedTakes = [] } = stored.get(shot.id) ?? {}
+    if (!clip || !(await exists(clip.clip))) {
+      missing.push(shot.id)
+      continue
+    }
+    // The contact sheet's row of takes: those the storyboard still asks for whose frames are on disk.
+    const takes: ReelTake[] = []
+    for (const t of storedTakes) {
+      if (shot.takes > 1 && t.take <= shot.takes && (await exists(t.first)) && (await exists(t.last))) takes.push({ take: t.take, first: t.first, last: t.last, sha256: t.sha256, picked: t.sha256 === clip.sha256 })
+    }
+    clips.push({ id: shot.id, clip: clip.clip, sha256: clip.sha256, ...((await exists(clip.last)) ? { lastFrame: clip.last } : {}), ...(takes.length > 0 ? { takes } : {}) })
   }
   if (missing.length > 0) {
     throw new CliFailure(`No clip for ${missing.join(', ')} in ${runRoot}/shots. Render them first: storyreel render ${manifest.storyboard.path} --out ${runRoot}`)

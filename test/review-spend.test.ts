@@ -36,13 +36,13 @@ afterAll(async () => {
 
 const review = (...extra: string[]) => startReview(['spend.yaml', ...extra], { cwd: fixture.dir, env: { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url } })
 
-async function openPage(url: string): Promise<{ page: Page; errors: string[] }> {
+async function openPage(url: string, lastShot = 'four'): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage()
   const errors: string[] = []
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
   page.on('pageerror', (e) => errors.push(e.message))
   await page.goto(url)
-  await page.waitForSelector('section.shot[data-shot="four"]')
+  await page.waitForSelector(`section.shot[data-shot="${lastShot}"]`)
   return { page, errors }
 }
 
@@ -52,7 +52,7 @@ describe('storyreel review spending money (simulator)', () => {
     try {
       const { page, errors } = await openPage(capped.url)
       expect(await page.textContent('#stale-summary')).toBe('4 stale shots · $5.20 to refresh')
-      expect(await page.textContent('section[data-shot="one"] .badge.stale')).toBe('stale · $1.30 to refresh')
+      expect(await page.textContent('section[data-shot="one"] .badge.stale')).toBe('stale: new shot · $1.30 to refresh')
       await page.click('#render')
       await page.waitForSelector('#progress[data-status="failed"]')
       expect(await page.textContent('#progress-notes')).toContain('is over --max-cost $5.00: nothing was submitted')
@@ -93,11 +93,12 @@ describe('Ctrl-C with a render in flight', () => {
     const slow = await startSimulator({ apiKey: KEY, latencyMs: 6000, concurrency: 4, videoScale: 0.2 })
     try {
       const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: slow.url }
-      await writeFile(join(fixture.dir, 'slow.yaml'), BOARD.replace('kling-v2.1-t2v-master', 'kling-v2.5-turbo-pro/text-to-video'))
+      // Two shots of the cheap model: under $5, so nothing is asked.
+      await writeFile(join(fixture.dir, 'slow.yaml'), BOARD.replace('kling-v2.1-t2v-master', 'kling-v2.5-turbo-pro/text-to-video').replace(/  - id: three[\s\S]*/, ''))
       const server = await startReview(['slow.yaml'], { cwd: fixture.dir, env })
-      const { page } = await openPage(server.url)
+      const { page } = await openPage(server.url, 'two')
       await page.click('#render')
-      await expect.poll(() => slow.stats().createdTotal, { timeout: 30_000 }).toBe(4)
+      await expect.poll(() => slow.stats().createdTotal, { timeout: 30_000 }).toBe(2)
       expect(await server.interrupt()).toBe(130)
       expect(server.stderr()).toContain('The render was interrupted')
       const manifest = JSON.parse(await readFile(join(fixture.dir, 'renders', 'slow', 'manifest.json'), 'utf8')) as { status: string }
@@ -105,7 +106,7 @@ describe('Ctrl-C with a render in flight', () => {
 
       const again = await runCli(['render', 'slow.yaml', '--yes'], { cwd: fixture.dir, env: { ...env, STORYREEL_CACHE_DIR: join(fixture.dir, 'cache') } })
       expect(again.code, again.stderr).toBe(0)
-      expect(slow.stats().createdTotal).toBe(4)
+      expect(slow.stats().createdTotal).toBe(2)
     } finally {
       await slow.close()
     }

@@ -57,9 +57,12 @@ function takeFigure(shot, take) {
     ? el('video', { src: take.clipUrl, poster: take.posterUrl, preload: 'none', playsinline: true, muted: true, 'data-take': take.take, title: 'Click to play' })
     : el('div', { class: 'empty' }, take.status === 'new' ? 'not rendered yet' : take.status)
   if (media.tagName === 'VIDEO') media.addEventListener('click', () => (media.paused ? media.play().catch(() => {}) : media.pause()))
+  // Only a take that was rendered can be picked (as `storyreel pick` insists): one you could watch.
   const action = take.picked
     ? el('span', { class: 'picked-mark' }, '✓ picked')
-    : el('button', { type: 'button', class: 'pick', 'data-shot': shot.id, 'data-take': take.take, disabled: renderRunning, onclick: () => pick(shot.id, take.take) }, 'Pick')
+    : take.clipUrl
+      ? el('button', { type: 'button', class: 'pick', 'data-shot': shot.id, 'data-take': take.take, disabled: renderRunning, onclick: () => pick(shot.id, take.take) }, 'Pick')
+      : undefined
   return el('figure', { class: `take${take.picked ? ' picked' : ''}`, 'data-take': take.take }, media, el('figcaption', {}, el('span', {}, `Take ${take.take} · ${take.status}${take.cost ? ` · ${usd(take.cost)}` : ''}`), action))
 }
 
@@ -69,7 +72,7 @@ function shotRow(shot) {
     { class: 'shot-head' },
     el('span', { class: 'shot-id' }, shot.id),
     el('span', { class: `badge${shot.status === 'failed' ? ' failed' : ''}` }, shot.status),
-    shot.stale ? el('span', { class: 'badge stale' }, `stale · ${usd(shot.refreshCost)} to refresh`) : undefined,
+    shot.stale ? el('span', { class: 'badge stale' }, `stale: ${shot.staleReason ?? 'inputs changed'} · ${usd(shot.refreshCost)} to refresh`) : undefined,
     el('span', { class: 'muted' }, `${shot.model} · ${shot.duration} s · ${usd(shot.price)} a take${shot.cost ? ` · spent ${usd(shot.cost)}` : ''}`),
   )
   return el('section', { class: `shot${shot.stale ? ' stale' : ''}`, 'data-shot': shot.id, 'data-stale': shot.stale }, head, el('p', { class: 'prompt' }, shot.prompt), el('div', { class: 'takes' }, ...shot.takes.map((t) => takeFigure(shot, t))))

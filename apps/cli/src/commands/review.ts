@@ -45,7 +45,8 @@ async function review(options: ReviewOptions, io: CliIo): Promise<number> {
   if (choice.notice) say(choice.notice)
   const cacheDir = cacheDirOf(io.env, io.cwd)
   const runDir = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd))
-  // Opening WaveSpeed checks the key, the account and the network once, before the page can ask for a render.
+  // Opening WaveSpeed checks the key, the account and the network once, before the page can ask for a render;
+  // this provider only prices what is stale (each render opens its own).
   const { provider } = await openProvider(choice.name, io.env, cacheDir)
   const backend = createReviewBackend({
     file: options.file,

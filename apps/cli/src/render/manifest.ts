@@ -94,6 +94,8 @@ export interface Manifest {
     readonly sha256?: string
     /** Hash of what the reel was made from (storyboard, clips, soundtrack): a re-run with the same inputs keeps the reel. */
     readonly inputsSha256?: string
+    /** When the reel file was written (ISO): the moment it could be watched. */
+    readonly writtenAt?: string
   }
   readonly contactSheet?: string
   readonly shots: readonly ManifestShot[]

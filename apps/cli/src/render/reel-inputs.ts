@@ -8,8 +8,8 @@ export interface ReelClip {
   readonly id: string
   readonly clip: string
   readonly sha256: string
-  /** The exact last frame, when on disk: the contact sheet need not extract it again. */
-  readonly lastFrame?: string
+  /** Its first and exact last frame, when both are on disk (`frames/`): the contact sheet decodes nothing. */
+  readonly frames?: { readonly first: string; readonly last: string }
   /** A shot with several takes: each one's frames and clip hash, for the contact sheet's row. */
   readonly takes?: readonly ReelTake[]
 }

@@ -1,3 +1,5 @@
+import type { AssemblyPhase } from './assemble-outputs.ts'
+
 /**
  * What the CLI knows about a run while it happens: one record per shot, fed by
  * the scheduler's events. The progress views, the manifest and the report all
@@ -86,6 +88,8 @@ export interface RunState {
   spent: number
   /** USD this run expects to spend (cached shots excluded). */
   estimate: number
+  /** Stitching, once the renders are over: the phase, how far it is (0–1), and when stitching started (epoch ms). */
+  assembly?: { phase: AssemblyPhase; fraction: number; readonly startedAt: number }
 }
 
 export function shotById(run: RunState, id: string): ShotRecord | undefined {

@@ -10,17 +10,33 @@ import { filesContaining, writeFixture, type Fixture } from './helpers/storyboar
 
 const KEY = 'sk-review-0123456789abcdef-SECRET'
 
-/** Four master shots at $1.30: $5.20, just above the $5 that needs confirming. */
+/** Four takes of one master shot at $1.30 each: $5.20, just above the $5 that needs confirming. */
 const BOARD = `version: 1
 title: Over five dollars
-defaults:
-  model: kling-v2.1-t2v-master
-  duration: 5
 output:
   width: 320
   height: 180
 shots:
-${['one', 'two', 'three', 'four'].map((id) => `  - id: ${id}\n    prompt: Shot ${id}.\n`).join('')}`
+  - id: one
+    model: kling-v2.1-t2v-master
+    takes: 4
+    prompt: Shot one.
+`
+
+/** Two cheap shots: under $5, so nothing is asked. */
+const SLOW_BOARD = `version: 1
+title: Slow renders
+defaults:
+  model: kling-v2.5-turbo-pro/text-to-video
+output:
+  width: 320
+  height: 180
+shots:
+  - id: one
+    prompt: Shot one.
+  - id: two
+    prompt: Shot two.
+`
 
 let sim: Simulator
 let fixture: Fixture
@@ -36,7 +52,7 @@ afterAll(async () => {
 
 const review = (...extra: string[]) => startReview(['spend.yaml', ...extra], { cwd: fixture.dir, env: { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url } })
 
-async function openPage(url: string, lastShot = 'four'): Promise<{ page: Page; errors: string[] }> {
+async function openPage(url: string, lastShot = 'one'): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage()
   const errors: string[] = []
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
@@ -51,8 +67,8 @@ describe('storyreel review spending money (simulator)', () => {
     const capped = await review('--max-cost', '5')
     try {
       const { page, errors } = await openPage(capped.url)
-      expect(await page.textContent('#stale-summary')).toBe('4 stale shots · $5.20 to refresh')
-      expect(await page.textContent('section[data-shot="one"] .badge.stale')).toBe('stale: new shot · $1.30 to refresh')
+      expect(await page.textContent('#stale-summary')).toBe('1 stale shot · $5.20 to refresh')
+      expect(await page.textContent('section[data-shot="one"] .badge.stale')).toBe('stale: new shot · $5.20 to refresh')
       await page.click('#render')
       await page.waitForSelector('#progress[data-status="failed"]')
       expect(await page.textContent('#progress-notes')).toContain('is over --max-cost $5.00: nothing was submitted')
@@ -93,8 +109,7 @@ describe('Ctrl-C with a render in flight', () => {
     const slow = await startSimulator({ apiKey: KEY, latencyMs: 6000, concurrency: 4, videoScale: 0.2 })
     try {
       const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: slow.url }
-      // Two shots of the cheap model: under $5, so nothing is asked.
-      await writeFile(join(fixture.dir, 'slow.yaml'), BOARD.replace('kling-v2.1-t2v-master', 'kling-v2.5-turbo-pro/text-to-video').replace(/  - id: three[\s\S]*/, ''))
+      await writeFile(join(fixture.dir, 'slow.yaml'), SLOW_BOARD)
       const server = await startReview(['slow.yaml'], { cwd: fixture.dir, env })
       const { page } = await openPage(server.url, 'two')
       await page.click('#render')

@@ -120,13 +120,19 @@ describe('storyreel review', () => {
     expect(await page.$eval('#progress-shots li[data-shot="open"]', (li) => li.getAttribute('data-state'))).toBe('cached')
     expect(await staleIds(page)).toEqual([])
 
-    // An edit saved in an editor reaches the page without a reload, within a second.
+    // An edit saved in an editor reaches the page without a reload, within a second, and a take being
+    // watched keeps playing through it.
+    const watched = 'section[data-shot="open"] figure[data-take="1"] video'
+    const playing = () => page.$eval(watched, (v) => !(v as unknown as { paused: boolean }).paused)
+    await page.click(watched)
+    await expect.poll(playing).toBe(true)
     const edited = (await readFile(fixture.storyboard, 'utf8')).replace('The beam sweeps the sea.', 'The beam sweeps the dark sea.')
     const saved = Date.now()
     await writeFile(fixture.storyboard, edited)
     await page.waitForSelector('section.shot[data-shot="beam"][data-stale]', { timeout: 1000 })
     expect(Date.now() - saved).toBeLessThan(1000)
     expect(await page.textContent('section[data-shot="beam"] .badge.stale')).toBe('stale: settings changed · $0.00 to refresh')
+    expect(await playing()).toBe(true)
 
     // A mistake shows the validation error at file:line:col, still without a reload.
     await writeFile(fixture.storyboard, edited.replace('    prompt: The beam', '    promt: The beam'))

@@ -52,7 +52,13 @@ function staleSummary(s) {
   return `${n} stale shot${n === 1 ? '' : 's'} · ${cost} to refresh`
 }
 
+// A take whose clip and marks did not change keeps its element, so a save does not stop a take playing.
+let kept = new Map()
+const takeKey = (shot, take) => JSON.stringify([shot.id, take.take, take.clipUrl, take.posterUrl, take.status, take.cost, take.picked])
+
 function takeFigure(shot, take) {
+  const same = kept.get(takeKey(shot, take))
+  if (same) return same
   const media = take.clipUrl
     ? el('video', { src: take.clipUrl, poster: take.posterUrl, preload: 'none', playsinline: true, muted: true, 'data-take': take.take, title: 'Click to play' })
     : el('div', { class: 'empty' }, take.status === 'new' ? 'not rendered yet' : take.status)
@@ -63,7 +69,7 @@ function takeFigure(shot, take) {
     : take.clipUrl
       ? el('button', { type: 'button', class: 'pick', 'data-shot': shot.id, 'data-take': take.take, disabled: renderRunning, onclick: () => pick(shot.id, take.take) }, 'Pick')
       : undefined
-  return el('figure', { class: `take${take.picked ? ' picked' : ''}`, 'data-take': take.take }, media, el('figcaption', {}, el('span', {}, `Take ${take.take} · ${take.status}${take.cost ? ` · ${usd(take.cost)}` : ''}`), action))
+  return el('figure', { class: `take${take.picked ? ' picked' : ''}`, 'data-take': take.take, 'data-key': takeKey(shot, take) }, media, el('figcaption', {}, el('span', {}, `Take ${take.take} · ${take.status}${take.cost ? ` · ${usd(take.cost)}` : ''}`), action))
 }
 
 function shotRow(shot) {
@@ -98,7 +104,9 @@ function render(next) {
     reel.hidden = true
     $('no-reel').hidden = false
   }
+  kept = new Map([...document.querySelectorAll('figure.take')].map((figure) => [figure.dataset.key, figure]))
   $('shots').replaceChildren(...next.shots.map(shotRow))
+  kept = new Map()
 }
 
 function setRunning(running) {

@@ -68,7 +68,7 @@ describe('storyreel review', () => {
     expect((await send(review.url)).status).toBe(200)
   })
 
-  test('render, pick take 2, edit the storyboard, render the stale shot: the reel is swapped in, no console errors', { timeout: 180_000 }, async () => {
+  test('render both takes, pick take 2, render the shot it made stale: the reel is swapped in; edits and errors arrive live; no console errors', { timeout: 180_000 }, async () => {
     const page = await browser.newPage()
     const consoleErrors: string[] = []
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
@@ -95,28 +95,44 @@ describe('storyreel review', () => {
     await expect.poll(() => page.$eval('#reel', (v) => (v as unknown as { readyState: number }).readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(1)
     expect(await staleIds(page)).toEqual([])
     expect(await page.getAttribute('section[data-shot="open"] figure[data-take="1"] video', 'poster')).toMatch(/^\/files\/takes\/open\/take-1\.first\.png\?v=/)
-    // Every take is rendered, each with its own poster and clip.
-    expect(await page.getAttribute('section[data-shot="open"] figure[data-take="2"] video', 'poster')).toMatch(/^\/files\/takes\/open\/take-2\.first\.png\?v=/)
 
-    // Pick take 2: the file says `pick: 2`, every comment and the rest of the file as they were.
+    // Both takes of "open" rendered, each its own (visibly different) animatic; take 1 is picked.
+    expect(await page.$$eval('section[data-shot="open"] figure video', (videos) => videos.map((v) => v.getAttribute('src')?.split('?')[0]))).toEqual([
+      '/files/takes/open/take-1.mp4',
+      '/files/takes/open/take-2.mp4',
+    ])
+    expect(await page.$$('section[data-shot="open"] figure.picked[data-take="1"]')).toHaveLength(1)
+
+    // Pick take 2: the file says `pick: 2`, every comment and the rest of the file as they were; "beam"
+    // starts from the last frame of "open", so it is stale now, and nothing else is.
     await page.click('section[data-shot="open"] button.pick[data-take="2"]')
     await page.waitForSelector('section[data-shot="open"] figure.picked[data-take="2"]')
     expect(await readFile(fixture.storyboard, 'utf8')).toBe(BOARD.replace('    takes: 2   # keep both\n', '    takes: 2   # keep both\n    pick: 2\n'))
-
-    // An edit saved in an editor reaches the page without a reload, within a second.
-    const edited = (await readFile(fixture.storyboard, 'utf8')).replace('The beam sweeps the sea.', 'The beam sweeps the dark sea.')
-    const saved = Date.now()
-    await writeFile(fixture.storyboard, edited)
-    await page.waitForSelector('section.shot[data-shot="beam"][data-stale]', { timeout: 1000 })
-    expect(Date.now() - saved).toBeLessThan(1000)
-    expect(await page.textContent('section[data-shot="beam"] .badge.stale')).toBe('stale · $0.00 to refresh')
+    await page.waitForSelector('section.shot[data-shot="beam"][data-stale]')
+    expect(await staleIds(page)).toEqual(['beam'])
+    expect(await page.textContent('section[data-shot="beam"] .badge.stale')).toBe('stale: start image changed · $0.00 to refresh')
+    expect(await page.textContent('#stale-summary')).toBe('1 stale shot · $0.00 (animatic, free) to refresh')
 
     // The button renders just the stale shot and swaps in the new reel.
     await page.click('#render')
     await page.waitForSelector(`#reel[src]:not([src=${JSON.stringify(firstReel)}])`, { timeout: 90_000 })
     expect(await reelSrc(page)).toMatch(/^\/files\/reel\.mp4\?v=/)
-    expect(await page.$$eval('#progress-shots li', (items) => items.map((li) => [li.getAttribute('data-shot'), li.getAttribute('data-state')]))).toContainEqual(['open', 'cached'])
+    expect(await page.$eval('#progress-shots li[data-shot="open"]', (li) => li.getAttribute('data-state'))).toBe('cached')
     expect(await staleIds(page)).toEqual([])
+
+    // An edit saved in an editor reaches the page without a reload, within a second, and a take being
+    // watched keeps playing through it.
+    const watched = 'section[data-shot="open"] figure[data-take="1"] video'
+    const playing = () => page.$eval(watched, (v) => !(v as unknown as { paused: boolean }).paused)
+    await page.click(watched)
+    await expect.poll(playing).toBe(true)
+    const edited = (await readFile(fixture.storyboard, 'utf8')).replace('The beam sweeps the sea.', 'The beam sweeps the dark sea.')
+    const saved = Date.now()
+    await writeFile(fixture.storyboard, edited)
+    await page.waitForSelector('section.shot[data-shot="beam"][data-stale]', { timeout: 1000 })
+    expect(Date.now() - saved).toBeLessThan(1000)
+    expect(await page.textContent('section[data-shot="beam"] .badge.stale')).toBe('stale: settings changed · $0.00 to refresh')
+    expect(await playing()).toBe(true)
 
     // A mistake shows the validation error at file:line:col, still without a reload.
     await writeFile(fixture.storyboard, edited.replace('    prompt: The beam', '    promt: The beam'))

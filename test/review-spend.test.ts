@@ -10,17 +10,33 @@ import { filesContaining, writeFixture, type Fixture } from './helpers/storyboar
 
 const KEY = 'sk-review-0123456789abcdef-SECRET'
 
-/** Four master shots at $1.30: $5.20, just above the $5 that needs confirming. */
+/** Four takes of one master shot at $1.30 each: $5.20, just above the $5 that needs confirming. */
 const BOARD = `version: 1
 title: Over five dollars
-defaults:
-  model: kling-v2.1-t2v-master
-  duration: 5
 output:
   width: 320
   height: 180
 shots:
-${['one', 'two', 'three', 'four'].map((id) => `  - id: ${id}\n    prompt: Shot ${id}.\n`).join('')}`
+  - id: one
+    model: kling-v2.1-t2v-master
+    takes: 4
+    prompt: Shot one.
+`
+
+/** Two cheap shots: under $5, so nothing is asked. */
+const SLOW_BOARD = `version: 1
+title: Slow renders
+defaults:
+  model: kling-v2.5-turbo-pro/text-to-video
+output:
+  width: 320
+  height: 180
+shots:
+  - id: one
+    prompt: Shot one.
+  - id: two
+    prompt: Shot two.
+`
 
 let sim: Simulator
 let fixture: Fixture
@@ -36,13 +52,13 @@ afterAll(async () => {
 
 const review = (...extra: string[]) => startReview(['spend.yaml', ...extra], { cwd: fixture.dir, env: { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url } })
 
-async function openPage(url: string): Promise<{ page: Page; errors: string[] }> {
+async function openPage(url: string, lastShot = 'one'): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage()
   const errors: string[] = []
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
   page.on('pageerror', (e) => errors.push(e.message))
   await page.goto(url)
-  await page.waitForSelector('section.shot[data-shot="four"]')
+  await page.waitForSelector(`section.shot[data-shot="${lastShot}"]`)
   return { page, errors }
 }
 
@@ -51,8 +67,8 @@ describe('storyreel review spending money (simulator)', () => {
     const capped = await review('--max-cost', '5')
     try {
       const { page, errors } = await openPage(capped.url)
-      expect(await page.textContent('#stale-summary')).toBe('4 stale shots · $5.20 to refresh')
-      expect(await page.textContent('section[data-shot="one"] .badge.stale')).toBe('stale · $1.30 to refresh')
+      expect(await page.textContent('#stale-summary')).toBe('1 stale shot · $5.20 to refresh')
+      expect(await page.textContent('section[data-shot="one"] .badge.stale')).toBe('stale: new shot · $5.20 to refresh')
       await page.click('#render')
       await page.waitForSelector('#progress[data-status="failed"]')
       expect(await page.textContent('#progress-notes')).toContain('is over --max-cost $5.00: nothing was submitted')
@@ -93,11 +109,11 @@ describe('Ctrl-C with a render in flight', () => {
     const slow = await startSimulator({ apiKey: KEY, latencyMs: 6000, concurrency: 4, videoScale: 0.2 })
     try {
       const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: slow.url }
-      await writeFile(join(fixture.dir, 'slow.yaml'), BOARD.replace('kling-v2.1-t2v-master', 'kling-v2.5-turbo-pro/text-to-video'))
+      await writeFile(join(fixture.dir, 'slow.yaml'), SLOW_BOARD)
       const server = await startReview(['slow.yaml'], { cwd: fixture.dir, env })
-      const { page } = await openPage(server.url)
+      const { page } = await openPage(server.url, 'two')
       await page.click('#render')
-      await expect.poll(() => slow.stats().createdTotal, { timeout: 30_000 }).toBe(4)
+      await expect.poll(() => slow.stats().createdTotal, { timeout: 30_000 }).toBe(2)
       expect(await server.interrupt()).toBe(130)
       expect(server.stderr()).toContain('The render was interrupted')
       const manifest = JSON.parse(await readFile(join(fixture.dir, 'renders', 'slow', 'manifest.json'), 'utf8')) as { status: string }
@@ -105,7 +121,7 @@ describe('Ctrl-C with a render in flight', () => {
 
       const again = await runCli(['render', 'slow.yaml', '--yes'], { cwd: fixture.dir, env: { ...env, STORYREEL_CACHE_DIR: join(fixture.dir, 'cache') } })
       expect(again.code, again.stderr).toBe(0)
-      expect(slow.stats().createdTotal).toBe(4)
+      expect(slow.stats().createdTotal).toBe(2)
     } finally {
       await slow.close()
     }

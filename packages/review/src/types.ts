@@ -21,6 +21,7 @@ export interface ReviewTake {
   readonly clip?: RunFile
   /** The take's first frame (PNG), shown until the clip plays. */
   readonly poster?: string
+  /** As the last run left it (`done`, `cached`, `failed`...), `new` when never rendered, `stale` when a render would submit it. */
   readonly status: string
   /** USD spent on the take. */
   readonly cost: number
@@ -45,6 +46,8 @@ export interface ReviewShot {
   readonly takes: readonly ReviewTake[]
   /** Its inputs changed since its clip was made (or it has none): rendering submits it. */
   readonly stale: boolean
+  /** Why, in words (`settings changed`, `start image changed`, `takes raised`, `new shot`). */
+  readonly staleReason?: string
   /** USD that rendering it again costs with the provider in use (0 when fresh, or free). */
   readonly refreshCost: number
 }

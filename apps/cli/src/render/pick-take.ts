@@ -1,10 +1,9 @@
 import { dirname, resolve } from 'node:path'
-import { loadStoryboard, pickInFile } from '@storyreel/core'
+import { loadStoryboard, pickInFile, type PlannedShot } from '@storyreel/core'
 import { readJournal, staleShots, type StaleReason, type StaleReport } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
-import { JSON_VERSION } from '../output/json-version.ts'
 import { formatTable, formatUsd } from '../output/table.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
 import { resolveSettings } from '../settings/settings.ts'
@@ -24,7 +23,8 @@ export interface PickOptions {
   readonly json: boolean
 }
 
-const WHY: Readonly<Record<StaleReason, string>> = {
+/** Why a shot is stale, in words (`pick` and the review page). */
+export const WHY_STALE: Readonly<Record<StaleReason, string>> = {
   added: 'new shot',
   takes: 'takes raised',
   start: 'start image changed',
@@ -48,12 +48,7 @@ export async function pickTake(options: PickOptions, processIo: CliIo): Promise<
   if (!shot) throw new CliFailure(`${options.file} has no shot ${JSON.stringify(options.shot)}. Its shots: ${before.plan.shots.map((s) => s.id).join(', ')}.`)
   const settings = await resolveSettings({ env: io.env, cwd: io.cwd, startDir: dirname(resolve(io.cwd, options.file)) })
   const runDir = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd, settings.outDir.value))
-  const where = shortPath(io.cwd, runDir)
-  const rendered = ((await readJournal(runDir)).shots.find((s) => s.shot === shot.id)?.takes ?? []).map((t) => t.take)
-  if (!rendered.includes(options.take)) {
-    const exist = rendered.length === 0 ? `no take of "${shot.id}" has been rendered there yet` : `the rendered takes of "${shot.id}" are ${rendered.join(', ')}`
-    throw new CliFailure(`Take ${options.take} of "${shot.id}" has not been rendered in ${where}: ${exist}. Render it first (storyreel render ${options.file}${options.out ? ` --out ${options.out}` : ''}), with takes: ${Math.max(options.take, shot.takes)} on the shot.`)
-  }
+  await requireRenderedTake(shot, options.take, runDir, { ...options, where: shortPath(io.cwd, runDir) })
 
   const edit = await pickInFile(options.file, shot.id, options.take, { cwd: io.cwd })
   const after = await loadStoryboard(options.file, { cwd: io.cwd })
@@ -75,6 +70,14 @@ export async function pickTake(options: PickOptions, processIo: CliIo): Promise<
   return EXIT.ok
 }
 
+/** Throws unless take `take` of `shot` has a clip in `runDir`: only a take someone could have watched is picked. */
+export async function requireRenderedTake(shot: PlannedShot, take: number, runDir: string, hint: { readonly file: string; readonly out?: string; readonly where: string }): Promise<void> {
+  const rendered = ((await readJournal(runDir)).shots.find((s) => s.shot === shot.id)?.takes ?? []).map((t) => t.take)
+  if (rendered.includes(take)) return
+  const exist = rendered.length === 0 ? `no take of "${shot.id}" has been rendered there yet` : `the rendered takes of "${shot.id}" are ${rendered.join(', ')}`
+  throw new CliFailure(`Take ${take} of "${shot.id}" has not been rendered in ${hint.where}: ${exist}. Render it first (storyreel render ${hint.file}${hint.out ? ` --out ${hint.out}` : ''}), with takes: ${Math.max(take, shot.takes)} on the shot.`)
+}
+
 /** The provider the run directory was rendered with (its manifest), else the one `render` would choose. */
 async function providerOf(flag: string | undefined, runDir: string, env: NodeJS.ProcessEnv): Promise<ProviderName> {
   if (flag !== undefined) return chooseProvider(flag, env).name
@@ -86,6 +89,6 @@ function describeStale(stale: StaleReport, paid: boolean): string {
   if (stale.shots.length === 0) return 'No shot must render again; a render only stitches the reel with the new take (nothing to pay).'
   const cost = paid ? `, ${formatUsd(stale.cost)}` : ' (animatic: free)'
   const head = `${stale.shots.length} shot${stale.shots.length === 1 ? '' : 's'} must render again: ${stale.submissions} prediction${stale.submissions === 1 ? '' : 's'}${cost}.`
-  const rows = stale.shots.map((s) => [s.shot, s.takes.length === 1 ? `take ${s.takes[0]}` : `takes ${s.takes.join(', ')}`, WHY[s.reason], formatUsd(s.cost)])
+  const rows = stale.shots.map((s) => [s.shot, s.takes.length === 1 ? `take ${s.takes[0]}` : `takes ${s.takes.join(', ')}`, WHY_STALE[s.reason], formatUsd(s.cost)])
   return `${head}\n${formatTable(['shot', 'takes', 'why', 'price'], rows, [3]).trimEnd()}`
 }

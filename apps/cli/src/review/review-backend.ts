@@ -1,9 +1,11 @@
-import { pickInFile, type Provider } from '@storyreel/core'
+import { loadStoryboard, pickInFile, type Provider } from '@storyreel/core'
 import type { RenderEnd, ReviewBackend } from '@storyreel/review'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
-import { withFailureMessages } from '../render/failure.ts'
+import { CliFailure, withFailureMessages } from '../render/failure.ts'
+import { requireRenderedTake } from '../render/pick-take.ts'
 import { renderStoryboard, type RenderOptions } from '../render/render-storyboard.ts'
+import { shortPath } from '../render/run-location.ts'
 import { reviewSnapshot } from './review-snapshot.ts'
 
 export interface BackendOptions {
@@ -56,6 +58,12 @@ export function createReviewBackend(options: BackendOptions): ReviewBackend {
     runDir: options.runDir,
     snapshot: () => reviewSnapshot({ file: options.file, cwd: io.cwd, runDir: options.runDir, cacheDir: options.cacheDir, provider: options.provider }),
     async pick(shot, take) {
+      // As `storyreel pick` does: only a valid storyboard, only a take that was rendered, one line written.
+      const loaded = await loadStoryboard(options.file, { cwd: io.cwd })
+      if (!loaded.ok) throw new CliFailure(`${options.file} is not valid, so no take was picked: fix the errors shown first.`)
+      const planned = loaded.plan.shots.find((s) => s.id === shot)
+      if (!planned) throw new CliFailure(`${options.file} has no shot ${JSON.stringify(shot)}.`)
+      await requireRenderedTake(planned, take, options.runDir, { file: options.file, where: shortPath(io.cwd, options.runDir) })
       await pickInFile(options.file, shot, take, { cwd: io.cwd })
     },
     async render(call): Promise<RenderEnd> {

@@ -1,7 +1,8 @@
 import { loadStoryboard, type PlannedShot, type Provider } from '@storyreel/core'
-import { runLayout, staleShots, type StaleReport } from '@storyreel/scheduler'
+import { runLayout, staleShots, type StaleShot } from '@storyreel/scheduler'
 import type { ReviewShot, ReviewSnapshot, ReviewTake } from '@storyreel/review'
 import { readManifest, type ManifestShot } from '../render/manifest.ts'
+import { WHY_STALE } from '../render/pick-take.ts'
 
 export interface SnapshotSource {
   /** The storyboard as the user named it, and the folder it is relative to. */
@@ -15,8 +16,8 @@ export interface SnapshotSource {
 
 /**
  * The storyboard as it is on disk now, against what the run directory holds: each shot's takes
- * (from the last manifest), and which shots a render would submit and what that costs, from the
- * scheduler's `staleShots` (the estimate `render` shows before paying, and what `pick` prints).
+ * (from the last manifest), and which shots a render would submit, why, and what that costs
+ * (the scheduler's `staleShots`, as `storyreel pick` reports them).
  */
 export async function reviewSnapshot(source: SnapshotSource): Promise<ReviewSnapshot> {
   const loaded = await loadStoryboard(source.file, { cwd: source.cwd })
@@ -34,7 +35,7 @@ export async function reviewSnapshot(source: SnapshotSource): Promise<ReviewSnap
     title: plan.title,
     file: source.file,
     issues: loaded.issues,
-    shots: plan.shots.map((shot) => reviewShot(shot, run?.shots.find((s) => s.id === shot.id), stale)),
+    shots: plan.shots.map((shot) => reviewShot(shot, run?.shots.find((s) => s.id === shot.id), stale.shots.find((s) => s.shot === shot.id))),
     ...(run?.reel ? { reel: { file: run.reel.file, ...(run.reel.sha256 ? { sha256: run.reel.sha256 } : {}) } } : {}),
     stale: { shots: stale.shots.map((s) => s.shot), submissions: stale.submissions, cost: stale.cost },
     provider: source.provider.name,
@@ -42,9 +43,7 @@ export async function reviewSnapshot(source: SnapshotSource): Promise<ReviewSnap
   }
 }
 
-function reviewShot(shot: PlannedShot, recorded: ManifestShot | undefined, report: StaleReport): ReviewShot {
-  const planned = report.shots.find((s) => s.shot === shot.id)
-  const stale = planned !== undefined
+function reviewShot(shot: PlannedShot, recorded: ManifestShot | undefined, stale: StaleShot | undefined): ReviewShot {
   return {
     id: shot.id,
     prompt: shot.params.prompt,
@@ -54,29 +53,28 @@ function reviewShot(shot: PlannedShot, recorded: ManifestShot | undefined, repor
     price: shot.cost,
     cost: recorded?.cost ?? 0,
     pick: shot.pick,
-    takes: takesOf(shot, recorded),
-    stale,
-    refreshCost: stale ? (planned?.cost ?? 0) : 0,
+    takes: takesOf(shot, recorded, stale?.takes ?? []),
+    stale: stale !== undefined,
+    ...(stale ? { staleReason: WHY_STALE[stale.reason] } : {}),
+    refreshCost: stale?.cost ?? 0,
   }
 }
 
 /**
- * Every take the storyboard asks for, each with its clip when one was rendered (the manifest's
- * `takes[]`). A run from before takes has one clip per shot (`shots/<id>.mp4`): that is take 1.
+ * Every take the storyboard asks for now (a lowered `takes` hides the others; their clips stay), each
+ * with its clip when the last run had one. A manifest from before takes has one clip per shot: take 1.
  */
-function takesOf(shot: PlannedShot, recorded: ManifestShot | undefined): ReviewTake[] {
+function takesOf(shot: PlannedShot, recorded: ManifestShot | undefined, rendering: readonly number[]): ReviewTake[] {
   const takes: ReviewTake[] = []
   for (let take = 1; take <= shot.takes; take++) {
-    const own = recorded?.takes?.find((t) => t.take === take)
-    const old = !recorded?.takes && take === 1 && recorded?.clip ? { clip: recorded.clip, frames: recorded.frames, status: recorded.status, cost: recorded.cost } : undefined
-    const found = own?.clip ? own : old
-    const clip = found?.clip
+    const made = recorded?.takes?.find((t) => t.take === take) ?? (take === 1 && !recorded?.takes && recorded?.clip ? { ...recorded, take } : undefined)
+    const clip = made?.clip
     takes.push({
       take,
       ...(clip ? { clip: { file: clip.file, ...(clip.sha256 ? { sha256: clip.sha256 } : {}) } } : {}),
-      ...(clip && found?.frames ? { poster: found.frames.first } : {}),
-      status: clip ? (found?.status ?? 'done') : (own?.status ?? 'new'),
-      cost: found?.cost ?? own?.cost ?? 0,
+      ...(clip && made.frames ? { poster: made.frames.first } : {}),
+      status: rendering.includes(take) ? 'stale' : (made?.status ?? 'new'),
+      cost: made?.cost ?? 0,
       picked: take === shot.pick,
     })
   }

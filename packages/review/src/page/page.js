@@ -52,15 +52,24 @@ function staleSummary(s) {
   return `${n} stale shot${n === 1 ? '' : 's'} · ${cost} to refresh`
 }
 
+// A take whose clip and marks did not change keeps its element, so a save does not stop a take playing.
+let kept = new Map()
+const takeKey = (shot, take) => JSON.stringify([shot.id, take.take, take.clipUrl, take.posterUrl, take.status, take.cost, take.picked])
+
 function takeFigure(shot, take) {
+  const same = kept.get(takeKey(shot, take))
+  if (same) return same
   const media = take.clipUrl
     ? el('video', { src: take.clipUrl, poster: take.posterUrl, preload: 'none', playsinline: true, muted: true, 'data-take': take.take, title: 'Click to play' })
     : el('div', { class: 'empty' }, take.status === 'new' ? 'not rendered yet' : take.status)
   if (media.tagName === 'VIDEO') media.addEventListener('click', () => (media.paused ? media.play().catch(() => {}) : media.pause()))
+  // Only a take that was rendered can be picked (as `storyreel pick` insists): one you could watch.
   const action = take.picked
     ? el('span', { class: 'picked-mark' }, '✓ picked')
-    : el('button', { type: 'button', class: 'pick', 'data-shot': shot.id, 'data-take': take.take, disabled: renderRunning, onclick: () => pick(shot.id, take.take) }, 'Pick')
-  return el('figure', { class: `take${take.picked ? ' picked' : ''}`, 'data-take': take.take }, media, el('figcaption', {}, el('span', {}, `Take ${take.take} · ${take.status}${take.cost ? ` · ${usd(take.cost)}` : ''}`), action))
+    : take.clipUrl
+      ? el('button', { type: 'button', class: 'pick', 'data-shot': shot.id, 'data-take': take.take, disabled: renderRunning, onclick: () => pick(shot.id, take.take) }, 'Pick')
+      : undefined
+  return el('figure', { class: `take${take.picked ? ' picked' : ''}`, 'data-take': take.take, 'data-key': takeKey(shot, take) }, media, el('figcaption', {}, el('span', {}, `Take ${take.take} · ${take.status}${take.cost ? ` · ${usd(take.cost)}` : ''}`), action))
 }
 
 function shotRow(shot) {
@@ -69,7 +78,7 @@ function shotRow(shot) {
     { class: 'shot-head' },
     el('span', { class: 'shot-id' }, shot.id),
     el('span', { class: `badge${shot.status === 'failed' ? ' failed' : ''}` }, shot.status),
-    shot.stale ? el('span', { class: 'badge stale' }, `stale · ${usd(shot.refreshCost)} to refresh`) : undefined,
+    shot.stale ? el('span', { class: 'badge stale' }, `stale: ${shot.staleReason ?? 'inputs changed'} · ${usd(shot.refreshCost)} to refresh`) : undefined,
     el('span', { class: 'muted' }, `${shot.model} · ${shot.duration} s · ${usd(shot.price)} a take${shot.cost ? ` · spent ${usd(shot.cost)}` : ''}`),
   )
   return el('section', { class: `shot${shot.stale ? ' stale' : ''}`, 'data-shot': shot.id, 'data-stale': shot.stale }, head, el('p', { class: 'prompt' }, shot.prompt), el('div', { class: 'takes' }, ...shot.takes.map((t) => takeFigure(shot, t))))
@@ -95,7 +104,9 @@ function render(next) {
     reel.hidden = true
     $('no-reel').hidden = false
   }
+  kept = new Map([...document.querySelectorAll('figure.take')].map((figure) => [figure.dataset.key, figure]))
   $('shots').replaceChildren(...next.shots.map(shotRow))
+  kept = new Map()
 }
 
 function setRunning(running) {

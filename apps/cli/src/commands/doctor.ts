@@ -7,6 +7,7 @@ import { formatUsd } from '../output/table.ts'
 import { describeFailure } from '../render/failure.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
 import { escapeControl } from '../output/escape.ts'
+import { cacheDirOf } from '../render/cache-dir.ts'
 
 const MIN_NODE = [20, 19] as const
 
@@ -19,7 +20,7 @@ interface Check {
 /** Checks what a render needs: Node, ffmpeg and ffprobe with their filters, the key's presence and, with `online`, the API. */
 async function runDoctor(options: { readonly online: boolean; readonly json: boolean }, io: CliIo): Promise<number> {
   const key = checkKey(io.env)
-  const checks: Check[] = [checkNode(), ...(await checkFfmpeg()), key]
+  const checks: Check[] = [checkNode(), ...(await checkFfmpeg(cacheDirOf(io.env, io.cwd))), key]
   if (options.online) checks.push(key.ok ? await checkApi(io.env) : { name: 'api', ok: false, detail: 'not asked: fix the api key line first.' })
   if (options.json) io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ok: checks.every((c) => c.ok), checks })}\n`)
   else {
@@ -35,9 +36,10 @@ function checkNode(): Check {
   return { name: 'node', ok, detail: ok ? `v${process.versions.node}` : `v${process.versions.node}: storyreel needs Node ${MIN_NODE.join('.')} or later; install a current Node 20 or 22.` }
 }
 
-async function checkFfmpeg(): Promise<Check[]> {
+async function checkFfmpeg(cacheDir: string): Promise<Check[]> {
   try {
-    const found = await locateFfmpeg()
+    // What the binary can do is cached per binary (path, size, mtime), as renders cache it.
+    const found = await locateFfmpeg({ cacheDir })
     // The assembler owns what each feature needs; doctor only reports it.
     const missingByFeature = Object.entries(missingFeatures(found)).filter(([, names]) => names.length > 0)
     const missing = missingByFeature.map(([feature, names]) => `${names.join(', ')} (for ${feature})`)

@@ -45,7 +45,10 @@ async function renderOnce(root: string): Promise<Timed> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2
+}
 const variants = [...(values.before ? [['before', values.before] as const] : []), ['now', HERE] as const]
 const results = new Map<string, Timed[]>(variants.map(([name]) => [name, []]))
 for (let run = 1; run <= Number(values.runs); run++) {

@@ -2,7 +2,7 @@
  * `storyreel render` against the simulator, measured from the outside (issue 11, targets 1 and 5,
  * and the peak RSS): the CLI runs as a user runs it (its own process), the simulator in this one.
  *
- *   pnpm exec tsx apps/cli/bench/render-sim.ts [--shots 12] [--chain 3] [--latency 8000] [--runs 3] [--webhook]
+ *   pnpm exec tsx apps/cli/bench/render-sim.ts [--shots 12] [--chain 3] [--latency 8000] [--runs 3] [--webhook] [--video-scale 1] [--no-baseline]
  *
  * Each run renders a fresh run directory with `--force` (every shot a new prediction) after one
  * warm-up run that fills the render-time file and ffmpeg's capability cache. Figures per run:
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     webhook: { type: 'boolean', default: false },
+    'video-scale': { type: 'string', default: '1' },
     'no-baseline': { type: 'boolean', default: false },
   },
 })
@@ -78,7 +79,7 @@ function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ 
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'storyreel-bench-render-'))
-  const sim = await startSimulator({ apiKey: KEY, latencyMs: Number(values.latency), concurrency: Number(values.concurrency), videoScale: 1 })
+  const sim = await startSimulator({ apiKey: KEY, latencyMs: Number(values.latency), concurrency: Number(values.concurrency), videoScale: Number(values['video-scale']) })
   const steps: Record<string, number[]> = {}
   try {
     // A 16:9 start image so the 720p model renders 1280x720 clips.
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
       if (result.code !== 0) throw new Error(`render failed (${result.code}):\n${result.stderr}`)
       return { ...result, wallMs: Date.now() - started }
     }
-    process.stdout.write(`${SHOTS} shots (chains of ${CHAIN}), 720p clips, crossfades, latency ${values.latency} ms, ${values.webhook ? 'webhooks' : 'polling (learned render times)'}\n`)
+    process.stdout.write(`${SHOTS} shots (chains of ${CHAIN}), clips at ${values['video-scale']} of 720p, crossfades, latency ${values.latency} ms, ${values.webhook ? 'webhooks' : 'polling (learned render times)'}\n`)
     await render('warm-up')
     const rows: { reelMs: number; baselineMs?: number; handoffs: number[]; noticed: number[]; rest: number[]; peakKb: number; wallMs: number }[] = []
     for (let run = 1; run <= RUNS; run++) {

@@ -22,12 +22,12 @@ interface Check {
 
 /** Checks what a render needs: Node, ffmpeg and ffprobe with their filters, the key's presence and, with `online`, the API. */
 async function runDoctor(options: { readonly online: boolean; readonly json: boolean; readonly file?: string | undefined }, io: CliIo): Promise<number> {
-  const key = checkKey(io.env)
-  const checks: Check[] = [checkNode(), ...(await checkFfmpeg()), key]
-  if (options.online) checks.push(key.ok ? await checkApi(io.env) : { name: 'api', ok: false, detail: 'not asked: fix the api key line first.' })
   // The config file a render of FILE (or of a storyboard here) would find.
   const startDir = options.file ? dirname(resolve(io.cwd, options.file)) : io.cwd
   const settings = await resolveSettings({ env: io.env, cwd: io.cwd, startDir })
+  const key = checkKey(io.env)
+  const checks: Check[] = [checkNode(), ...(await checkFfmpeg(settings.cacheDir.value)), key]
+  if (options.online) checks.push(key.ok ? await checkApi(io.env) : { name: 'api', ok: false, detail: 'not asked: fix the api key line first.' })
   if (options.json) {
     const config = settings.config?.file ?? null
     io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ok: checks.every((c) => c.ok), checks, config, settings: settingLines(settings, io.cwd) })}\n`)
@@ -45,9 +45,10 @@ function checkNode(): Check {
   return { name: 'node', ok, detail: ok ? `v${process.versions.node}` : `v${process.versions.node}: storyreel needs Node ${MIN_NODE.join('.')} or later; install a current Node 20 or 22.` }
 }
 
-async function checkFfmpeg(): Promise<Check[]> {
+async function checkFfmpeg(cacheDir: string): Promise<Check[]> {
   try {
-    const found = await locateFfmpeg()
+    // What the binary can do is cached per binary (path, size, mtime), as renders cache it.
+    const found = await locateFfmpeg({ cacheDir })
     // The assembler owns what each feature needs; doctor only reports it.
     const gaps = describeGaps(missingFeatures(found))
     return [

@@ -6,18 +6,30 @@ import { sumUsd } from './usd.ts'
  * left after every planned shot has had its first attempt. A prediction the
  * service refunds stops counting.
  */
-export interface Budget {
+export interface Budget extends RenderBudget {
   /** USD of predictions this run created, less refunds. */
   readonly spent: number
   spentOn(shot: string): number
-  /** What total spend would become if `shot` submitted a prediction at `price` now; `ok` when within `maxCost`. */
-  check(shot: string, price: number): { ok: boolean; projected: number }
-  /** Records a prediction this run created and drops the shot's reservation. */
-  commit(shot: string, attempt: number, price: number): void
-  /** The service gave the attempt's price back; a no-op for an attempt an earlier run paid for. */
-  refund(shot: string, attempt: number): void
   /** The shot will submit nothing more (done, failed, skipped): its reservation is freed. */
   release(shot: string): void
+}
+
+/**
+ * What taking a shot through its predictions asks of the budget. A farm's budget answers from
+ * Redis (every worker's spend counts against one `maxCost`), so each call may be asynchronous.
+ */
+export interface RenderBudget {
+  /** What total spend would become if `shot` submitted a prediction at `price` now; `ok` when within `maxCost`. */
+  check(shot: string, price: number): BudgetCheck | Promise<BudgetCheck>
+  /** Records a prediction this run created and drops the shot's reservation. */
+  commit(shot: string, attempt: number, price: number): void | Promise<void>
+  /** The service gave the attempt's price back; a no-op for an attempt an earlier run paid for. */
+  refund(shot: string, attempt: number): void | Promise<void>
+}
+
+export interface BudgetCheck {
+  readonly ok: boolean
+  readonly projected: number
 }
 
 export function createBudget(maxCost: number | undefined, reservations: ReadonlyMap<string, number>): Budget {

@@ -33,5 +33,5 @@ export type { DecideContext, RenderDecision, ShotDecision } from './decide-shot.
 export { renderShot } from './render-shot.ts'
 export type { RenderOutcome } from './render-shot.ts'
 export type { EmitInput, RenderContext } from './render-context.ts'
-export type { BudgetCheck, RenderBudget } from './budget.ts'
+export type { Budget, BudgetCheck, RenderBudget } from './budget.ts'
 export { linkOrCopy } from './link-or-copy.ts'

@@ -1,0 +1,55 @@
+import type { Plan } from '@storyreel/core'
+import { ledgerOf, sumUsd, type FailedOutcome, type RunLayout, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
+import type { FarmContext } from './farm-context.ts'
+import { keys } from './keys.ts'
+import { loadOutcomes } from './outcomes.ts'
+import { openRedisRunStore } from './redis-run-store.ts'
+import { publish, readEvents } from './run-events.ts'
+import { loadRun, setStatus, type RunFinished, type RunMeta } from './run-record.ts'
+
+/** Everything a local render hands its finishing step, rebuilt from Redis for the worker that assembles. */
+export interface AssemblyInput {
+  readonly meta: RunMeta
+  readonly plan: Plan
+  readonly layout: RunLayout
+  readonly result: RunResult
+  /** Every scheduler event of the run, from every worker, in order. */
+  readonly events: readonly SchedulerEvent[]
+  readonly signal: AbortSignal
+}
+
+/** Stitches the reel and writes the run's records (the CLI passes its own finishing step); paths are local. */
+export type AssembleHook = (input: AssemblyInput) => Promise<{ readonly status: RunFinished['status']; readonly reel?: string; readonly manifest: string; readonly report: string }>
+
+/** The run's result as `runPlan` would return it: outcomes in storyboard order, the ledger, spend, image hashes. */
+export async function runResultOf(farm: FarmContext, meta: RunMeta, layout: RunLayout): Promise<RunResult> {
+  const outcomes = await loadOutcomes(farm.redis, meta.id, layout)
+  const shots = meta.plan.shots.map((s) => outcomes.get(s.id) ?? { shot: s.id, status: 'aborted' as const })
+  const ledger = ledgerOf(await openRedisRunStore(farm.redis, farm.store!, meta.id).readJournal())
+  const images = await farm.redis.hgetall(keys.images(meta.id))
+  return {
+    shots,
+    failures: shots.filter((o): o is FailedOutcome => o.status === 'failed'),
+    ok: shots.every((o) => o.status === 'done' || o.status === 'cached'),
+    ledger,
+    spent: sumUsd(ledger.filter((e) => !e.refunded).map((e) => e.price)),
+    estimate: meta.estimate,
+    images: new Map(Object.entries(images).map(([name, sha]) => [name.startsWith('/') ? name : farm.store!.pathOf(name), sha])),
+  }
+}
+
+/** The last job of a run: every shot has an outcome; assemble, record where things are, tell the followers. */
+export async function runAssemblyJob(farm: FarmContext, runId: string, assemble: AssembleHook, signal: AbortSignal): Promise<RunFinished> {
+  const { meta, status, finished: already } = await loadRun(farm.redis, runId)
+  if (already) return already
+  const layout = farm.store!.runLayout(runId)
+  await setStatus(farm.redis, runId, 'assembling')
+  const result = await runResultOf(farm, meta, layout)
+  const events = (await readEvents(farm.redis, runId)).flatMap((e) => (e.kind === 'shot' ? [e.event] : []))
+  const made = await assemble({ meta, plan: meta.plan, layout, result, events, signal })
+  const name = (path: string) => farm.store!.nameOf(path) ?? path
+  const finished: RunFinished = { status: made.status, ...(made.reel ? { reel: name(made.reel) } : {}), manifest: name(made.manifest), report: name(made.report) }
+  await setStatus(farm.redis, runId, status === 'canceled' ? 'canceled' : made.status === 'completed' ? 'completed' : 'failed', finished)
+  await publish(farm.redis, runId, { kind: 'end', status: made.status, finished })
+  return finished
+}

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { remainingPathSeconds, type Plan, type Provider } from '@storyreel/core'
-import { decideContext, estimateWith, readJournal, type JournalSummary, type RunEstimate } from '@storyreel/scheduler'
+import { decideContext, estimateWith, readJournal, type JournalSummary, type RunEstimate, type ShotOutcome } from '@storyreel/scheduler'
 import { Queue } from 'bullmq'
 import { connectRedis, type ConnectionOptions } from './connection.ts'
 import { enqueueShot, type AssemblyJobData, type FarmContext, type ShotJobData } from './farm-context.ts'
-import { ASSEMBLY_QUEUE, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
+import { ASSEMBLY_QUEUE, keys, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { keyLimit as sharedKeyLimit } from './key-limit.ts'
 import { openRedisClipCache } from './redis-clip-cache.ts'
 import { openRedisRunStore } from './redis-run-store.ts'
@@ -40,6 +40,8 @@ export interface FarmClient {
   /** Calls `onEvent` with every event of the run until its end (returned) or until `signal` aborts. */
   follow(runId: string, onEvent: (event: FarmEvent) => void, signal?: AbortSignal): Promise<Extract<FarmEvent, { kind: 'end' }> | undefined>
   state(runId: string): Promise<RunState>
+  /** Each shot's outcome in storyboard order (a shot without one yet is `aborted`); paths relative to the run directory. */
+  outcomes(runId: string): Promise<ShotOutcome[]>
   /** Stops the run: queued shots are dropped, shots whose predictions are in flight finish into the cache. */
   cancel(runId: string): Promise<{ readonly dropped: number }>
   close(): Promise<void>
@@ -94,6 +96,11 @@ export function openFarmClient(redisUrl: string, options: ConnectionOptions & { 
     async state(runId) {
       const run = await loadRun(redis, runId)
       return { ...run, journal: await readJournal(openRedisRunStore(redis, layoutStore, runId)) }
+    },
+    async outcomes(runId) {
+      const { meta } = await loadRun(redis, runId)
+      const raw = await redis.hgetall(keys.outcomes(runId))
+      return meta.plan.shots.map((s) => (raw[s.id] ? (JSON.parse(raw[s.id]!) as ShotOutcome) : { shot: s.id, status: 'aborted' as const }))
     },
     async cancel(runId) {
       const run = await loadRun(redis, runId)

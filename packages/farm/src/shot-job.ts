@@ -120,6 +120,16 @@ export async function runShotJob(run: RunView, shotId: string, setup: ShotJobSet
   }
 }
 
+/** The shot cannot even start on this worker (no provider for it): it fails with the reason, once. */
+export async function failShotJob(farm: FarmContext, run: RunView, shot: string, error: Error): Promise<ShotJobEnd> {
+  const code = (error as { code?: unknown }).code
+  const coded = typeof code === 'string' ? { code } : {}
+  await publish(farm.redis, run.meta.id, { kind: 'shot', event: { type: 'failed', shot, attempt: 0, message: error.message, ...coded, willRetry: false, at: Date.now(), spent: 0 } })
+  const outcome: ShotOutcome = { shot, status: 'failed', message: error.message, ...coded, attempts: 0, cost: 0 }
+  await settleShot(farm, run, outcome)
+  return { settled: outcome }
+}
+
 /** Both frames of the clip in the store; the sha256 of a last frame another shot starts from, for the manifest. */
 async function placeFrames(shot: PlannedShot, clip: string, run: RunView, setup: ShotJobSetup): Promise<{ first: string; last: string }> {
   const { farm, signal } = setup

@@ -7,7 +7,7 @@ import type { AssemblyJobData, FarmContext, ShotJobData } from './farm-context.t
 import { ASSEMBLY_QUEUE, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { keyLimit as sharedKeyLimit, RATE_LIMIT_QUIET_MS } from './key-limit.ts'
 import { runViews } from './run-view.ts'
-import { runShotJob } from './shot-job.ts'
+import { failShotJob, runShotJob } from './shot-job.ts'
 import type { Store } from './store.ts'
 
 /** One line of the worker's log: a job's state, or the worker's own. */
@@ -28,7 +28,7 @@ export interface WorkerOptions {
   /** Sets the key's limit for the whole farm; otherwise the one already in Redis (4 when none). */
   readonly keyConcurrency?: number
   /** Opens the provider a run names, from this worker's own environment. */
-  readonly provider: (name: string) => Provider
+  readonly provider: (name: string) => Promise<Provider>
   readonly hooks: Pick<ClipHooks, 'extractFrames' | 'verifyClip'>
   readonly assemble: AssembleHook
   /** This worker's API key (and any other secret): never written to Redis, the store or a job. */
@@ -55,14 +55,23 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
   else if (!(await keyLimit.current())) await keyLimit.configure(4)
   const views = runViews(redis)
   const stopping = new AbortController()
-  const providers = new Map<string, Provider>()
-  const providerFor = (name: string) => providers.get(name) ?? providers.set(name, options.provider(name)).get(name)!
+  const providers = new Map<string, Promise<Provider>>()
+  const providerFor = (name: string) => {
+    let provider = providers.get(name)
+    if (!provider) {
+      provider = options.provider(name)
+      provider.catch(() => providers.delete(name))
+      providers.set(name, provider)
+    }
+    return provider
+  }
 
   const shotJob = async (job: Job<ShotJobData>, token?: string) => {
     const { runId, shot } = job.data
     const run = await views(runId)
     log({ state: 'started', run: runId, shot, message: `shot ${shot} of run ${runId}: started` })
-    const end = await runShotJob(run, shot, { farm, provider: providerFor(run.meta.provider), hooks: options.hooks, signal: stopping.signal, queuedAt: job.timestamp })
+    const provider = await providerFor(run.meta.provider).catch((error: unknown) => error as Error)
+    const end = provider instanceof Error ? await failShotJob(farm, run, shot, provider) : await runShotJob(run, shot, { farm, provider, hooks: options.hooks, signal: stopping.signal, queuedAt: job.timestamp })
     if ('handedBack' in end) {
       const id = end.predictionId ? { predictionId: end.predictionId } : {}
       await job.updateData({ ...job.data, ...id })

@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts'
 import { assembleCommand } from './assemble.ts'
+import { cancelCommand } from './cancel.ts'
 import { doctorCommand } from './doctor.ts'
 import { modelsCommand } from './models.ts'
 import { planCommand } from './plan.ts'
@@ -7,6 +8,7 @@ import { renderCommand } from './render.ts'
 import { schemaCommand } from './schema.ts'
 import { statusCommand } from './status.ts'
 import { validateCommand } from './validate.ts'
+import { workerCommand } from './worker.ts'
 
 /** Every `storyreel` command, in the order `--help` lists them. Register a new command with one line here. */
 export const commands: readonly Command[] = [
@@ -17,5 +19,7 @@ export const commands: readonly Command[] = [
   schemaCommand,
   modelsCommand,
   statusCommand,
+  workerCommand,
+  cancelCommand,
   doctorCommand,
 ]

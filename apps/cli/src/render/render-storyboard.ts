@@ -38,13 +38,8 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   const terminal = terminalOf(processIo)
   const io = redactingIo(processIo, secrets)
   const say = (text: string) => io.stderr.write(`${text}\n`)
-  const loaded = await loadStoryboard(options.file, { cwd: io.cwd })
-  printIssues(loaded.issues, io)
-  if (!loaded.ok) {
-    say(`${options.file} is not valid: nothing was rendered. Fix the errors above and run again.`)
-    return EXIT.failure
-  }
-  const plan = loaded.plan
+  const plan = await loadValidPlan(options.file, io)
+  if (!plan) return EXIT.failure
   const choice = chooseProvider(options.provider, io.env)
   if (choice.notice) say(choice.notice)
   const root = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd))
@@ -98,6 +93,15 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   } finally {
     interrupt.dispose()
   }
+}
+
+/** The storyboard's plan, its issues printed; undefined (and said why) when it is not valid. */
+export async function loadValidPlan(file: string, io: CliIo): Promise<Plan | undefined> {
+  const loaded = await loadStoryboard(file, { cwd: io.cwd })
+  printIssues(loaded.issues, io)
+  if (loaded.ok) return loaded.plan
+  io.stderr.write(`${file} is not valid: nothing was rendered. Fix the errors above and run again.\n`)
+  return undefined
 }
 
 /** Runs the scheduler into the session; an interruption is an outcome, a decline or `--max-cost` a message. */

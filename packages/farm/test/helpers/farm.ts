@@ -23,7 +23,7 @@ export async function simWorker(sim: Simulator, redisUrl: string, storeDir: stri
     store: openFsStore(storeDir),
     concurrency: options.concurrency ?? 4,
     ...(options.keyConcurrency ? { keyConcurrency: options.keyConcurrency } : {}),
-    provider: () => provider,
+    provider: async () => provider,
     hooks: { extractFrames },
     assemble: writeResult,
     secrets: [sim.apiKey],

@@ -71,7 +71,7 @@ export function openFarmClient(redisUrl: string, options: ConnectionOptions & { 
     async submit(plan, o) {
       const id = `${slug(plan.title)}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
       if (o.keyConcurrency !== undefined) await farm.keyLimit.configure(o.keyConcurrency)
-      else if (!(await farm.keyLimit.current())) await farm.keyLimit.configure(4)
+      else await farm.keyLimit.ensure(4)
       const limit = await farm.keyLimit.current()
       const meta: RunMeta = {
         id,

@@ -35,6 +35,14 @@ if limit > 0 and limit < max and ms >= recoverAt then
 end
 return limit`
 
+// Only when no limit was ever set: a worker or `render` starting without --key-concurrency must not
+// undo the limit another one just set.
+const ENSURE = `
+if redis.call('HEXISTS', KEYS[1], 'max') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'max', ARGV[1], 'limit', ARGV[1], 'cutUntil', 0, 'recoverAt', 0)
+redis.call('HSET', KEYS[2], 'concurrency', ARGV[1])
+return 1`
+
 /**
  * The API key's concurrency, shared by every worker: BullMQ's global concurrency of the shot
  * queue is the number of shots holding a prediction slot at once, farm-wide. A 429 halves it
@@ -44,6 +52,8 @@ return limit`
 export interface KeyLimit {
   /** Sets the most predictions in flight for the key; the current limit starts there. */
   configure(max: number): Promise<void>
+  /** Sets the limit to `max` only when none was ever set. */
+  ensure(max: number): Promise<void>
   /** A worker was told "too many requests": halve the shared limit. Returns the new limit. */
   rateLimited(retryAfterMs: number): Promise<number>
   /** Gives a slot back when the quiet period has passed; call it now and then. */
@@ -57,6 +67,7 @@ export function keyLimit(redis: Redis, quietMs = RATE_LIMIT_QUIET_MS, fallbackMa
     async configure(max) {
       await redis.multi().hset(keys.keyLimit, { max, limit: max, cutUntil: 0, recoverAt: 0 }).hset(keys.shotQueueMeta, 'concurrency', max).exec()
     },
+    ensure: async (max) => void (await redis.eval(ENSURE, 2, ...both, max)),
     rateLimited: async (retryAfterMs) => Number(await redis.eval(CUT, 2, ...both, retryAfterMs, quietMs, fallbackMax)),
     recover: async () => Number(await redis.eval(RECOVER, 2, ...both, quietMs)),
     async current() {

@@ -52,7 +52,7 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
   const keyLimit = sharedKeyLimit(redis, options.rateLimitQuietMs ?? RATE_LIMIT_QUIET_MS)
   const farm: FarmContext = { redis, store: options.store, shots: new Queue<ShotJobData>(SHOT_QUEUE, connection), assembly: new Queue<AssemblyJobData>(ASSEMBLY_QUEUE, connection), keyLimit, secrets: options.secrets }
   if (options.keyConcurrency !== undefined) await keyLimit.configure(options.keyConcurrency)
-  else if (!(await keyLimit.current())) await keyLimit.configure(4)
+  else await keyLimit.ensure(4)
   const views = runViews(redis)
   const stopping = new AbortController()
   const providers = new Map<string, Promise<Provider>>()

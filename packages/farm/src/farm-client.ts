@@ -59,6 +59,8 @@ export function openFarmClient(redisUrl: string, options: ConnectionOptions & { 
     ...(store ? { store } : {}),
     secrets: [],
   }
+  // Their connection's errors repeat what the one-line Redis notice already said.
+  for (const queue of [farm.shots, farm.assembly]) queue.on('error', () => {})
   // Only names are read from this store's layout (the journal has no paths worth resolving here).
   const layoutStore = store ?? openFsStore('/nonexistent-storyreel-store')
   return {

@@ -1,12 +1,13 @@
 import type { Provider } from '@storyreel/core'
 import type { ClipHooks } from '@storyreel/scheduler'
-import { Queue, WaitingError, Worker, type Job } from 'bullmq'
+import { Queue, WaitingError, type Job } from 'bullmq'
 import { runAssemblyJob, type AssembleHook } from './assembly-job.ts'
 import { connectRedis } from './connection.ts'
 import type { AssemblyJobData, FarmContext, ShotJobData } from './farm-context.ts'
 import { ASSEMBLY_QUEUE, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { keyLimit as sharedKeyLimit, RATE_LIMIT_QUIET_MS } from './key-limit.ts'
 import { runViews } from './run-view.ts'
+import { StoppableWorker } from './stoppable-worker.ts'
 import { failShotJob, runShotJob } from './shot-job.ts'
 import type { Store } from './store.ts'
 
@@ -102,11 +103,12 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
   const lockDuration = options.lockMs ?? 30_000
   const settings = { ...connection, lockDuration, stalledInterval: Math.max(500, Math.round(lockDuration / 2)), maxStalledCount: 1_000_000 }
   const workers = [
-    new Worker<ShotJobData>(SHOT_QUEUE, shotJob, { ...settings, concurrency: options.concurrency }),
-    new Worker<AssemblyJobData>(ASSEMBLY_QUEUE, assemblyJob, { ...settings, concurrency: 1 }),
+    new StoppableWorker<ShotJobData>(SHOT_QUEUE, shotJob, { ...settings, concurrency: options.concurrency }),
+    new StoppableWorker<AssemblyJobData>(ASSEMBLY_QUEUE, assemblyJob, { ...settings, concurrency: 1 }),
   ]
   // Errors of BullMQ's own connections repeat what the one-line Redis notice already said.
   for (const worker of workers) worker.on('error', () => {})
+  for (const queue of [farm.shots, farm.assembly]) queue.on('error', () => {})
   const recovery = setInterval(() => void keyLimit.recover().catch(() => {}), 1_000)
   log({ state: 'ready', message: `worker ready: ${options.concurrency} job(s) at once, store ${options.store.description}` })
 
@@ -114,6 +116,7 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
     async stop() {
       log({ state: 'stopping', message: 'stopping: taking no new jobs, handing back the ones held' })
       clearInterval(recovery)
+      await Promise.all(workers.map((w) => w.pause(true)))
       const closing = workers.map((w) => w.close())
       stopping.abort(new Error('worker stopping'))
       await Promise.all(closing)

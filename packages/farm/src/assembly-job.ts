@@ -1,5 +1,6 @@
+import { access } from 'node:fs/promises'
 import type { Plan } from '@storyreel/core'
-import { ledgerOf, sumUsd, type FailedOutcome, type RunLayout, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
+import { ledgerOf, sumUsd, type ClipHooks, type FailedOutcome, type RunLayout, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
 import type { FarmContext } from './farm-context.ts'
 import { keys } from './keys.ts'
 import { loadOutcomes } from './outcomes.ts'
@@ -39,12 +40,13 @@ export async function runResultOf(farm: FarmContext, meta: RunMeta, layout: RunL
 }
 
 /** The last job of a run: every shot has an outcome; assemble, record where things are, tell the followers. */
-export async function runAssemblyJob(farm: FarmContext, runId: string, assemble: AssembleHook, signal: AbortSignal): Promise<RunFinished> {
+export async function runAssemblyJob(farm: FarmContext, runId: string, assemble: AssembleHook, extractFrames: ClipHooks['extractFrames'], signal: AbortSignal): Promise<RunFinished> {
   const { meta, status, finished: already } = await loadRun(farm.redis, runId)
   if (already) return already
   const layout = farm.store!.runLayout(runId)
   await setStatus(farm.redis, runId, 'assembling')
   const result = await runResultOf(farm, meta, layout)
+  await fillMissingFrames(result, extractFrames, signal)
   const events = (await readEvents(farm.redis, runId)).flatMap((e) => (e.kind === 'shot' ? [e.event] : []))
   const made = await assemble({ meta, plan: meta.plan, layout, result, events, signal })
   const name = (path: string) => farm.store!.nameOf(path) ?? path
@@ -52,4 +54,14 @@ export async function runAssemblyJob(farm: FarmContext, runId: string, assemble:
   await setStatus(farm.redis, runId, status === 'canceled' ? 'canceled' : made.status === 'completed' ? 'completed' : 'failed', finished)
   await publish(farm.redis, runId, { kind: 'end', status: made.status, finished })
   return finished
+}
+
+/** Frames a worker extracts in the background are lost when it dies: make the missing ones now. */
+async function fillMissingFrames(result: RunResult, extractFrames: ClipHooks['extractFrames'], signal: AbortSignal): Promise<void> {
+  const exists = (path: string) => access(path).then(() => true, () => false)
+  for (const o of result.shots) {
+    if (o.status !== 'done' && o.status !== 'cached') continue
+    const missing = { ...((await exists(o.frames.first)) ? {} : { first: o.frames.first }), ...((await exists(o.frames.last)) ? {} : { last: o.frames.last }) }
+    if (missing.first || missing.last) await extractFrames(o.clip, missing, { signal })
+  }
 }

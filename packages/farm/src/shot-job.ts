@@ -22,6 +22,8 @@ export interface ShotJobSetup {
   readonly signal: AbortSignal
   /** When the job was first enqueued, for the shot's timings. */
   readonly queuedAt: number
+  /** Runs work nobody waits for (frames no shot starts from) outside the job; failures are left to assembly. */
+  readonly background: (work: () => Promise<void>) => void
 }
 
 /** How a shot job ended: settled (the graph moved on), or handed back to the queue with its prediction. */
@@ -130,12 +132,20 @@ export async function failShotJob(farm: FarmContext, run: RunView, shot: string,
   return { settled: outcome }
 }
 
-/** Both frames of the clip in the store; the sha256 of a last frame another shot starts from, for the manifest. */
+/**
+ * The clip's frames in the store. The last frame is extracted now when another shot starts from it
+ * (its sha256 kept for the manifest); the rest goes to the worker's background pool, outside the
+ * key's slot, as the local scheduler does. Frames a dead worker never wrote are made at assembly.
+ */
 async function placeFrames(shot: PlannedShot, clip: string, run: RunView, setup: ShotJobSetup): Promise<{ first: string; last: string }> {
   const { farm, signal } = setup
   const frames = farm.store!.runLayout(run.meta.id).shot(shot.id)
-  await setup.hooks.extractFrames(clip, { first: frames.first, last: frames.last }, { signal })
-  if ((run.dependents.get(shot.id) ?? []).length > 0) await farm.redis.hset(keys.images(run.meta.id), farm.store!.nameOf(frames.last)!, await sha256File(frames.last))
+  const chained = (run.dependents.get(shot.id) ?? []).length > 0
+  if (chained) {
+    await setup.hooks.extractFrames(clip, { last: frames.last }, { signal })
+    await farm.redis.hset(keys.images(run.meta.id), farm.store!.nameOf(frames.last)!, await sha256File(frames.last))
+  }
+  setup.background(() => setup.hooks.extractFrames(clip, { first: frames.first, ...(chained ? {} : { last: frames.last }) }, { signal }))
   return { first: frames.first, last: frames.last }
 }
 

@@ -1,5 +1,5 @@
 import type { Provider } from '@storyreel/core'
-import type { ClipHooks } from '@storyreel/scheduler'
+import { createTaskPool, type ClipHooks } from '@storyreel/scheduler'
 import { Queue, WaitingError, type Job } from 'bullmq'
 import { runAssemblyJob, type AssembleHook } from './assembly-job.ts'
 import { connectRedis } from './connection.ts'
@@ -67,12 +67,21 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
     return provider
   }
 
+  // Two at a time, as the local scheduler's background frames: enough to keep up, CPU left for the frames chains wait on.
+  const pool = createTaskPool(2)
+  const pending = new Set<Promise<void>>()
+  const background = (work: () => Promise<void>) => {
+    const task = pool.run(work).catch(() => {})
+    pending.add(task)
+    void task.finally(() => pending.delete(task))
+  }
+
   const shotJob = async (job: Job<ShotJobData>, token?: string) => {
     const { runId, shot } = job.data
     const run = await views(runId)
     log({ state: 'started', run: runId, shot, message: `shot ${shot} of run ${runId}: started` })
     const provider = await providerFor(run.meta.provider).catch((error: unknown) => error as Error)
-    const end = provider instanceof Error ? await failShotJob(farm, run, shot, provider) : await runShotJob(run, shot, { farm, provider, hooks: options.hooks, signal: stopping.signal, queuedAt: job.timestamp })
+    const end = provider instanceof Error ? await failShotJob(farm, run, shot, provider) : await runShotJob(run, shot, { farm, provider, hooks: options.hooks, signal: stopping.signal, queuedAt: job.timestamp, background })
     if ('handedBack' in end) {
       const id = end.predictionId ? { predictionId: end.predictionId } : {}
       await job.updateData({ ...job.data, ...id })
@@ -88,7 +97,7 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
     const { runId } = job.data
     log({ state: 'started', run: runId, message: `run ${runId}: assembling the reel` })
     try {
-      const finished = await runAssemblyJob(farm, runId, options.assemble, stopping.signal)
+      const finished = await runAssemblyJob(farm, runId, options.assemble, options.hooks.extractFrames, stopping.signal)
       log({ state: 'assembled', run: runId, message: `run ${runId}: ${finished.status}${finished.reel ? `, reel ${finished.reel}` : ''}` })
     } catch (error) {
       if (!stopping.signal.aborted) throw error
@@ -120,6 +129,7 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
       const closing = workers.map((w) => w.close())
       stopping.abort(new Error('worker stopping'))
       await Promise.all(closing)
+      await Promise.all(pending)
       await Promise.all([farm.shots.close(), farm.assembly.close()])
       redis.disconnect()
       log({ state: 'stopped', message: 'stopped' })

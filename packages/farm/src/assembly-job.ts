@@ -3,7 +3,7 @@ import type { Plan } from '@storyreel/core'
 import { ledgerOf, sumUsd, type ClipHooks, type FailedOutcome, type RunLayout, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
 import type { FarmContext } from './farm-context.ts'
 import { keys } from './keys.ts'
-import { loadOutcomes } from './outcomes.ts'
+import { loadOutcomes, loadTakes } from './outcomes.ts'
 import { openRedisRunStore } from './redis-run-store.ts'
 import { publish, readEvents } from './run-events.ts'
 import { loadRun, setStatus, type RunFinished, type RunMeta } from './run-record.ts'
@@ -26,12 +26,15 @@ export type AssembleHook = (input: AssemblyInput) => Promise<{ readonly status: 
 export async function runResultOf(farm: FarmContext, meta: RunMeta, layout: RunLayout): Promise<RunResult> {
   const outcomes = await loadOutcomes(farm.redis, meta.id, layout)
   const shots = meta.plan.shots.map((s) => outcomes.get(s.id) ?? { shot: s.id, status: 'aborted' as const })
+  const takes = await loadTakes(farm.redis, meta.id, layout, meta.plan.shots.map((s) => s.id))
   const ledger = ledgerOf(await openRedisRunStore(farm.redis, farm.store!, meta.id).readJournal())
   const images = await farm.redis.hgetall(keys.images(meta.id))
+  const failures = takes.filter((o) => o.status === 'failed') as FailedOutcome[]
   return {
     shots,
-    failures: shots.filter((o): o is FailedOutcome => o.status === 'failed'),
-    ok: shots.every((o) => o.status === 'done' || o.status === 'cached'),
+    takes,
+    failures,
+    ok: failures.length === 0 && shots.every((o) => o.status === 'done' || o.status === 'cached'),
     ledger,
     spent: sumUsd(ledger.filter((e) => !e.refunded).map((e) => e.price)),
     estimate: meta.estimate,
@@ -59,7 +62,7 @@ export async function runAssemblyJob(farm: FarmContext, runId: string, assemble:
 /** Frames a worker extracts in the background are lost when it dies: make the missing ones now. */
 async function fillMissingFrames(result: RunResult, extractFrames: ClipHooks['extractFrames'], signal: AbortSignal): Promise<void> {
   const exists = (path: string) => access(path).then(() => true, () => false)
-  for (const o of result.shots) {
+  for (const o of result.takes) {
     if (o.status !== 'done' && o.status !== 'cached') continue
     const missing = { ...((await exists(o.frames.first)) ? {} : { first: o.frames.first }), ...((await exists(o.frames.last)) ? {} : { last: o.frames.last }) }
     if (missing.first || missing.last) await extractFrames(o.clip, missing, { signal })

@@ -89,7 +89,7 @@ export function openFarmClient(redisUrl: string, options: ConnectionOptions & { 
         keyConcurrency: limit?.max ?? 4,
       }
       await saveRun(redis, meta)
-      await reserveBudget(redis, id, new Map(o.estimate.shots.filter((s) => s.action === 'submit' || s.action === 'recover').map((s) => [s.shot, s.cost])))
+      await reserveBudget(redis, id, o.estimate.shots.flatMap((s) => s.takes.filter((t) => t.action === 'submit' || t.action === 'recover').map((t) => ({ shot: s.shot, take: t.take, usd: t.cost }))))
       const remaining = remainingPathSeconds(plan)
       for (const shot of plan.shots) if (shot.dependsOn.length === 0) await enqueueShot(farm, meta, shot.id, remaining)
       return id

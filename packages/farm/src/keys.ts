@@ -13,6 +13,8 @@ export const keys = {
   journal: (id: string) => `${P}:run:${id}:journal`,
   /** Hash: shot -> its final outcome (paths relative to the run directory). */
   outcomes: (id: string) => `${P}:run:${id}:outcomes`,
+  /** Hash: shot + NUL + take -> that take's outcome. */
+  takes: (id: string) => `${P}:run:${id}:takes`,
   /** Stream: scheduler events and the run's own end, for `render` to follow. */
   events: (id: string) => `${P}:run:${id}:events`,
   /** Hash: `reserved:<shot>` and `charged:<attempt>:<shot>`, in cents. */

@@ -15,7 +15,8 @@ export async function settleShot(farm: FarmContext, run: RunView, outcome: ShotO
   const { meta } = run
   const layout = farm.store!.runLayout(meta.id)
   await recordOutcome(farm.redis, meta.id, layout, outcome)
-  await farm.redis.hdel(keys.budget(meta.id), `reserved:${outcome.shot}`)
+  const takes = run.shot(outcome.shot).takes
+  await farm.redis.hdel(keys.budget(meta.id), ...Array.from({ length: takes }, (_, i) => `reserved:${outcome.shot}:${i + 1}`))
   const outcomes = await loadOutcomes(farm.redis, meta.id, layout)
   const settled = outcomes.get(outcome.shot)!
   for (const next of run.dependents.get(outcome.shot) ?? []) {

@@ -50,14 +50,14 @@ test('a worker starting without a limit keeps the one another set', async () => 
 })
 
 test('--max-cost holds across workers: each sees what the others spent and reserved', async () => {
-  await reserveBudget(redis, 'r1', new Map([['a', 1], ['b', 1]]))
+  await reserveBudget(redis, 'r1', [{ shot: 'a', take: 1, usd: 1 }, { shot: 'b', take: 1, usd: 1 }])
   const one = sharedBudget(redis, 'r1', 2.5)
   const two = sharedBudget(another(), 'r1', 2.5)
-  expect(await one.check('a', 1)).toEqual({ ok: true, projected: 2 })
-  await one.commit('a', 1, 1)
-  await two.commit('b', 1, 1)
+  expect(await one.check('a', 1, 1)).toEqual({ ok: true, projected: 2 })
+  await one.commit('a', 1, 1, 1)
+  await two.commit('b', 1, 1, 1)
   // A retry of a on worker two: 2 spent + 1 > 2.5.
-  expect(await two.check('a', 1)).toEqual({ ok: false, projected: 3 })
-  await one.refund('a', 1)
-  expect(await two.check('a', 1)).toEqual({ ok: true, projected: 2 })
+  expect(await two.check('a', 1, 1)).toEqual({ ok: false, projected: 3 })
+  await one.refund('a', 1, 1)
+  expect(await two.check('a', 1, 1)).toEqual({ ok: true, projected: 2 })
 })

@@ -5,6 +5,8 @@ import { EXIT, UsageError, type Command } from '../command.ts'
 import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/table.ts'
 import { describeFailure } from '../render/failure.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
+import { escapeControl } from '../output/escape.ts'
 
 const MIN_NODE = [20, 19] as const
 
@@ -19,10 +21,10 @@ async function runDoctor(options: { readonly online: boolean; readonly json: boo
   const key = checkKey(io.env)
   const checks: Check[] = [checkNode(), ...(await checkFfmpeg()), key]
   if (options.online) checks.push(key.ok ? await checkApi(io.env) : { name: 'api', ok: false, detail: 'not asked: fix the api key line first.' })
-  if (options.json) io.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`)
+  if (options.json) io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ok: checks.every((c) => c.ok), checks })}\n`)
   else {
     const colors = createStyle(io)
-    for (const c of checks) io.stdout.write(`${c.ok ? colors.green('ok  ') : colors.red('FAIL')} ${c.name.padEnd(9)} ${c.detail}\n`)
+    for (const c of checks) io.stdout.write(`${c.ok ? colors.green('ok  ') : colors.red('FAIL')} ${c.name.padEnd(9)} ${escapeControl(c.detail)}\n`)
   }
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure
 }

@@ -3,8 +3,10 @@ import { assembleCommand } from './assemble.ts'
 import { cancelCommand } from './cancel.ts'
 import { doctorCommand } from './doctor.ts'
 import { modelsCommand } from './models.ts'
+import { pickCommand } from './pick.ts'
 import { planCommand } from './plan.ts'
 import { renderCommand } from './render.ts'
+import { reviewCommand } from './review.ts'
 import { schemaCommand } from './schema.ts'
 import { statusCommand } from './status.ts'
 import { validateCommand } from './validate.ts'
@@ -15,6 +17,8 @@ export const commands: readonly Command[] = [
   validateCommand,
   planCommand,
   renderCommand,
+  pickCommand,
+  reviewCommand,
   assembleCommand,
   schemaCommand,
   modelsCommand,

@@ -1,16 +1,23 @@
-import { positiveIntegerOption, UsageError, type Command, type OptionValues } from '../command.ts'
+import { positiveIntegerOption, usdOption, UsageError, type Command, type OptionValues } from '../command.ts'
 import { keyConcurrencyOf } from '../farm/farm-options.ts'
 import { renderOnFarm } from '../farm/farm-render.ts'
 import { withFailureMessages } from '../render/failure.ts'
 import { renderStoryboard } from '../render/render-storyboard.ts'
+import type { WebhookOptions } from '../render/open-provider.ts'
 import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
 
-function maxCostOption(values: OptionValues): number | undefined {
-  const raw = values['max-cost']
-  if (raw === undefined) return undefined
-  const usd = Number(raw)
-  if (typeof raw !== 'string' || !Number.isFinite(usd) || usd < 0) throw new UsageError(`--max-cost must be an amount in USD such as 10 or 2.50, not "${String(raw)}"`, 'render')
-  return usd
+/** `--webhook-url URL [--webhook-port N]`: completions delivered to URL, which reaches port N on 127.0.0.1. */
+function webhookOption(values: OptionValues): WebhookOptions | undefined {
+  const url = values['webhook-url']
+  if (url === undefined) {
+    if (values['webhook-port'] !== undefined) throw new UsageError('--webhook-port needs --webhook-url: the public https address that reaches that port', 'render')
+    return undefined
+  }
+  if (typeof url !== 'string' || !URL.canParse(url)) throw new UsageError(`--webhook-url must be a URL such as https://example.trycloudflare.com, not "${String(url)}"`, 'render')
+  if (values['webhook-port'] === undefined) return { url }
+  const port = positiveIntegerOption(values, 'webhook-port', 0, 'render')
+  if (port > 65535) throw new UsageError(`--webhook-port must be a port number from 1 to 65535, not "${port}"`, 'render')
+  return { url, port }
 }
 
 function onlyOption(values: OptionValues): string[] | undefined {
@@ -52,6 +59,8 @@ export const renderCommand: Command = {
     detach: { type: 'boolean', description: 'With --queue: print the run id and exit without following' },
     store: { type: 'string', valueName: 'DIR', description: 'With --queue: where this machine sees the farm\'s store (to print real paths)' },
     'key-concurrency': { type: 'string', valueName: 'N', description: 'With --queue: most predictions in flight for the key across the farm' },
+    'webhook-url': { type: 'string', valueName: 'URL', description: 'Have WaveSpeed deliver completions to URL (a tunnel to the port below); polling stays as the fallback' },
+    'webhook-port': { type: 'string', valueName: 'N', description: 'Port on 127.0.0.1 the webhook receiver listens on (default: any free one, printed)' },
   },
   examples: [
     'storyreel render storyboards/storm-at-sea.yaml',
@@ -59,11 +68,12 @@ export const renderCommand: Command = {
     'storyreel render storm.yaml --only deck --force     # another take of one shot',
     'storyreel render storm.yaml --json | jq -c \'select(.type=="shot")\'',
     'storyreel render storm.yaml --queue redis://10.0.0.5:6379 --max-cost 20 --yes --detach',
+    'storyreel render storm.yaml --webhook-url https://my-tunnel.example --webhook-port 8787   # cloudflared tunnel --url http://127.0.0.1:8787',
   ],
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('render needs exactly one storyboard file', 'render')
     const concurrency = values.concurrency === undefined ? undefined : positiveIntegerOption(values, 'concurrency', 1, 'render')
-    const maxCost = maxCostOption(values)
+    const maxCost = usdOption(values, 'max-cost', 'render')
     const only = onlyOption(values)
     const common = {
       file: positionals[0]!,
@@ -75,13 +85,14 @@ export const renderCommand: Command = {
       ...(only ? { only } : {}),
     }
     if (typeof values.queue === 'string') {
-      if (values.out !== undefined || values.concurrency !== undefined) throw new UsageError('--out and --concurrency are for a local render; on a farm the store and --key-concurrency decide', 'render')
+      if (values.out !== undefined || values.concurrency !== undefined || values['webhook-url'] !== undefined) throw new UsageError('--out, --concurrency and --webhook-url are for a local render; on a farm the store and --key-concurrency decide', 'render')
       const keyConcurrency = keyConcurrencyOf(values, io.env, 'render')
       const farm = { queue: values.queue, detach: values.detach === true, ...(typeof values.store === 'string' ? { store: values.store } : {}), ...(keyConcurrency === undefined ? {} : { keyConcurrency }) }
       return withFailureMessages(io, () => renderOnFarm({ ...common, ...farm }, io))
     }
     for (const flag of ['detach', 'store', 'key-concurrency']) if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --queue URL`, 'render')
-    const local = { ...common, ...(typeof values.out === 'string' ? { out: values.out } : {}), ...(concurrency !== undefined ? { concurrency } : {}) }
+    const webhook = webhookOption(values)
+    const local = { ...common, ...(typeof values.out === 'string' ? { out: values.out } : {}), ...(concurrency !== undefined ? { concurrency } : {}), ...(webhook ? { webhook } : {}) }
     return withFailureMessages(io, () => renderStoryboard(local, io))
   },
 }

@@ -78,13 +78,13 @@ async function follow(
   try {
     const end = await farm.follow(runId, (e) => (e.kind === 'shot' ? session.onEvent(e.event) : undefined), interrupt.signal)
     if (!end || end.status === 'canceled') {
-      session.close(undefined)
+      session.close()
       say(end ? `Run ${runId} was canceled: nothing more is submitted.` : `Stopped following; run ${runId} goes on on the farm. Follow it with: storyreel status ${runId} --queue ${options.queue}`)
       return end ? EXIT.failure : EXIT.interrupted
     }
     const outcomes = await farm.outcomes(runId)
     const result = { shots: outcomes, failures: outcomes.filter((o): o is FailedOutcome => o.status === 'failed') }
-    session.close(undefined)
+    session.close()
     const where = (name: string) => (options.store ? join(options.store, name) : name)
     const finished = end.finished!
     const shown = { status: finished.status, ...(finished.reel ? { reel: where(finished.reel) } : {}), manifest: where(finished.manifest), report: where(finished.report) }

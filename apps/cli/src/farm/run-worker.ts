@@ -20,6 +20,7 @@ export interface WorkerCommandOptions {
 export async function runWorker(options: WorkerCommandOptions, processIo: CliIo): Promise<number> {
   const secrets = secretsOf(processIo.env)
   const io = redactingIo(processIo, secrets)
+  const cacheDir = cacheDirOf(processIo.env as NodeJS.ProcessEnv, io.cwd)
   const print = (line: WorkerLog) => io.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `${new Date(line.at).toISOString()} ${line.message}\n`)
   const stopped = new Promise<void>((resolveStop) => {
     const onSignal = () => {
@@ -35,9 +36,9 @@ export async function runWorker(options: WorkerCommandOptions, processIo: CliIo)
     store: openFsStore(resolve(io.cwd, options.store)),
     concurrency: options.concurrency,
     ...(options.keyConcurrency === undefined ? {} : { keyConcurrency: options.keyConcurrency }),
-    provider: providerFromEnv(processIo.env as NodeJS.ProcessEnv, cacheDirOf(processIo.env as NodeJS.ProcessEnv, io.cwd)),
+    provider: providerFromEnv(processIo.env as NodeJS.ProcessEnv, cacheDir),
     hooks: clipHooks,
-    assemble: assembleLikeLocal(secrets),
+    assemble: assembleLikeLocal(secrets, cacheDir),
     secrets,
     log: print,
     ...(io.env.STORYREEL_WORKER_LOCK_MS ? { lockMs: Number(io.env.STORYREEL_WORKER_LOCK_MS) } : {}),

@@ -15,12 +15,12 @@ export const clipHooks: Pick<ClipHooks, 'extractFrames' | 'verifyClip'> = {
 }
 
 /** The finishing step of a local render (reel, contact sheet, manifest, report), fed the run's records from every worker. */
-export function assembleLikeLocal(secrets: readonly string[]): AssembleHook {
+export function assembleLikeLocal(secrets: readonly string[], cacheDir: string): AssembleHook {
   return async ({ meta, plan, layout, result, events, signal }) => {
     const run = initialRunState(plan, { concurrency: meta.keyConcurrency, estimate: meta.estimate.cost, paid: meta.paid, now: meta.createdAt })
     for (const event of events) applyEvent(run, event)
     recordOutcomes(run, result)
-    return finishRun({ plan, run, layout, provider: meta.provider, result, interrupted: false, secrets, signal })
+    return finishRun({ plan, run, layout, provider: meta.provider, result, interrupted: false, secrets, assemble: { signal, cacheDir } })
   }
 }
 

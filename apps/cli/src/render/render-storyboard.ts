@@ -1,20 +1,24 @@
 import { resolve } from 'node:path'
-import { extractFrames, verifyClip } from '@storyreel/assembler'
-import { loadStoryboard, type Plan } from '@storyreel/core'
-import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult } from '@storyreel/scheduler'
+import { locateFfmpeg } from '@storyreel/assembler'
+import { closestMatch, loadStoryboard, type Plan } from '@storyreel/core'
+import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
 import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
-import { EXIT } from '../command.ts'
+import { EXIT, UsageError } from '../command.ts'
+import { escapeControl } from '../output/escape.ts'
 import { printIssues } from '../output/issues.ts'
 import { approveSpend, overBudgetFailure } from './approve-spend.ts'
 import { cacheDirOf } from './cache-dir.ts'
 import { chooseProvider } from './choose-provider.ts'
+import { sharedDecodeHooks } from './clip-hooks.ts'
 import { finishRun } from './finish-run.ts'
-import { trapInterrupts } from './interrupt.ts'
-import { DEFAULT_CONCURRENCY, openProvider } from './open-provider.ts'
+import { interruptFrom, trapInterrupts } from './interrupt.ts'
+import { openLiveReel } from './live-reel.ts'
+import { DEFAULT_CONCURRENCY, openProvider, type WebhookOptions } from './open-provider.ts'
 import { printOutcome } from './print-outcome.ts'
 import { createRenderSession, type RenderSession } from './render-session.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
 import { terminalOf } from './terminal.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 
 export interface RenderOptions {
   readonly file: string
@@ -26,6 +30,11 @@ export interface RenderOptions {
   readonly only?: readonly string[]
   readonly force: boolean
   readonly json: boolean
+  /** Stops the render as Ctrl-C does; given, the caller owns Ctrl-C and no handler is installed (the review server). */
+  readonly signal?: AbortSignal
+  /** Asks for the confirmation above $5 somewhere other than the terminal (the review page). */
+  readonly ask?: (question: string, cost: number) => Promise<boolean>
+  readonly webhook?: WebhookOptions
 }
 
 /**
@@ -37,23 +46,34 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   const secrets = secretsOf(processIo.env)
   const terminal = terminalOf(processIo)
   const io = redactingIo(processIo, secrets)
-  const say = (text: string) => io.stderr.write(`${text}\n`)
+  const say = (text: string) => io.stderr.write(`${escapeControl(text)}\n`)
   const plan = await loadValidPlan(options.file, io)
   if (!plan) return EXIT.failure
+  if (options.only) checkOnly(options.only, plan)
   const choice = chooseProvider(options.provider, io.env)
   if (choice.notice) say(choice.notice)
   const root = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd))
   const cacheDir = cacheDirOf(io.env, io.cwd)
-  const { provider, balance } = await openProvider(choice.name, io.env, cacheDir)
+  if (options.webhook && choice.name !== 'wavespeed') throw new UsageError('--webhook-url is for renders on WaveSpeed; an animatic renders on this machine and needs none', 'render')
+  // ffmpeg's capabilities from the cache directory, once, before anything renders or is paid for.
+  await locateFfmpeg({ cacheDir })
+  const opened = await openProvider(choice.name, io.env, cacheDir, { webhook: options.webhook, output: plan.output })
+  const { provider, balance } = opened
+  if (opened.webhookListening) say(`Webhook receiver listening on ${opened.webhookListening} for ${options.webhook!.url}; polling stays as the fallback.`)
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY[choice.name]
   const store = openFileRunStore(root, { secrets })
   const session = createRenderSession({ plan, io, terminal, json: options.json, concurrency, paid: provider.paid })
-  const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say })
+  const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say, ...(options.ask ? { ask: options.ask } : {}) })
 
-  const interrupt = trapInterrupts((text) => session.note(text), (code) => process.exit(code))
+  const live = openLiveReel(plan, store.layout, cacheDir)
+  const interrupt = options.signal ? interruptFrom(options.signal) : trapInterrupts((text) => session.note(text), (code) => process.exit(code))
   const resumeHint = `run the same command again to resume: predictions already paid for are recorded in ${shortPath(io.cwd, root)} and will not be paid twice.`
   try {
-    const end = await render(plan, session, say, {
+    const onEvent = (event: SchedulerEvent) => {
+      session.onEvent(event)
+      live.onEvent(event)
+    }
+    const end = await render(plan, onEvent, session, say, {
       provider,
       store,
       cacheDir,
@@ -63,8 +83,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       only: options.only,
       force: options.force,
       signal: interrupt.signal,
-      extractFrames,
-      verifyClip: (clip, expected, call) => verifyClip(clip, { expectedDuration: expected.duration, ...call }).then(() => undefined),
+      ...sharedDecodeHooks(store.layout.workDir),
       approve: async (estimate) => {
         if (!(await approve(estimate))) return false
         session.start(estimate)
@@ -78,8 +97,18 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       say(`Interrupted before anything was submitted; ${resumeHint}`)
       return EXIT.interrupted
     }
-    const finished = await finishRun({ plan, run, layout: store.layout, provider: choice.name, result, interrupted, secrets, signal: interrupt.signal, notify: say })
-    if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`)
+    const finished = await finishRun({
+      plan,
+      run,
+      layout: store.layout,
+      provider: choice.name,
+      result,
+      interrupted,
+      secrets,
+      assemble: { signal: interrupt.signal, notify: (text) => session.note(text), onProgress: (progress) => session.assembling(progress), cacheDir, live },
+    })
+    session.close()
+    if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', version: JSON_VERSION, status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`)
     if (interrupted) {
       say(`Interrupted; ${resumeHint}`)
       return EXIT.interrupted
@@ -91,7 +120,9 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
     say(`Interrupted; ${resumeHint}`)
     return EXIT.interrupted
   } finally {
+    session.close()
     interrupt.dispose()
+    await Promise.all([live.close(), opened.close()])
   }
 }
 
@@ -100,15 +131,30 @@ export async function loadValidPlan(file: string, io: CliIo): Promise<Plan | und
   const loaded = await loadStoryboard(file, { cwd: io.cwd })
   printIssues(loaded.issues, io)
   if (loaded.ok) return loaded.plan
-  io.stderr.write(`${file} is not valid: nothing was rendered. Fix the errors above and run again.\n`)
+  io.stderr.write(`${escapeControl(file)} is not valid: nothing was rendered. Fix the errors above and run again.\n`)
   return undefined
 }
 
+/** `--only` naming a shot the storyboard does not have is a mistake in the command line, caught before anything is opened. */
+export function checkOnly(only: readonly string[], plan: Plan): void {
+  const ids = plan.shots.map((s) => s.id)
+  const unknown = only.find((id) => !ids.includes(id))
+  if (unknown === undefined) return
+  const suggestion = closestMatch(unknown, ids)
+  throw new UsageError(`--only names shot "${escapeControl(unknown)}", which the storyboard does not have${suggestion ? `; did you mean "${escapeControl(suggestion)}"?` : `. Its shots: ${ids.map(escapeControl).join(', ')}`}`, 'render')
+}
+
 /** Runs the scheduler into the session; an interruption is an outcome, a decline or `--max-cost` a message. */
-async function render(plan: Plan, session: RenderSession, say: (text: string) => void, options: Omit<RunOptions, 'onEvent'>): Promise<'declined' | { result?: RunResult; interrupted: boolean }> {
+async function render(
+  plan: Plan,
+  onEvent: NonNullable<RunOptions['onEvent']>,
+  session: RenderSession,
+  say: (text: string) => void,
+  options: Omit<RunOptions, 'onEvent'>,
+): Promise<'declined' | { result?: RunResult; interrupted: boolean }> {
   let result: RunResult | undefined
   try {
-    result = await runPlan(plan, { ...options, onEvent: (event) => session.onEvent(event) })
+    result = await runPlan(plan, { ...options, onEvent })
     return { result, interrupted: false }
   } catch (error) {
     if (isSchedulerError(error, 'SCHED_NOT_APPROVED')) return 'declined'
@@ -117,6 +163,6 @@ async function render(plan: Plan, session: RenderSession, say: (text: string) =>
     result = error.result
     return { ...(result ? { result } : {}), interrupted: true }
   } finally {
-    session.close(result)
+    session.rendered(result)
   }
 }

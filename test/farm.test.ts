@@ -58,29 +58,32 @@ interface Worker {
   readonly exited: Promise<CliResult>
   /** NDJSON log lines so far. */
   lines(): { state: string; shot?: string; predictionId?: string }[]
+  errors(): string
 }
 
 function startWorker(...extra: string[]): Worker {
   let child!: ChildProcess
   let out = ''
+  let err = ''
   const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url, STORYREEL_CACHE_DIR: join(fixture.dir, 'worker-cache'), STORYREEL_WORKER_LOCK_MS: '1500' }
   const exited = runCli(['worker', '--redis', redis.url, '--concurrency', '4', '--store', 'store', '--json', ...extra], {
     cwd: fixture.dir,
     env,
-    timeoutMs: 150_000,
+    timeoutMs: 300_000,
     onSpawn: (c) => {
       child = c
       c.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      c.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()))
     },
   })
   workers.push(child)
-  return { child, exited, lines: () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { state: string; shot?: string }) }
+  return { child, exited, errors: () => err, lines: () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { state: string; shot?: string }) }
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+async function until(condition: () => boolean, timeoutMs: number, state: () => string): Promise<void> {
   const end = Date.now() + timeoutMs
   while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
+    if (Date.now() > end) throw new Error(`condition not met in time: ${state()}`)
     await new Promise((r) => setTimeout(r, 25))
   }
 }
@@ -89,7 +92,7 @@ test('two workers and a third after one is SIGKILLed render 12 shots with 12 pre
   const first = startWorker('--key-concurrency', '3')
   const second = startWorker()
   // The CLI that enqueues has no key: the workers render with theirs.
-  const rendering = runCli(['render', 'farm.yaml', '--queue', redis.url, '--store', 'store', '--provider', 'wavespeed', '--yes', '--json'], { cwd: fixture.dir, timeoutMs: 150_000 })
+  const rendering = runCli(['render', 'farm.yaml', '--queue', redis.url, '--store', 'store', '--provider', 'wavespeed', '--yes', '--json'], { cwd: fixture.dir, timeoutMs: 280_000 })
 
   // Killed while it holds a shot whose prediction is in flight, after the first shots completed.
   const holding = (w: Worker) => {
@@ -97,7 +100,7 @@ test('two workers and a third after one is SIGKILLed render 12 shots with 12 pre
     const done = new Set(lines.filter((l) => l.state === 'done').map((l) => l.shot))
     return done.size > 0 && lines.some((l) => l.state === 'started' && !done.has(l.shot))
   }
-  await until(() => holding(first) || holding(second), 60_000)
+  await until(() => holding(first) || holding(second), 90_000, () => JSON.stringify([first.lines(), second.lines(), first.errors(), second.errors()]))
   const victim = holding(first) ? first : second
   const held = victim.lines().filter((l) => l.state === 'started' && !victim.lines().some((d) => d.state === 'done' && d.shot === l.shot)).map((l) => l.shot)
   victim.child.kill('SIGKILL')
@@ -105,7 +108,7 @@ test('two workers and a third after one is SIGKILLed render 12 shots with 12 pre
 
   const result = await rendering
   expect(result.stderr).not.toSatisfy(hasStackTrace)
-  expect(result.code, result.stderr).toBe(0)
+  expect(result.code, `${result.stderr}\n${[first, second, third].map((w) => w.errors() + JSON.stringify(w.lines().slice(-5))).join('\n')}`).toBe(0)
   expect(sim.stats().createdTotal).toBe(12)
   expect(sim.stats().maxOutstanding).toBeLessThanOrEqual(3)
   // Each shot the killed worker held was finished by another worker, on the prediction it had made.
@@ -137,4 +140,4 @@ test('two workers and a third after one is SIGKILLed render 12 shots with 12 pre
   // The key: never in the store, nor printed.
   expect(await filesContaining(join(fixture.dir, 'store'), KEY)).toEqual([])
   expect(result.stdout + result.stderr).not.toContain(KEY)
-}, 240_000)
+}, 420_000)

@@ -6,7 +6,7 @@ import type { RunFinished } from './run-record.ts'
 /** What `render --queue` follows: the scheduler's events from every worker, then the run's end. */
 export type FarmEvent =
   | { readonly kind: 'shot'; readonly event: SchedulerEvent }
-  | { readonly kind: 'end'; readonly status: 'completed' | 'failed' | 'interrupted' | 'canceled'; readonly finished?: RunFinished }
+  | { readonly kind: 'end'; readonly status: 'completed' | 'failed' | 'interrupted' | 'canceled'; readonly finished?: RunFinished; readonly message?: string }
 
 export async function publish(redis: Redis, runId: string, event: FarmEvent): Promise<void> {
   await redis.xadd(keys.events(runId), '*', 'e', JSON.stringify(event))

@@ -6,6 +6,8 @@ import { connectRedis } from './connection.ts'
 import type { AssemblyJobData, FarmContext, ShotJobData } from './farm-context.ts'
 import { ASSEMBLY_QUEUE, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { keyLimit as sharedKeyLimit, RATE_LIMIT_QUIET_MS } from './key-limit.ts'
+import { publish } from './run-events.ts'
+import { setStatus } from './run-record.ts'
 import { runViews } from './run-view.ts'
 import { StoppableWorker } from './stoppable-worker.ts'
 import { failShotJob, runShotJob } from './shot-job.ts'
@@ -100,7 +102,14 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
       const finished = await runAssemblyJob(farm, runId, options.assemble, options.hooks.extractFrames, stopping.signal)
       log({ state: 'assembled', run: runId, message: `run ${runId}: ${finished.status}${finished.reel ? `, reel ${finished.reel}` : ''}` })
     } catch (error) {
-      if (!stopping.signal.aborted) throw error
+      if (!stopping.signal.aborted) {
+        // The followers must hear the run ended, or they would wait forever.
+        const message = error instanceof Error ? error.message : String(error)
+        await setStatus(redis, runId, 'failed')
+        await publish(redis, runId, { kind: 'end', status: 'failed', message })
+        log({ state: 'failed', run: runId, message: `run ${runId}: assembly failed: ${message}` })
+        throw error
+      }
       await job.moveToWait(token)
       log({ state: 'handed-back', run: runId, message: `run ${runId}: assembly handed back` })
       throw new WaitingError()

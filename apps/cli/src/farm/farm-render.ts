@@ -82,11 +82,16 @@ async function follow(
       say(end ? `Run ${runId} was canceled: nothing more is submitted.` : `Stopped following; run ${runId} goes on on the farm. Follow it with: storyreel status ${runId} --queue ${options.queue}`)
       return end ? EXIT.failure : EXIT.interrupted
     }
+    if (!end.finished) {
+      session.close()
+      say(`Run ${runId} could not be assembled: ${end.message ?? 'see the worker\'s log'}. Its clips are in the store; render it again to assemble without paying twice.`)
+      return EXIT.failure
+    }
     const outcomes = await farm.outcomes(runId)
     const result = { shots: outcomes, failures: outcomes.filter((o): o is FailedOutcome => o.status === 'failed') }
     session.close()
     const where = (name: string) => (options.store ? join(options.store, name) : name)
-    const finished = end.finished!
+    const finished = end.finished
     const shown = { status: finished.status, ...(finished.reel ? { reel: where(finished.reel) } : {}), manifest: where(finished.manifest), report: where(finished.report) }
     const spent = session.run!.spent
     if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', status: shown.status, runId, reel: shown.reel, report: shown.report, manifest: shown.manifest, spent })}\n`)

@@ -20,6 +20,7 @@ const PACKAGES = [
   'packages/animatic',
   'packages/scheduler',
   'packages/review',
+  'packages/farm',
   'packages/wavespeed',
   'apps/cli',
 ]

@@ -6,19 +6,36 @@ import { sumUsd } from './usd.ts'
  * after every planned take has had its first attempt. A prediction the service
  * refunds stops counting.
  */
-export interface Budget {
+export interface Budget extends RenderBudget {
   /** USD of predictions this run created, less refunds. */
   readonly spent: number
   /** USD spent on the shot (every take), or on one take of it. */
   spentOn(shot: string, take?: number): number
-  /** What total spend would become if the take submitted a prediction at `price` now; `ok` when within `maxCost`. */
-  check(shot: string, take: number, price: number): { ok: boolean; projected: number }
-  /** Records a prediction this run created and drops the take's reservation. */
+  check(shot: string, take: number, price: number): BudgetCheck
   commit(shot: string, take: number, attempt: number, price: number): void
-  /** The service gave the attempt's price back; a no-op for an attempt an earlier run paid for. */
   refund(shot: string, take: number, attempt: number): void
   /** The take will submit nothing more (done, failed, skipped): its reservation is freed. */
   release(shot: string, take: number): void
+}
+
+/**
+ * What taking one take through its predictions asks of the budget. A farm's budget answers from
+ * Redis (every worker's spend counts against one `maxCost`), so each call may be asynchronous.
+ */
+export interface RenderBudget {
+  /** USD spent on the shot (every take), or on one take of it, for events. */
+  spentOn(shot: string, take?: number): number
+  /** What total spend would become if the take submitted a prediction at `price` now; `ok` when within `maxCost`. */
+  check(shot: string, take: number, price: number): BudgetCheck | Promise<BudgetCheck>
+  /** Records a prediction this run created and drops the take's reservation. */
+  commit(shot: string, take: number, attempt: number, price: number): void | Promise<void>
+  /** The service gave the attempt's price back; a no-op for an attempt an earlier run paid for. */
+  refund(shot: string, take: number, attempt: number): void | Promise<void>
+}
+
+export interface BudgetCheck {
+  readonly ok: boolean
+  readonly projected: number
 }
 
 /** `reservations`: USD by `reservationKey(shot, take)`. */

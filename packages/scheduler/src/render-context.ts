@@ -1,5 +1,5 @@
 import type { PlannedShot, Provider, ProviderCallOptions } from '@storyreel/core'
-import type { Budget } from './budget.ts'
+import type { RenderBudget } from './budget.ts'
 import type { ClipCache } from './clip-cache.ts'
 import type { SchedulerEvent } from './events.ts'
 import type { RunLayout } from './run-layout.ts'
@@ -15,7 +15,7 @@ export interface RenderContext {
   readonly layout: RunLayout
   readonly journal: RunJournal
   readonly cache: ClipCache
-  readonly budget: Budget
+  readonly budget: RenderBudget
   readonly verifyClip?: ClipHooks['verifyClip']
   readonly maxCost?: number
   readonly retries: number

@@ -52,7 +52,7 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
   const adopt = async (attempt: number, id: string, origin: 'recovered' | 'new'): Promise<Live> => {
     ctx.knownIds.add(id)
     await journal.append({ type: 'submitted', at: ctx.now(), shot: shot.id, attempt, key: decision.key, id, model: shot.model.id, cost: price, ...(origin === 'recovered' ? { recovered: true } : {}) })
-    if (origin === 'new') ctx.budget.commit(shot.id, take, attempt, price)
+    if (origin === 'new') await ctx.budget.commit(shot.id, take, attempt, price)
     ctx.emit({ type: 'submitted', ...about, attempt, predictionId: id, cost: origin === 'new' ? price : 0, origin })
     return { attempt, id }
   }
@@ -104,7 +104,7 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
       ...(predictionEnded ? { ended: true } : {}),
       ...(refunded ? { refunded: true } : {}),
     })
-    if (refunded) ctx.budget.refund(shot.id, take, attempt)
+    if (refunded) await ctx.budget.refund(shot.id, take, attempt)
     const predictionId = id ?? facts.predictionId
     const willRetry = retryable !== false && attempts <= ctx.retries && !signal?.aborted
     ctx.emit({ type: 'failed', ...about, attempt, ...(predictionId ? { predictionId } : {}), message, ...(code ? { code } : {}), ...(refunded ? { refunded } : {}), willRetry })
@@ -116,7 +116,7 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
 
   /** Submits a new prediction (budget permitting); `live` is set when one exists, else a final outcome or undefined to try again. */
   const submit = async (): Promise<Failed | undefined> => {
-    const check = ctx.budget.check(shot.id, take, price)
+    const check = await ctx.budget.check(shot.id, take, price)
     if (!check.ok) {
       const stop = `not submitted: it would bring this run's spend to $${check.projected.toFixed(2)}, over maxCost $${ctx.maxCost?.toFixed(2)}`
       const code: ShotFailureCode = 'SCHED_BUDGET_STOP'

@@ -61,6 +61,16 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./status.ts')).statusCommand,
   },
   {
+    name: 'worker',
+    summary: 'Render shots for a farm: take jobs from a Redis queue until stopped',
+    load: async () => (await import('./worker.ts')).workerCommand,
+  },
+  {
+    name: 'cancel',
+    summary: 'Stop a farm run: drop its queued shots',
+    load: async () => (await import('./cancel.ts')).cancelCommand,
+  },
+  {
     name: 'doctor',
     summary: 'Check Node, ffmpeg and ffprobe, the API key and (--online) the API',
     load: async () => (await import('./doctor.ts')).doctorCommand,

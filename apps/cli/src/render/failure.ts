@@ -39,7 +39,7 @@ export function describeFailure(error: unknown): FailureReport {
   const system = code ? systemMessage(code, typeof e.path === 'string' ? e.path : undefined) : undefined
   if (system) return { message: system, exitCode: EXIT.failure, unexpected: false }
   const cause = (error as { cause?: unknown } | undefined)?.cause
-  if (code && /^(CORE|WS|SCHED|FFMPEG|ASM|ANIMATIC)_/.test(code)) {
+  if (code && /^(CORE|WS|SCHED|FFMPEG|ASM|ANIMATIC|FARM)_/.test(code)) {
     // A wrapped disk or permission error is better explained by its cause.
     const inner = cause && typeof (cause as { code?: unknown }).code === 'string' ? systemMessage((cause as { code: string }).code, (cause as { path?: string }).path) : undefined
     return { message: inner ?? message, exitCode: EXIT.failure, unexpected: false }

@@ -8,7 +8,7 @@ import { shortPath } from './run-location.ts'
 import { escapeControl } from '../output/escape.ts'
 
 /** Failures with their prediction ids, the machine cause if there is one, where the reel is; the exit code. */
-export function printOutcome(result: RunResult | undefined, finished: Finished, spent: number, json: boolean, io: CliIo): number {
+export function printOutcome(result: Pick<RunResult, 'shots' | 'failures'> | undefined, finished: Finished, spent: number, json: boolean, io: CliIo): number {
   const say = (text: string) => io.stderr.write(`${escapeControl(text)}\n`)
   for (const failure of result?.failures ?? []) say(`${failure.shot}: failed${failure.predictionId ? ` (prediction ${failure.predictionId})` : ''}: ${failure.message}`)
   for (const outcome of result?.shots ?? []) if (outcome.status === 'skipped') say(`${outcome.shot}: skipped: ${outcome.reason}`)

@@ -84,7 +84,7 @@ export function createRenderSession(options: SessionOptions): RenderSession {
 }
 
 /** The outcome is the final word: it carries the cache keys, clips and frames, and the states of shots the events did not finish. */
-function recordOutcomes(run: RunState, result: RunResult): void {
+export function recordOutcomes(run: RunState, result: RunResult): void {
   for (const outcome of result.shots) {
     const shot = run.shots.find((s) => s.id === outcome.shot)
     if (!shot) continue

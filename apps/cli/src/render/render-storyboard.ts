@@ -49,13 +49,8 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   const terminal = terminalOf(processIo)
   const io = redactingIo(processIo, secrets)
   const say = (text: string) => io.stderr.write(`${escapeControl(text)}\n`)
-  const loaded = await loadStoryboard(options.file, { cwd: io.cwd })
-  printIssues(loaded.issues, io)
-  if (!loaded.ok) {
-    say(`${options.file} is not valid: nothing was rendered. Fix the errors above and run again.`)
-    return EXIT.failure
-  }
-  const plan = loaded.plan
+  const plan = await loadValidPlan(options.file, io)
+  if (!plan) return EXIT.failure
   if (options.only) checkOnly(options.only, plan)
   const flags = { concurrency: options.concurrency, maxCost: options.maxCost, provider: options.provider }
   const settings = await resolveSettings({ flags, env: io.env, cwd: io.cwd, startDir: dirname(resolve(io.cwd, options.file)) })
@@ -137,8 +132,17 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   }
 }
 
+/** The storyboard's plan, its issues printed; undefined (and said why) when it is not valid. */
+export async function loadValidPlan(file: string, io: CliIo): Promise<Plan | undefined> {
+  const loaded = await loadStoryboard(file, { cwd: io.cwd })
+  printIssues(loaded.issues, io)
+  if (loaded.ok) return loaded.plan
+  io.stderr.write(`${escapeControl(file)} is not valid: nothing was rendered. Fix the errors above and run again.\n`)
+  return undefined
+}
+
 /** `--only` naming a shot the storyboard does not have is a mistake in the command line, caught before anything is opened. */
-function checkOnly(only: readonly string[], plan: Plan): void {
+export function checkOnly(only: readonly string[], plan: Plan): void {
   const ids = plan.shots.map((s) => s.id)
   const unknown = only.find((id) => !ids.includes(id))
   if (unknown === undefined) return

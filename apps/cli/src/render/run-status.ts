@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { openFileRunStore, readJournal } from '@storyreel/scheduler'
+import { openFileRunStore, readJournal, type JournalSummary } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { createStyle } from '../output/style.ts'
@@ -20,13 +20,18 @@ export async function showStatus(runRoot: string, options: { readonly json: bool
   const summary = await readJournal(store)
   if (summary.shots.length === 0) throw new CliFailure(`${runRoot} has no journal: nothing was rendered there yet. Start with: storyreel render FILE --out ${runRoot}`)
   const manifest = await readManifest(store.layout.manifest).catch(() => undefined)
-  const order = manifest?.shots.map((s) => s.id) ?? []
+  printJournalStatus(summary, manifest?.shots.map((s) => s.id) ?? [], options, io)
+  return EXIT.ok
+}
+
+/** Each shot's journal state, in `order` (storyboard order) where known; `extra` joins the JSON. */
+export function printJournalStatus(summary: JournalSummary, order: readonly string[], options: { readonly json: boolean; readonly extra?: object }, io: CliIo): void {
   const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length)
   const shots = [...summary.shots].sort((a, b) => rank(a.shot) - rank(b.shot))
   if (options.json) {
     const listed = shots.map(({ clip, ...s }) => ({ ...s, ...(s.state === 'done' && clip ? { clip: clip.file } : {}) }))
-    io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, shots: listed, spent: summary.spent, ledger: summary.ledger })}\n`)
-    return EXIT.ok
+    io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ...options.extra, shots: listed, spent: summary.spent, ledger: summary.ledger })}\n`)
+    return
   }
   const colors = createStyle(io)
   const paint = (state: string) => (state === 'done' ? colors.green(state) : state === 'failed' ? colors.red(state) : state === 'skipped' ? colors.yellow(state) : state)
@@ -38,5 +43,4 @@ export async function showStatus(runRoot: string, options: { readonly json: bool
   }
   const done = shots.filter((s) => s.state === 'done').length
   io.stdout.write(`${done}/${shots.length} shots done, ${formatUsd(summary.spent)} spent on ${summary.ledger.length} prediction${summary.ledger.length === 1 ? '' : 's'}\n`)
-  return EXIT.ok
 }

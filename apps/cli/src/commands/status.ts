@@ -1,5 +1,4 @@
 import { UsageError, type Command } from '../command.ts'
-import { showFarmStatus } from '../farm/farm-status.ts'
 import { withFailureMessages } from '../render/failure.ts'
 import { showStatus } from '../render/run-status.ts'
 
@@ -19,7 +18,7 @@ export const statusCommand: Command = {
   examples: ['storyreel status renders/storm-at-sea', 'storyreel status renders/storm-at-sea --json | jq .spent'],
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('status needs exactly one run directory (or a run id with --queue)', 'status')
-    if (typeof values.queue === 'string') return withFailureMessages(io, () => showFarmStatus(positionals[0]!, values.queue as string, { json: values.json === true }, io))
+    if (typeof values.queue === 'string') return withFailureMessages(io, async () => (await import('../farm/farm-status.ts')).showFarmStatus(positionals[0]!, values.queue as string, { json: values.json === true }, io))
     return withFailureMessages(io, () => showStatus(positionals[0]!, { json: values.json === true }, io))
   },
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { openFsStore, startWorker, type WorkerLog } from '@storyreel/farm'
-import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
+import type { CliIo } from '../cli-io.ts'
+import { redactingIo, secretsOf } from '../render/redacting-io.ts'
 import { EXIT } from '../command.ts'
 import { cacheDirOf } from '../render/cache-dir.ts'
 import { assembleLikeLocal, clipHooks, providerFromEnv } from './worker-hooks.ts'

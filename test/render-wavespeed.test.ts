@@ -97,7 +97,8 @@ describe('storyreel render against the simulator', () => {
     expect(again.code, again.stderr).toBe(0)
     expect(sim.stats().createdTotal).toBe(before)
     expect(again.stderr).toMatch(/5 shots already rendered/)
-    expect(again.stderr).toMatch(/reel is up to date/)
+    // With --json, messages about the reel come as note events on stdout.
+    expect(again.stdout).toMatch(/"type":"note","message":"The reel is up to date/)
     expect((await manifest()).totals.cost).toBe(0)
     const events = again.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; shot?: string; state?: string })
     expect(events.filter((e) => e.type === 'shot' && e.state === 'cached').map((e) => e.shot).sort()).toEqual(['a1', 'a2', 'b1', 'b2', 'c1'])

@@ -51,3 +51,12 @@ export function positiveIntegerOption(values: OptionValues, name: string, fallba
   }
   return value
 }
+
+/** A `--name USD` option: an amount of dollars, 0 or more. */
+export function usdOption(values: OptionValues, name: string, command: string): number | undefined {
+  const raw = values[name]
+  if (raw === undefined) return undefined
+  const usd = Number(raw)
+  if (typeof raw !== 'string' || !Number.isFinite(usd) || usd < 0) throw new UsageError(`--${name} must be an amount in USD such as 10 or 2.50, not "${String(raw)}"`, command)
+  return usd
+}

@@ -3,6 +3,7 @@ import { type CliIo, processIo } from './cli-io.ts'
 import { type Command, EXIT, UsageError } from './command.ts'
 import { commands } from './commands/index.ts'
 import { commandHelp, mainHelp } from './help.ts'
+import { escapeControl } from './output/escape.ts'
 import { STORYREEL_VERSION } from './render/version.ts'
 
 /** The nearest known name, for "did you mean"; core is imported only on this error path, to keep start-up light. */
@@ -16,7 +17,7 @@ async function parseCommandArgs(command: Command, args: readonly string[]) {
     Object.entries(command.options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
   )
   try {
-    return parseArgs({ args: [...args], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
+    return parseArgs({ args: joinNegativeValues(command, args), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
   } catch (error) {
     const message = (error as Error).message
     const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message)
@@ -28,12 +29,30 @@ async function parseCommandArgs(command: Command, args: readonly string[]) {
   }
 }
 
+/**
+ * `--max-cost -3` as `--max-cost=-3`: node's parseArgs refuses a value that starts with a dash
+ * as ambiguous, so a negative number would never reach the option's own check and its message.
+ */
+function joinNegativeValues(command: Command, args: readonly string[]): string[] {
+  const takesValue = new Set(Object.entries(command.options).flatMap(([name, spec]) => (spec.type === 'string' ? [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])] : [])))
+  const joined: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const next = args[i + 1]
+    if (takesValue.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${arg.startsWith('--') ? arg : `--${Object.entries(command.options).find(([, spec]) => `-${spec.short}` === arg)![0]}`}=${next}`)
+      i++
+    } else joined.push(arg)
+  }
+  return joined
+}
+
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' && rest[0] ? commands.find((command) => command.name === rest[0]) : undefined
     io.stdout.write(target ? commandHelp(await target.load()) : mainHelp(commands))
-    return name === undefined ? EXIT.usage : EXIT.ok
+    return EXIT.ok
   }
   if (name === '--version' || name === '-v') {
     io.stdout.write(`${STORYREEL_VERSION}\n`)
@@ -65,11 +84,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     if (error instanceof UsageError) {
       const help = error.command ? `storyreel ${error.command} --help` : 'storyreel --help'
-      io.stderr.write(`storyreel: ${error.message}\nRun \`${help}\` for usage.\n`)
+      io.stderr.write(`storyreel: ${escapeControl(error.message)}\nRun \`${help}\` for usage.\n`)
       return EXIT.usage
     }
     const detail = io.env.STORYREEL_DEBUG ? ((error as Error).stack ?? String(error)) : String((error as Error).message ?? error)
-    io.stderr.write(`storyreel: unexpected error: ${detail}\nThis is a bug in storyreel; please report it with the command you ran (STORYREEL_DEBUG=1 shows details).\n`)
+    io.stderr.write(`storyreel: unexpected error: ${escapeControl(detail)}\nThis is a bug in storyreel; please report it with the command you ran (STORYREEL_DEBUG=1 shows details).\n`)
     return EXIT.failure
   }
 }

@@ -199,9 +199,9 @@ describe('the command line itself', () => {
     }
   })
 
-  test('no arguments: the help, exit 2', async () => {
+  test('no arguments: the help on stdout, exit 0', async () => {
     const result = await run([])
-    expect(result.code).toBe(2)
+    expect(result.code).toBe(0)
     expect(result.stdout).toContain('Usage: storyreel <command>')
   })
 
@@ -212,7 +212,8 @@ describe('the command line itself', () => {
     expect(models.stdout).toMatch(/kling-v2\.0-i2v-master\s+image → video\s+5 s, 10 s\s+yes\s+\$1\.30\s+\$2\.60/)
     expect(models.stdout).toMatch(/kling-v2\.1-i2v-pro\/start-end-frame\s+image → video\s+5 s, 10 s\s+required/)
     const json = JSON.parse((await run(['models', '--json'])).stdout)
-    expect(json.find((model: { alias: string }) => model.alias === 'kling-v2.5-turbo-pro/image-to-video')).toMatchObject({ endFrameField: 'last_image', price5s: 0.35, price10s: 0.7 })
+    expect(json.version).toBe(1)
+    expect(json.models.find((model: { alias: string }) => model.alias === 'kling-v2.5-turbo-pro/image-to-video')).toMatchObject({ endFrameField: 'last_image', price5s: 0.35, price10s: 0.7 })
   })
 
   test('colour only on a terminal, and never with NO_COLOR', async () => {

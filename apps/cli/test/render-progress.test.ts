@@ -81,7 +81,8 @@ describe('progress', () => {
     expect(lines[1]).toMatch(/^… b\s+processing\s+5 s\s+attempt 2, p3/)
     expect(lines[2]).toContain('1/2 shots')
     expect(lines[2]).toContain('$0.90 of ~$0.90')
-    expect(lines[2]).toContain('left 15 s')
+    // 15 s of rendering left at the observed speed, then stitching 10 s of video (1 s + 0.1 s per second).
+    expect(lines[2]).toContain('left 17 s')
     expect(lines.join('')).not.toContain('\x1b')
   })
 
@@ -111,9 +112,35 @@ describe('progress', () => {
     }
   })
 
-  test('time left follows the observed speed and ignores cached shots', () => {
+  test('time left follows the observed speed, ignores cached shots and includes stitching', () => {
     const run = runState([record('a', { state: 'done' }), record('b', { state: 'cached' }), record('c', { state: 'queued', duration: 10 })])
-    expect(estimateRemainingMs(run, run.startedAt + 5000)).toBe(10_000)
+    // 10 s of rendering at the observed speed, then stitching 20 s of video: 1 s + 2 s.
+    expect(estimateRemainingMs(run, run.startedAt + 5000)).toBe(13_000)
     expect(estimateRemainingMs(runState([record('x', { state: 'queued' })]), 0)).toBeUndefined()
+    // Once stitching reports progress, its own pace: the join (70–95 % of stitching) half done (82.5 %) after 8.25 s: 1.75 s left.
+    run.shots[2]!.state = 'done'
+    run.assembly = { phase: 'join', fraction: 0.5, startedAt: 100_000 }
+    expect(estimateRemainingMs(run, 108_250)).toBeCloseTo(1750, 0)
+  })
+
+  test('stitching: an assemble event per phase and whole percent in NDJSON, a line per phase, a bar in the live view', () => {
+    const json = capture()
+    const lines = capture()
+    const run = runState([record('a', { state: 'done' })])
+    const views = [createJsonView(json.stream, () => 0), createLineView(lines.stream, { style: plain, now: () => run.startedAt })]
+    for (const [phase, fraction] of [['normalize', 0], ['normalize', 0.501], ['normalize', 0.502], ['join', 0.25], ['join', 1]] as const) {
+      run.assembly = { phase, fraction, startedAt: run.startedAt }
+      for (const view of views) view.assembling(run)
+    }
+    const events = json.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(events).toEqual([
+      { type: 'assemble', phase: 'normalize', percent: 0, version: 1, time: '1970-01-01T00:00:00.000Z' },
+      { type: 'assemble', phase: 'normalize', percent: 50, version: 1, time: '1970-01-01T00:00:00.000Z' },
+      { type: 'assemble', phase: 'join', percent: 25, version: 1, time: '1970-01-01T00:00:00.000Z' },
+      { type: 'assemble', phase: 'join', percent: 100, version: 1, time: '1970-01-01T00:00:00.000Z' },
+    ])
+    expect(lines.text()).toBe('[     0 s] stitching: normalize\n[     0 s] stitching: join\n')
+    run.assembly = { phase: 'join', fraction: 0.5, startedAt: run.startedAt }
+    expect(frame(run, plain, run.startedAt + 1000, 40, 120).at(-1)).toMatch(/^\[#{12}-{12}\]  stitching: join 50%  1\/1 shots/)
   })
 })

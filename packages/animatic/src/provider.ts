@@ -14,6 +14,12 @@ export interface AnimaticProviderOptions {
   readonly shortSide?: number
   /** x264 preset; default `ultrafast`. */
   readonly preset?: string
+  /**
+   * The reel's canvas, when the storyboard fixes it: a clip whose shape and rate match is written
+   * as a mezzanine of that size (see the assembler's MEZZANINE), so the reel copies it as it is and
+   * nothing is normalized after the render. Other clips are written as usual.
+   */
+  readonly canvas?: { readonly width: number; readonly height: number; readonly fps: number } | undefined
   /** How `image:` URLs are fetched: the deadline (default 60 s) and the undici dispatcher (default undici's global one). */
   readonly fetch?: { readonly timeoutMs?: number; readonly dispatcher?: Dispatcher }
 }
@@ -73,7 +79,7 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
         start: request.startImage,
         end: request.endImage,
       }
-      const hash = createHash('sha256').update(JSON.stringify({ ...stored, shortSide, preset: options.preset, recipe: RECIPE }))
+      const hash = createHash('sha256').update(JSON.stringify({ ...stored, shortSide, preset: options.preset, recipe: RECIPE, canvas: options.canvas }))
       for (const image of [request.startImage, request.endImage]) if (image?.kind === 'file') hash.update(await readImage(image.path))
       const id = `animatic-${hash.digest('hex').slice(0, 24)}`
       await mkdir(cacheDir, { recursive: true })
@@ -110,6 +116,7 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
         height,
         out: output,
         preset: options.preset,
+        mezzanine: mezzanineSize(options.canvas, { width, height, fps: stored.fps }),
         signal: call.signal,
       })
       return { output, inferenceMs: Math.round(performance.now() - began) }
@@ -120,6 +127,13 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
       await writeAtomically(dest, (temp) => copyFile(result.output, temp))
     },
   }
+}
+
+/** The canvas, when the clip has its shape (within a pixel of rounding) and rate: it is then written as a mezzanine of that size. */
+function mezzanineSize(canvas: AnimaticProviderOptions['canvas'], clip: { width: number; height: number; fps: number }): { width: number; height: number } | undefined {
+  if (!canvas || canvas.fps !== clip.fps) return undefined
+  const sameShape = Math.abs((clip.width / clip.height) * canvas.height - canvas.width) <= 2
+  return sameShape ? { width: canvas.width, height: canvas.height } : undefined
 }
 
 /** Output size: the start image's aspect (as Kling keeps it), else the requested aspect ratio, with `shortSide` pixels on the short side. */

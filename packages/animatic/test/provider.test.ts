@@ -1,6 +1,6 @@
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { countFrames, probeMedia, runFfmpeg } from '@storyreel/assembler'
+import { assembleReel, countFrames, probeMedia, runFfmpeg } from '@storyreel/assembler'
 import { findModel, type RenderRequest } from '@storyreel/core'
 import { describe, expect, test } from 'vitest'
 // The assembler's test helpers until the workspace has a shared test-utils package.
@@ -47,6 +47,29 @@ describe('createAnimaticProvider', () => {
     const mtime = (await stat(result.output)).mtimeMs
     expect((await provider.wait(id)).output).toBe(result.output)
     expect((await stat(result.output)).mtimeMs).toBe(mtime)
+  })
+
+  test('on a canvas of its shape and rate, a clip is written as a mezzanine the reel adopts as it is', async () => {
+    const dir = await tempDir()
+    const canvas = { width: 320, height: 180, fps: i2v.fps }
+    const provider = createAnimaticProvider({ cacheDir: join(dir, 'cache'), shortSide: 90, canvas })
+    const clips: string[] = []
+    for (const shotId of ['a', 'b']) {
+      const { id } = await provider.submit({ shotId, model: i2v, params: { prompt: shotId, duration: 5 }, startImage: { kind: 'file', path: await still(join(dir, `${shotId}.png`), 60, '320x180') } })
+      clips.push((await provider.wait(id)).output)
+    }
+    expect((await probeMedia(clips[0]!)).video).toMatchObject({ width: 320, height: 180 })
+    expect(await countFrames(clips[0]!)).toBe(5 * i2v.fps)
+    const workDir = join(dir, 'work')
+    const reel = await assembleReel({
+      segments: clips.map((file, i) => ({ id: `s${i}`, file, seam: false })),
+      output: { file: join(dir, 'reel.mp4'), ...canvas, fit: 'contain', transition: { type: 'crossfade', duration: 0.5 } },
+      workDir,
+    })
+    // Both clips were used as they are (no mezzanine made), only the crossfade's piece was encoded.
+    expect(reel.segments.map((s) => s.cached)).toEqual([true, true])
+    expect((await readdir(workDir)).filter((f) => f.startsWith('mezzanine-'))).toEqual([])
+    expect(reel.frames).toBe(2 * 5 * i2v.fps - 12)
   })
 
   test('a changed start image (same path) is a new request', async () => {

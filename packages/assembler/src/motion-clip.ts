@@ -7,6 +7,7 @@ import { drawtext, wrapText } from './internal/drawtext.ts'
 import { findFont } from './internal/font.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { locateFfmpeg, requireFeatures } from './locate.ts'
+import { mezzanineVideoArgs } from './mezzanine-format.ts'
 
 export interface MotionClipOptions {
   /** Image the camera moves over; without it the clip is a card with `prompt`. */
@@ -33,6 +34,12 @@ export interface MotionClipOptions {
   readonly out: string
   /** x264 preset; default `ultrafast`. */
   readonly preset?: string
+  /**
+   * Write the clip as a mezzanine (see MEZZANINE) of this size instead of a quick preview encode:
+   * drawn at `width`×`height`, scaled to it, at `fps`. A reel on that canvas then copies the clip
+   * as it is instead of normalizing it (`preset` does not apply).
+   */
+  readonly mezzanine?: { readonly width: number; readonly height: number } | undefined
   readonly signal?: AbortSignal | undefined
 }
 
@@ -80,7 +87,11 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
     ...(options.label ? [bar(options.label, font!, 'top', options)] : []),
     ...(options.caption ? [bar(options.caption, font!, 'bottom', options)] : []),
   ]
-  graph += `;[base]trim=end_frame=${frames},setsar=1${bars.map((b) => `,${b}`).join('')},format=yuv420p[out]`
+  const scaled = options.mezzanine ? `,scale=${options.mezzanine.width}:${options.mezzanine.height}:flags=bicubic:out_color_matrix=bt709:out_range=tv,setsar=1` : ''
+  graph += `;[base]trim=end_frame=${frames},setsar=1${bars.map((b) => `,${b}`).join('')}${scaled},format=yuv420p[out]`
+  const encode = options.mezzanine
+    ? mezzanineVideoArgs({ fps }, { keyframes: true })
+    : ['-c:v', 'libx264', '-preset', options.preset ?? 'ultrafast', '-crf', '23', '-pix_fmt', 'yuv420p']
 
   await writeAtomically(options.out, (temp) =>
     runFfmpeg(
@@ -93,14 +104,7 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
         '[out]',
         '-frames:v',
         String(frames),
-        '-c:v',
-        'libx264',
-        '-preset',
-        options.preset ?? 'ultrafast',
-        '-crf',
-        '23',
-        '-pix_fmt',
-        'yuv420p',
+        ...encode,
         '-movflags',
         '+faststart',
         '-f',

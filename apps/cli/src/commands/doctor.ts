@@ -8,6 +8,8 @@ import { describeGaps } from '../output/ffmpeg-gaps.ts'
 import { printSettings, settingLines } from '../output/settings-view.ts'
 import { formatUsd } from '../output/table.ts'
 import { describeFailure, withFailureMessages } from '../render/failure.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
+import { escapeControl } from '../output/escape.ts'
 import { resolveSettings } from '../settings/settings.ts'
 
 const MIN_NODE = [20, 19] as const
@@ -28,10 +30,10 @@ async function runDoctor(options: { readonly online: boolean; readonly json: boo
   const settings = await resolveSettings({ env: io.env, cwd: io.cwd, startDir })
   if (options.json) {
     const config = settings.config?.file ?? null
-    io.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks, config, settings: settingLines(settings, io.cwd) })}\n`)
+    io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ok: checks.every((c) => c.ok), checks, config, settings: settingLines(settings, io.cwd) })}\n`)
   } else {
     const colors = createStyle(io)
-    for (const c of checks) io.stdout.write(`${c.ok ? colors.green('ok  ') : colors.red('FAIL')} ${c.name.padEnd(9)} ${c.detail}\n`)
+    for (const c of checks) io.stdout.write(`${c.ok ? colors.green('ok  ') : colors.red('FAIL')} ${c.name.padEnd(9)} ${escapeControl(c.detail)}\n`)
     printSettings(settings, io)
   }
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure

@@ -31,6 +31,16 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./render.ts')).renderCommand,
   },
   {
+    name: 'pick',
+    summary: 'Choose which rendered take of a shot goes into the reel',
+    load: async () => (await import('./pick.ts')).pickCommand,
+  },
+  {
+    name: 'review',
+    summary: 'Review a storyboard in the browser: takes side by side, pick, render what is stale',
+    load: async () => (await import('./review.ts')).reviewCommand,
+  },
+  {
     name: 'assemble',
     summary: "Stitch a run directory's clips into the reel again, without rendering",
     load: async () => (await import('./assemble.ts')).assembleCommand,

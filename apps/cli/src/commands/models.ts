@@ -1,6 +1,7 @@
 import { MODELS, priceOf } from '@storyreel/core'
 import { EXIT, UsageError, type Command } from '../command.ts'
 import { formatTable, formatUsd } from '../output/table.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 
 export const modelsCommand: Command = {
   name: 'models',
@@ -14,7 +15,7 @@ export const modelsCommand: Command = {
   options: {
     json: { type: 'boolean', description: 'Print the catalog as JSON' },
   },
-  examples: ['storyreel models', 'storyreel models --json | jq ".[].alias"'],
+  examples: ['storyreel models', 'storyreel models --json | jq ".models[].alias"'],
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError('models takes no arguments', 'models')
     if (values.json) {
@@ -32,7 +33,7 @@ export const modelsCommand: Command = {
         priceSource: model.priceSource,
         outputHeight: model.outputHeight,
       }))
-      io.stdout.write(`${JSON.stringify(models, null, 2)}\n`)
+      io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, models }, null, 2)}\n`)
       return EXIT.ok
     }
     const mark = (source: string) => (source === 'inferred' ? '*' : ' ')

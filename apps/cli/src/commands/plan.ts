@@ -5,6 +5,8 @@ import { countIssues, issueJson, printIssues } from '../output/issues.ts'
 import { describeImage, describeStart, drawChains, planJson, summarizePlan } from '../output/plan-view.ts'
 import { createStyle } from '../output/style.ts'
 import { formatDuration, formatTable, formatUsd } from '../output/table.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
+import { escapeControl } from '../output/escape.ts'
 
 /** WaveSpeed's entry tier allows a handful of concurrent tasks; 4 stays well inside it. */
 const DEFAULT_CONCURRENCY = 4
@@ -14,7 +16,7 @@ function printPlan(plan: Plan, file: string, concurrency: number, io: CliIo): vo
   const summary = summarizePlan(plan, concurrency)
   const out = (text = '') => io.stdout.write(`${text}\n`)
 
-  out(`${style.bold(plan.title)}  ${style.dim(file)}`)
+  out(`${style.bold(escapeControl(plan.title))}  ${style.dim(escapeControl(file))}`)
   out()
   // The takes column appears only when a shot has more than one, so a plain storyboard's plan reads as before.
   const withTakes = summary.totals.takes > summary.totals.shots
@@ -28,14 +30,14 @@ function printPlan(plan: Plan, file: string, concurrency: number, io: CliIo): vo
     shot.end ? describeImage(shot.end, plan) : '-',
     shot.dependsOn.length > 0 ? shot.dependsOn.join(', ') : '-',
     `${formatUsd(shotCost(shot))}${shot.model.priceSource === 'inferred' ? '*' : ' '}`,
-  ])
+  ].map(escapeControl))
   const header = ['#', 'shot', 'model', 'length', ...(withTakes ? ['takes'] : []), 'starts from', 'end image', 'waits for', 'price']
   io.stdout.write(formatTable(header, rows, [0, 3, header.length - 1]))
   out()
 
   const { totals } = summary
   const cost = totals.costEstimated
-    ? `${formatUsd(totals.cost)} estimated (* price inferred, not published: ${summary.inferredPrices.join(', ')})`
+    ? `${formatUsd(totals.cost)} estimated (* price inferred, not published: ${escapeControl(summary.inferredPrices.join(', '))})`
     : formatUsd(totals.cost)
   const takes = withTakes ? ` · ${totals.takes} takes` : ''
   out(`${totals.shots} shots${takes} · ${totals.seconds} s of video · ${style.bold(cost)}`)
@@ -47,10 +49,10 @@ function printPlan(plan: Plan, file: string, concurrency: number, io: CliIo): vo
     // Only a chain's first shot can start from an end image: it waits for nothing.
     const head = /^[\s└]/.test(line) ? undefined : line.split(' → ')[0]!
     const from = head === undefined ? undefined : endImageStarts.get(head)
-    out(`  ${line}${from ? style.dim(`   (starts from the end image of ${from}: no waiting)`) : ''}`)
+    out(`  ${escapeControl(line)}${from ? style.dim(`   (starts from the end image of ${escapeControl(from)}: no waiting)`) : ''}`)
   }
   out()
-  out(`Critical path: ${summary.criticalPath.shots.join(' → ')}, about ${formatDuration(summary.criticalPath.seconds)}`)
+  out(`Critical path: ${escapeControl(summary.criticalPath.shots.join(' → '))}, about ${formatDuration(summary.criticalPath.seconds)}`)
   out(
     `Estimated wall-clock at concurrency ${concurrency}: about ${formatDuration(totals.estimatedWallClockSeconds)}` +
       (concurrency > 1 ? ` (one at a time: ${formatDuration(totals.sequentialSeconds)})` : ''),
@@ -81,7 +83,7 @@ export const planCommand: Command = {
     const file = positionals[0]!
     const result = await loadStoryboard(file, { cwd: io.cwd })
     if (!result.ok) {
-      if (values.json) io.stdout.write(`${JSON.stringify({ version: 1, valid: false, issues: result.issues.map(issueJson) }, null, 2)}\n`)
+      if (values.json) io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, valid: false, issues: result.issues.map(issueJson) }, null, 2)}\n`)
       else {
         printIssues(result.issues, io)
         io.stderr.write(`${countIssues(result.issues)}: fix them, then run plan again\n`)

@@ -1,14 +1,21 @@
-import { positiveIntegerOption, UsageError, type Command, type OptionValues } from '../command.ts'
+import { positiveIntegerOption, usdOption, UsageError, type Command, type OptionValues } from '../command.ts'
 import { withFailureMessages } from '../render/failure.ts'
 import { renderStoryboard } from '../render/render-storyboard.ts'
+import type { WebhookOptions } from '../render/open-provider.ts'
 import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
 
-function maxCostOption(values: OptionValues): number | undefined {
-  const raw = values['max-cost']
-  if (raw === undefined) return undefined
-  const usd = Number(raw)
-  if (typeof raw !== 'string' || !Number.isFinite(usd) || usd < 0) throw new UsageError(`--max-cost must be an amount in USD such as 10 or 2.50, not "${String(raw)}"`, 'render')
-  return usd
+/** `--webhook-url URL [--webhook-port N]`: completions delivered to URL, which reaches port N on 127.0.0.1. */
+function webhookOption(values: OptionValues): WebhookOptions | undefined {
+  const url = values['webhook-url']
+  if (url === undefined) {
+    if (values['webhook-port'] !== undefined) throw new UsageError('--webhook-port needs --webhook-url: the public https address that reaches that port', 'render')
+    return undefined
+  }
+  if (typeof url !== 'string' || !URL.canParse(url)) throw new UsageError(`--webhook-url must be a URL such as https://example.trycloudflare.com, not "${String(url)}"`, 'render')
+  if (values['webhook-port'] === undefined) return { url }
+  const port = positiveIntegerOption(values, 'webhook-port', 0, 'render')
+  if (port > 65535) throw new UsageError(`--webhook-port must be a port number from 1 to 65535, not "${port}"`, 'render')
+  return { url, port }
 }
 
 function onlyOption(values: OptionValues): string[] | undefined {
@@ -42,18 +49,22 @@ export const renderCommand: Command = {
     only: { type: 'string', valueName: 'ID,...', description: 'Render only these shots; the rest come from earlier runs or are skipped' },
     force: { type: 'boolean', description: 'Render again even when a clip with the same inputs exists (with --only: just those)' },
     json: { type: 'boolean', description: 'Progress as newline-delimited JSON events on stdout' },
+    'webhook-url': { type: 'string', valueName: 'URL', description: 'Have WaveSpeed deliver completions to URL (a tunnel to the port below); polling stays as the fallback' },
+    'webhook-port': { type: 'string', valueName: 'N', description: 'Port on 127.0.0.1 the webhook receiver listens on (default: any free one, printed)' },
   },
   examples: [
     'storyreel render storyboards/storm-at-sea.yaml',
     'WAVESPEED_API_KEY=... storyreel render storm.yaml --max-cost 20 --yes',
     'storyreel render storm.yaml --only deck --force     # another take of one shot',
     'storyreel render storm.yaml --json | jq -c \'select(.type=="shot")\'',
+    'storyreel render storm.yaml --webhook-url https://my-tunnel.example --webhook-port 8787   # cloudflared tunnel --url http://127.0.0.1:8787',
   ],
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('render needs exactly one storyboard file', 'render')
     const concurrency = values.concurrency === undefined ? undefined : positiveIntegerOption(values, 'concurrency', 1, 'render')
-    const maxCost = maxCostOption(values)
+    const maxCost = usdOption(values, 'max-cost', 'render')
     const only = onlyOption(values)
+    const webhook = webhookOption(values)
     return withFailureMessages(io, () =>
       renderStoryboard(
         {
@@ -66,6 +77,7 @@ export const renderCommand: Command = {
           ...(concurrency !== undefined ? { concurrency } : {}),
           ...(maxCost !== undefined ? { maxCost } : {}),
           ...(only ? { only } : {}),
+          ...(webhook ? { webhook } : {}),
         },
         io,
       ),

@@ -3,6 +3,8 @@ import { EXIT, UsageError, type Command } from '../command.ts'
 import { countIssues, issueJson, printIssues } from '../output/issues.ts'
 import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/table.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
+import { escapeControl } from '../output/escape.ts'
 
 function describeValid(result: Extract<LoadResult, { ok: true }>): string {
   const totals = planTotals(result.plan)
@@ -30,14 +32,14 @@ export const validateCommand: Command = {
 
     if (values.json) {
       const files = results.map(({ file, result }) => ({ file, valid: result.ok, issues: result.issues.map(issueJson) }))
-      io.stdout.write(`${JSON.stringify({ version: 1, valid: invalid.length === 0, files }, null, 2)}\n`)
+      io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, valid: invalid.length === 0, files }, null, 2)}\n`)
       return invalid.length === 0 ? EXIT.ok : EXIT.failure
     }
 
     const style = createStyle(io)
     for (const { file, result } of results) {
       printIssues(result.issues, io)
-      if (result.ok) io.stdout.write(`${style.green('valid')} ${file}: ${describeValid(result)}\n`)
+      if (result.ok) io.stdout.write(`${style.green('valid')} ${escapeControl(file)}: ${describeValid(result)}\n`)
     }
     const all = results.flatMap(({ result }) => result.issues)
     if (invalid.length > 0) {

@@ -1,12 +1,13 @@
 import { formatIssue, type Issue } from '@storyreel/core'
 import type { CliIo } from '../cli-io.ts'
 import { createStyle } from './style.ts'
+import { escapeControl } from './escape.ts'
 
 /** Writes findings to stderr, one `file:line:col: message` line each. */
 export function printIssues(issues: readonly Issue[], io: CliIo): void {
   const style = createStyle(io)
   for (const issue of issues) {
-    const line = formatIssue(issue)
+    const line = escapeControl(formatIssue(issue))
     io.stderr.write(`${issue.severity === 'error' ? style.red(line) : style.yellow(line)}\n`)
   }
 }

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, relative } from 'node:path'
 import { criticalPath, estimateWallClockSeconds, planChains, planTotals, shotCost, type ImageRef, type Plan, type StartSource } from '@storyreel/core'
+import { JSON_VERSION } from './json-version.ts'
 
 /** An image for people: a URL, a path relative to the storyboard's folder when inside it, else the full path. */
 export function describeImage(image: ImageRef, plan: Plan): string {
@@ -66,7 +67,7 @@ export function summarizePlan(plan: Plan, concurrency: number) {
 export function planJson(plan: Plan, concurrency: number) {
   const { chains, criticalPath: critical, totals } = summarizePlan(plan, concurrency)
   return {
-    version: 1,
+    version: JSON_VERSION,
     title: plan.title,
     file: plan.file,
     hash: plan.hash,

@@ -1,22 +1,16 @@
-/** Strips ANSI colour codes, so coloured cells still line up. */
-function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, '').length
-}
+import { displayWidth, pad } from './width.ts'
 
 /**
- * Lays rows out in aligned columns separated by two spaces. Columns listed in
+ * Lays rows out in aligned columns separated by two spaces, by display width (colour codes
+ * take none, CJK characters two). Columns listed in
  * `alignRight` (by index) are right-aligned, for numbers and prices.
  */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[] = []): string {
   const all = [header, ...rows]
-  const widths = header.map((_, column) => Math.max(...all.map((row) => visibleLength(row[column] ?? ''))))
+  const widths = header.map((_, column) => Math.max(...all.map((row) => displayWidth(row[column] ?? ''))))
   const line = (row: readonly string[]) =>
     row
-      .map((cell, column) => {
-        const pad = ' '.repeat(widths[column]! - visibleLength(cell))
-        return alignRight.includes(column) ? pad + cell : cell + pad
-      })
+      .map((cell, column) => pad(cell, widths[column]!, alignRight.includes(column) ? 'right' : 'left'))
       .join('  ')
       .trimEnd()
   return all.map(line).join('\n') + '\n'

@@ -25,9 +25,10 @@ export function cacheDirOf(env: Env, cwd: string): string {
 }
 
 /**
- * Uploaded images' URLs, one file per API base URL: a URL handed out by one
- * service (or one simulator) means nothing to another.
+ * A cache file of facts that hold for one API only (`uploads-…json`: uploaded images' URLs;
+ * `render-times-…json`: how long its models take), one per base URL: what one service (or one
+ * simulator) said means nothing to another.
  */
-export function uploadCacheFile(cacheDir: string, baseUrl: string): string {
-  return join(cacheDir, `uploads-${createHash('sha256').update(baseUrl).digest('hex').slice(0, 12)}.json`)
+export function perBaseUrlFile(cacheDir: string, kind: 'uploads' | 'render-times', baseUrl: string): string {
+  return join(cacheDir, `${kind}-${createHash('sha256').update(baseUrl).digest('hex').slice(0, 12)}.json`)
 }

@@ -1,5 +1,6 @@
 import { isSchedulerError, type SchedulerErrorOf } from '@storyreel/scheduler'
 import { EXIT, UsageError } from '../command.ts'
+import { escapeControl } from '../output/escape.ts'
 
 /**
  * Turns anything a render can throw into one message a user can act on and the
@@ -28,10 +29,11 @@ export interface FailureReport {
 const RESUME = 'Finished shots and submitted predictions are recorded in the run directory; run the same command again to resume without paying twice.'
 
 export function describeFailure(error: unknown): FailureReport {
-  if (error instanceof CliFailure) return { message: error.message, exitCode: error.exitCode, unexpected: false }
+  if (error instanceof CliFailure) return { message: escapeControl(error.message), exitCode: error.exitCode, unexpected: false }
   const e = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown; path?: unknown; syscall?: unknown }
   const code = typeof e.code === 'string' ? e.code : undefined
-  const message = typeof e.message === 'string' ? e.message : String(error)
+  // Messages carry paths, ids and the API's words: shown escaped (see escapeControl).
+  const message = escapeControl(typeof e.message === 'string' ? e.message : String(error))
   if (code === 'SCHED_ABORTED') return { message: `Interrupted. ${RESUME}`, exitCode: EXIT.interrupted, unexpected: false }
   if (isSchedulerError(error, 'SCHED_UNWRITABLE')) return { message: unwritableMessage(error), exitCode: EXIT.failure, unexpected: false }
   const system = code ? systemMessage(code, typeof e.path === 'string' ? e.path : undefined) : undefined
@@ -85,7 +87,7 @@ export function machineCauseOf(failures: readonly { readonly code?: string; read
 }
 
 function systemMessage(code: string, path: string | undefined): string | undefined {
-  const where = path ? ` ${path}` : ''
+  const where = path ? ` ${escapeControl(path)}` : ''
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':

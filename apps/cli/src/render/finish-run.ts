@@ -1,10 +1,10 @@
-import { assembleReel, contactSheet } from '@storyreel/assembler'
 import type { Plan } from '@storyreel/core'
-import { redact, sha256File, type RunLayout, type RunResult } from '@storyreel/scheduler'
+import { redact, type RunLayout, type RunResult } from '@storyreel/scheduler'
 import writeFileAtomic from 'write-file-atomic'
+import { assembleOutputs, type AssembleOptions } from './assemble-outputs.ts'
 import { buildManifest } from './build-manifest.ts'
 import { readManifest, writeManifest, type Manifest, type RunStatus } from './manifest.ts'
-import { reelInputsHash, upToDateOutputs, type ReelClip } from './reel-inputs.ts'
+import { reelInputsHash, upToDateOutputs, type ReelClip, type ReelTake } from './reel-inputs.ts'
 import { reportPage } from './report/report-page.ts'
 import type { RunState } from './run-state.ts'
 
@@ -17,9 +17,8 @@ export interface FinishInput {
   readonly result?: RunResult
   readonly interrupted: boolean
   readonly secrets: readonly string[]
-  readonly signal?: AbortSignal
-  /** Told what is being made, since stitching a long reel takes a while. */
-  readonly notify?: (text: string) => void
+  /** How to stitch: progress, the live reel, the capability cache. */
+  readonly assemble: AssembleOptions
 }
 
 type ReelRecord = NonNullable<Manifest['reel']>
@@ -45,8 +44,8 @@ export async function finishRun(input: FinishInput): Promise<Finished> {
     const inputs = await reelInputsHash(input.plan, clips)
     const previous = await readManifest(layout.manifest).catch(() => undefined)
     const kept = await upToDateOutputs(previous, inputs, layout)
-    outputs = kept?.reel && kept.contactSheet ? { reel: kept.reel, contactSheet: kept.contactSheet } : await assembleOutputs(input.plan, layout, clips, inputs, input.signal, input.notify)
-    if (kept) input.notify?.(`The reel is up to date with its clips and the storyboard: kept ${input.plan.output.file}.`)
+    outputs = kept?.reel && kept.contactSheet ? { reel: kept.reel, contactSheet: kept.contactSheet } : await assembleOutputs(input.plan, layout, clips, inputs, input.assemble)
+    if (kept) input.assemble.notify?.(`The reel is up to date with its clips and the storyboard: kept ${input.plan.output.file}.`)
   }
   const status: RunStatus = input.interrupted ? 'interrupted' : complete ? 'completed' : 'failed'
   const manifest = buildManifest({
@@ -69,30 +68,16 @@ function reelClipsOf(run: RunState): ReelClip[] | undefined {
   const clips: ReelClip[] = []
   for (const shot of run.shots) {
     if ((shot.state !== 'done' && shot.state !== 'cached') || !shot.clip || !shot.sha256) return undefined
-    clips.push({ id: shot.id, clip: shot.clip, sha256: shot.sha256, ...(shot.frames ? { lastFrame: shot.frames.last } : {}) })
+    const takes = shot.takeCount > 1 ? reelTakesOf(shot) : undefined
+    clips.push({ id: shot.id, clip: shot.clip, sha256: shot.sha256, ...(shot.frames ? { frames: shot.frames } : {}), ...(takes ? { takes } : {}) })
   }
   return clips
 }
 
-/** The reel and the contact sheet, from the clips (and the last frames the scheduler extracted). */
-export async function assembleOutputs(
-  plan: Plan,
-  layout: RunLayout,
-  clips: readonly ReelClip[],
-  inputsSha256: string,
-  signal?: AbortSignal,
-  notify?: (text: string) => void,
-): Promise<{ reel: ReelRecord; contactSheet: string }> {
-  const reelPath = layout.reel(plan.output.file)
-  notify?.(`Stitching ${plan.shots.length} clip${plan.shots.length === 1 ? '' : 's'} into ${plan.output.file}...`)
-  const made = await assembleReel({
-    segments: plan.shots.map((s, i) => ({ file: clips[i]!.clip, id: s.id, trim: s.trim, seam: s.seam, transition: s.transition })),
-    output: { ...plan.output, file: reelPath },
-    workDir: layout.workDir,
-    ...(signal ? { signal } : {}),
-  })
-  await contactSheet(clips.map((c) => ({ id: c.id, clip: c.clip, ...(c.lastFrame ? { lastFrame: c.lastFrame } : {}) })), layout.contactSheet, signal ? { signal } : {})
-  return { reel: { file: plan.output.file, duration: made.duration, sha256: await sha256File(reelPath), inputsSha256 }, contactSheet: layout.relative(layout.contactSheet) }
+/** The takes of a shot that have a clip and frames, for its row on the contact sheet. */
+function reelTakesOf(shot: RunState['shots'][number]): ReelTake[] | undefined {
+  const takes = (shot.takes ?? []).flatMap((t) => (t.frames && t.sha256 ? [{ take: t.take, first: t.frames.first, last: t.frames.last, sha256: t.sha256, picked: t.picked }] : []))
+  return takes.length > 0 ? takes : undefined
 }
 
 /** Writes manifest.json and report.html, both scrubbed of `secrets`. */

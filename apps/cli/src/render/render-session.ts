@@ -1,11 +1,12 @@
 import type { Plan } from '@storyreel/core'
-import type { RunEstimate, RunResult, SchedulerEvent } from '@storyreel/scheduler'
+import type { RunEstimate, RunResult, SchedulerEvent, TakeOutcome } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
+import type { AssemblyProgress } from './assemble-outputs.ts'
 import { applyEvent } from './apply-event.ts'
 import { initialRunState } from './initial-run-state.ts'
 import { chooseView } from './progress/choose-view.ts'
 import type { ProgressView } from './progress/progress-view.ts'
-import type { RunState } from './run-state.ts'
+import type { RunState, TakeRecord } from './run-state.ts'
 import type { Terminal } from './terminal.ts'
 
 /**
@@ -19,8 +20,12 @@ export interface RenderSession {
   onEvent(event: SchedulerEvent): void
   /** A message: through the live view when there is one, so it does not tear the redrawn block. */
   note(text: string): void
-  /** The run ended: the view leaves its final picture; the outcomes become the records' final word. */
-  close(result: RunResult | undefined): void
+  /** The renders ended: the outcomes become the records' final word. */
+  rendered(result: RunResult | undefined): void
+  /** Stitching moved on. */
+  assembling(progress: AssemblyProgress): void
+  /** The run ended: the view leaves its final picture. */
+  close(): void
 }
 
 export interface SessionOptions {
@@ -60,10 +65,20 @@ export function createRenderSession(options: SessionOptions): RenderSession {
       if (view) view.note(text)
       else io.stderr.write(`${text}\n`)
     },
-    close(result) {
+    rendered(result) {
+      if (run && result) recordOutcomes(run, result)
+    },
+    assembling(progress) {
       if (!run) return
-      view?.close(run)
-      if (result) recordOutcomes(run, result)
+      const previous = run.assembly
+      // Jobs running side by side report their fractions in turns; within a phase the bar only moves forward.
+      const fraction = previous?.phase === progress.phase ? Math.max(previous.fraction, progress.fraction) : progress.fraction
+      run.assembly = { startedAt: previous?.startedAt ?? Date.now(), phase: progress.phase, fraction }
+      view?.assembling(run)
+    },
+    close() {
+      if (run) view?.close(run)
+      view = undefined
     },
   }
 }
@@ -87,5 +102,29 @@ function recordOutcomes(run: RunState, result: RunResult): void {
       shot.error = outcome.reason
     }
   }
+  for (const shot of run.shots) shot.takes = result.takes.filter((t) => t.shot === shot.id).map(takeRecord)
   run.spent = result.spent
+}
+
+function takeRecord(outcome: TakeOutcome): TakeRecord {
+  const base = { take: outcome.take, picked: outcome.picked }
+  switch (outcome.status) {
+    case 'done':
+    case 'cached':
+      return {
+        ...base,
+        status: outcome.status,
+        ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}),
+        clip: outcome.clip,
+        sha256: outcome.sha256,
+        frames: outcome.frames,
+        cost: outcome.status === 'done' ? outcome.cost : 0,
+      }
+    case 'failed':
+      return { ...base, status: 'failed', ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}), cost: outcome.cost, error: outcome.message }
+    case 'skipped':
+      return { ...base, status: 'skipped', cost: 0, error: outcome.reason }
+    case 'aborted':
+      return { ...base, status: 'interrupted', ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}), cost: 0 }
+  }
 }

@@ -1,22 +1,26 @@
 import { dirname, resolve } from 'node:path'
-import { extractFrames, verifyClip } from '@storyreel/assembler'
-import { loadStoryboard, type Plan } from '@storyreel/core'
-import { isSchedulerError, openFileRunStore, type RunOptions, runPlan, type RunResult } from '@storyreel/scheduler'
+import { locateFfmpeg } from '@storyreel/assembler'
+import { closestMatch, loadStoryboard, type Plan } from '@storyreel/core'
+import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
-import { EXIT } from '../command.ts'
+import { EXIT, UsageError } from '../command.ts'
+import { escapeControl } from '../output/escape.ts'
 import { printIssues } from '../output/issues.ts'
 import { migrateOldCache } from '../settings/migrate-cache.ts'
 import { resolveSettings } from '../settings/settings.ts'
 import { approveSpend, overBudgetFailure } from './approve-spend.ts'
 import { chooseProvider } from './choose-provider.ts'
+import { sharedDecodeHooks } from './clip-hooks.ts'
 import { finishRun } from './finish-run.ts'
-import { trapInterrupts } from './interrupt.ts'
-import { DEFAULT_CONCURRENCY, openProvider } from './open-provider.ts'
+import { interruptFrom, trapInterrupts } from './interrupt.ts'
+import { openLiveReel } from './live-reel.ts'
+import { DEFAULT_CONCURRENCY, openProvider, type WebhookOptions } from './open-provider.ts'
 import { printOutcome } from './print-outcome.ts'
 import { redactingIo, secretsOf } from './redacting-io.ts'
 import { createRenderSession, type RenderSession } from './render-session.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
 import { terminalOf } from './terminal.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 
 export interface RenderOptions {
   readonly file: string
@@ -28,6 +32,11 @@ export interface RenderOptions {
   readonly only?: readonly string[]
   readonly force: boolean
   readonly json: boolean
+  /** Stops the render as Ctrl-C does; given, the caller owns Ctrl-C and no handler is installed (the review server). */
+  readonly signal?: AbortSignal
+  /** Asks for the confirmation above $5 somewhere other than the terminal (the review page). */
+  readonly ask?: (question: string, cost: number) => Promise<boolean>
+  readonly webhook?: WebhookOptions
 }
 
 /**
@@ -39,7 +48,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   const secrets = secretsOf(processIo.env)
   const terminal = terminalOf(processIo)
   const io = redactingIo(processIo, secrets)
-  const say = (text: string) => io.stderr.write(`${text}\n`)
+  const say = (text: string) => io.stderr.write(`${escapeControl(text)}\n`)
   const loaded = await loadStoryboard(options.file, { cwd: io.cwd })
   printIssues(loaded.issues, io)
   if (!loaded.ok) {
@@ -47,6 +56,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
     return EXIT.failure
   }
   const plan = loaded.plan
+  if (options.only) checkOnly(options.only, plan)
   const flags = { concurrency: options.concurrency, maxCost: options.maxCost, provider: options.provider }
   const settings = await resolveSettings({ flags, env: io.env, cwd: io.cwd, startDir: dirname(resolve(io.cwd, options.file)) })
   const choice = chooseProvider(settings.provider.value, io.env)
@@ -55,16 +65,26 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   const cacheDir = settings.cacheDir.value
   const migrated = await migrateOldCache(io.cwd, cacheDir)
   if (migrated) say(`Moved the clip cache from ${shortPath(io.cwd, migrated)} to ${cacheDir}: one cache is now shared by every run on this machine (STORYREEL_CACHE_DIR or cacheDir in storyreel.config.yaml choose another folder).`)
-  const { provider, balance } = await openProvider(choice.name, io.env, cacheDir, settings.poll.value)
+  if (options.webhook && choice.name !== 'wavespeed') throw new UsageError('--webhook-url is for renders on WaveSpeed; an animatic renders on this machine and needs none', 'render')
+  // ffmpeg's capabilities from the cache directory, once, before anything renders or is paid for.
+  await locateFfmpeg({ cacheDir })
+  const opened = await openProvider(choice.name, io.env, cacheDir, { webhook: options.webhook, output: plan.output, poll: settings.poll.value })
+  const { provider, balance } = opened
+  if (opened.webhookListening) say(`Webhook receiver listening on ${opened.webhookListening} for ${options.webhook!.url}; polling stays as the fallback.`)
   const concurrency = settings.concurrency.value ?? DEFAULT_CONCURRENCY[choice.name]
   const store = openFileRunStore(root, { secrets })
   const session = createRenderSession({ plan, io, terminal, json: options.json, concurrency, paid: provider.paid })
-  const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say })
+  const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say, ...(options.ask ? { ask: options.ask } : {}) })
 
-  const interrupt = trapInterrupts((text) => session.note(text), (code) => process.exit(code))
+  const live = openLiveReel(plan, store.layout, cacheDir)
+  const interrupt = options.signal ? interruptFrom(options.signal) : trapInterrupts((text) => session.note(text), (code) => process.exit(code))
   const resumeHint = `run the same command again to resume: predictions already paid for are recorded in ${shortPath(io.cwd, root)} and will not be paid twice.`
   try {
-    const end = await render(plan, session, say, {
+    const onEvent = (event: SchedulerEvent) => {
+      session.onEvent(event)
+      live.onEvent(event)
+    }
+    const end = await render(plan, onEvent, session, say, {
       provider,
       store,
       cacheDir,
@@ -74,8 +94,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       only: options.only,
       force: options.force,
       signal: interrupt.signal,
-      extractFrames,
-      verifyClip: (clip, expected, call) => verifyClip(clip, { expectedDuration: expected.duration, ...call }).then(() => undefined),
+      ...sharedDecodeHooks(store.layout.workDir),
       approve: async (estimate) => {
         if (!(await approve(estimate))) return false
         session.start(estimate)
@@ -89,8 +108,18 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       say(`Interrupted before anything was submitted; ${resumeHint}`)
       return EXIT.interrupted
     }
-    const finished = await finishRun({ plan, run, layout: store.layout, provider: choice.name, result, interrupted, secrets, signal: interrupt.signal, notify: say })
-    if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`)
+    const finished = await finishRun({
+      plan,
+      run,
+      layout: store.layout,
+      provider: choice.name,
+      result,
+      interrupted,
+      secrets,
+      assemble: { signal: interrupt.signal, notify: (text) => session.note(text), onProgress: (progress) => session.assembling(progress), cacheDir, live },
+    })
+    session.close()
+    if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', version: JSON_VERSION, status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`)
     if (interrupted) {
       say(`Interrupted; ${resumeHint}`)
       return EXIT.interrupted
@@ -102,15 +131,32 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
     say(`Interrupted; ${resumeHint}`)
     return EXIT.interrupted
   } finally {
+    session.close()
     interrupt.dispose()
+    await Promise.all([live.close(), opened.close()])
   }
 }
 
+/** `--only` naming a shot the storyboard does not have is a mistake in the command line, caught before anything is opened. */
+function checkOnly(only: readonly string[], plan: Plan): void {
+  const ids = plan.shots.map((s) => s.id)
+  const unknown = only.find((id) => !ids.includes(id))
+  if (unknown === undefined) return
+  const suggestion = closestMatch(unknown, ids)
+  throw new UsageError(`--only names shot "${escapeControl(unknown)}", which the storyboard does not have${suggestion ? `; did you mean "${escapeControl(suggestion)}"?` : `. Its shots: ${ids.map(escapeControl).join(', ')}`}`, 'render')
+}
+
 /** Runs the scheduler into the session; an interruption is an outcome, a decline or `--max-cost` a message. */
-async function render(plan: Plan, session: RenderSession, say: (text: string) => void, options: Omit<RunOptions, 'onEvent'>): Promise<'declined' | { result?: RunResult; interrupted: boolean }> {
+async function render(
+  plan: Plan,
+  onEvent: NonNullable<RunOptions['onEvent']>,
+  session: RenderSession,
+  say: (text: string) => void,
+  options: Omit<RunOptions, 'onEvent'>,
+): Promise<'declined' | { result?: RunResult; interrupted: boolean }> {
   let result: RunResult | undefined
   try {
-    result = await runPlan(plan, { ...options, onEvent: (event) => session.onEvent(event) })
+    result = await runPlan(plan, { ...options, onEvent })
     return { result, interrupted: false }
   } catch (error) {
     if (isSchedulerError(error, 'SCHED_NOT_APPROVED')) return 'declined'
@@ -119,6 +165,6 @@ async function render(plan: Plan, session: RenderSession, say: (text: string) =>
     result = error.result
     return { ...(result ? { result } : {}), interrupted: true }
   } finally {
-    session.close(result)
+    session.rendered(result)
   }
 }

@@ -6,6 +6,9 @@ import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/table.ts'
 import { CliFailure } from './failure.ts'
 import { readManifest } from './manifest.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
+import { escapeControl } from '../output/escape.ts'
+import { displayWidth, pad } from '../output/width.ts'
 
 /**
  * `storyreel status RUN_DIR`: each shot's state as the journal records it,
@@ -22,16 +25,16 @@ export async function showStatus(runRoot: string, options: { readonly json: bool
   const shots = [...summary.shots].sort((a, b) => rank(a.shot) - rank(b.shot))
   if (options.json) {
     const listed = shots.map(({ clip, ...s }) => ({ ...s, ...(s.state === 'done' && clip ? { clip: clip.file } : {}) }))
-    io.stdout.write(`${JSON.stringify({ shots: listed, spent: summary.spent, ledger: summary.ledger })}\n`)
+    io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, shots: listed, spent: summary.spent, ledger: summary.ledger })}\n`)
     return EXIT.ok
   }
   const colors = createStyle(io)
   const paint = (state: string) => (state === 'done' ? colors.green(state) : state === 'failed' ? colors.red(state) : state === 'skipped' ? colors.yellow(state) : state)
-  const width = Math.max(4, ...shots.map((s) => s.shot.length))
-  io.stdout.write(`${'shot'.padEnd(width)}  ${'state'.padEnd(11)}  attempts  ${'spent'.padStart(7)}  prediction / note\n`)
+  const width = Math.max(4, ...shots.map((s) => displayWidth(escapeControl(s.shot))))
+  io.stdout.write(`${pad('shot', width)}  ${'state'.padEnd(11)}  attempts  ${'spent'.padStart(7)}  prediction / note\n`)
   for (const s of shots) {
-    const note = [s.predictionId, s.message].filter(Boolean).join('  ')
-    io.stdout.write(`${s.shot.padEnd(width)}  ${paint(s.state.padEnd(11))}  ${String(s.attempts).padStart(8)}  ${formatUsd(s.spent).padStart(7)}  ${note}\n`)
+    const note = escapeControl([s.predictionId, s.message].filter(Boolean).join('  '))
+    io.stdout.write(`${pad(escapeControl(s.shot), width)}  ${paint(s.state.padEnd(11))}  ${String(s.attempts).padStart(8)}  ${formatUsd(s.spent).padStart(7)}  ${note}\n`)
   }
   const done = shots.filter((s) => s.state === 'done').length
   io.stdout.write(`${done}/${shots.length} shots done, ${formatUsd(summary.spent)} spent on ${summary.ledger.length} prediction${summary.ledger.length === 1 ? '' : 's'}\n`)

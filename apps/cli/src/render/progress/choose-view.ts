@@ -19,6 +19,11 @@ export interface ViewTarget {
 export function chooseView({ stream, isTTY, rows, columns, env, json }: ViewTarget): ProgressView {
   if (json) return createJsonView(stream)
   const style = createStyle({ stdout: stream, stderr: stream, cwd: '', env, isTTY })
-  if (isTTY && !env.CI) return createTtyView(stream, { style, ...(rows ? { rows } : {}), ...(columns ? { columns } : {}) })
+  if (liveViewWanted(isTTY, env)) return createTtyView(stream, { style, ...(rows ? { rows } : {}), ...(columns ? { columns } : {}) })
   return createLineView(stream, { style })
+}
+
+/** Redrawing in place: on a terminal that can move the cursor, outside CI logs. */
+export function liveViewWanted(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  return isTTY && !env.CI && env.TERM !== 'dumb'
 }

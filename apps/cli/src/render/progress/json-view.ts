@@ -1,13 +1,16 @@
 import type { CliIo } from '../../cli-io.ts'
-import type { ProgressView } from './progress-view.ts'
+import { JSON_VERSION } from '../../output/json-version.ts'
+import { assemblyPercent, type ProgressView } from './progress-view.ts'
 
 /**
  * Newline-delimited JSON, one object per event, for scripts. Every event has
- * `type` and `time` (ISO); shot events carry the shot's state, attempt,
- * prediction id and the run's spend so far.
+ * `type`, `version` (of the JSON shape) and `time` (ISO); shot events carry the shot's state, attempt,
+ * prediction id and the run's spend so far; `assemble` events the stitching's
+ * phase and whole percent (one per change).
  */
 export function createJsonView(out: CliIo['stderr'], now: () => number = Date.now): ProgressView {
-  const emit = (event: Record<string, unknown>) => out.write(`${JSON.stringify({ ...event, time: new Date(now()).toISOString() })}\n`)
+  const emit = (event: Record<string, unknown>) => out.write(`${JSON.stringify({ ...event, version: JSON_VERSION, time: new Date(now()).toISOString() })}\n`)
+  let lastAssembly = ''
   return {
     shotChanged(run, shot) {
       const attempt = shot.attempts.at(-1)
@@ -20,6 +23,13 @@ export function createJsonView(out: CliIo['stderr'], now: () => number = Date.no
         error: shot.error,
         spent: run.spent,
       })
+    },
+    assembling(run) {
+      const percent = assemblyPercent(run)
+      const key = `${run.assembly?.phase}|${percent}`
+      if (!run.assembly || key === lastAssembly) return
+      lastAssembly = key
+      emit({ type: 'assemble', phase: run.assembly.phase, percent })
     },
     note(text) {
       emit({ type: 'note', message: text })

@@ -3,21 +3,29 @@ import type { Style } from '../../output/style.ts'
 import { formatDuration, formatUsd } from '../../output/table.ts'
 import { stateDetail, type ProgressView } from './progress-view.ts'
 import type { RunState, ShotRecord } from '../run-state.ts'
+import { escapeControl } from '../../output/escape.ts'
 
 /** One plain line per state change: for CI logs and pipes, where redrawing would make a mess. */
 export function createLineView(out: CliIo['stderr'], options: { style: Style; now?: () => number }): ProgressView {
   const colors = options.style
   const now = options.now ?? Date.now
   const last = new Map<string, string>()
+  let phase: string | undefined
   return {
     shotChanged(run, shot) {
       const key = `${shot.state}|${shot.attempts.length}|${shot.attempts.at(-1)?.predictionId ?? ''}`
       if (last.get(shot.id) === key) return
       last.set(shot.id, key)
-      out.write(`${stamp(run, now())} ${shot.id}: ${paint(colors, shot)}${suffix(shot)}\n`)
+      out.write(`${stamp(run, now())} ${escapeControl(shot.id)}: ${paint(colors, shot)}${suffix(shot)}\n`)
+    },
+    assembling(run) {
+      // One line per phase: a log needs to know what is running, not every percent of it.
+      if (!run.assembly || run.assembly.phase === phase) return
+      phase = run.assembly.phase
+      out.write(`${stamp(run, now())} stitching: ${phase}\n`)
     },
     note(text) {
-      out.write(`${text}\n`)
+      out.write(`${escapeControl(text)}\n`)
     },
     close(run) {
       const finished = run.shots.filter((s) => s.state === 'done' || s.state === 'cached').length

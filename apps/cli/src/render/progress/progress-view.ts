@@ -1,9 +1,12 @@
 import type { RunState, ShotRecord } from '../run-state.ts'
+import { escapeControl } from '../../output/escape.ts'
 
 /** Something that shows a run's progress: a live terminal view, plain lines, or NDJSON events. */
 export interface ProgressView {
   /** A shot changed state, attempt or prediction. */
   shotChanged(run: RunState, shot: ShotRecord): void
+  /** Stitching moved on (`run.assembly`: phase and fraction). */
+  assembling(run: RunState): void
   /** A message outside the shot list: a notice, a slowdown, a retry. */
   note(text: string): void
   /** The run ended: stop redrawing and leave the final picture on screen. */
@@ -17,5 +20,10 @@ export function stateDetail(shot: ShotRecord): string {
   if (attempt > 1) parts.push(`attempt ${attempt}`)
   if (prediction && !['done', 'cached'].includes(shot.state)) parts.push(prediction)
   if (shot.error && (shot.state === 'failed' || shot.state === 'skipped')) parts.push(shot.error)
-  return parts.join(', ')
+  return escapeControl(parts.join(', '))
+}
+
+/** `run.assembly` as a whole percentage, or undefined before stitching. */
+export function assemblyPercent(run: RunState): number | undefined {
+  return run.assembly && Math.floor(Math.min(1, Math.max(0, run.assembly.fraction)) * 100)
 }

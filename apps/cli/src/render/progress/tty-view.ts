@@ -2,8 +2,10 @@ import type { CliIo } from '../../cli-io.ts'
 import { estimateRemainingMs } from './estimate-remaining.ts'
 import type { Style } from '../../output/style.ts'
 import { formatDuration, formatUsd } from '../../output/table.ts'
-import { stateDetail, type ProgressView } from './progress-view.ts'
+import { assemblyPercent, stateDetail, type ProgressView } from './progress-view.ts'
 import { FINAL_STATES, type RunState, type ShotRecord } from '../run-state.ts'
+import { escapeControl } from '../../output/escape.ts'
+import { displayWidth, fit, pad } from '../../output/width.ts'
 
 const REDRAW_MS = 100
 const TICK_MS = 500
@@ -39,17 +41,20 @@ export function createTtyView(out: CliIo['stderr'], options: TtyViewOptions): Pr
     out.write(`${lines.join('\n')}\n`)
     drawn = lines.length
   }
+  // Redraws at most every REDRAW_MS, however many events arrive.
+  const changed = (run: RunState) => {
+    latest = run
+    pending ??= setTimeout(() => {
+      pending = undefined
+      draw(run)
+    }, REDRAW_MS)
+  }
   return {
-    shotChanged(run) {
-      latest = run
-      pending ??= setTimeout(() => {
-        pending = undefined
-        draw(run)
-      }, REDRAW_MS)
-    },
+    shotChanged: changed,
+    assembling: changed,
     note(text) {
       erase()
-      out.write(`${text}\n`)
+      out.write(`${escapeControl(text)}\n`)
       if (latest) draw(latest)
     },
     close(run) {
@@ -67,12 +72,14 @@ export function createTtyView(out: CliIo['stderr'], options: TtyViewOptions): Pr
 export function frame(run: RunState, colors: Style, at: number, rows: number, columns: number): string[] {
   const room = Math.max(1, rows - 3)
   const visible = run.shots.length <= room ? run.shots : run.shots.filter((s) => !FINAL_STATES.has(s.state)).slice(0, room)
-  const idWidth = Math.min(24, Math.max(...run.shots.map((s) => s.id.length), 4))
+  const idWidth = Math.min(24, Math.max(...run.shots.map((s) => displayWidth(escapeControl(s.id))), 4))
   const lines = visible.map((shot) => shotLine(shot, colors, at, idWidth, columns))
   const final = run.shots.filter((s) => FINAL_STATES.has(s.state)).length
   const left = estimateRemainingMs(run, at)
+  const percent = assemblyPercent(run)
   const summary = [
-    `[${bar(run.shots.length ? final / run.shots.length : 1, 24)}]`,
+    `[${bar(run.assembly ? run.assembly.fraction : run.shots.length ? final / run.shots.length : 1, 24)}]`,
+    ...(run.assembly ? [`stitching: ${run.assembly.phase} ${percent}%`] : []),
     `${final}/${run.shots.length} shots`,
     ...(run.paid ? [`${formatUsd(run.spent)} of ~${formatUsd(run.estimate)}`] : []),
     `elapsed ${formatDuration((at - run.startedAt) / 1000)}`,
@@ -88,17 +95,12 @@ function shotLine(shot: ShotRecord, colors: Style, at: number, idWidth: number, 
   const since = shot.submittedAt ?? shot.queuedAt
   const end = shot.completedAt ?? at
   const elapsed = since === undefined || shot.state === 'cached' || shot.state === 'waiting' ? '' : formatDuration((end - since) / 1000)
-  const text = `${shot.id.padEnd(idWidth).slice(0, idWidth)}  ${shot.state.padEnd(11)} ${elapsed.padStart(7)}  `
-  const room = Math.max(0, columns - 2 - text.length)
+  const text = `${pad(fit(escapeControl(shot.id), idWidth), idWidth)}  ${shot.state.padEnd(11)} ${elapsed.padStart(7)}  `
+  const room = Math.max(0, columns - 2 - displayWidth(text))
   return `${icon} ${fit(text, columns - 2)}${colors.dim(fit(stateDetail(shot), room))}`
 }
 
 function bar(fraction: number, width: number): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width)
   return '#'.repeat(filled) + '-'.repeat(width - filled)
-}
-
-function fit(text: string, columns: number): string {
-  if (columns <= 0) return ''
-  return text.length <= columns ? text : `${text.slice(0, columns - 1)}…`
 }

@@ -20,6 +20,7 @@ const PACKAGES = [
   'packages/animatic',
   'packages/scheduler',
   'packages/wavespeed',
+  'packages/review',
   'apps/cli',
 ]
 const keep = process.argv.includes('--keep')

@@ -34,6 +34,11 @@ export default tseslint.config(
     },
   },
   {
+    // The review page's script runs in the browser.
+    files: ['packages/review/src/page/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['*.config.{js,ts,mjs}', '**/*.config.{js,ts,mjs}'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -1,6 +1,7 @@
 import { MODELS, priceOf } from '@storyreel/core'
 import { EXIT, UsageError, type Command } from '../command.ts'
-import { formatTable, formatUsd } from '../output/table.ts'
+import { formatTable } from '../output/table.ts'
+import { formatUsd } from '../output/units.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
 
 export const modelsCommand: Command = {

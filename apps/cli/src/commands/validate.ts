@@ -2,7 +2,7 @@ import { loadStoryboard, planTotals, type LoadResult } from '@storyreel/core'
 import { EXIT, UsageError, type Command } from '../command.ts'
 import { countIssues, issueJson, printIssues } from '../output/issues.ts'
 import { createStyle } from '../output/style.ts'
-import { formatUsd } from '../output/table.ts'
+import { formatUsd } from '../output/units.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
 import { escapeControl } from '../output/escape.ts'
 

@@ -1,6 +1,7 @@
 import type { CliIo } from '../cli-io.ts'
 import { shortPath } from '../render/run-location.ts'
 import type { Settings } from '../settings/settings.ts'
+import { escapeControl } from './escape.ts'
 
 export interface SettingLine {
   readonly name: string
@@ -32,13 +33,17 @@ export function settingLines(settings: Settings, cwd: string): SettingLine[] {
 export function printSettings(settings: Settings, io: CliIo): void {
   const lines = settingLines(settings, io.cwd)
   const config = settings.config ? shortPath(io.cwd, settings.config.file) : 'none found'
-  io.stdout.write(`\nsettings (flags > environment > config file > defaults; config file: ${config})\n`)
+  io.stdout.write(
+    `\nsettings (flags > environment > config file > defaults; config file: ${escapeControl(config)})\n`,
+  )
   const values = lines.map((line) =>
     line.value === null ? (DEFAULT_TEXT[line.name as keyof Settings] ?? '') : String(line.value),
   )
   const nameWidth = Math.max(...lines.map((line) => line.name.length))
   const valueWidth = Math.max(...values.map((value) => value.length))
   lines.forEach((line, i) =>
-    io.stdout.write(`  ${line.name.padEnd(nameWidth)}  ${values[i]!.padEnd(valueWidth)}  ${line.source}\n`),
+    io.stdout.write(
+      `  ${line.name.padEnd(nameWidth)}  ${values[i]!.padEnd(valueWidth)}  ${escapeControl(line.source)}\n`,
+    ),
   )
 }

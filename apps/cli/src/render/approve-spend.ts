@@ -1,5 +1,5 @@
 import type { RunEstimate, SchedulerErrorOf } from '@storyreel/scheduler'
-import { formatUsd } from '../output/table.ts'
+import { formatUsd } from '../output/units.ts'
 import { confirm } from './confirm.ts'
 import { CliFailure } from './failure.ts'
 import { CONFIRM_ABOVE_USD, estimateLine, spendGate } from './spend-gate.ts'

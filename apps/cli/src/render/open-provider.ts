@@ -9,8 +9,12 @@ import type { ProviderName } from './choose-provider.ts'
 /** Shots at once by default: 4 on WaveSpeed (as `plan` assumes; it queues beyond the account's limit and the scheduler backs off on 429), two ffmpeg renders for animatics. */
 export const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { wavespeed: 4, animatic: 2 }
 
-/** The `poll` setting: economical (fewer status requests, the default) or bounded (notices a finished clip sooner). */
-const POLL_POLICIES = { economical: POLL_ECONOMICAL, bounded: POLL_BOUNDED } as const
+/**
+ * The `poll` setting: the schedule for a model whose render time was never learned (webhooks keep
+ * their own sparse fallback): `bounded` notices a finished clip within 2 s + 10% of its render
+ * time, `economical` asks about half as often.
+ */
+const POLL_POLICIES = { bounded: POLL_BOUNDED, economical: POLL_ECONOMICAL } as const
 
 /** `--webhook-url` / `--webhook-port`: where WaveSpeed's deliveries reach this machine. */
 export interface WebhookOptions {
@@ -42,13 +46,13 @@ export async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, c
     return { provider: createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic'), canvas }), close: async () => {} }
   }
   const { webhook } = options
-  const client = clientFromEnv(env, { poll: POLL_POLICIES[options.poll ?? 'economical'] })
+  const client = clientFromEnv(env)
   const balance = await client.balance()
   const uploadCache = uploadCacheOf(cacheDir, client.baseUrl)
   const renderTimes = createRenderTimeModel({ file: perBaseUrlFile(cacheDir, 'render-times', client.baseUrl) })
   const receiver = webhook && (await startWebhookReceiver({ secret: await client.webhookSecret(), publicUrl: webhook.url, ...(webhook.port !== undefined && { port: webhook.port }) }))
   return {
-    provider: createWavespeedProvider(client, { uploadCache, renderTimes, ...(receiver && { webhook: receiver.url, inbox: receiver.inbox }) }),
+    provider: createWavespeedProvider(client, { uploadCache, renderTimes, ...(!receiver && options.poll && { poll: POLL_POLICIES[options.poll] }), ...(receiver && { webhook: receiver.url, inbox: receiver.inbox }) }),
     balance,
     ...(receiver && { webhookListening: receiver.localUrl }),
     async close() {

@@ -4,14 +4,15 @@ import { readJournal, staleShots, type StaleReason, type StaleReport } from '@st
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
-import { formatTable, formatUsd } from '../output/table.ts'
+import { formatTable } from '../output/table.ts'
+import { formatUsd } from '../output/units.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
 import { resolveSettings } from '../settings/settings.ts'
 import { chooseProvider, type ProviderName } from './choose-provider.ts'
 import { CliFailure } from './failure.ts'
 import { readManifest } from './manifest.ts'
-import { redactingIo, secretsOf } from './redacting-io.ts'
 import { createProvider } from './open-provider.ts'
+import { redactingIo, secretsOf } from './redacting-io.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
 
 export interface PickOptions {

@@ -1,7 +1,7 @@
 import type { RunResult } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
-import { formatUsd } from '../output/table.ts'
+import { formatUsd } from '../output/units.ts'
 import { machineCauseOf } from './failure.ts'
 import type { Finished } from './finish-run.ts'
 import { shortPath } from './run-location.ts'

@@ -3,7 +3,7 @@ import { openFileRunStore, readJournal, type JournalSummary } from '@storyreel/s
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { createStyle } from '../output/style.ts'
-import { formatUsd } from '../output/table.ts'
+import { formatUsd } from '../output/units.ts'
 import { CliFailure } from './failure.ts'
 import { readManifest } from './manifest.ts'
 import { JSON_VERSION } from '../output/json-version.ts'

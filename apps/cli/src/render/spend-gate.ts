@@ -1,4 +1,4 @@
-import { formatUsd } from '../output/table.ts'
+import { formatUsd } from '../output/units.ts'
 import { CliFailure } from './failure.ts'
 
 /** Above this many dollars a paid run asks before submitting (on a terminal) or needs `--yes`. */

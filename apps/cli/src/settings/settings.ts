@@ -108,7 +108,7 @@ export async function resolveSettings(options: {
     ),
     cacheDir: pick('cacheDir', undefined, (raw) => resolve(cwd, raw), defaultCacheDir(env), inConfig),
     poll: pick('poll', undefined, (raw) => envChoice('poll', raw, ['economical', 'bounded']), {
-      value: 'economical',
+      value: 'bounded',
       source: 'default',
     }),
     config,

@@ -1,6 +1,6 @@
 import type { CliIo } from '../../cli-io.ts'
 import type { Style } from '../../output/style.ts'
-import { formatDuration, formatUsd } from '../../output/table.ts'
+import { formatDuration, formatUsd } from '../../output/units.ts'
 import { stateDetail, type ProgressView } from './progress-view.ts'
 import type { RunState, ShotRecord } from '../run-state.ts'
 import { escapeControl } from '../../output/escape.ts'

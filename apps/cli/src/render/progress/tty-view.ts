@@ -1,7 +1,7 @@
 import type { CliIo } from '../../cli-io.ts'
 import { estimateRemainingMs } from './estimate-remaining.ts'
 import type { Style } from '../../output/style.ts'
-import { formatDuration, formatUsd } from '../../output/table.ts'
+import { formatDuration, formatUsd } from '../../output/units.ts'
 import { assemblyPercent, stateDetail, type ProgressView } from './progress-view.ts'
 import { FINAL_STATES, type RunState, type ShotRecord } from '../run-state.ts'
 import { escapeControl } from '../../output/escape.ts'

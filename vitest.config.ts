@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config'
 
+// Workspace packages export dist/ to users; tests run their TypeScript source through this export condition.
+// The rest are vite's defaults for server code, which setting `conditions` replaces.
+const conditions = ['@storyreel/source', 'module', 'node', 'development|production']
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -12,7 +18,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            'apps/*/test/**/*.test.ts',
+          ],
         },
       },
       {

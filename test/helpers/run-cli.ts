@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -22,7 +24,8 @@ export interface CliOptions {
 
 /** Runs the real `storyreel` entry point in a child process, as a user would. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+  // The clip cache defaults to ~/.cache/storyreel: a test's goes beside its working directory instead.
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(options.cwd ?? tmpdir(), '.cache') }
   delete env.WAVESPEED_API_KEY
   delete env.WAVESPEED_BASE_URL
   for (const [name, value] of Object.entries(options.env ?? {})) {

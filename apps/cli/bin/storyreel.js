@@ -1,15 +1,9 @@
 #!/usr/bin/env node
-// Runs the CLI from its TypeScript source: the workspace has no build step.
-import { register } from 'tsx/esm/api'
+// Runs the CLI from its TypeScript source inside this repository (`pnpm storyreel`, the tests).
+// The published bin is dist/storyreel.mjs (publishConfig.bin), built from src/bin.ts by `pnpm build`.
+import { register } from 'node:module'
+import { register as registerTsx } from 'tsx/esm/api'
 
-// The reader went away (`storyreel models | head`): stop quietly, as other tools do.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code !== 'EPIPE') throw error
-    process.exit(process.exitCode ?? 0)
-  })
-}
-
-register()
-const { main } = await import('../src/main.ts')
-process.exitCode = await main(process.argv.slice(2))
+register('./source-condition.mjs', import.meta.url)
+registerTsx()
+await import('../src/bin.ts')

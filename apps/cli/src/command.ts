@@ -16,12 +16,10 @@ export type OptionValues = Readonly<Record<string, string | boolean | (string | 
 
 /**
  * One `storyreel` subcommand. Adding a command is one file in `commands/` that
- * exports a `Command`, plus one line in `commands/index.ts`.
+ * exports a `Command`, plus one entry (name, summary, loader) in `commands/index.ts`.
  */
 export interface Command {
   readonly name: string
-  /** One line, for `storyreel --help`. */
-  readonly summary: string
   /** `storyreel plan FILE [--concurrency N] [--json]` */
   readonly usage: string
   /** A paragraph or two for `storyreel NAME --help`. */
@@ -52,4 +50,13 @@ export function positiveIntegerOption(values: OptionValues, name: string, fallba
     throw new UsageError(`--${name} must be a whole number of at least 1, not "${String(raw)}"`, command)
   }
   return value
+}
+
+/** A `--name USD` option: an amount of dollars, 0 or more. */
+export function usdOption(values: OptionValues, name: string, command: string): number | undefined {
+  const raw = values[name]
+  if (raw === undefined) return undefined
+  const usd = Number(raw)
+  if (typeof raw !== 'string' || !Number.isFinite(usd) || usd < 0) throw new UsageError(`--${name} must be an amount in USD such as 10 or 2.50, not "${String(raw)}"`, command)
+  return usd
 }

@@ -1,4 +1,5 @@
 import type { Command } from './command.ts'
+import type { CommandEntry } from './commands/index.ts'
 
 function optionLines(options: Command['options']): string[] {
   const entries = Object.entries(options).map(([name, spec]) => {
@@ -25,7 +26,7 @@ export function commandHelp(command: Command): string {
   ].join('\n')
 }
 
-export function mainHelp(commands: readonly Command[]): string {
+export function mainHelp(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((command) => command.name.length))
   return [
     'storyreel: turn a YAML storyboard into a multi-shot video with Kling on WaveSpeed',

@@ -1,13 +1,18 @@
 import { parseArgs } from 'node:util'
-import { closestMatch } from '@storyreel/core'
-import packageJson from '../package.json' with { type: 'json' }
-import { processIo, type CliIo } from './cli-io.ts'
-import { EXIT, UsageError, type Command } from './command.ts'
+import { type CliIo, processIo } from './cli-io.ts'
+import { type Command, EXIT, UsageError } from './command.ts'
 import { commands } from './commands/index.ts'
 import { commandHelp, mainHelp } from './help.ts'
 import { escapeControl } from './output/escape.ts'
+import { STORYREEL_VERSION } from './render/version.ts'
 
-function parseCommandArgs(command: Command, args: readonly string[]) {
+/** The nearest known name, for "did you mean"; core is imported only on this error path, to keep start-up light. */
+async function suggest(name: string, candidates: readonly string[]): Promise<string | undefined> {
+  const { closestMatch } = await import('@storyreel/core')
+  return closestMatch(name, [...candidates])
+}
+
+async function parseCommandArgs(command: Command, args: readonly string[]) {
   const options = Object.fromEntries(
     Object.entries(command.options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
   )
@@ -17,7 +22,7 @@ function parseCommandArgs(command: Command, args: readonly string[]) {
     const message = (error as Error).message
     const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message)
     if (unknown) {
-      const suggestion = closestMatch(unknown[2]!, Object.keys(command.options))
+      const suggestion = await suggest(unknown[2]!, Object.keys(command.options))
       throw new UsageError(`unknown option ${unknown[1]}${unknown[2]} for ${command.name}${suggestion ? `; did you mean --${suggestion}?` : ''}`, command.name)
     }
     throw new UsageError(message.split('. ')[0]!.replace(/^Option '([^']+)' argument missing/, '$1 needs a value'), command.name)
@@ -46,20 +51,21 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' && rest[0] ? commands.find((command) => command.name === rest[0]) : undefined
-    io.stdout.write(target ? commandHelp(target) : mainHelp(commands))
+    io.stdout.write(target ? commandHelp(await target.load()) : mainHelp(commands))
     return EXIT.ok
   }
   if (name === '--version' || name === '-v') {
-    io.stdout.write(`${packageJson.version}\n`)
+    io.stdout.write(`${STORYREEL_VERSION}\n`)
     return EXIT.ok
   }
-  const command = commands.find((candidate) => candidate.name === name)
-  if (!command) {
-    const suggestion = closestMatch(name, commands.map((candidate) => candidate.name))
+  const entry = commands.find((candidate) => candidate.name === name)
+  if (!entry) {
+    const suggestion = await suggest(name, commands.map((candidate) => candidate.name))
     const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`
     throw new UsageError(`${what}${suggestion ? `; did you mean "${suggestion}"?` : ''}`)
   }
-  const { values, positionals } = parseCommandArgs(command, rest)
+  const command = await entry.load()
+  const { values, positionals } = await parseCommandArgs(command, rest)
   if (values.help) {
     io.stdout.write(commandHelp(command))
     return EXIT.ok

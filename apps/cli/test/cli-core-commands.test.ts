@@ -225,9 +225,11 @@ describe('the command line itself', () => {
 })
 
 test('`pnpm storyreel` runs the CLI from the repository root', async () => {
-  const exec = promisify(execFile)
-  const valid = await exec('pnpm', ['storyreel', 'validate', 'storyboards/storm-at-sea.yaml'], { cwd: root })
+  // The pnpm running these tests, also when it is not on PATH (`npx pnpm@10 test` on a machine with only npm).
+  const pnpm = process.env.npm_execpath?.includes('pnpm') ? [process.execPath, process.env.npm_execpath] : ['pnpm']
+  const exec = (args: string[], options: { cwd: string }) => promisify(execFile)(pnpm[0]!, [...pnpm.slice(1), ...args], options)
+  const valid = await exec(['storyreel', 'validate', 'storyboards/storm-at-sea.yaml'], { cwd: root })
   expect(valid.stdout).toBe('valid storyboards/storm-at-sea.yaml: 6 shots, 35 s of video, $8.15\n')
-  const invalid = await exec('pnpm', ['storyreel', 'validate', 'packages/core/test/fixtures/invalid/tab.yaml'], { cwd: root }).catch((error: unknown) => error)
+  const invalid = await exec(['storyreel', 'validate', 'packages/core/test/fixtures/invalid/tab.yaml'], { cwd: root }).catch((error: unknown) => error)
   expect(invalid).toMatchObject({ code: 1, stdout: '', stderr: 'packages/core/test/fixtures/invalid/tab.yaml:4:1: tab used for indentation; YAML indents with spaces only [CORE_YAML_TAB]\n1 error\n' })
 })

@@ -81,8 +81,8 @@ describe('manifest', () => {
     const plan = twoShotPlan(join(dir, 'board.yaml'))
     const run = runState([record('a', { state: 'done' }), record('b', { index: 1, state: 'done' })])
     const ledger = [
-      { shot: 'a', attempt: 1, predictionId: 'p1', model: 'm', price: 0.45, at: 1_000_100, refunded: true },
-      { shot: 'a', attempt: 2, predictionId: 'p2', model: 'm', price: 0.45, at: 1_000_500 },
+      { shot: 'a', take: 1, attempt: 1, predictionId: 'p1', model: 'm', price: 0.45, at: 1_000_100, refunded: true },
+      { shot: 'a', take: 1, attempt: 2, predictionId: 'p2', model: 'm', price: 0.45, at: 1_000_500 },
     ]
     const manifest = buildManifest({ plan, run, layout: runLayout(join(dir, 'run')), images: new Map(), ledger, provider: 'wavespeed', status: 'completed', finishedAt: 1_001_000 })
     expect(manifest.ledger.map((e) => [e.predictionId, e.cost, e.refunded])).toEqual([

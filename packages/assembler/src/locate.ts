@@ -40,7 +40,8 @@ const installations = new Map<string, Promise<FfmpegInstallation>>()
 
 /**
  * Finds ffmpeg and ffprobe: `FFMPEG_PATH`/`FFPROBE_PATH`, else the ones on `PATH`,
- * else the static builds of `@ffmpeg-installer/ffmpeg` and `@ffprobe-installer/ffprobe`.
+ * else the static builds of `@ffmpeg-installer/ffmpeg` and `@ffprobe-installer/ffprobe` (optional
+ * dependencies: installed where npm can, never required; a 2018 build that the system ffmpeg beats).
  * Version, filters and encoders are asked once per binary (path, size, mtime):
  * kept in memory, and in `cacheDir` when given.
  *

@@ -1,50 +1,63 @@
 import { sumUsd } from './usd.ts'
 
 /**
- * The run's spend against `maxCost`. Shots the estimate plans to submit hold a
- * reservation of their first attempt's price, so a retry may only spend what is
- * left after every planned shot has had its first attempt. A prediction the
- * service refunds stops counting.
+ * The run's spend against `maxCost`. Every take the estimate plans to submit holds a
+ * reservation of its first attempt's price, so a retry may only spend what is left
+ * after every planned take has had its first attempt. A prediction the service
+ * refunds stops counting.
  */
 export interface Budget {
   /** USD of predictions this run created, less refunds. */
   readonly spent: number
-  spentOn(shot: string): number
-  /** What total spend would become if `shot` submitted a prediction at `price` now; `ok` when within `maxCost`. */
-  check(shot: string, price: number): { ok: boolean; projected: number }
-  /** Records a prediction this run created and drops the shot's reservation. */
-  commit(shot: string, attempt: number, price: number): void
+  /** USD spent on the shot (every take), or on one take of it. */
+  spentOn(shot: string, take?: number): number
+  /** What total spend would become if the take submitted a prediction at `price` now; `ok` when within `maxCost`. */
+  check(shot: string, take: number, price: number): { ok: boolean; projected: number }
+  /** Records a prediction this run created and drops the take's reservation. */
+  commit(shot: string, take: number, attempt: number, price: number): void
   /** The service gave the attempt's price back; a no-op for an attempt an earlier run paid for. */
-  refund(shot: string, attempt: number): void
-  /** The shot will submit nothing more (done, failed, skipped): its reservation is freed. */
-  release(shot: string): void
+  refund(shot: string, take: number, attempt: number): void
+  /** The take will submit nothing more (done, failed, skipped): its reservation is freed. */
+  release(shot: string, take: number): void
 }
 
+/** `reservations`: USD by `reservationKey(shot, take)`. */
 export function createBudget(maxCost: number | undefined, reservations: ReadonlyMap<string, number>): Budget {
   const reserved = new Map(reservations)
-  const charged = new Map<string, number>()
-  const chargeKey = (shot: string, attempt: number) => `${attempt}\0${shot}`
-  const spentOn = (shot: string) => sumUsd([...charged].filter(([key]) => key.endsWith(`\0${shot}`)).map(([, usd]) => usd))
-  const spent = () => sumUsd([...charged.values()])
+  /** USD by shot, then by `take\0attempt` (attempts are numbered per shot). */
+  const charged = new Map<string, Map<string, number>>()
+  const chargesOf = (shot: string) => {
+    let map = charged.get(shot)
+    if (!map) charged.set(shot, (map = new Map()))
+    return map
+  }
+  const spentOn = (shot: string, take?: number) =>
+    sumUsd([...(charged.get(shot) ?? new Map<string, number>())].filter(([key]) => take === undefined || key.startsWith(`${take}\0`)).map(([, usd]) => usd))
+  const spent = () => sumUsd([...charged.values()].flatMap((m) => [...m.values()]))
   return {
     get spent() {
       return spent()
     },
     spentOn,
-    check(shot, price) {
-      const others = sumUsd([...reserved].filter(([id]) => id !== shot).map(([, usd]) => usd))
+    check(shot, take, price) {
+      const own = reservationKey(shot, take)
+      const others = sumUsd([...reserved].filter(([key]) => key !== own).map(([, usd]) => usd))
       const projected = sumUsd([spent(), price, others])
       return { ok: maxCost === undefined || projected <= maxCost, projected }
     },
-    commit(shot, attempt, price) {
-      reserved.delete(shot)
-      charged.set(chargeKey(shot, attempt), price)
+    commit(shot, take, attempt, price) {
+      reserved.delete(reservationKey(shot, take))
+      chargesOf(shot).set(`${take}\0${attempt}`, price)
     },
-    refund(shot, attempt) {
-      charged.delete(chargeKey(shot, attempt))
+    refund(shot, take, attempt) {
+      charged.get(shot)?.delete(`${take}\0${attempt}`)
     },
-    release(shot) {
-      reserved.delete(shot)
+    release(shot, take) {
+      reserved.delete(reservationKey(shot, take))
     },
   }
+}
+
+export function reservationKey(shot: string, take: number): string {
+  return `${shot}\0${take}`
 }

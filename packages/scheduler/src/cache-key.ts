@@ -13,6 +13,11 @@ export interface CacheKeyInput {
   /** For a chained shot, the sha256 of the upstream clip, so an upstream edit invalidates the chain. */
   readonly start?: ImageIdentity
   readonly end?: ImageIdentity
+  /**
+   * Which take (1-based). Take 1 leaves the key as it was before takes existed, so caches made
+   * then stay valid; every other take has a key of its own.
+   */
+  readonly take?: number
 }
 
 /** sha256 over everything that decides what a clip looks like; equal keys mean interchangeable clips. */
@@ -32,6 +37,8 @@ export function cacheKey(input: CacheKeyInput): string {
       },
       start: input.start ?? null,
       end: input.end ?? null,
+      // Undefined fields are dropped from the canonical JSON: take 1's key is unchanged.
+      take: input.take !== undefined && input.take > 1 ? input.take : undefined,
     }),
   )
 }

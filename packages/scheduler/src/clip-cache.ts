@@ -12,6 +12,8 @@ export interface CachedClip {
   readonly size: number
   /** Which prediction made it, for the manifest. */
   readonly predictionId?: string
+  /** Where that prediction's clip can be fetched again (free) if the cached bytes go bad. */
+  readonly output?: string
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ClipCache {
   /** Creates the cache and proves it writable before anything is paid: `SCHED_UNWRITABLE`. */
   prepare(): Promise<void>
   lookup(key: string): Promise<CachedClip | undefined>
-  store(key: string, file: string, facts: { sha256: string; predictionId?: string }): Promise<CachedClip>
+  store(key: string, file: string, facts: { sha256: string; predictionId?: string; output?: string }): Promise<CachedClip>
 }
 
 export interface ClipCacheOptions {
@@ -47,19 +49,25 @@ export function openClipCache(cacheDir: string, options: ClipCacheOptions = {}):
       let meta: CachedClip
       try {
         meta = JSON.parse(await readFile(metaPath(key), 'utf8')) as CachedClip
-        const file = await stat(clipPath(key))
-        // A size check catches truncation cheaply; the run re-hashes what it links.
-        if (file.size !== meta.size) return undefined
       } catch {
         return undefined
       }
+      // A clip that is missing or damaged is still returned with its facts: the run hashes what it
+      // links and, when the bytes went bad, fetches the prediction's output again from `output`.
       return { ...meta, key, path: clipPath(key) }
     },
 
     async store(key, file, facts) {
       await linkOrCopy(file, clipPath(key))
       const { size } = await stat(clipPath(key))
-      const entry: CachedClip = { key, path: clipPath(key), size, sha256: facts.sha256, ...(facts.predictionId ? { predictionId: facts.predictionId } : {}) }
+      const entry: CachedClip = {
+        key,
+        path: clipPath(key),
+        size,
+        sha256: facts.sha256,
+        ...(facts.predictionId ? { predictionId: facts.predictionId } : {}),
+        ...(facts.output ? { output: facts.output } : {}),
+      }
       await writeFileAtomic(metaPath(key), redact(JSON.stringify(entry), options.secrets ?? []))
       return entry
     },

@@ -1,14 +1,17 @@
 import { sha256File } from './hash.ts'
+import { linkOrCopy } from './link-or-copy.ts'
+import type { TakeUnit } from './render-context.ts'
 import type { RunLayout } from './run-layout.ts'
 import type { ClipHooks, FinishedClip } from './run-types.ts'
 import { createTaskPool } from './task-pool.ts'
 
 export interface FrameWork {
   /**
-   * The frames of a shot's clip in place. The last frame is extracted now when another shot starts
+   * The frames of a take's clip in place, beside it (`takes/<id>/take-<n>.{first,last}.png`) and, for the
+   * picked take, in `frames/<id>.{first,last}.png`. The last frame is extracted now when another shot starts
    * from it (and its sha256 recorded, as the bytes that will be uploaded); the rest in the background.
    */
-  place(shot: string, clip: string, chained: boolean): Promise<FinishedClip['frames']>
+  place(unit: TakeUnit, clip: string, chained: boolean): Promise<FinishedClip['frames']>
   /** Resolves once every background extraction has ended. */
   drain(): Promise<void>
 }
@@ -19,8 +22,8 @@ export interface FrameWorkOptions {
   readonly signal?: AbortSignal
   /** Records the sha256 of a last frame a chained shot starts from. */
   readonly hashed: (path: string, sha256: string) => void
-  /** A background extraction failed: the clip is fine, but the shot has no frames. */
-  readonly failed: (shot: string, error: unknown) => void
+  /** A background extraction failed: the clip is fine, but the take has no frames. */
+  readonly failed: (unit: TakeUnit, error: unknown) => void
 }
 
 export function createFrameWork(options: FrameWorkOptions): FrameWork {
@@ -31,16 +34,30 @@ export function createFrameWork(options: FrameWorkOptions): FrameWork {
   const pool = createTaskPool(2)
   const background: Promise<void>[] = []
   return {
-    async place(shot, clip, chained) {
-      const frames = layout.shot(shot)
-      if (chained) {
-        await options.extractFrames(clip, { last: frames.last }, call)
-        options.hashed(frames.last, await sha256File(frames.last))
+    async place(unit, clip, chained) {
+      const own = layout.take(unit.shot.id, unit.take)
+      const picked = unit.take === unit.shot.pick
+      const shown = picked ? layout.shot(unit.shot.id) : own
+      // Hard links: the picked take's frames are the same files under the names chained shots and readers use.
+      const show = async (frame: 'first' | 'last') => {
+        if (picked) await linkOrCopy(own[frame], shown[frame])
+      }
+      const waitedFor = chained && picked
+      if (waitedFor) {
+        await options.extractFrames(clip, { last: own.last }, call)
+        await show('last')
+        options.hashed(shown.last, await sha256File(shown.last))
       }
       background.push(
-        pool.run(() => options.extractFrames(clip, { first: frames.first, ...(chained ? {} : { last: frames.last }) }, call)).catch((error: unknown) => options.failed(shot, error)),
+        pool
+          .run(async () => {
+            await options.extractFrames(clip, { first: own.first, ...(waitedFor ? {} : { last: own.last }) }, call)
+            await show('first')
+            if (!waitedFor) await show('last')
+          })
+          .catch((error: unknown) => options.failed(unit, error)),
       )
-      return { first: frames.first, last: frames.last }
+      return { first: shown.first, last: shown.last }
     },
     drain: async () => {
       await Promise.all(background)

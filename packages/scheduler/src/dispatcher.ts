@@ -1,14 +1,15 @@
 import type { PlannedShot } from '@storyreel/core'
 import { createAdaptiveConcurrency } from './adaptive-concurrency.ts'
 import type { RenderDecision } from './decide-shot.ts'
-import { byPriority } from './priority.ts'
 
+/** One take of a shot, decided and waiting for a slot. */
 export interface ReadyShot {
   readonly shot: PlannedShot
+  readonly take: number
   readonly decision: RenderDecision
 }
 
-/** A shot's hold on one of the account's slots. */
+/** A take's hold on one of the account's slots. */
 export interface Slot {
   /** Frees the slot before the shot's work ends; a no-op the second time. */
   release(): void
@@ -18,9 +19,13 @@ export interface DispatcherOptions {
   /** Most shots in slots at once; halved for a while after a 429. */
   readonly concurrency: number
   readonly rateLimitQuietMs?: number
-  /** Each shot's remaining path in seconds: the longest goes first, then storyboard order. */
-  readonly remaining: ReadonlyMap<string, number>
-  readonly indexOf: (shot: string) => number
+  /**
+   * A waiting take's priority, in seconds of work left behind it: the highest goes first, then storyboard
+   * order, then take order. A shot's picked take carries its chain; its other takes only themselves.
+   */
+  readonly rank: (item: ReadyShot) => number
+  /** The priority of a shot's picked take before it is ready (for `outranksWaiting`). */
+  readonly shotRank: (shot: string) => number
   readonly signal?: AbortSignal
   /** Runs a shot in a slot, freed when the promise settles or earlier through `slot.release()`. Must not reject. */
   readonly start: (item: ReadyShot, slot: Slot) => Promise<void>
@@ -42,7 +47,7 @@ export interface Dispatcher {
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const ready: ReadyShot[] = []
-  const order = byPriority(options.remaining, options.indexOf)
+  const order = (a: ReadyShot, b: ReadyShot) => options.rank(b) - options.rank(a) || a.shot.index - b.shot.index || a.take - b.take
   let running = 0
   let deciding = 0
   const adaptive = createAdaptiveConcurrency({
@@ -57,7 +62,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return
     }
     if (deciding > 0) return
-    ready.sort((a, b) => order(a.shot.id, b.shot.id))
+    ready.sort(order)
     while (running < adaptive.limit && ready.length > 0) {
       const item = ready.shift()!
       running++
@@ -76,7 +81,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const onAbort = () => dispatch()
   options.signal?.addEventListener('abort', onAbort, { once: true })
 
-  const rank = (id: string) => options.remaining.get(id) ?? 0
   return {
     async deciding(work) {
       deciding++
@@ -90,7 +94,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     enqueue(item) {
       ready.push(item)
     },
-    outranksWaiting: (shots) => Math.max(-Infinity, ...shots.map(rank)) > Math.max(-Infinity, ...ready.map((r) => rank(r.shot.id))),
+    outranksWaiting: (shots) => Math.max(-Infinity, ...shots.map(options.shotRank)) > Math.max(-Infinity, ...ready.map(options.rank)),
     rateLimited: (ms) => adaptive.rateLimited(ms),
     stop() {
       options.signal?.removeEventListener('abort', onAbort)

@@ -22,25 +22,38 @@ export interface EstimateOptions {
   readonly only?: readonly string[]
 }
 
+/** What the run would do with one take of a shot. */
+export interface TakeEstimate {
+  readonly take: number
+  /**
+   * `submit`: a new prediction; `recover`: a prediction may exist from a crashed run (counted as a submission,
+   * the worst case); `reattach`: already paid, only waited for; `redownload`: a finished prediction's clip went
+   * bad and is fetched again (free); `reuse`: a finished clip; `refuse`: failed for good before with these
+   * inputs; `skip`: not selected.
+   */
+  readonly action: ShotDecision['action']
+  /** USD this run may spend on the take's first attempt: 0 unless it submits, and always 0 for a free provider. */
+  readonly cost: number
+  readonly reason?: string
+}
+
 export interface ShotEstimate {
   readonly shot: string
   readonly model: string
-  /**
-   * `submit`: a new prediction; `recover`: a prediction may exist from a crashed run (counted as a submission,
-   * the worst case); `reattach`: already paid, only waited for; `reuse`: a finished clip;
-   * `refuse`: failed for good before with these inputs; `skip`: not selected.
-   */
+  /** The picked take's action: what the shots chained after this one wait for. */
   readonly action: ShotDecision['action']
-  /** USD this run may spend on the shot's first attempt: 0 unless it submits, and always 0 for a free provider. */
+  /** USD this run may spend on the first attempts of the shot's takes. */
   readonly cost: number
   readonly reason?: string
+  /** Every take, in order. */
+  readonly takes: readonly TakeEstimate[]
 }
 
 export interface RunEstimate {
   readonly shots: readonly ShotEstimate[]
   /** USD for every first attempt that will be submitted (retries come on top); 0 for a free provider. */
   readonly cost: number
-  /** Number of predictions to create, not counting retries. */
+  /** Number of predictions to create (every take counts), not counting retries. */
   readonly submissions: number
 }
 
@@ -103,29 +116,28 @@ export async function estimateRun(plan: Plan, options: EstimateOptions): Promise
   return estimateWith(plan, decideContext(plan, setup, histories), options.provider)
 }
 
+const pays = (action: ShotDecision['action']) => action === 'submit' || action === 'recover'
+
 export async function estimateWith(plan: Plan, ctx: DecideContext, provider: Pick<Provider, 'paid'>): Promise<RunEstimate> {
   dependentsOf(plan)
-  const decisions = new Map<string, ShotDecision>()
-  const byId = new Map(plan.shots.map((s) => [s.id, s]))
-  const decide = async (shot: PlannedShot): Promise<ShotDecision> => {
-    const known = decisions.get(shot.id)
-    if (known) return known
-    for (const dep of shot.dependsOn) await decide(byId.get(dep)!)
+  /** Each shot's picked take's decision: what the shots chained after it start from. */
+  const picked = new Map<string, ShotDecision>()
+  const shots: ShotEstimate[] = []
+  // Plan order puts every upstream shot first, so its picked decision is known when a shot needs it.
+  for (const shot of plan.shots) {
     const upstream = (id: string) => {
-      const d = decisions.get(id)
+      const d = picked.get(id)
       return d?.action === 'reuse' ? d.sha256 : undefined
     }
-    let decision = await decideShot(shot, upstream, ctx)
-    const blocked = shot.dependsOn.find((dep) => ['skip', 'refuse'].includes(decisions.get(dep)!.action))
-    if (blocked) decision = { action: 'skip', reason: `needs "${blocked}", which will not be rendered` }
-    decisions.set(shot.id, decision)
-    return decision
+    const blocked = shot.dependsOn.find((dep) => ['skip', 'refuse'].includes(picked.get(dep)!.action))
+    const takes: TakeEstimate[] = []
+    for (let take = 1; take <= shot.takes; take++) {
+      const d: ShotDecision = blocked ? { action: 'skip', reason: `needs "${blocked}", which will not be rendered` } : await decideShot(shot, take, upstream, ctx)
+      if (take === shot.pick) picked.set(shot.id, d)
+      takes.push({ take, action: d.action, cost: pays(d.action) ? priceOf(shot, provider) : 0, ...(d.action === 'skip' ? { reason: d.reason } : {}) })
+    }
+    const mine = takes[shot.pick - 1]!
+    shots.push({ shot: shot.id, model: shot.model.id, action: mine.action, cost: sumUsd(takes.map((t) => t.cost)), ...(mine.reason ? { reason: mine.reason } : {}), takes })
   }
-  const shots: ShotEstimate[] = []
-  for (const shot of plan.shots) {
-    const d = await decide(shot)
-    const pays = d.action === 'submit' || d.action === 'recover'
-    shots.push({ shot: shot.id, model: shot.model.id, action: d.action, cost: pays ? priceOf(shot, provider) : 0, ...(d.action === 'skip' ? { reason: d.reason } : {}) })
-  }
-  return { shots, cost: sumUsd(shots.map((s) => s.cost)), submissions: shots.filter((s) => s.action === 'submit' || s.action === 'recover').length }
+  return { shots, cost: sumUsd(shots.map((s) => s.cost)), submissions: shots.reduce((n, s) => n + s.takes.filter((t) => pays(t.action)).length, 0) }
 }

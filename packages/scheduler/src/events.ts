@@ -1,8 +1,16 @@
 interface EventBase {
   readonly shot: string
+  /**
+   * The take (1-based) the event is about: set on every event of a prediction or a clip; absent on
+   * `queued`, `waiting` and a shot's `skipped`, which concern all its takes. Only the picked take's
+   * events say what the reel's shot is doing; the others are alternatives rendered beside it.
+   */
+  readonly take?: number
+  /** True when `take` is the shot's pick. */
+  readonly picked?: boolean
   /** Epoch ms (from the `now` option). */
   readonly at: number
-  /** USD spent on this shot's predictions in this run so far. */
+  /** USD spent on this shot's predictions (every take) in this run so far. */
   readonly spent: number
 }
 

@@ -22,7 +22,8 @@ interface Base {
  */
 export type JournalRecord =
   | (Base & { readonly type: 'run'; readonly pid: number; readonly plan: string; readonly provider: string })
-  | (Base & { readonly type: 'intent'; readonly shot: string; readonly attempt: number; readonly key: string; readonly request: JournalRequest })
+  /** `take`: which take of the shot (1-based; absent in journals written before takes, meaning 1). Attempts are numbered per shot, across its takes. */
+  | (Base & { readonly type: 'intent'; readonly shot: string; readonly take?: number; readonly attempt: number; readonly key: string; readonly request: JournalRequest })
   | (Base & {
       readonly type: 'submitted'
       readonly shot: string
@@ -39,6 +40,7 @@ export type JournalRecord =
   | (Base & {
       readonly type: 'downloaded'
       readonly shot: string
+      readonly take?: number
       readonly attempt: number
       readonly id: string
       readonly key: string
@@ -59,7 +61,9 @@ export type JournalRecord =
       /** The service gave its price back (see `ProviderErrorInfo.refunded`): it is not spend. */
       readonly refunded?: boolean
     })
-  | (Base & { readonly type: 'cached'; readonly shot: string; readonly key: string; readonly file: string; readonly sha256: string })
+  | (Base & { readonly type: 'cached'; readonly shot: string; readonly take?: number; readonly key: string; readonly file: string; readonly sha256: string })
+  /** `shots/<id>.mp4` and `frames/<id>.*.png` now hold this take (the storyboard's pick), whose clip has this sha256. */
+  | (Base & { readonly type: 'placed'; readonly shot: string; readonly take: number; readonly sha256: string })
   | (Base & { readonly type: 'skipped'; readonly shot: string; readonly reason: string })
 
 type FieldKind = 'string' | 'number' | 'boolean' | 'object'
@@ -69,12 +73,13 @@ type Shape = Readonly<Record<string, FieldKind>>
 const SHOT = { shot: 'string' } as const
 const SHAPES: Readonly<Record<JournalRecord['type'], Shape>> = {
   run: { pid: 'number', plan: 'string', provider: 'string' },
-  intent: { ...SHOT, attempt: 'number', key: 'string', request: 'object' },
+  intent: { ...SHOT, 'take?': 'number', attempt: 'number', key: 'string', request: 'object' },
   submitted: { ...SHOT, attempt: 'number', key: 'string', id: 'string', model: 'string', cost: 'number', 'recovered?': 'boolean' },
   completed: { ...SHOT, attempt: 'number', id: 'string', output: 'string', 'inferenceMs?': 'number' },
-  downloaded: { ...SHOT, attempt: 'number', id: 'string', key: 'string', file: 'string', sha256: 'string' },
+  downloaded: { ...SHOT, 'take?': 'number', attempt: 'number', id: 'string', key: 'string', file: 'string', sha256: 'string' },
   failed: { ...SHOT, attempt: 'number', 'id?': 'string', message: 'string', 'code?': 'string', 'retryable?': 'boolean', 'ended?': 'boolean', 'refunded?': 'boolean' },
-  cached: { ...SHOT, key: 'string', file: 'string', sha256: 'string' },
+  cached: { ...SHOT, 'take?': 'number', key: 'string', file: 'string', sha256: 'string' },
+  placed: { ...SHOT, take: 'number', sha256: 'string' },
   skipped: { ...SHOT, reason: 'string' },
 }
 

@@ -2,6 +2,8 @@ import type { JournalRecord, JournalRequest } from './journal-records.ts'
 
 export interface AttemptHistory {
   readonly attempt: number
+  /** Which take of the shot the attempt renders (1 in journals written before takes). */
+  readonly take: number
   readonly key: string
   readonly request: JournalRequest
   readonly intentAt: number
@@ -17,6 +19,7 @@ export interface AttemptHistory {
 
 /** The clip a shot has in the run directory, as the journal recorded it. */
 export interface JournaledClip {
+  readonly take: number
   readonly key: string
   /** Relative to the run directory. */
   readonly file: string
@@ -29,8 +32,10 @@ export interface ShotHistory {
   readonly shot: string
   /** In attempt order. */
   readonly attempts: AttemptHistory[]
-  /** The most recent clip written for the shot (downloaded or linked from the cache), with its key. */
-  clip?: JournaledClip
+  /** The most recent clip written for each take (downloaded or linked from the cache), with its key, by take. */
+  readonly clips: Map<number, JournaledClip>
+  /** The take `shots/<id>.mp4` holds, when a run placed one (journals written before takes: take 1's clip is there). */
+  placed?: { readonly take: number; readonly sha256: string }
   /** The type of the shot's last record: what it was doing when the journal stopped. */
   last: Exclude<JournalRecord['type'], 'run'>
   lastAt: number
@@ -39,6 +44,7 @@ export interface ShotHistory {
 
 export interface LedgerEntry {
   readonly shot: string
+  readonly take: number
   readonly attempt: number
   readonly predictionId: string
   readonly model: string
@@ -59,7 +65,7 @@ export function replayJournal(records: readonly JournalRecord[]): Map<string, Sh
     if (r.type === 'run') continue
     let h = shots.get(r.shot)
     if (!h) {
-      h = { shot: r.shot, attempts: [], last: r.type, lastAt: r.at }
+      h = { shot: r.shot, attempts: [], clips: new Map(), last: r.type, lastAt: r.at }
       shots.set(r.shot, h)
     }
     h.last = r.type
@@ -67,7 +73,7 @@ export function replayJournal(records: readonly JournalRecord[]): Map<string, Sh
     const a = 'attempt' in r ? attemptOf(r.shot, r.attempt) : undefined
     switch (r.type) {
       case 'intent':
-        h.attempts.push({ attempt: r.attempt, key: r.key, request: r.request, intentAt: r.at })
+        h.attempts.push({ attempt: r.attempt, take: r.take ?? 1, key: r.key, request: r.request, intentAt: r.at })
         break
       case 'submitted':
         if (a) Object.assign(a, { id: r.id, cost: r.cost, ...(r.recovered ? { recovered: true } : {}) })
@@ -77,7 +83,7 @@ export function replayJournal(records: readonly JournalRecord[]): Map<string, Sh
         break
       case 'downloaded':
         if (a) Object.assign(a, { file: r.file, sha256: r.sha256 })
-        h.clip = { key: r.key, file: r.file, sha256: r.sha256, predictionId: r.id }
+        h.clips.set(r.take ?? a?.take ?? 1, { take: r.take ?? a?.take ?? 1, key: r.key, file: r.file, sha256: r.sha256, predictionId: r.id })
         break
       case 'failed':
         if (a) {
@@ -92,7 +98,10 @@ export function replayJournal(records: readonly JournalRecord[]): Map<string, Sh
         }
         break
       case 'cached':
-        h.clip = { key: r.key, file: r.file, sha256: r.sha256 }
+        h.clips.set(r.take ?? 1, { take: r.take ?? 1, key: r.key, file: r.file, sha256: r.sha256 })
+        break
+      case 'placed':
+        h.placed = { take: r.take, sha256: r.sha256 }
         break
       case 'skipped':
         h.skipReason = r.reason
@@ -105,11 +114,13 @@ export function replayJournal(records: readonly JournalRecord[]): Map<string, Sh
 /** Every prediction the run directory's runs created, in the order their ids became known. */
 export function ledgerOf(records: readonly JournalRecord[]): LedgerEntry[] {
   const refunded = new Set(records.flatMap((r) => (r.type === 'failed' && r.refunded ? [`${r.attempt}\0${r.shot}`] : [])))
+  const takes = new Map(records.flatMap((r) => (r.type === 'intent' ? [[`${r.attempt}\0${r.shot}`, r.take ?? 1] as const] : [])))
   return records.flatMap((r) =>
     r.type === 'submitted'
       ? [
           {
             shot: r.shot,
+            take: takes.get(`${r.attempt}\0${r.shot}`) ?? 1,
             attempt: r.attempt,
             predictionId: r.id,
             model: r.model,

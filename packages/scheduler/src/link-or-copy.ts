@@ -15,6 +15,8 @@ export async function linkOrCopy(src: string, dest: string): Promise<void> {
       await copyFile(src, tmp)
     }
     await rename(tmp, dest)
+    // rename() does nothing when both names are already links to one file (a take placed again): the temporary name stays.
+    await rm(tmp, { force: true })
   } catch (error) {
     await rm(tmp, { force: true })
     throw error

@@ -1,4 +1,4 @@
-import type { Plan } from '@storyreel/core'
+import type { LatencyEstimate, Plan, PlannedShot } from '@storyreel/core'
 import { schedulerError } from './errors.ts'
 
 /**
@@ -29,7 +29,11 @@ export function dependentsOf(plan: Plan): Map<string, string[]> {
   return dependents
 }
 
-/** Orders ready shots: longest remaining path first, then storyboard order. */
-export function byPriority(remaining: ReadonlyMap<string, number>, indexOf: (id: string) => number): (a: string, b: string) => number {
-  return (a, b) => (remaining.get(b) ?? 0) - (remaining.get(a) ?? 0) || indexOf(a) - indexOf(b)
+/**
+ * A take's priority in seconds of work left: a shot's picked take carries its remaining path (core's
+ * `remainingPathSeconds`, the chain that waits for it); its other takes have nothing waiting for them,
+ * so only their own latency. Ready takes go highest first, then in storyboard order, then take order.
+ */
+export function takeRank(remaining: ReadonlyMap<string, number>, latency: LatencyEstimate): (shot: PlannedShot, take: number) => number {
+  return (shot, take) => (take === shot.pick ? (remaining.get(shot.id) ?? 0) : latency(shot))
 }

@@ -1,4 +1,4 @@
-import type { Provider, ProviderCallOptions } from '@storyreel/core'
+import type { PlannedShot, Provider, ProviderCallOptions } from '@storyreel/core'
 import type { Budget } from './budget.ts'
 import type { ClipCache } from './clip-cache.ts'
 import type { SchedulerEvent } from './events.ts'
@@ -32,17 +32,29 @@ export interface RenderContext {
  * What the provider is told for one attempt: the signal (not for a submission already sent, which
  * must finish so its id is journaled), 429s, and its phases as `uploading` and `processing` events.
  */
-export function providerCallOptions(ctx: RenderContext, shot: string, attempt: number, id: string | undefined, abortable: boolean): ProviderCallOptions {
+export function providerCallOptions(ctx: RenderContext, unit: TakeUnit, attempt: number, id: string | undefined, abortable: boolean): ProviderCallOptions {
   let processing = false
+  const about = aboutTake(unit)
   return {
     ...(ctx.signal && abortable ? { signal: ctx.signal } : {}),
     onRateLimit: ctx.onRateLimit,
     onPhase: (phase) => {
-      if (phase === 'uploading') ctx.emit({ type: 'uploading', shot, attempt })
+      if (phase === 'uploading') ctx.emit({ type: 'uploading', ...about, attempt })
       if (phase === 'processing' && id && !processing) {
         processing = true
-        ctx.emit({ type: 'processing', shot, attempt, predictionId: id })
+        ctx.emit({ type: 'processing', ...about, attempt, predictionId: id })
       }
     },
   }
+}
+
+/** One take of a shot: what the scheduler submits, waits for and lands, each on its own. */
+export interface TakeUnit {
+  readonly shot: PlannedShot
+  readonly take: number
+}
+
+/** The fields every event about one take carries. */
+export function aboutTake(unit: TakeUnit): { readonly shot: string; readonly take: number; readonly picked: boolean } {
+  return { shot: unit.shot.id, take: unit.take, picked: unit.take === unit.shot.pick }
 }

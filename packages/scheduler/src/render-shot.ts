@@ -4,7 +4,7 @@ import { downloadClip } from './download-clip.ts'
 import { providerErrorFacts, type ProviderErrorFacts, type ShotFailureCode } from './errors.ts'
 import { priceOf } from './estimate.ts'
 import type { AttemptHistory } from './journal-replay.ts'
-import { providerCallOptions, type RenderContext } from './render-context.ts'
+import { aboutTake, providerCallOptions, type RenderContext, type TakeUnit } from './render-context.ts'
 
 /** Clock skew allowed between this machine and the provider when looking up an unrecorded prediction. */
 const RECOVER_SKEW_MS = 2_000
@@ -32,12 +32,14 @@ interface Live {
 }
 
 /**
- * Takes one shot from "inputs ready" to a verified clip on disk: re-attaches to or
- * recovers a prediction an earlier run created, or submits a new one, retrying
- * failed predictions as new ones. Every step is journaled before it is taken.
+ * Takes one take of a shot from "inputs ready" to a verified clip on disk: re-attaches to or
+ * recovers a prediction an earlier run created, fetches a finished one's clip again, or submits
+ * a new one, retrying failed predictions as new ones. Every step is journaled before it is taken.
  */
-export async function renderShot(shot: PlannedShot, decision: RenderDecision, request: RenderRequest, ctx: RenderContext): Promise<RenderOutcome> {
+export async function renderShot(unit: TakeUnit, decision: RenderDecision, request: RenderRequest, ctx: RenderContext): Promise<RenderOutcome> {
   const { provider, journal, signal } = ctx
+  const { shot, take } = unit
+  const about = aboutTake(unit)
   const price = priceOf(shot, provider)
   let attempts = 0
   let live: Live | undefined
@@ -45,13 +47,13 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
   /** When this run's own submission of the live prediction returned. */
   let submittedAt: number | undefined
 
-  const callOptions = (attempt: number, id?: string, abortable = true) => providerCallOptions(ctx, shot.id, attempt, id, abortable)
+  const callOptions = (attempt: number, id?: string, abortable = true) => providerCallOptions(ctx, unit, attempt, id, abortable)
 
   const adopt = async (attempt: number, id: string, origin: 'recovered' | 'new'): Promise<Live> => {
     ctx.knownIds.add(id)
     await journal.append({ type: 'submitted', at: ctx.now(), shot: shot.id, attempt, key: decision.key, id, model: shot.model.id, cost: price, ...(origin === 'recovered' ? { recovered: true } : {}) })
-    if (origin === 'new') ctx.budget.commit(shot.id, attempt, price)
-    ctx.emit({ type: 'submitted', shot: shot.id, attempt, predictionId: id, cost: origin === 'new' ? price : 0, origin })
+    if (origin === 'new') ctx.budget.commit(shot.id, take, attempt, price)
+    ctx.emit({ type: 'submitted', ...about, attempt, predictionId: id, cost: origin === 'new' ? price : 0, origin })
     return { attempt, id }
   }
 
@@ -82,7 +84,7 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
 
   /** The outcome of a prediction this run could not see end; the journal still has it in flight. */
   const unresolved = (attempt: number, id: string, facts: ProviderErrorFacts): Failed => {
-    ctx.emit({ type: 'failed', shot: shot.id, attempt, predictionId: id, message: facts.message, ...(facts.code ? { code: facts.code } : {}), willRetry: false })
+    ctx.emit({ type: 'failed', ...about, attempt, predictionId: id, message: facts.message, ...(facts.code ? { code: facts.code } : {}), willRetry: false })
     return { status: 'failed', message: facts.message, ...(facts.code ? { code: facts.code } : {}), predictionId: id, attempt, attempts }
   }
 
@@ -102,19 +104,19 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
       ...(predictionEnded ? { ended: true } : {}),
       ...(refunded ? { refunded: true } : {}),
     })
-    if (refunded) ctx.budget.refund(shot.id, attempt)
+    if (refunded) ctx.budget.refund(shot.id, take, attempt)
     const predictionId = id ?? facts.predictionId
     const willRetry = retryable !== false && attempts <= ctx.retries && !signal?.aborted
-    ctx.emit({ type: 'failed', shot: shot.id, attempt, ...(predictionId ? { predictionId } : {}), message, ...(code ? { code } : {}), ...(refunded ? { refunded } : {}), willRetry })
+    ctx.emit({ type: 'failed', ...about, attempt, ...(predictionId ? { predictionId } : {}), message, ...(code ? { code } : {}), ...(refunded ? { refunded } : {}), willRetry })
     lastFailure = { status: 'failed', message, ...(code ? { code } : {}), ...(predictionId ? { predictionId } : {}), attempt, attempts }
     if (!willRetry) return lastFailure
-    ctx.emit({ type: 'retrying', shot: shot.id, attempt: attempt + 1, reason: message })
+    ctx.emit({ type: 'retrying', ...about, attempt: attempt + 1, reason: message })
     return undefined
   }
 
   /** Submits a new prediction (budget permitting); `live` is set when one exists, else a final outcome or undefined to try again. */
   const submit = async (): Promise<Failed | undefined> => {
-    const check = ctx.budget.check(shot.id, price)
+    const check = ctx.budget.check(shot.id, take, price)
     if (!check.ok) {
       const stop = `not submitted: it would bring this run's spend to $${check.projected.toFixed(2)}, over maxCost $${ctx.maxCost?.toFixed(2)}`
       const code: ShotFailureCode = 'SCHED_BUDGET_STOP'
@@ -123,7 +125,7 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
     const attempt = ctx.nextAttempt(shot.id)
     const intentAt = ctx.now()
     const images = { ...(request.startImage ? { startImage: request.startImage } : {}), ...(request.endImage ? { endImage: request.endImage } : {}) }
-    await journal.append({ type: 'intent', at: intentAt, shot: shot.id, attempt, key: decision.key, request: { model: shot.model.id, params: shot.params, ...images } })
+    await journal.append({ type: 'intent', at: intentAt, shot: shot.id, take, attempt, key: decision.key, request: { model: shot.model.id, params: shot.params, ...images } })
     attempts++
     try {
       // No abort signal: an interrupted POST could leave a paid prediction we never hear of.
@@ -146,7 +148,13 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
     const a = decision.attempt
     attempts = 1
     live = { attempt: a.attempt, id: a.id!, ...(a.output ? { output: { output: a.output, ...(a.inferenceMs === undefined ? {} : { inferenceMs: a.inferenceMs }) } } : {}) }
-    ctx.emit({ type: 'submitted', shot: shot.id, attempt: a.attempt, predictionId: a.id!, cost: 0, origin: 'reattached' })
+    ctx.emit({ type: 'submitted', ...about, attempt: a.attempt, predictionId: a.id!, cost: 0, origin: 'reattached' })
+  } else if (decision.action === 'redownload') {
+    // Finished and paid for: only its clip is fetched again. An attempt from this run's journal keeps
+    // its number; one known only from the cache gets a new number (nothing is submitted under it).
+    attempts = 1
+    live = { attempt: decision.attempt?.attempt ?? ctx.nextAttempt(shot.id), id: decision.predictionId, output: { output: decision.output } }
+    ctx.emit({ type: 'submitted', ...about, attempt: live.attempt, predictionId: live.id, cost: 0, origin: 'reattached' })
   } else if (decision.action === 'recover') {
     const failed = await recoverIntent(decision.attempt)
     if (failed) return failed
@@ -180,8 +188,8 @@ export async function renderShot(shot: PlannedShot, decision: RenderDecision, re
       await journal.append({ type: 'completed', at: ctx.now(), shot: shot.id, attempt, id, output: result.output, ...(result.inferenceMs === undefined ? {} : { inferenceMs: result.inferenceMs }) })
     }
 
-    ctx.emit({ type: 'downloading', shot: shot.id, attempt, predictionId: id })
-    const downloaded = await downloadClip(shot, decision.key, attempt, id, result, ctx)
+    ctx.emit({ type: 'downloading', ...about, attempt, predictionId: id })
+    const downloaded = await downloadClip(unit, decision.key, attempt, id, result, ctx)
     if (!downloaded.ok) {
       const { aborted, message, code } = downloaded
       return aborted ? { status: 'aborted', predictionId: id, attempts } : { status: 'failed', message, ...(code ? { code } : {}), predictionId: id, attempt, attempts }

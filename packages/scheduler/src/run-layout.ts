@@ -47,7 +47,7 @@ export function runLayout(runDir: string): RunLayout {
     report: at('report.html'),
     contactSheet: at('contact-sheet.png'),
     workDir: at('.work'),
-    dirs: [root, at('shots'), at('frames')],
+    dirs: [root, at('shots'), at('frames'), at('takes')],
     reel: (file) => at(file),
     shot: (id) => ({ clip: at(`shots/${id}.mp4`), first: at(`frames/${id}.first.png`), last: at(`frames/${id}.last.png`) }),
     take: (id, take) => ({ clip: at(`takes/${id}/take-${take}.mp4`), first: at(`takes/${id}/take-${take}.first.png`), last: at(`takes/${id}/take-${take}.last.png`) }),

@@ -7,10 +7,11 @@ import { openFileRunStore } from './file-run-store.ts'
 import { ledgerOf, replayJournal } from './journal-replay.ts'
 import { dependentsOf } from './priority.ts'
 import { runShots } from './run-loop.ts'
-import type { FailedOutcome, RunOptions, RunResult } from './run-types.ts'
+import type { FailedOutcome, RunOptions, RunResult, TakeOutcome } from './run-types.ts'
 
 /**
- * Renders every shot of `plan` into the run store (by default `<runDir>/shots/<id>.mp4`), concurrently along its chains.
+ * Renders every take of every shot of `plan` into the run store (by default `<runDir>/takes/<id>/take-<n>.mp4`,
+ * the picked take also in `<runDir>/shots/<id>.mp4`), concurrently along its chains.
  * Estimates once, checks `maxCost` once, then asks `approve` before anything is submitted.
  *
  * @returns per-shot outcomes and the spend ledger; failures are outcomes, not rejections.
@@ -45,10 +46,12 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
       if (signal?.aborted) throw abortedError(signal, undefined)
       await journal.append({ type: 'run', at: (options.now ?? Date.now)(), pid: process.pid, plan: plan.hash, provider: provider.name })
       const run = await runShots(plan, options, { layout: store.layout, journal, cache, decide, estimate, remaining })
+      const failures = run.takes.filter((o): o is FailedOutcome & TakeOutcome => o.status === 'failed')
       const result: RunResult = {
         shots: run.outcomes,
-        failures: run.outcomes.filter((o): o is FailedOutcome => o.status === 'failed'),
-        ok: run.outcomes.every((o) => o.status === 'done' || o.status === 'cached'),
+        takes: run.takes,
+        failures,
+        ok: failures.length === 0 && run.outcomes.every((o) => o.status === 'done' || o.status === 'cached'),
         ledger: ledgerOf(journal.records),
         spent: run.spent,
         estimate,

@@ -28,7 +28,7 @@ export interface ClipHooks {
    * is journaled and cached. A clip reused later is checked against the sha256 recorded then. Pass the assembler's `verifyClip`.
    */
   readonly verifyClip?: (clip: string, expected: { readonly duration: number }, options: { readonly signal?: AbortSignal }) => Promise<void>
-  /** Called once per shot the moment its clip is in place (e.g. to start normalising it for the reel). Must not throw. */
+  /** Called once per shot the moment its picked take's clip is in place (e.g. to start normalising it for the reel). Must not throw. */
   readonly onClip?: (clip: LandedClip) => void
 }
 
@@ -105,13 +105,24 @@ export type ShotOutcome =
   /** Interrupted by the abort signal; a re-run picks it up. */
   | { readonly shot: string; readonly status: 'aborted'; readonly predictionId?: string }
 
-export type FailedOutcome = Extract<ShotOutcome, { status: 'failed' }>
+/** What happened to one take of a shot. The picked take's outcome is also the shot's (`RunResult.shots`). */
+export type TakeOutcome = ShotOutcome & {
+  readonly take: number
+  /** The storyboard's pick: the take in the reel, in `shots/<id>.mp4`, that chained shots start from. */
+  readonly picked: boolean
+}
+
+/** A failed take: the shot's own failure when `picked`, else an alternative take that failed beside a picked one. */
+export type FailedOutcome = Extract<ShotOutcome, { status: 'failed' }> & { readonly take?: number; readonly picked?: boolean }
 
 export interface RunResult {
-  /** In storyboard order. */
+  /** In storyboard order: each shot's picked take (`clip`, `frames` are `shots/<id>.mp4` and `frames/<id>.*.png`). */
   readonly shots: readonly ShotOutcome[]
+  /** Every take of every shot, in storyboard order then by take (a clip's `clip` and `frames` at the take's own place). */
+  readonly takes: readonly TakeOutcome[]
+  /** Failed takes, picked or not. */
   readonly failures: readonly FailedOutcome[]
-  /** True when every shot has a clip. */
+  /** True when every shot has a clip and no take failed. */
   readonly ok: boolean
   /** Every prediction created in this run directory, by any run, with its price (refunded ones marked). */
   readonly ledger: readonly LedgerEntry[]

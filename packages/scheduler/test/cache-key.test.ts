@@ -35,4 +35,12 @@ describe('cacheKey', () => {
     const moved = { ...base, id: 'renamed', index: 7, trim: { start: 1 }, transition: { type: 'crossfade' as const, duration: 1 } }
     expect(key({ shot: moved })).toBe(key())
   })
+
+  it('gives every take but the first a key of its own; take 1 keeps the key caches made before takes have', () => {
+    // Pinned: the key of this shot before takes existed. A change here orphans every cached clip.
+    expect(key()).toBe('ed39be748d67a71586813320ee91ee4ff0fd2f9cd59b770fbf211fa19039b0fd')
+    expect(key({ take: 1 })).toBe(key())
+    const takes = [1, 2, 3, 8].map((take) => key({ take }))
+    expect(new Set(takes).size).toBe(4)
+  })
 })

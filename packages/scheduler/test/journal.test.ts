@@ -35,11 +35,37 @@ describe('journal replay', () => {
       [1, 'p1', 'worker crashed'],
       [2, 'p2', undefined],
     ])
-    expect(a.clip).toEqual({ key: 'ka', file: 'shots/a.mp4', sha256: 'sa', predictionId: 'p2' })
+    // A journal written before takes: every attempt is take 1, and its clip is take 1's.
+    expect(a.attempts.map((x) => x.take)).toEqual([1, 1])
+    expect([...a.clips]).toEqual([[1, { take: 1, key: 'ka', file: 'shots/a.mp4', sha256: 'sa', predictionId: 'p2' }]])
     expect(shots.get('b')!.attempts[0]).toMatchObject({ key: 'kb', intentAt: 9 })
     expect(shots.get('b')!.attempts[0]!.id).toBeUndefined()
     expect(shots.get('c')!.last).toBe('submitted')
     expect(shots.get('d')!.skipReason).toBe('needs "b", which failed')
+  })
+
+  it('keeps each take apart: attempts, clips, the placed take, the ledger', () => {
+    const takes: JournalRecord[] = [
+      { type: 'intent', at: 1, shot: 'a', take: 1, attempt: 1, key: 'k1', request },
+      { type: 'intent', at: 1, shot: 'a', take: 2, attempt: 2, key: 'k2', request },
+      { type: 'submitted', at: 2, shot: 'a', attempt: 2, key: 'k2', id: 'p2', model: request.model, cost: 0.28 },
+      { type: 'submitted', at: 2, shot: 'a', attempt: 1, key: 'k1', id: 'p1', model: request.model, cost: 0.28 },
+      { type: 'downloaded', at: 3, shot: 'a', attempt: 2, id: 'p2', key: 'k2', file: 'takes/a/take-2.mp4', sha256: 's2' },
+      { type: 'cached', at: 4, shot: 'a', take: 3, key: 'k3', file: 'takes/a/take-3.mp4', sha256: 's3' },
+      { type: 'placed', at: 5, shot: 'a', take: 2, sha256: 's2' },
+    ]
+    const a = replayJournal(takes).get('a')!
+    expect(a.attempts.map((x) => [x.attempt, x.take, x.id])).toEqual([
+      [1, 1, 'p1'],
+      [2, 2, 'p2'],
+    ])
+    expect([...a.clips.keys()].sort()).toEqual([2, 3])
+    expect(a.clips.get(2)).toMatchObject({ take: 2, sha256: 's2', predictionId: 'p2' })
+    expect(a.placed).toEqual({ take: 2, sha256: 's2' })
+    expect(ledgerOf(takes).map((e) => [e.predictionId, e.take])).toEqual([
+      ['p2', 2],
+      ['p1', 1],
+    ])
   })
 
   it('puts every created prediction in the ledger with its price', () => {

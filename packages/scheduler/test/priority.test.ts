@@ -1,15 +1,19 @@
-import { remainingPathSeconds } from '@storyreel/core'
+import { remainingPathSeconds, type PlannedShot } from '@storyreel/core'
 import { describe, expect, it } from 'vitest'
-import { byPriority, dependentsOf } from '../src/priority.ts'
+import { dependentsOf, takeRank } from '../src/priority.ts'
 import { planOf } from './helpers/plan.ts'
 
 describe('priority', () => {
-  it('ranks the head of the longest remaining chain first, then storyboard order', () => {
-    const plan = planOf([{ id: 'solo' }, { id: 'x' }, { id: 'y', duration: 10 }, { id: 'long' }, { id: 'l2', after: 'long' }, { id: 'l3', after: 'l2' }])
-    const remaining = remainingPathSeconds(plan, (shot) => shot.params.duration)
-    const index = (id: string) => plan.shots.findIndex((s) => s.id === id)
-    // long: 15 s to go; y: 10 s; solo and x: 5 s each, in storyboard order.
-    expect(['solo', 'x', 'y', 'long'].sort(byPriority(remaining, index))).toEqual(['long', 'y', 'solo', 'x'])
+  it('ranks a picked take by its chain and every other take by itself', () => {
+    const planned = planOf([{ id: 'solo' }, { id: 'y', duration: 10 }, { id: 'long' }, { id: 'l2', after: 'long' }, { id: 'l3', after: 'l2' }])
+    const plan = { ...planned, shots: planned.shots.map((s) => (s.id === 'long' ? { ...s, takes: 3, pick: 2 } : s)) }
+    const latency = (shot: PlannedShot) => shot.params.duration
+    const rank = takeRank(remainingPathSeconds(plan, latency), latency)
+    const shot = (id: string) => plan.shots.find((s) => s.id === id)!
+    // long's picked take has 15 s to go (itself and two shots after it); its takes 1 and 3 only their own 5 s.
+    expect([1, 2, 3].map((take) => rank(shot('long'), take))).toEqual([5, 15, 5])
+    expect(rank(shot('y'), 1)).toBe(10)
+    expect(rank(shot('solo'), 1)).toBe(5)
   })
 
   it('maps each shot to the shots chained after it', () => {

@@ -4,7 +4,6 @@ import { reassemble } from '../render/reassemble.ts'
 
 export const assembleCommand: Command = {
   name: 'assemble',
-  summary: 'Stitch a run directory\'s clips into the reel again, without rendering',
   usage: 'storyreel assemble RUN_DIR [--json]',
   description: [
     'Re-reads the storyboard the run\'s manifest names, so changes to transitions, trims, the output size',

@@ -1,13 +1,16 @@
+import { dirname, resolve } from 'node:path'
 import { locateFfmpeg, missingFeatures } from '@storyreel/assembler'
 import { INSECURE_BASE_URL_ENV, clientFromEnv, isLoopbackHost } from '@storyreel/wavespeed'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT, UsageError, type Command } from '../command.ts'
 import { createStyle } from '../output/style.ts'
+import { describeGaps } from '../output/ffmpeg-gaps.ts'
+import { printSettings, settingLines } from '../output/settings-view.ts'
 import { formatUsd } from '../output/table.ts'
-import { describeFailure } from '../render/failure.ts'
+import { describeFailure, withFailureMessages } from '../render/failure.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
 import { escapeControl } from '../output/escape.ts'
-import { cacheDirOf } from '../render/cache-dir.ts'
+import { resolveSettings } from '../settings/settings.ts'
 
 const MIN_NODE = [20, 19] as const
 
@@ -18,14 +21,20 @@ interface Check {
 }
 
 /** Checks what a render needs: Node, ffmpeg and ffprobe with their filters, the key's presence and, with `online`, the API. */
-async function runDoctor(options: { readonly online: boolean; readonly json: boolean }, io: CliIo): Promise<number> {
+async function runDoctor(options: { readonly online: boolean; readonly json: boolean; readonly file?: string | undefined }, io: CliIo): Promise<number> {
   const key = checkKey(io.env)
-  const checks: Check[] = [checkNode(), ...(await checkFfmpeg(cacheDirOf(io.env, io.cwd))), key]
+  const checks: Check[] = [checkNode(), ...(await checkFfmpeg()), key]
   if (options.online) checks.push(key.ok ? await checkApi(io.env) : { name: 'api', ok: false, detail: 'not asked: fix the api key line first.' })
-  if (options.json) io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ok: checks.every((c) => c.ok), checks })}\n`)
-  else {
+  // The config file a render of FILE (or of a storyboard here) would find.
+  const startDir = options.file ? dirname(resolve(io.cwd, options.file)) : io.cwd
+  const settings = await resolveSettings({ env: io.env, cwd: io.cwd, startDir })
+  if (options.json) {
+    const config = settings.config?.file ?? null
+    io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ok: checks.every((c) => c.ok), checks, config, settings: settingLines(settings, io.cwd) })}\n`)
+  } else {
     const colors = createStyle(io)
     for (const c of checks) io.stdout.write(`${c.ok ? colors.green('ok  ') : colors.red('FAIL')} ${c.name.padEnd(9)} ${escapeControl(c.detail)}\n`)
+    printSettings(settings, io)
   }
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure
 }
@@ -36,23 +45,21 @@ function checkNode(): Check {
   return { name: 'node', ok, detail: ok ? `v${process.versions.node}` : `v${process.versions.node}: storyreel needs Node ${MIN_NODE.join('.')} or later; install a current Node 20 or 22.` }
 }
 
-async function checkFfmpeg(cacheDir: string): Promise<Check[]> {
+async function checkFfmpeg(): Promise<Check[]> {
   try {
-    // What the binary can do is cached per binary (path, size, mtime), as renders cache it.
-    const found = await locateFfmpeg({ cacheDir })
+    const found = await locateFfmpeg()
     // The assembler owns what each feature needs; doctor only reports it.
-    const missingByFeature = Object.entries(missingFeatures(found)).filter(([, names]) => names.length > 0)
-    const missing = missingByFeature.map(([feature, names]) => `${names.join(', ')} (for ${feature})`)
+    const gaps = describeGaps(missingFeatures(found))
     return [
       { name: 'ffmpeg', ok: true, detail: `${found.ffmpeg} (version ${found.version}, from ${found.ffmpegSource})` },
       { name: 'ffprobe', ok: true, detail: `${found.ffprobe} (from ${found.ffprobeSource})` },
       {
         name: 'filters',
-        ok: missing.length === 0,
+        ok: gaps.length === 0,
         detail:
-          missing.length === 0
+          gaps.length === 0
             ? 'everything the reel, transitions, soundtrack, animatic and contact sheet need'
-            : `missing ${missing.join('; ')}: install ffmpeg 5.1 or later (Debian/Ubuntu: apt-get install ffmpeg) or point FFMPEG_PATH and FFPROBE_PATH at one.`,
+            : `${gaps.join('; ')}. Install ffmpeg 5.1 or later (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) or point FFMPEG_PATH and FFPROBE_PATH at one.`,
       },
     ]
   } catch (error) {
@@ -89,22 +96,24 @@ async function checkApi(env: CliIo['env']): Promise<Check> {
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'Check Node, ffmpeg and ffprobe, the API key and (--online) the API',
-  usage: 'storyreel doctor [--online] [--json]',
+  usage: 'storyreel doctor [FILE] [--online] [--json]',
   description: [
     `Checks Node (${MIN_NODE.join('.')} or later), where ffmpeg and ffprobe are and their version, the filters and`,
     `encoders each assembler feature needs, and whether WAVESPEED_API_KEY is set (never showing it) and usable with`,
     'WAVESPEED_BASE_URL (https, or plain http only for this machine or with STORYREEL_INSECURE_BASE_URL=1).',
     'With --online it also asks the API (WAVESPEED_BASE_URL or https://api.wavespeed.ai) for the balance.',
+    'Then it prints the settings a render would use (concurrency, maxCost, provider, outDir, cacheDir, poll)',
+    'and where each came from: a flag, a STORYREEL_* variable, storyreel.config.yaml (found from FILE\'s',
+    'folder, or the current one, upwards) or the default.',
     'Exit code: 0 all good, 1 something is missing.',
   ].join('\n'),
   options: {
     online: { type: 'boolean', description: 'Also check that the API answers and show the balance' },
     json: { type: 'boolean', description: 'Print the checks as JSON' },
   },
-  examples: ['storyreel doctor', 'storyreel doctor --online'],
+  examples: ['storyreel doctor', 'storyreel doctor --online', 'storyreel doctor storyboards/storm-at-sea.yaml --json'],
   run({ values, positionals }, io) {
-    if (positionals.length > 0) throw new UsageError('doctor takes no arguments', 'doctor')
-    return runDoctor({ online: values.online === true, json: values.json === true }, io)
+    if (positionals.length > 1) throw new UsageError('doctor takes at most one storyboard file', 'doctor')
+    return withFailureMessages(io, () => runDoctor({ online: values.online === true, json: values.json === true, file: positionals[0] }, io))
   },
 }

@@ -5,7 +5,6 @@ import { JSON_VERSION } from '../output/json-version.ts'
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'List the Kling models a storyboard can use, with prices',
   usage: 'storyreel models [--json]',
   description: [
     'Lists the models storyreel knows: the name to write in a storyboard, whether it',

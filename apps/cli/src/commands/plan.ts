@@ -63,7 +63,6 @@ function printPlan(plan: Plan, file: string, concurrency: number, io: CliIo): vo
 
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Show the shots a render would run: models, start images, chains, cost, time',
   usage: 'storyreel plan FILE [--concurrency N] [--json]',
   description: [
     'Validates the storyboard, then shows the shot list a render would execute: each',

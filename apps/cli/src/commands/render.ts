@@ -1,16 +1,8 @@
-import { positiveIntegerOption, UsageError, type Command, type OptionValues } from '../command.ts'
+import { positiveIntegerOption, usdOption, UsageError, type Command, type OptionValues } from '../command.ts'
 import { withFailureMessages } from '../render/failure.ts'
 import { renderStoryboard } from '../render/render-storyboard.ts'
 import type { WebhookOptions } from '../render/open-provider.ts'
 import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
-
-function maxCostOption(values: OptionValues): number | undefined {
-  const raw = values['max-cost']
-  if (raw === undefined) return undefined
-  const usd = Number(raw)
-  if (typeof raw !== 'string' || !Number.isFinite(usd) || usd < 0) throw new UsageError(`--max-cost must be an amount in USD such as 10 or 2.50, not "${String(raw)}"`, 'render')
-  return usd
-}
 
 /** `--webhook-url URL [--webhook-port N]`: completions delivered to URL, which reaches port N on 127.0.0.1. */
 function webhookOption(values: OptionValues): WebhookOptions | undefined {
@@ -36,7 +28,6 @@ function onlyOption(values: OptionValues): string[] | undefined {
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'Render a storyboard into a reel, with a manifest and a review page',
   usage: 'storyreel render FILE [--out DIR] [--provider wavespeed|animatic] [--concurrency N] [--max-cost USD] [--yes] [--only ID,...] [--force] [--json]',
   description: [
     'Validates the storyboard, shows what the run will spend (shots already rendered excluded), renders',
@@ -71,7 +62,7 @@ export const renderCommand: Command = {
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('render needs exactly one storyboard file', 'render')
     const concurrency = values.concurrency === undefined ? undefined : positiveIntegerOption(values, 'concurrency', 1, 'render')
-    const maxCost = maxCostOption(values)
+    const maxCost = usdOption(values, 'max-cost', 'render')
     const only = onlyOption(values)
     const webhook = webhookOption(values)
     return withFailureMessages(io, () =>

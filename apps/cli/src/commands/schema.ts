@@ -3,7 +3,6 @@ import { EXIT, UsageError, type Command } from '../command.ts'
 
 export const schemaCommand: Command = {
   name: 'schema',
-  summary: "Print the storyboard language's JSON Schema",
   usage: 'storyreel schema',
   description: [
     'Prints the JSON Schema (draft-07) of the storyboard language. Editors with a YAML',

@@ -4,7 +4,6 @@ import { showStatus } from '../render/run-status.ts'
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'Show each shot\'s state in a run directory, from its journal',
   usage: 'storyreel status RUN_DIR [--json]',
   description: [
     'Reads RUN_DIR/journal.ndjson (safe while a render is running) and prints each shot\'s state,',

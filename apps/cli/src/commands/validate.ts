@@ -14,7 +14,6 @@ function describeValid(result: Extract<LoadResult, { ok: true }>): string {
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'Check storyboards; report every problem as file:line:col: message',
   usage: 'storyreel validate FILE... [--json]',
   description: [
     'Checks each storyboard against the language (the JSON Schema), the model catalog',

@@ -10,6 +10,17 @@ export function applyEvent(run: RunState, event: SchedulerEvent): ShotRecord | u
   if (!shot) return undefined
   shot.spent = event.spent
   run.spent = run.shots.reduce((cents, s) => cents + Math.round(s.spent * 100), 0) / 100
+  // Another take than the pick: its predictions are the shot's (attempts, spend), but what the reel's
+  // shot is doing, and its clip, follow the picked take alone.
+  if (event.picked === false) {
+    if (event.type === 'submitted') Object.assign(attempt(shot, event.attempt), { predictionId: event.predictionId, submittedAt: event.at, cost: event.cost, take: event.take })
+    if (event.type === 'failed' && event.attempt > 0) {
+      const a = attempt(shot, event.attempt)
+      a.error = event.message
+      if (event.refunded) a.cost = 0
+    }
+    return shot
+  }
   switch (event.type) {
     case 'queued':
       shot.state = 'queued'

@@ -13,6 +13,8 @@ export interface SpendApproval {
   readonly yes: boolean
   readonly terminal: Terminal
   readonly say: (text: string) => void
+  /** Asks somewhere other than the terminal (the review page); then there is always someone to ask. */
+  readonly ask?: (question: string, cost: number) => Promise<boolean>
 }
 
 function estimateLineOf(estimate: RunEstimate, paid: boolean): string {
@@ -34,8 +36,10 @@ export function approveSpend(approval: SpendApproval): (estimate: RunEstimate) =
       )
     }
     const reused = estimate.shots.filter((s) => s.action === 'reuse').length
-    const gate = spendGate({ ...estimate, reused, paid: true, yes: approval.yes, interactive: approval.terminal.interactive, threshold: CONFIRM_ABOVE_USD })
-    if (gate === 'ask' && !(await confirm(`Spend about ${formatUsd(estimate.cost)} on WaveSpeed?`, approval.terminal.stdin, process.stderr))) {
+    const interactive = approval.ask !== undefined || approval.terminal.interactive
+    const gate = spendGate({ ...estimate, reused, paid: true, yes: approval.yes, interactive, threshold: CONFIRM_ABOVE_USD })
+    const question = `Spend about ${formatUsd(estimate.cost)} on WaveSpeed?`
+    if (gate === 'ask' && !(await (approval.ask ? approval.ask(question, estimate.cost) : confirm(question, approval.terminal.stdin, process.stderr)))) {
       approval.say('Nothing was submitted.')
       return false
     }

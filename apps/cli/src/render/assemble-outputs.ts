@@ -62,10 +62,11 @@ export async function assembleOutputs(
   }
 }
 
-/** Each shot from its frames in `frames/` when both are there (nothing decoded), else from its clip. */
+/** Each shot's takes, or its frames in `frames/` when both are there (nothing decoded), else its clip. */
 async function sheetShots(clips: readonly ReelClip[]): Promise<ContactSheetShot[]> {
   return Promise.all(
     clips.map(async (c): Promise<ContactSheetShot> => {
+      if (c.takes) return { id: c.id, takes: c.takes.map(({ take, first, last, picked }) => ({ take, first, last, picked })) }
       const frames = c.frames && (await Promise.all([exists(c.frames.first), exists(c.frames.last)])).every(Boolean) ? c.frames : undefined
       return frames ? { id: c.id, first: frames.first, last: frames.last } : { id: c.id, clip: c.clip }
     }),

@@ -2,8 +2,8 @@ import { dirname } from 'node:path'
 import type { Plan, PlannedShot } from '@storyreel/core'
 import type { LedgerEntry as SchedulerLedgerEntry, RunLayout } from '@storyreel/scheduler'
 import { describeImage, type ImageFacts } from './describe-image.ts'
-import { MANIFEST_VERSION, type LedgerEntry, type Manifest, type ManifestShot, type RunStatus } from './manifest.ts'
-import type { RunState, ShotRecord } from './run-state.ts'
+import { MANIFEST_VERSION, type LedgerEntry, type Manifest, type ManifestShot, type ManifestTake, type RunStatus } from './manifest.ts'
+import type { RunState, ShotRecord, TakeRecord } from './run-state.ts'
 import { STORYREEL_VERSION } from './version.ts'
 
 export interface ManifestInput {
@@ -59,6 +59,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       ? input.ledger.map((e) => ({
           predictionId: e.predictionId,
           shot: e.shot,
+          take: e.take,
           model: e.model,
           cost: e.refunded ? 0 : e.price,
           createdAt: new Date(e.at).toISOString(),
@@ -102,6 +103,21 @@ function manifestShot(planned: PlannedShot, record: ShotRecord, facts: ImageFact
     ...(finished && record.clip ? { clip: { file: layout.relative(record.clip), sha256: record.sha256 } } : {}),
     ...(finished && record.frames ? { frames: { first: layout.relative(record.frames.first), last: layout.relative(record.frames.last) } } : {}),
     ...(record.error ? { error: record.error } : {}),
+    pick: record.pick,
+    ...(record.takes ? { takes: record.takes.map((t) => manifestTake(t, layout)) } : {}),
+  }
+}
+
+function manifestTake(take: TakeRecord, layout: RunLayout): ManifestTake {
+  return {
+    take: take.take,
+    ...(take.predictionId ? { predictionId: take.predictionId } : {}),
+    ...(take.clip ? { clip: { file: layout.relative(take.clip), ...(take.sha256 ? { sha256: take.sha256 } : {}) } } : {}),
+    ...(take.frames ? { frames: { first: layout.relative(take.frames.first), last: layout.relative(take.frames.last) } } : {}),
+    cost: round(take.cost),
+    status: take.status,
+    picked: take.picked,
+    ...(take.error ? { error: take.error } : {}),
   }
 }
 

@@ -4,7 +4,7 @@ import writeFileAtomic from 'write-file-atomic'
 import { assembleOutputs, type AssembleOptions } from './assemble-outputs.ts'
 import { buildManifest } from './build-manifest.ts'
 import { readManifest, writeManifest, type Manifest, type RunStatus } from './manifest.ts'
-import { reelInputsHash, upToDateOutputs, type ReelClip } from './reel-inputs.ts'
+import { reelInputsHash, upToDateOutputs, type ReelClip, type ReelTake } from './reel-inputs.ts'
 import { reportPage } from './report/report-page.ts'
 import type { RunState } from './run-state.ts'
 
@@ -68,9 +68,16 @@ function reelClipsOf(run: RunState): ReelClip[] | undefined {
   const clips: ReelClip[] = []
   for (const shot of run.shots) {
     if ((shot.state !== 'done' && shot.state !== 'cached') || !shot.clip || !shot.sha256) return undefined
-    clips.push({ id: shot.id, clip: shot.clip, sha256: shot.sha256, ...(shot.frames ? { frames: shot.frames } : {}) })
+    const takes = shot.takeCount > 1 ? reelTakesOf(shot) : undefined
+    clips.push({ id: shot.id, clip: shot.clip, sha256: shot.sha256, ...(shot.frames ? { frames: shot.frames } : {}), ...(takes ? { takes } : {}) })
   }
   return clips
+}
+
+/** The takes of a shot that have a clip and frames, for its row on the contact sheet. */
+function reelTakesOf(shot: RunState['shots'][number]): ReelTake[] | undefined {
+  const takes = (shot.takes ?? []).flatMap((t) => (t.frames && t.sha256 ? [{ take: t.take, first: t.frames.first, last: t.frames.last, sha256: t.sha256, picked: t.picked }] : []))
+  return takes.length > 0 ? takes : undefined
 }
 
 /** Writes manifest.json and report.html, both scrubbed of `secrets`. */

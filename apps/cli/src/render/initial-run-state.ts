@@ -16,6 +16,8 @@ export function initialRunState(plan: Plan, options: { readonly concurrency: num
       duration: shot.params.duration,
       prompt: shot.params.prompt,
       dependsOn: shot.dependsOn,
+      takeCount: shot.takes,
+      pick: shot.pick,
       state: 'waiting',
       spent: 0,
       attempts: [],

@@ -34,3 +34,8 @@ export function trapInterrupts(notify: (text: string) => void, exitNow: (code: n
     },
   }
 }
+
+/** An `Interrupt` driven by someone else's signal (the review server's Stop and Ctrl-C): no process handler is installed. */
+export function interruptFrom(signal: AbortSignal): Interrupt {
+  return { signal, interrupted: () => signal.aborted, dispose() {} }
+}

@@ -41,6 +41,8 @@ function liveReelOf(reel: IncrementalReel): LiveReel {
   return {
     onEvent(event) {
       if (event.type !== 'done' && event.type !== 'cached') return
+      // Takes other than the pick are alternatives beside the reel, not in it.
+      if (event.picked === false) return
       // A clip for a shot the reel does not know (a storyboard edited mid-run) is the finish's business, not the render's.
       try {
         land(event.shot, event.clip)

@@ -19,6 +19,21 @@ export interface ManifestAttempt {
   readonly error?: string
 }
 
+/** One take of a shot (`takes: N` in the storyboard renders N, each its own prediction). */
+export interface ManifestTake {
+  readonly take: number
+  readonly predictionId?: string
+  /** Relative to the run directory: `takes/<id>/take-<n>.mp4`. */
+  readonly clip?: { readonly file: string; readonly sha256?: string }
+  readonly frames?: { readonly first: string; readonly last: string }
+  /** USD this run spent on the take; 0 when it was already rendered. */
+  readonly cost: number
+  readonly status: 'done' | 'cached' | 'failed' | 'skipped' | 'interrupted'
+  /** The take in the reel (`shots/<id>.mp4`), the one chained shots start from. */
+  readonly picked: boolean
+  readonly error?: string
+}
+
 export interface ManifestShot {
   readonly id: string
   readonly index: number
@@ -45,11 +60,17 @@ export interface ManifestShot {
   readonly clip?: { readonly file: string; readonly sha256?: string }
   readonly frames?: { readonly first: string; readonly last: string }
   readonly error?: string
+  /** The storyboard's pick: the take in `clip` and `frames`. */
+  readonly pick?: number
+  /** Every take the storyboard asks for, in order, once the run ended. */
+  readonly takes?: readonly ManifestTake[]
 }
 
 export interface LedgerEntry {
   readonly predictionId: string
   readonly shot: string
+  /** Which take of the shot the prediction rendered. */
+  readonly take?: number
   readonly model: string
   /** USD: 0 for a prediction the service refunded. */
   readonly cost: number

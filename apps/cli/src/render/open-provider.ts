@@ -1,12 +1,16 @@
 import { join } from 'node:path'
 import { createAnimaticProvider } from '@storyreel/animatic'
 import type { OutputSpec, Provider } from '@storyreel/core'
-import { clientFromEnv, createRenderTimeModel, createUploadCache, createWavespeedProvider, startWebhookReceiver } from '@storyreel/wavespeed'
+import { clientFromEnv, createRenderTimeModel, createUploadCache, createWavespeedProvider, POLL_BOUNDED, POLL_ECONOMICAL, startWebhookReceiver } from '@storyreel/wavespeed'
+import type { PollName } from '../settings/config-file.ts'
 import { perBaseUrlFile } from './cache-dir.ts'
 import type { ProviderName } from './choose-provider.ts'
 
 /** Shots at once by default: 4 on WaveSpeed (as `plan` assumes; it queues beyond the account's limit and the scheduler backs off on 429), two ffmpeg renders for animatics. */
 export const DEFAULT_CONCURRENCY: Record<ProviderName, number> = { wavespeed: 4, animatic: 2 }
+
+/** The `poll` setting: economical (fewer status requests, the default) or bounded (notices a finished clip sooner). */
+const POLL_POLICIES = { economical: POLL_ECONOMICAL, bounded: POLL_BOUNDED } as const
 
 /** `--webhook-url` / `--webhook-port`: where WaveSpeed's deliveries reach this machine. */
 export interface WebhookOptions {
@@ -30,17 +34,17 @@ export interface OpenedProvider {
  * polls around the completion times earlier runs saw; with `webhook`, completions are delivered
  * and polling is only the fallback.
  */
-export async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string, options: { webhook?: WebhookOptions | undefined; output: OutputSpec }): Promise<OpenedProvider> {
+export async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string, options: { webhook?: WebhookOptions | undefined; output?: OutputSpec; poll?: PollName } = {}): Promise<OpenedProvider> {
   if (name === 'animatic') {
     // On a canvas the storyboard fixes, animatics are written as mezzanines: the reel copies them, nothing is normalized.
-    const { width, height, fps } = options.output
+    const { width, height, fps } = options.output ?? {}
     const canvas = width && height && fps ? { width, height, fps } : undefined
     return { provider: createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic'), canvas }), close: async () => {} }
   }
   const { webhook } = options
-  const client = clientFromEnv(env)
+  const client = clientFromEnv(env, { poll: POLL_POLICIES[options.poll ?? 'economical'] })
   const balance = await client.balance()
-  const uploadCache = createUploadCache({ path: perBaseUrlFile(cacheDir, 'uploads', client.baseUrl) })
+  const uploadCache = uploadCacheOf(cacheDir, client.baseUrl)
   const renderTimes = createRenderTimeModel({ file: perBaseUrlFile(cacheDir, 'render-times', client.baseUrl) })
   const receiver = webhook && (await startWebhookReceiver({ secret: await client.webhookSecret(), publicUrl: webhook.url, ...(webhook.port !== undefined && { port: webhook.port }) }))
   return {
@@ -51,4 +55,15 @@ export async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, c
       await Promise.all([renderTimes.flush(), receiver?.close()])
     },
   }
+}
+
+/** The provider without a word to the network: for commands that only ask what a render would do (`pick`). */
+export function createProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string): Provider {
+  if (name === 'animatic') return createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic') })
+  const client = clientFromEnv(env)
+  return createWavespeedProvider(client, { uploadCache: uploadCacheOf(cacheDir, client.baseUrl) })
+}
+
+function uploadCacheOf(cacheDir: string, baseUrl: string) {
+  return createUploadCache({ path: perBaseUrlFile(cacheDir, 'uploads', baseUrl) })
 }

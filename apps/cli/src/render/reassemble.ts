@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { loadStoryboard } from '@storyreel/core'
 import { openFileRunStore, readJournal } from '@storyreel/scheduler'
-import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
+import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
 import { cacheDirOf } from './cache-dir.ts'
@@ -14,7 +14,8 @@ import { JSON_VERSION } from '../output/json-version.ts'
 import { assembleOutputs } from './assemble-outputs.ts'
 import { writeRunRecords } from './finish-run.ts'
 import { readManifest, type Manifest } from './manifest.ts'
-import { reelInputsHash, type ReelClip } from './reel-inputs.ts'
+import { redactingIo, secretsOf } from './redacting-io.ts'
+import { reelInputsHash, type ReelClip, type ReelTake } from './reel-inputs.ts'
 import { escapeControl } from '../output/escape.ts'
 
 /**
@@ -41,13 +42,21 @@ export async function reassemble(runRoot: string, options: { readonly json: bool
     return EXIT.failure
   }
   const plan = loaded.plan
-  const stored = new Map((await readJournal(store)).shots.map((s) => [s.shot, s.clip]))
+  const stored = new Map((await readJournal(store)).shots.map((s) => [s.shot, s]))
   const clips: ReelClip[] = []
   const missing: string[] = []
   for (const shot of plan.shots) {
-    const clip = stored.get(shot.id)
-    if (!clip || !(await exists(clip.clip))) missing.push(shot.id)
-    else clips.push({ id: shot.id, clip: clip.clip, sha256: clip.sha256, frames: { first: clip.first, last: clip.last } })
+    const { clip, takes: storedTakes = [] } = stored.get(shot.id) ?? {}
+    if (!clip || !(await exists(clip.clip))) {
+      missing.push(shot.id)
+      continue
+    }
+    // The contact sheet's row of takes: those the storyboard still asks for whose frames are on disk.
+    const takes: ReelTake[] = []
+    for (const t of storedTakes) {
+      if (shot.takes > 1 && t.take <= shot.takes && (await exists(t.first)) && (await exists(t.last))) takes.push({ take: t.take, first: t.first, last: t.last, sha256: t.sha256, picked: t.sha256 === clip.sha256 })
+    }
+    clips.push({ id: shot.id, clip: clip.clip, sha256: clip.sha256, frames: { first: clip.first, last: clip.last }, ...(takes.length > 0 ? { takes } : {}) })
   }
   if (missing.length > 0) {
     throw new CliFailure(`No clip for ${missing.join(', ')} in ${runRoot}/shots. Render them first: storyreel render ${manifest.storyboard.path} --out ${runRoot}`)

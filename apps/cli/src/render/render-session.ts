@@ -1,12 +1,12 @@
 import type { Plan } from '@storyreel/core'
-import type { RunEstimate, RunResult, SchedulerEvent } from '@storyreel/scheduler'
+import type { RunEstimate, RunResult, SchedulerEvent, TakeOutcome } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import type { AssemblyProgress } from './assemble-outputs.ts'
 import { applyEvent } from './apply-event.ts'
 import { initialRunState } from './initial-run-state.ts'
 import { chooseView } from './progress/choose-view.ts'
 import type { ProgressView } from './progress/progress-view.ts'
-import type { RunState } from './run-state.ts'
+import type { RunState, TakeRecord } from './run-state.ts'
 import type { Terminal } from './terminal.ts'
 
 /**
@@ -102,5 +102,29 @@ function recordOutcomes(run: RunState, result: RunResult): void {
       shot.error = outcome.reason
     }
   }
+  for (const shot of run.shots) shot.takes = result.takes.filter((t) => t.shot === shot.id).map(takeRecord)
   run.spent = result.spent
+}
+
+function takeRecord(outcome: TakeOutcome): TakeRecord {
+  const base = { take: outcome.take, picked: outcome.picked }
+  switch (outcome.status) {
+    case 'done':
+    case 'cached':
+      return {
+        ...base,
+        status: outcome.status,
+        ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}),
+        clip: outcome.clip,
+        sha256: outcome.sha256,
+        frames: outcome.frames,
+        cost: outcome.status === 'done' ? outcome.cost : 0,
+      }
+    case 'failed':
+      return { ...base, status: 'failed', ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}), cost: outcome.cost, error: outcome.message }
+    case 'skipped':
+      return { ...base, status: 'skipped', cost: 0, error: outcome.reason }
+    case 'aborted':
+      return { ...base, status: 'interrupted', ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}), cost: 0 }
+  }
 }

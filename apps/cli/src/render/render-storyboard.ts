@@ -1,20 +1,22 @@
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { locateFfmpeg } from '@storyreel/assembler'
 import { closestMatch, loadStoryboard, type Plan } from '@storyreel/core'
 import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
-import { redactingIo, secretsOf, type CliIo } from '../cli-io.ts'
+import type { CliIo } from '../cli-io.ts'
 import { EXIT, UsageError } from '../command.ts'
 import { escapeControl } from '../output/escape.ts'
 import { printIssues } from '../output/issues.ts'
+import { migrateOldCache } from '../settings/migrate-cache.ts'
+import { resolveSettings } from '../settings/settings.ts'
 import { approveSpend, overBudgetFailure } from './approve-spend.ts'
-import { cacheDirOf } from './cache-dir.ts'
 import { chooseProvider } from './choose-provider.ts'
 import { sharedDecodeHooks } from './clip-hooks.ts'
 import { finishRun } from './finish-run.ts'
+import { interruptFrom, trapInterrupts } from './interrupt.ts'
 import { openLiveReel } from './live-reel.ts'
-import { trapInterrupts } from './interrupt.ts'
 import { DEFAULT_CONCURRENCY, openProvider, type WebhookOptions } from './open-provider.ts'
 import { printOutcome } from './print-outcome.ts'
+import { redactingIo, secretsOf } from './redacting-io.ts'
 import { createRenderSession, type RenderSession } from './render-session.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
 import { terminalOf } from './terminal.ts'
@@ -30,6 +32,10 @@ export interface RenderOptions {
   readonly only?: readonly string[]
   readonly force: boolean
   readonly json: boolean
+  /** Stops the render as Ctrl-C does; given, the caller owns Ctrl-C and no handler is installed (the review server). */
+  readonly signal?: AbortSignal
+  /** Asks for the confirmation above $5 somewhere other than the terminal (the review page). */
+  readonly ask?: (question: string, cost: number) => Promise<boolean>
   readonly webhook?: WebhookOptions
 }
 
@@ -51,23 +57,27 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   }
   const plan = loaded.plan
   if (options.only) checkOnly(options.only, plan)
-  const choice = chooseProvider(options.provider, io.env)
+  const flags = { concurrency: options.concurrency, maxCost: options.maxCost, provider: options.provider }
+  const settings = await resolveSettings({ flags, env: io.env, cwd: io.cwd, startDir: dirname(resolve(io.cwd, options.file)) })
+  const choice = chooseProvider(settings.provider.value, io.env)
   if (choice.notice) say(choice.notice)
-  const root = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd))
-  const cacheDir = cacheDirOf(io.env, io.cwd)
+  const root = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd, settings.outDir.value))
+  const cacheDir = settings.cacheDir.value
+  const migrated = await migrateOldCache(io.cwd, cacheDir)
+  if (migrated) say(`Moved the clip cache from ${shortPath(io.cwd, migrated)} to ${cacheDir}: one cache is now shared by every run on this machine (STORYREEL_CACHE_DIR or cacheDir in storyreel.config.yaml choose another folder).`)
   if (options.webhook && choice.name !== 'wavespeed') throw new UsageError('--webhook-url is for renders on WaveSpeed; an animatic renders on this machine and needs none', 'render')
   // ffmpeg's capabilities from the cache directory, once, before anything renders or is paid for.
   await locateFfmpeg({ cacheDir })
-  const opened = await openProvider(choice.name, io.env, cacheDir, { webhook: options.webhook, output: plan.output })
+  const opened = await openProvider(choice.name, io.env, cacheDir, { webhook: options.webhook, output: plan.output, poll: settings.poll.value })
   const { provider, balance } = opened
   if (opened.webhookListening) say(`Webhook receiver listening on ${opened.webhookListening} for ${options.webhook!.url}; polling stays as the fallback.`)
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY[choice.name]
+  const concurrency = settings.concurrency.value ?? DEFAULT_CONCURRENCY[choice.name]
   const store = openFileRunStore(root, { secrets })
   const session = createRenderSession({ plan, io, terminal, json: options.json, concurrency, paid: provider.paid })
-  const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say })
+  const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say, ...(options.ask ? { ask: options.ask } : {}) })
 
   const live = openLiveReel(plan, store.layout, cacheDir)
-  const interrupt = trapInterrupts((text) => session.note(text), (code) => process.exit(code))
+  const interrupt = options.signal ? interruptFrom(options.signal) : trapInterrupts((text) => session.note(text), (code) => process.exit(code))
   const resumeHint = `run the same command again to resume: predictions already paid for are recorded in ${shortPath(io.cwd, root)} and will not be paid twice.`
   try {
     const onEvent = (event: SchedulerEvent) => {
@@ -80,7 +90,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       cacheDir,
       secrets,
       concurrency,
-      maxCost: options.maxCost,
+      maxCost: settings.maxCost.value,
       only: options.only,
       force: options.force,
       signal: interrupt.signal,

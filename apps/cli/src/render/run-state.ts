@@ -21,6 +21,8 @@ export type ShotState =
 export const FINAL_STATES: ReadonlySet<ShotState> = new Set(['done', 'cached', 'failed', 'skipped'])
 
 export interface AttemptRecord {
+  /** The take the attempt rendered, when it was not the picked one. */
+  take?: number
   predictionId?: string
   /** Epoch ms. */
   submittedAt?: number
@@ -38,6 +40,11 @@ export interface ShotRecord {
   readonly duration: number
   readonly prompt: string
   readonly dependsOn: readonly string[]
+  /** The storyboard's `takes` and `pick`. */
+  readonly takeCount: number
+  readonly pick: number
+  /** Every take's outcome, once the run ended (the scheduler's `RunResult.takes`). */
+  takes?: TakeRecord[]
   state: ShotState
   /** USD spent on this shot's predictions in this run (a re-attached prediction costs nothing again). */
   spent: number
@@ -54,6 +61,21 @@ export interface ShotRecord {
   sha256?: string
   frames?: { readonly first: string; readonly last: string }
   error?: string
+}
+
+/** One take of a shot as the run left it. */
+export interface TakeRecord {
+  readonly take: number
+  readonly status: 'done' | 'cached' | 'failed' | 'skipped' | 'interrupted'
+  readonly picked: boolean
+  readonly predictionId?: string
+  /** Absolute paths at the take's own place (`takes/<id>/take-<n>.*`). */
+  readonly clip?: string
+  readonly sha256?: string
+  readonly frames?: { readonly first: string; readonly last: string }
+  /** USD this run spent on the take. */
+  readonly cost: number
+  readonly error?: string
 }
 
 export interface RunState {

@@ -11,6 +11,8 @@ export interface ShotSpec {
   readonly after?: string
   readonly image?: ImageRef
   readonly end?: ImageRef
+  readonly takes?: number
+  readonly pick?: number
 }
 
 /** Builds a Plan in code, the way core's planner would, so scheduler tests need no storyboard file. */
@@ -37,8 +39,8 @@ export function planOf(specs: readonly ShotSpec[], title = 'test'): Plan {
       transition: { type: 'cut', duration: 0 },
       seam: Boolean(spec.after),
       cost: priceOf(model, duration),
-      takes: 1,
-      pick: 1,
+      takes: spec.takes ?? 1,
+      pick: spec.pick ?? 1,
       line: index + 1,
     }
   })

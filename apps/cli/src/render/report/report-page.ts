@@ -1,4 +1,4 @@
-import type { Manifest, ManifestShot } from '../manifest.ts'
+import type { Manifest, ManifestShot, ManifestTake } from '../manifest.ts'
 import { escapeHtml, relativeUrl } from './escape-html.ts'
 import { timelineSvg } from './timeline.ts'
 
@@ -18,6 +18,9 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:0 .8rem;font-size:.85rem;marg
 .status{font-size:.8rem;padding:1px 8px;border-radius:10px;color:#fff;background:var(--run)}
 .status.done,.status.cached{background:var(--ok)}.status.failed{background:var(--bad)}.status.skipped{background:var(--skip)}
 .error{color:var(--bad);white-space:pre-wrap}
+.takes{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:6px;margin:.4rem 0}
+.take{margin:0;border:3px solid transparent;border-radius:6px;padding:2px}.take.picked{border-color:#f5c518}
+.take video{width:100%}.take figcaption{font-size:.75rem;color:#777}.take.picked figcaption{color:inherit;font-weight:600}
 svg.timeline{width:100%;height:auto;font-size:11px}
 svg .label{text-anchor:end;fill:currentColor}svg .tick{fill:#888}svg .stitch{fill:#8e6bbf}svg .note{fill:#888}
 svg .grid{stroke:#8883}svg .wait{fill:var(--wait)}svg .done{fill:var(--run)}svg .failed{fill:var(--bad)}
@@ -83,10 +86,12 @@ function shotCard(shot: ManifestShot): string {
     ? `<div class="thumbs"><figure><img src="${relativeUrl(shot.frames.first)}" alt="first frame of ${escapeHtml(shot.id)}" loading="lazy"><figcaption>first frame</figcaption></figure><figure><img src="${relativeUrl(shot.frames.last)}" alt="last frame of ${escapeHtml(shot.id)}" loading="lazy"><figcaption>last frame</figcaption></figure></div>`
     : ''
   const clip = shot.clip ? `<video controls preload="metadata" src="${relativeUrl(shot.clip.file)}"></video>` : ''
+  const takes = shot.takes && shot.takes.length > 1 ? `<div class="takes">${shot.takes.map((t) => takeFigure(shot.id, t)).join('')}</div>` : ''
   return `<article class="card" id="shot-${escapeHtml(shot.id)}">
 <h3>${escapeHtml(shot.id)} <span class="status ${escapeHtml(shot.status)}">${escapeHtml(shot.status)}</span></h3>
 ${thumbs}
 ${clip}
+${takes}
 <p class="prompt">${escapeHtml(prompt)}</p>
 <dl>
 <dt>model</dt><dd>${escapeHtml(shot.model)}</dd>
@@ -99,4 +104,12 @@ ${shot.timings.inferenceMs !== undefined ? `<dt>inference</dt><dd>${(shot.timing
 </dl>
 ${shot.error ? `<p class="error">${escapeHtml(shot.error)}</p>` : ''}
 </article>`
+}
+
+/** One take: its clip with the first frame as poster (plays on click), marked when it is the pick. */
+function takeFigure(id: string, take: ManifestTake): string {
+  const poster = take.frames ? ` poster="${relativeUrl(take.frames.first)}"` : ''
+  const video = take.clip ? `<video controls preload="none"${poster} src="${relativeUrl(take.clip.file)}" aria-label="take ${take.take} of ${escapeHtml(id)}"></video>` : ''
+  const status = take.status === 'done' || take.status === 'cached' ? '' : ` · ${escapeHtml(take.status)}`
+  return `<figure class="take${take.picked ? ' picked' : ''}" data-take="${take.take}">${video}<figcaption>take ${take.take}${take.picked ? ' · picked' : ''}${status} · $${take.cost.toFixed(2)}</figcaption></figure>`
 }

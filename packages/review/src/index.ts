@@ -1,0 +1,6 @@
+export { startReviewServer } from './server.ts'
+export type { ReviewServer, ReviewServerOptions } from './server.ts'
+export { TOKEN_HEADER } from './guard.ts'
+export { ReviewError, isReviewError, reviewError } from './errors.ts'
+export type { ReviewErrorCode, ReviewErrorFields, ReviewErrorOf } from './errors.ts'
+export type { RenderCall, RenderEnd, ReviewBackend, ReviewIssue, ReviewShot, ReviewSnapshot, ReviewTake, RunFile, SpendQuestion } from './types.ts'

@@ -45,9 +45,10 @@ function checkNode(): Check {
   return { name: 'node', ok, detail: ok ? `v${process.versions.node}` : `v${process.versions.node}: storyreel needs Node ${MIN_NODE.join('.')} or later; install a current Node 20 or 22.` }
 }
 
-async function checkFfmpeg(): Promise<Check[]> {
+async function checkFfmpeg(cacheDir: string): Promise<Check[]> {
   try {
-    const found = await locateFfmpeg()
+    // What the binary can do is cached per binary (path, size, mtime), as renders cache it.
+    const found = await locateFfmpeg({ cacheDir })
     // The assembler owns what each feature needs; doctor only reports it.
     const gaps = describeGaps(missingFeatures(found))
     return [

@@ -2,12 +2,12 @@ import type { ChildProcess } from 'node:child_process'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startRedis, type TestRedis } from '@storyreel/test-utils'
-import { startSimulator, type Simulator } from '@storyreel/wavespeed-sim'
+import { type Simulator, startSimulator } from '@storyreel/wavespeed-sim'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Manifest } from '../apps/cli/src/render/manifest.ts'
 import { probe } from './helpers/media.ts'
-import { hasStackTrace, runCli, type CliResult } from './helpers/run-cli.ts'
-import { filesContaining, writeFixture, type Fixture } from './helpers/storyboard-fixture.ts'
+import { type CliResult, hasStackTrace, runCli } from './helpers/run-cli.ts'
+import { filesContaining, type Fixture, writeFixture } from './helpers/storyboard-fixture.ts'
 
 const KEY = 'sk-farm-e2e-0123456789abcdef-SECRET'
 
@@ -43,7 +43,13 @@ const workers: ChildProcess[] = []
 beforeAll(async () => {
   redis = await startRedis()
   // Same takes for the same request, so the local render below makes the farm's clips again.
-  sim = await startSimulator({ apiKey: KEY, latencyMs: 800, concurrency: 32, videoScale: 0.3, distinctTakes: false })
+  sim = await startSimulator({
+    apiKey: KEY,
+    latencyMs: 800,
+    concurrency: 32,
+    videoScale: 0.3,
+    distinctTakes: false,
+  })
   fixture = await writeFixture(STORYBOARD, 'farm.yaml')
 })
 afterAll(async () => {
@@ -65,19 +71,36 @@ function startWorker(...extra: string[]): Worker {
   let child!: ChildProcess
   let out = ''
   let err = ''
-  const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url, STORYREEL_CACHE_DIR: join(fixture.dir, 'worker-cache'), STORYREEL_WORKER_LOCK_MS: '1500' }
-  const exited = runCli(['worker', '--redis', redis.url, '--concurrency', '4', '--store', 'store', '--json', ...extra], {
-    cwd: fixture.dir,
-    env,
-    timeoutMs: 300_000,
-    onSpawn: (c) => {
-      child = c
-      c.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
-      c.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()))
+  const env = {
+    WAVESPEED_API_KEY: KEY,
+    WAVESPEED_BASE_URL: sim.url,
+    STORYREEL_CACHE_DIR: join(fixture.dir, 'worker-cache'),
+    STORYREEL_WORKER_LOCK_MS: '1500',
+  }
+  const exited = runCli(
+    ['worker', '--redis', redis.url, '--concurrency', '4', '--store', 'store', '--json', ...extra],
+    {
+      cwd: fixture.dir,
+      env,
+      timeoutMs: 300_000,
+      onSpawn: (c) => {
+        child = c
+        c.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+        c.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()))
+      },
     },
-  })
+  )
   workers.push(child)
-  return { child, exited, errors: () => err, lines: () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { state: string; shot?: string }) }
+  return {
+    child,
+    exited,
+    errors: () => err,
+    lines: () =>
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { state: string; shot?: string }),
+  }
 }
 
 async function until(condition: () => boolean, timeoutMs: number, state: () => string): Promise<void> {
@@ -92,7 +115,21 @@ test('two workers and a third after one is SIGKILLed render 12 shots with 12 pre
   const first = startWorker('--key-concurrency', '3')
   const second = startWorker()
   // The CLI that enqueues has no key: the workers render with theirs.
-  const rendering = runCli(['render', 'farm.yaml', '--queue', redis.url, '--store', 'store', '--provider', 'wavespeed', '--yes', '--json'], { cwd: fixture.dir, timeoutMs: 280_000 })
+  const rendering = runCli(
+    [
+      'render',
+      'farm.yaml',
+      '--queue',
+      redis.url,
+      '--store',
+      'store',
+      '--provider',
+      'wavespeed',
+      '--yes',
+      '--json',
+    ],
+    { cwd: fixture.dir, timeoutMs: 280_000 },
+  )
 
   // Killed while it holds a shot whose prediction is in flight, after the first shots completed.
   const holding = (w: Worker) => {
@@ -100,22 +137,39 @@ test('two workers and a third after one is SIGKILLed render 12 shots with 12 pre
     const done = new Set(lines.filter((l) => l.state === 'done').map((l) => l.shot))
     return done.size > 0 && lines.some((l) => l.state === 'started' && !done.has(l.shot))
   }
-  await until(() => holding(first) || holding(second), 90_000, () => JSON.stringify([first.lines(), second.lines(), first.errors(), second.errors()]))
+  await until(
+    () => holding(first) || holding(second),
+    90_000,
+    () => JSON.stringify([first.lines(), second.lines(), first.errors(), second.errors()]),
+  )
   const victim = holding(first) ? first : second
-  const held = victim.lines().filter((l) => l.state === 'started' && !victim.lines().some((d) => d.state === 'done' && d.shot === l.shot)).map((l) => l.shot)
+  const held = victim
+    .lines()
+    .filter(
+      (l) => l.state === 'started' && !victim.lines().some((d) => d.state === 'done' && d.shot === l.shot),
+    )
+    .map((l) => l.shot)
   victim.child.kill('SIGKILL')
   const third = startWorker()
 
   const result = await rendering
   expect(result.stderr).not.toSatisfy(hasStackTrace)
-  expect(result.code, `${result.stderr}\n${[first, second, third].map((w) => w.errors() + JSON.stringify(w.lines().slice(-5))).join('\n')}`).toBe(0)
+  expect(
+    result.code,
+    `${result.stderr}\n${[first, second, third].map((w) => w.errors() + JSON.stringify(w.lines().slice(-5))).join('\n')}`,
+  ).toBe(0)
   expect(sim.stats().createdTotal).toBe(12)
   expect(sim.stats().maxOutstanding).toBeLessThanOrEqual(3)
   // Each shot the killed worker held was finished by another worker, on the prediction it had made.
   const survivors = [first, second, third].filter((w) => w !== victim).flatMap((w) => w.lines())
-  for (const shot of held) expect(survivors.some((l) => l.shot === shot && (l.state === 'done' || l.state === 'cached'))).toBe(true)
+  for (const shot of held)
+    expect(survivors.some((l) => l.shot === shot && (l.state === 'done' || l.state === 'cached'))).toBe(true)
 
-  const end = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { status: string; reel: string; manifest: string }
+  const end = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+    status: string
+    reel: string
+    manifest: string
+  }
   expect(end.status).toBe('completed')
   const farmManifest = JSON.parse(await readFile(end.manifest, 'utf8')) as Manifest
 
@@ -125,13 +179,27 @@ test('two workers and a third after one is SIGKILLed render 12 shots with 12 pre
 
   const local = await runCli(['render', 'farm.yaml', '--out', 'local', '--yes', '--concurrency', '3'], {
     cwd: fixture.dir,
-    env: { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url, STORYREEL_CACHE_DIR: join(fixture.dir, 'local-cache') },
+    env: {
+      WAVESPEED_API_KEY: KEY,
+      WAVESPEED_BASE_URL: sim.url,
+      STORYREEL_CACHE_DIR: join(fixture.dir, 'local-cache'),
+    },
     timeoutMs: 120_000,
   })
   expect(local.code, local.stderr).toBe(0)
-  const localManifest = JSON.parse(await readFile(join(fixture.dir, 'local', 'manifest.json'), 'utf8')) as Manifest
+  const localManifest = JSON.parse(
+    await readFile(join(fixture.dir, 'local', 'manifest.json'), 'utf8'),
+  ) as Manifest
   // A shot the killed worker had downloaded is reused from the run by the next one: "cached", as in a resumed local run.
-  const facts = (m: Manifest) => m.shots.map((s) => ({ id: s.id, clipped: s.status === 'done' || s.status === 'cached', cacheKey: s.cacheKey, clip: s.clip?.sha256, image: s.params.image, frames: s.frames !== undefined }))
+  const facts = (m: Manifest) =>
+    m.shots.map((s) => ({
+      id: s.id,
+      clipped: s.status === 'done' || s.status === 'cached',
+      cacheKey: s.cacheKey,
+      clip: s.clip?.sha256,
+      image: s.params.image,
+      frames: s.frames !== undefined,
+    }))
   expect(facts(farmManifest)).toEqual(facts(localManifest))
   expect(farmManifest.reel?.sha256).toBe(localManifest.reel?.sha256)
   const reel = await probe(end.reel)

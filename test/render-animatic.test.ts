@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Manifest } from '../apps/cli/src/render/manifest.ts'
 import { checkPage, expectCleanPage, launchChromium } from './helpers/browser.ts'
 import { probe } from './helpers/media.ts'
-import { hasStackTrace, REPO_ROOT, runCli, type CliResult } from './helpers/run-cli.ts'
+import { type CliResult, hasStackTrace, REPO_ROOT, runCli } from './helpers/run-cli.ts'
 import { serveDirectory } from './helpers/static-server.ts'
 
 // The README's main command, run as a new user would: no key, from a directory of their own.
@@ -17,7 +17,10 @@ const runDir = () => join(cwd, 'renders', 'storm-at-sea')
 
 beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'storyreel-animatic-'))
-  ;[result, browser] = await Promise.all([runCli(['render', join(REPO_ROOT, 'storyboards', 'storm-at-sea.yaml')], { cwd, timeoutMs: 170_000 }), launchChromium()])
+  ;[result, browser] = await Promise.all([
+    runCli(['render', join(REPO_ROOT, 'storyboards', 'storm-at-sea.yaml')], { cwd, timeoutMs: 170_000 }),
+    launchChromium(),
+  ])
 }, 180_000)
 afterAll(async () => {
   await browser?.close()
@@ -27,7 +30,9 @@ afterAll(async () => {
 describe('storyreel render with no API key (the animatic)', () => {
   test('says it is making a free animatic and how to render for real, then writes a playable reel', async () => {
     expect(result.code, result.stderr).toBe(0)
-    expect(result.stderr).toMatch(/No WAVESPEED_API_KEY set: rendering an offline animatic.*set WAVESPEED_API_KEY/)
+    expect(result.stderr).toMatch(
+      /No WAVESPEED_API_KEY set: rendering an offline animatic.*set WAVESPEED_API_KEY/,
+    )
     expect(result.stderr).not.toSatisfy(hasStackTrace)
     expect(result.stdout).toContain(`Reel: ${join('renders', 'storm-at-sea', 'storm-at-sea.mp4')}`)
     const reel = await probe(join(runDir(), 'storm-at-sea.mp4'))
@@ -43,7 +48,7 @@ describe('storyreel render with no API key (the animatic)', () => {
     expect(manifest.ledger.every((entry) => entry.cost === 0)).toBe(true)
   })
 
-  test('the review page loads in a real browser: no console errors, every video\'s metadata, every thumbnail', async () => {
+  test("the review page loads in a real browser: no console errors, every video's metadata, every thumbnail", async () => {
     const server = await serveDirectory(runDir())
     try {
       const page = await checkPage(browser, `${server.url}report.html`)
@@ -54,7 +59,10 @@ describe('storyreel render with no API key (the animatic)', () => {
       expect(page.videos.every((v) => v.readyState >= 1)).toBe(true)
       expect(page.videos[0]!.duration).toBeCloseTo(manifest.reel!.duration!, 0)
       for (const [i, shot] of manifest.shots.entries()) {
-        expect(page.videos[i + 1]!.duration).toBeCloseTo((await probe(join(runDir(), shot.clip!.file))).duration, 0)
+        expect(page.videos[i + 1]!.duration).toBeCloseTo(
+          (await probe(join(runDir(), shot.clip!.file))).duration,
+          0,
+        )
       }
     } finally {
       await server.close()

@@ -1,20 +1,25 @@
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startSimulator, type Simulator } from '@storyreel/wavespeed-sim'
+import { type Simulator, startSimulator } from '@storyreel/wavespeed-sim'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Manifest } from '../apps/cli/src/render/manifest.ts'
 import { probe } from './helpers/media.ts'
-import { hasStackTrace, runCli, type CliOptions } from './helpers/run-cli.ts'
-import { CHAINS_STORYBOARD, writeFixture, type Fixture } from './helpers/storyboard-fixture.ts'
+import { type CliOptions, hasStackTrace, runCli } from './helpers/run-cli.ts'
+import { CHAINS_STORYBOARD, type Fixture, writeFixture } from './helpers/storyboard-fixture.ts'
 
 const KEY = 'sk-e2e-resume-SECRET-7'
 let sim: Simulator
 let fixture: Fixture
 let out: string
 
-const env = () => ({ WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url, STORYREEL_CACHE_DIR: fixture.cacheDir })
-const cli = (args: string[], onSpawn?: CliOptions['onSpawn']) => runCli(args, { cwd: fixture.dir, env: env(), ...(onSpawn ? { onSpawn } : {}) })
+const env = () => ({
+  WAVESPEED_API_KEY: KEY,
+  WAVESPEED_BASE_URL: sim.url,
+  STORYREEL_CACHE_DIR: fixture.cacheDir,
+})
+const cli = (args: string[], onSpawn?: CliOptions['onSpawn']) =>
+  runCli(args, { cwd: fixture.dir, env: env(), ...(onSpawn ? { onSpawn } : {}) })
 
 beforeAll(async () => {
   // Slow enough renders that Ctrl-C lands while predictions are in flight.
@@ -29,7 +34,11 @@ afterAll(async () => {
 
 async function journalTypes(): Promise<string[]> {
   const text = await readFile(join(out, 'journal.ndjson'), 'utf8').catch(() => '')
-  return text.trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { type: string }).type)
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { type: string }).type)
 }
 
 describe('interrupting and resuming a paid run', () => {
@@ -46,7 +55,9 @@ describe('interrupting and resuming a paid run', () => {
     const paidBefore = sim.stats().createdTotal
     expect(paidBefore).toBeGreaterThan(0)
     expect(paidBefore).toBeLessThan(5)
-    expect((JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Manifest).status).toBe('interrupted')
+    expect((JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Manifest).status).toBe(
+      'interrupted',
+    )
 
     const status = await cli(['status', out])
     expect(status.code).toBe(0)
@@ -58,12 +69,20 @@ describe('interrupting and resuming a paid run', () => {
     expect(sim.stats().createdTotal).toBe(5)
     const after = await cli(['status', out, '--json'])
     const shots = (JSON.parse(after.stdout) as { shots: { shot: string; state: string }[] }).shots
-    expect(shots.map((s) => [s.shot, s.state])).toEqual(['a1', 'a2', 'b1', 'b2', 'c1'].map((id) => [id, 'done']))
+    expect(shots.map((s) => [s.shot, s.state])).toEqual(
+      ['a1', 'a2', 'b1', 'b2', 'c1'].map((id) => [id, 'done']),
+    )
   }, 120_000)
 
-  test('assemble re-stitches with the storyboard\'s new transitions and renders nothing', async () => {
+  test("assemble re-stitches with the storyboard's new transitions and renders nothing", async () => {
     const before = await probe(join(out, 'chains.mp4'))
-    await writeFile(fixture.storyboard, CHAINS_STORYBOARD.replace('  fps: 24\n', '  fps: 24\n  transition: { type: crossfade, duration: 0.5 }\n'))
+    await writeFile(
+      fixture.storyboard,
+      CHAINS_STORYBOARD.replace(
+        '  fps: 24\n',
+        '  fps: 24\n  transition: { type: crossfade, duration: 0.5 }\n',
+      ),
+    )
     const paid = sim.stats().createdTotal
     const result = await cli(['assemble', out])
     expect(result.code, result.stderr).toBe(0)
@@ -71,7 +90,10 @@ describe('interrupting and resuming a paid run', () => {
     expect(sim.stats().createdTotal).toBe(paid)
     const after = await probe(join(out, 'chains.mp4'))
     // Four joins, each crossfade overlapping 0.5 s.
-    expect((before.videoDuration ?? before.duration) - (after.videoDuration ?? after.duration)).toBeCloseTo(2, 0)
+    expect((before.videoDuration ?? before.duration) - (after.videoDuration ?? after.duration)).toBeCloseTo(
+      2,
+      0,
+    )
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Manifest
     expect(manifest.reel!.duration).toBeCloseTo(after.videoDuration ?? after.duration, 1)
 
@@ -82,11 +104,20 @@ describe('interrupting and resuming a paid run', () => {
     expect(rerender.stderr).not.toMatch(/up to date/)
     expect(sim.stats().createdTotal).toBe(paid)
     const restored = await probe(join(out, 'chains.mp4'))
-    expect(restored.videoDuration ?? restored.duration).toBeCloseTo(before.videoDuration ?? before.duration, 1)
+    expect(restored.videoDuration ?? restored.duration).toBeCloseTo(
+      before.videoDuration ?? before.duration,
+      1,
+    )
   }, 90_000)
 
   test('assembling after an edit was reverted warns nothing, however often', async () => {
-    await writeFile(fixture.storyboard, CHAINS_STORYBOARD.replace('  fps: 24\n', '  fps: 24\n  transition: { type: crossfade, duration: 0.5 }\n'))
+    await writeFile(
+      fixture.storyboard,
+      CHAINS_STORYBOARD.replace(
+        '  fps: 24\n',
+        '  fps: 24\n  transition: { type: crossfade, duration: 0.5 }\n',
+      ),
+    )
     const edited = await cli(['assemble', out])
     expect(edited.code, edited.stderr).toBe(0)
     expect(edited.stderr).toMatch(/storyboard changed/)

@@ -1,11 +1,17 @@
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startSimulator, type Simulator } from '@storyreel/wavespeed-sim'
+import { type Simulator, startSimulator } from '@storyreel/wavespeed-sim'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Manifest } from '../apps/cli/src/render/manifest.ts'
 import { meanDifference, probe, rgb } from './helpers/media.ts'
-import { hasStackTrace, runCli, type CliResult } from './helpers/run-cli.ts'
-import { CHAINED, CHAINS_REEL_SECONDS, filesContaining, writeFixture, type Fixture } from './helpers/storyboard-fixture.ts'
+import { type CliResult, hasStackTrace, runCli } from './helpers/run-cli.ts'
+import {
+  CHAINED,
+  CHAINS_REEL_SECONDS,
+  filesContaining,
+  type Fixture,
+  writeFixture,
+} from './helpers/storyboard-fixture.ts'
 
 const KEY = 'sk-e2e-0123456789abcdef-SECRET'
 let sim: Simulator
@@ -13,8 +19,16 @@ let fixture: Fixture
 let first: CliResult
 let out: string
 
-const env = () => ({ WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url, STORYREEL_CACHE_DIR: fixture.cacheDir })
-const render = (...extra: string[]) => runCli(['render', fixture.storyboard, '--out', out, '--yes', '--concurrency', '3', ...extra], { cwd: fixture.dir, env: env() })
+const env = () => ({
+  WAVESPEED_API_KEY: KEY,
+  WAVESPEED_BASE_URL: sim.url,
+  STORYREEL_CACHE_DIR: fixture.cacheDir,
+})
+const render = (...extra: string[]) =>
+  runCli(['render', fixture.storyboard, '--out', out, '--yes', '--concurrency', '3', ...extra], {
+    cwd: fixture.dir,
+    env: env(),
+  })
 const manifest = async () => JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Manifest
 
 beforeAll(async () => {
@@ -34,8 +48,16 @@ describe('storyreel render against the simulator', () => {
     expect(first.code, first.stderr).toBe(0)
     const m = await manifest()
     expect(m.status).toBe('completed')
-    expect(m.shots.map((s) => [s.id, s.status])).toEqual(['a1', 'a2', 'b1', 'b2', 'c1'].map((id) => [id, 'done']))
-    for (const file of ['chains.mp4', 'contact-sheet.png', 'report.html', 'journal.ndjson', ...m.shots.flatMap((s) => [`shots/${s.id}.mp4`, `frames/${s.id}.first.png`, `frames/${s.id}.last.png`])]) {
+    expect(m.shots.map((s) => [s.id, s.status])).toEqual(
+      ['a1', 'a2', 'b1', 'b2', 'c1'].map((id) => [id, 'done']),
+    )
+    for (const file of [
+      'chains.mp4',
+      'contact-sheet.png',
+      'report.html',
+      'journal.ndjson',
+      ...m.shots.flatMap((s) => [`shots/${s.id}.mp4`, `frames/${s.id}.first.png`, `frames/${s.id}.last.png`]),
+    ]) {
       await expect(readFile(join(out, file)), file).resolves.toBeTruthy()
     }
     expect(first.stdout).toContain('Reel: run/chains.mp4')
@@ -47,7 +69,7 @@ describe('storyreel render against the simulator', () => {
     expect(reel.frames).toBe(Math.round(CHAINS_REEL_SECONDS * 24))
   })
 
-  test('each chained shot was submitted with the previous clip\'s actual last frame (pixels compared)', async () => {
+  test("each chained shot was submitted with the previous clip's actual last frame (pixels compared)", async () => {
     const m = await manifest()
     const size = { width: 96, height: 54 }
     for (const [shot, upstream] of CHAINED) {
@@ -63,7 +85,9 @@ describe('storyreel render against the simulator', () => {
       const submitted = await rgb(sentPath, size)
       expect(meanDifference(submitted, lastFrame), `${shot} vs last frame of ${upstream}`).toBeLessThan(2)
       // And not merely any frame of it: the first one differs visibly.
-      expect(meanDifference(submitted, firstFrame), `${shot} vs first frame of ${upstream}`).toBeGreaterThan(3)
+      expect(meanDifference(submitted, firstFrame), `${shot} vs first frame of ${upstream}`).toBeGreaterThan(
+        3,
+      )
     }
   })
 
@@ -100,8 +124,21 @@ describe('storyreel render against the simulator', () => {
     // With --json, messages about the reel come as note events on stdout.
     expect(again.stdout).toMatch(/"type":"note","message":"The reel is up to date/)
     expect((await manifest()).totals.cost).toBe(0)
-    const events = again.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; shot?: string; state?: string })
-    expect(events.filter((e) => e.type === 'shot' && e.state === 'cached').map((e) => e.shot).sort()).toEqual(['a1', 'a2', 'b1', 'b2', 'c1'])
-    expect(events.at(-1)).toMatchObject({ type: 'result', status: 'completed', spent: 0, reel: join(out, 'chains.mp4') })
+    const events = again.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; shot?: string; state?: string })
+    expect(
+      events
+        .filter((e) => e.type === 'shot' && e.state === 'cached')
+        .map((e) => e.shot)
+        .sort(),
+    ).toEqual(['a1', 'a2', 'b1', 'b2', 'c1'])
+    expect(events.at(-1)).toMatchObject({
+      type: 'result',
+      status: 'completed',
+      spent: 0,
+      reel: join(out, 'chains.mp4'),
+    })
   }, 90_000)
 })

@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startSimulator, type Simulator } from '@storyreel/wavespeed-sim'
+import { type Simulator, startSimulator } from '@storyreel/wavespeed-sim'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { runCli } from './helpers/run-cli.ts'
 
@@ -16,7 +16,11 @@ shots:
 `
 let sim: Simulator
 let dir: string
-const env = () => ({ WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url, STORYREEL_CACHE_DIR: join(dir, 'cache') })
+const env = () => ({
+  WAVESPEED_API_KEY: KEY,
+  WAVESPEED_BASE_URL: sim.url,
+  STORYREEL_CACHE_DIR: join(dir, 'cache'),
+})
 
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {
@@ -41,7 +45,20 @@ afterAll(async () => {
 describe('render --webhook-url', () => {
   test('completions arrive by webhook on 127.0.0.1:PORT, before any poll', { timeout: 90_000 }, async () => {
     const port = await freePort()
-    const result = await runCli(['render', 'board.yaml', '--yes', '--out', 'hooked', '--webhook-url', `http://127.0.0.1:${port}`, '--webhook-port', String(port)], { cwd: dir, env: env() })
+    const result = await runCli(
+      [
+        'render',
+        'board.yaml',
+        '--yes',
+        '--out',
+        'hooked',
+        '--webhook-url',
+        `http://127.0.0.1:${port}`,
+        '--webhook-port',
+        String(port),
+      ],
+      { cwd: dir, env: env() },
+    )
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr).toContain(`Webhook receiver listening on http://127.0.0.1:${port}`)
     expect(sim.stats().webhooks).toEqual([expect.objectContaining({ delivered: true, status: 200 })])
@@ -49,19 +66,31 @@ describe('render --webhook-url', () => {
     expect(sim.timelines().map((t) => t.resultRequests)).toEqual([0])
   })
 
-  test('render times are kept in the cache directory, per API, for the next run\'s polling', { timeout: 90_000 }, async () => {
-    const result = await runCli(['render', 'board.yaml', '--yes', '--force', '--out', 'polled'], { cwd: dir, env: env() })
-    expect(result.code, result.stderr).toBe(0)
-    const files = (await readdir(join(dir, 'cache'))).filter((f) => f.startsWith('render-times-'))
-    expect(files).toHaveLength(1)
-    expect(await readFile(join(dir, 'cache', files[0]!), 'utf8')).toContain('kling-v2.5-turbo-pro/text-to-video')
-  })
+  test(
+    "render times are kept in the cache directory, per API, for the next run's polling",
+    { timeout: 90_000 },
+    async () => {
+      const result = await runCli(['render', 'board.yaml', '--yes', '--force', '--out', 'polled'], {
+        cwd: dir,
+        env: env(),
+      })
+      expect(result.code, result.stderr).toBe(0)
+      const files = (await readdir(join(dir, 'cache'))).filter((f) => f.startsWith('render-times-'))
+      expect(files).toHaveLength(1)
+      expect(await readFile(join(dir, 'cache', files[0]!), 'utf8')).toContain(
+        'kling-v2.5-turbo-pro/text-to-video',
+      )
+    },
+  )
 
   test('--webhook-port without --webhook-url, and webhooks for an animatic, are usage errors', async () => {
     const lone = await runCli(['render', 'board.yaml', '--webhook-port', '8787'], { cwd: dir, env: {} })
     expect(lone.code).toBe(2)
     expect(lone.stderr).toContain('--webhook-port needs --webhook-url')
-    const animatic = await runCli(['render', 'board.yaml', '--webhook-url', 'https://example.com'], { cwd: dir, env: { STORYREEL_CACHE_DIR: join(dir, 'cache') } })
+    const animatic = await runCli(['render', 'board.yaml', '--webhook-url', 'https://example.com'], {
+      cwd: dir,
+      env: { STORYREEL_CACHE_DIR: join(dir, 'cache') },
+    })
     expect(animatic.code).toBe(2)
     expect(animatic.stderr).toContain('--webhook-url is for renders on WaveSpeed')
   })

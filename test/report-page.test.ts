@@ -1,9 +1,9 @@
+import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Manifest } from '../apps/cli/src/render/manifest.ts'
@@ -21,9 +21,41 @@ async function fakeRunDir(): Promise<string> {
   await mkdir(join(root, 'shots'))
   await mkdir(join(root, 'frames'))
   const clip = (dest: string, seconds: number) =>
-    run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=160x90:rate=12:duration=${seconds}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', dest])
-  await Promise.all([clip(join(root, 'reel #1.mp4'), 3), clip(join(root, 'shots', 'a.mp4'), 1), clip(join(root, 'shots', 'b.mp4'), 2)])
-  for (const id of ['a', 'b']) for (const end of ['first', 'last']) await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x90', '-frames:v', '1', join(root, 'frames', `${id}.${end}.png`)])
+    run('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=160x90:rate=12:duration=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-movflags',
+      '+faststart',
+      dest,
+    ])
+  await Promise.all([
+    clip(join(root, 'reel #1.mp4'), 3),
+    clip(join(root, 'shots', 'a.mp4'), 1),
+    clip(join(root, 'shots', 'b.mp4'), 2),
+  ])
+  for (const id of ['a', 'b'])
+    for (const end of ['first', 'last'])
+      await run('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=160x90',
+        '-frames:v',
+        '1',
+        join(root, 'frames', `${id}.${end}.png`),
+      ])
   const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
   const shot = (id: string, seconds: number, dependsOn: string[]) => ({
     id,
@@ -33,7 +65,11 @@ async function fakeRunDir(): Promise<string> {
     params: { prompt: `</script><img src=x onerror=alert(1)> shot ${id}`, duration: seconds },
     dependsOn,
     attempts: [{ predictionId: `p-${id}`, cost: 0.45 }],
-    timings: { queuedAt: at(0), submittedAt: at(dependsOn.length ? 5 : 0), completedAt: at(dependsOn.length ? 9 : 5) },
+    timings: {
+      queuedAt: at(0),
+      submittedAt: at(dependsOn.length ? 5 : 0),
+      completedAt: at(dependsOn.length ? 9 : 5),
+    },
     cost: 0.45,
     clip: { file: `shots/${id}.mp4` },
     frames: { first: `frames/${id}.first.png`, last: `frames/${id}.last.png` },
@@ -49,7 +85,17 @@ async function fakeRunDir(): Promise<string> {
     concurrency: 2,
     reel: { file: 'reel #1.mp4', duration: 3 },
     shots: [shot('a', 1, []), shot('b', 2, ['a'])],
-    totals: { shots: 2, rendered: 2, cached: 0, failed: 0, skipped: 0, estimatedCost: 0.9, cost: 0.9, videoSeconds: 3, wallMs: 10_000 },
+    totals: {
+      shots: 2,
+      rendered: 2,
+      cached: 0,
+      failed: 0,
+      skipped: 0,
+      estimatedCost: 0.9,
+      cost: 0.9,
+      videoSeconds: 3,
+      wallMs: 10_000,
+    },
     ledger: [],
   }
   await writeFile(join(root, 'report.html'), reportPage(manifest))

@@ -1,12 +1,12 @@
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startSimulator, type Simulator } from '@storyreel/wavespeed-sim'
+import { type Simulator, startSimulator } from '@storyreel/wavespeed-sim'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium } from './helpers/browser.ts'
 import { startReview } from './helpers/review-process.ts'
 import { runCli } from './helpers/run-cli.ts'
-import { filesContaining, writeFixture, type Fixture } from './helpers/storyboard-fixture.ts'
+import { filesContaining, type Fixture, writeFixture } from './helpers/storyboard-fixture.ts'
 
 const KEY = 'sk-review-0123456789abcdef-SECRET'
 
@@ -43,14 +43,22 @@ let fixture: Fixture
 let browser: Browser
 
 beforeAll(async () => {
-  ;[sim, fixture, browser] = await Promise.all([startSimulator({ apiKey: KEY, latencyMs: 200, concurrency: 4, videoScale: 0.2 }), writeFixture(BOARD, 'spend.yaml'), launchChromium()])
+  ;[sim, fixture, browser] = await Promise.all([
+    startSimulator({ apiKey: KEY, latencyMs: 200, concurrency: 4, videoScale: 0.2 }),
+    writeFixture(BOARD, 'spend.yaml'),
+    launchChromium(),
+  ])
 })
 afterAll(async () => {
   await Promise.all([sim?.close(), browser?.close()])
   if (fixture) await rm(fixture.dir, { recursive: true, force: true })
 })
 
-const review = (...extra: string[]) => startReview(['spend.yaml', ...extra], { cwd: fixture.dir, env: { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url } })
+const review = (...extra: string[]) =>
+  startReview(['spend.yaml', ...extra], {
+    cwd: fixture.dir,
+    env: { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url },
+  })
 
 async function openPage(url: string, lastShot = 'one'): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage()
@@ -63,67 +71,84 @@ async function openPage(url: string, lastShot = 'one'): Promise<{ page: Page; er
 }
 
 describe('storyreel review spending money (simulator)', () => {
-  test('--max-cost refuses the render on the page; above $5 the page asks; Cancel submits nothing, yes renders', { timeout: 120_000 }, async () => {
-    const capped = await review('--max-cost', '5')
-    try {
-      const { page, errors } = await openPage(capped.url)
-      expect(await page.textContent('#stale-summary')).toBe('1 stale shot · $5.20 to refresh')
-      expect(await page.textContent('section[data-shot="one"] .badge.stale')).toBe('stale: new shot · $5.20 to refresh')
-      await page.click('#render')
-      await page.waitForSelector('#progress[data-status="failed"]')
-      expect(await page.textContent('#progress-notes')).toContain('is over --max-cost $5.00: nothing was submitted')
-      expect(errors).toEqual([])
-    } finally {
-      expect(await capped.interrupt()).toBe(0)
-    }
-    expect(sim.stats().createdTotal).toBe(0)
-
-    const open = await review()
-    try {
-      const { page, errors } = await openPage(open.url)
-      await page.click('#render')
-      await page.waitForSelector('#question:not([hidden])')
-      expect(await page.textContent('#question-text')).toBe('Spend about $5.20 on WaveSpeed?')
-      await page.click('#question-no')
-      await page.waitForSelector('#progress[data-status="declined"]')
+  test(
+    '--max-cost refuses the render on the page; above $5 the page asks; Cancel submits nothing, yes renders',
+    { timeout: 120_000 },
+    async () => {
+      const capped = await review('--max-cost', '5')
+      try {
+        const { page, errors } = await openPage(capped.url)
+        expect(await page.textContent('#stale-summary')).toBe('1 stale shot · $5.20 to refresh')
+        expect(await page.textContent('section[data-shot="one"] .badge.stale')).toBe(
+          'stale: new shot · $5.20 to refresh',
+        )
+        await page.click('#render')
+        await page.waitForSelector('#progress[data-status="failed"]')
+        expect(await page.textContent('#progress-notes')).toContain(
+          'is over --max-cost $5.00: nothing was submitted',
+        )
+        expect(errors).toEqual([])
+      } finally {
+        expect(await capped.interrupt()).toBe(0)
+      }
       expect(sim.stats().createdTotal).toBe(0)
 
-      await page.click('#render')
-      await page.click('#question-yes')
-      await page.waitForSelector('#reel[src]', { timeout: 90_000 })
-      expect(sim.stats().createdTotal).toBe(4)
-      expect(await page.textContent('#stale-summary')).toBe('every shot is up to date')
-      expect(errors).toEqual([])
-    } finally {
-      expect(await open.interrupt()).toBe(0)
-    }
-    // The key went nowhere: not the run directory, not the cache, not the command's output.
-    expect(await filesContaining(fixture.dir, KEY)).toEqual([])
-    expect(open.stderr()).not.toContain(KEY)
-  })
+      const open = await review()
+      try {
+        const { page, errors } = await openPage(open.url)
+        await page.click('#render')
+        await page.waitForSelector('#question:not([hidden])')
+        expect(await page.textContent('#question-text')).toBe('Spend about $5.20 on WaveSpeed?')
+        await page.click('#question-no')
+        await page.waitForSelector('#progress[data-status="declined"]')
+        expect(sim.stats().createdTotal).toBe(0)
+
+        await page.click('#render')
+        await page.click('#question-yes')
+        await page.waitForSelector('#reel[src]', { timeout: 90_000 })
+        expect(sim.stats().createdTotal).toBe(4)
+        expect(await page.textContent('#stale-summary')).toBe('every shot is up to date')
+        expect(errors).toEqual([])
+      } finally {
+        expect(await open.interrupt()).toBe(0)
+      }
+      // The key went nowhere: not the run directory, not the cache, not the command's output.
+      expect(await filesContaining(fixture.dir, KEY)).toEqual([])
+      expect(open.stderr()).not.toContain(KEY)
+    },
+  )
 })
 
 describe('Ctrl-C with a render in flight', () => {
-  test('stops it as render\'s Ctrl-C does: the run is recorded as interrupted, and the next render pays nothing twice', { timeout: 120_000 }, async () => {
-    // Slow renders, so the predictions are still running when Ctrl-C comes.
-    const slow = await startSimulator({ apiKey: KEY, latencyMs: 6000, concurrency: 4, videoScale: 0.2 })
-    try {
-      const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: slow.url }
-      await writeFile(join(fixture.dir, 'slow.yaml'), SLOW_BOARD)
-      const server = await startReview(['slow.yaml'], { cwd: fixture.dir, env })
-      const { page } = await openPage(server.url, 'two')
-      await page.click('#render')
-      await expect.poll(() => slow.stats().createdTotal, { timeout: 30_000 }).toBe(2)
-      expect(await server.interrupt()).toBe(130)
-      expect(server.stderr()).toContain('The render was interrupted')
-      const manifest = JSON.parse(await readFile(join(fixture.dir, 'renders', 'slow', 'manifest.json'), 'utf8')) as { status: string }
-      expect(manifest.status).toBe('interrupted')
+  test(
+    "stops it as render's Ctrl-C does: the run is recorded as interrupted, and the next render pays nothing twice",
+    { timeout: 120_000 },
+    async () => {
+      // Slow renders, so the predictions are still running when Ctrl-C comes.
+      const slow = await startSimulator({ apiKey: KEY, latencyMs: 6000, concurrency: 4, videoScale: 0.2 })
+      try {
+        const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: slow.url }
+        await writeFile(join(fixture.dir, 'slow.yaml'), SLOW_BOARD)
+        const server = await startReview(['slow.yaml'], { cwd: fixture.dir, env })
+        const { page } = await openPage(server.url, 'two')
+        await page.click('#render')
+        await expect.poll(() => slow.stats().createdTotal, { timeout: 30_000 }).toBe(2)
+        expect(await server.interrupt()).toBe(130)
+        expect(server.stderr()).toContain('The render was interrupted')
+        const manifest = JSON.parse(
+          await readFile(join(fixture.dir, 'renders', 'slow', 'manifest.json'), 'utf8'),
+        ) as { status: string }
+        expect(manifest.status).toBe('interrupted')
 
-      const again = await runCli(['render', 'slow.yaml', '--yes'], { cwd: fixture.dir, env: { ...env, STORYREEL_CACHE_DIR: join(fixture.dir, 'cache') } })
-      expect(again.code, again.stderr).toBe(0)
-      expect(slow.stats().createdTotal).toBe(2)
-    } finally {
-      await slow.close()
-    }
-  })
+        const again = await runCli(['render', 'slow.yaml', '--yes'], {
+          cwd: fixture.dir,
+          env: { ...env, STORYREEL_CACHE_DIR: join(fixture.dir, 'cache') },
+        })
+        expect(again.code, again.stderr).toBe(0)
+        expect(slow.stats().createdTotal).toBe(2)
+      } finally {
+        await slow.close()
+      }
+    },
+  )
 })

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser, chromium } from 'playwright-core'
 import { expect } from 'vitest'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -7,7 +7,16 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
@@ -42,15 +51,21 @@ export async function checkPage(browser: Browser, url: string): Promise<PageChec
   })
   page.on('request', (r) => {
     const target = new URL(r.url())
-    if (target.protocol !== 'data:' && target.origin !== origin && target.protocol !== 'file:') externalRequests.push(r.url())
+    if (target.protocol !== 'data:' && target.origin !== origin && target.protocol !== 'file:')
+      externalRequests.push(r.url())
   })
   await page.goto(url, { waitUntil: 'load' })
   // In-page code as strings: this package is type-checked without the DOM library (it would clash with Node's fetch types).
-  await page.waitForFunction(`[...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error !== null)`, undefined, { timeout: 20_000 })
+  await page.waitForFunction(
+    `[...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error !== null)`,
+    undefined,
+    { timeout: 20_000 },
+  )
   const videos = (await page.evaluate(
     `[...document.querySelectorAll('video')].map((v) => ({ src: v.getAttribute('src') ?? '', readyState: v.readyState, duration: v.duration, error: v.error?.code ?? null }))`,
   )) as VideoState[]
-  const brokenImages = (await page.evaluate(`Promise.all([...document.querySelectorAll('img')].map(async (img) => {
+  const brokenImages =
+    (await page.evaluate(`Promise.all([...document.querySelectorAll('img')].map(async (img) => {
     img.loading = 'eager'
     await img.decode().catch(() => undefined)
     return img.naturalWidth === 0 ? img.getAttribute('src') ?? '' : ''

@@ -14,8 +14,26 @@ export interface Probe {
 }
 
 export async function probe(file: string): Promise<Probe> {
-  const { stdout } = await run(FFPROBE, ['-v', 'error', '-count_packets', '-show_entries', 'format=duration:stream=codec_type,duration,width,height,nb_read_packets', '-of', 'json', file])
-  const info = JSON.parse(stdout) as { format: { duration: string }; streams: { codec_type: string; duration?: string; width?: number; height?: number; nb_read_packets?: string }[] }
+  const { stdout } = await run(FFPROBE, [
+    '-v',
+    'error',
+    '-count_packets',
+    '-show_entries',
+    'format=duration:stream=codec_type,duration,width,height,nb_read_packets',
+    '-of',
+    'json',
+    file,
+  ])
+  const info = JSON.parse(stdout) as {
+    format: { duration: string }
+    streams: {
+      codec_type: string
+      duration?: string
+      width?: number
+      height?: number
+      nb_read_packets?: string
+    }[]
+  }
   const video = info.streams.find((s) => s.codec_type === 'video')
   return {
     duration: Number(info.format.duration),
@@ -26,11 +44,29 @@ export async function probe(file: string): Promise<Probe> {
 }
 
 /** Decodes an image (or a video's frame at `select`) to raw RGB24 at a fixed size, for comparing pixels. */
-export async function rgb(file: string, size: { width: number; height: number }, frame: 'first' | 'last' | 'image' = 'image'): Promise<Buffer> {
+export async function rgb(
+  file: string,
+  size: { width: number; height: number },
+  frame: 'first' | 'last' | 'image' = 'image',
+): Promise<Buffer> {
   const input = frame === 'last' ? ['-sseof', '-1', '-i', file] : ['-i', file]
   const { stdout } = await run(
     FFMPEG,
-    ['-v', 'error', ...input, '-sws_flags', 'area+accurate_rnd+full_chroma_int', '-vf', `scale=${size.width}:${size.height}`, ...(frame === 'last' ? ['-update', '1'] : ['-frames:v', '1']), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    [
+      '-v',
+      'error',
+      ...input,
+      '-sws_flags',
+      'area+accurate_rnd+full_chroma_int',
+      '-vf',
+      `scale=${size.width}:${size.height}`,
+      ...(frame === 'last' ? ['-update', '1'] : ['-frames:v', '1']),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
     { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
   )
   // With `-update 1` to a pipe every decoded frame is written; the last one is what we want.

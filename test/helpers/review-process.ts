@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const BIN = fileURLToPath(new URL('../../apps/cli/bin/storyreel.js', import.meta.url))
@@ -13,21 +13,35 @@ export interface ReviewProcess {
 }
 
 /** `storyreel review ARGS` in a child process, as a user runs it, once it has printed its address. */
-export function startReview(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<ReviewProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', STORYREEL_CACHE_DIR: `${options.cwd}/cache` }
+export function startReview(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+): Promise<ReviewProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    STORYREEL_CACHE_DIR: `${options.cwd}/cache`,
+  }
   delete env.WAVESPEED_API_KEY
   delete env.WAVESPEED_BASE_URL
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name]
     else env[name] = value
   }
-  const child = spawn(process.execPath, [BIN, 'review', ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, 'review', ...args], {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   let err = ''
   child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()))
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`storyreel review printed no address in 30 s:\n${err}`)), 30_000)
+    const timer = setTimeout(
+      () => reject(new Error(`storyreel review printed no address in 30 s:\n${err}`)),
+      30_000,
+    )
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString()
       const url = /^Review: (http:\/\/\S+)$/m.exec(out)?.[1]
@@ -43,6 +57,8 @@ export function startReview(args: readonly string[], options: { cwd: string; env
         },
       })
     })
-    void exited.then((code) => reject(new Error(`storyreel review exited (${code}) before printing its address:\n${err}`)))
+    void exited.then((code) =>
+      reject(new Error(`storyreel review exited (${code}) before printing its address:\n${err}`)),
+    )
   })
 }

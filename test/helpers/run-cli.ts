@@ -25,7 +25,11 @@ export interface CliOptions {
 /** Runs the real `storyreel` entry point in a child process, as a user would. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   // The clip cache defaults to ~/.cache/storyreel: a test's goes beside its working directory instead.
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(options.cwd ?? tmpdir(), '.cache') }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    XDG_CACHE_HOME: join(options.cwd ?? tmpdir(), '.cache'),
+  }
   delete env.WAVESPEED_API_KEY
   delete env.WAVESPEED_BASE_URL
   for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -33,7 +37,11 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     else env[name] = value
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (c: Buffer) => out.push(c))

@@ -4,7 +4,12 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.mp4': 'video/mp4', '.png': 'image/png', '.json': 'application/json' }
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.mp4': 'video/mp4',
+  '.png': 'image/png',
+  '.json': 'application/json',
+}
 
 /** Serves a directory on 127.0.0.1 with byte ranges, which browsers use to read video metadata. */
 export async function serveDirectory(root: string): Promise<{ url: string; close(): Promise<void> }> {
@@ -18,7 +23,12 @@ export async function serveDirectory(root: string): Promise<{ url: string; close
       if (range) {
         const start = range[1] ? Number(range[1]) : size - Number(range[2])
         const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1
-        res.writeHead(206, { 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes' })
+        res.writeHead(206, {
+          'content-type': type,
+          'content-length': end - start + 1,
+          'content-range': `bytes ${start}-${end}/${size}`,
+          'accept-ranges': 'bytes',
+        })
         createReadStream(path, { start, end }).pipe(res)
       } else {
         res.writeHead(200, { 'content-type': type, 'content-length': size, 'accept-ranges': 'bytes' })

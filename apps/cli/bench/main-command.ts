@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, before: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, before: { type: 'string' } },
+})
 const HERE = new URL('../../../', import.meta.url).pathname
 
 interface Timed {
@@ -25,17 +27,36 @@ async function renderOnce(root: string): Promise<Timed> {
   const dir = await mkdtemp(join(tmpdir(), 'storyreel-bench-main-'))
   try {
     const started = Date.now()
-    const child = spawn(process.execPath, [join(root, 'apps/cli/bin/storyreel.js'), 'render', join(root, 'storyboards/storm-at-sea.yaml'), '--out', join(dir, 'run'), '--json'], {
-      cwd: dir,
-      env: { ...process.env, STORYREEL_CACHE_DIR: join(dir, 'cache'), WAVESPEED_API_KEY: '', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, 'apps/cli/bin/storyreel.js'),
+        'render',
+        join(root, 'storyboards/storm-at-sea.yaml'),
+        '--out',
+        join(dir, 'run'),
+        '--json',
+      ],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          STORYREEL_CACHE_DIR: join(dir, 'cache'),
+          WAVESPEED_API_KEY: '',
+          NO_COLOR: '1',
+        },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    )
     let out = ''
     child.stdout.on('data', (c: Buffer) => (out += c.toString()))
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     const wallMs = Date.now() - started
     if (code !== 0) throw new Error(`render exited ${code}`)
-    const events = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; state?: string; time: string })
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; state?: string; time: string })
     const shots = events.filter((e) => e.type === 'shot')
     const first = Date.parse(shots[0]!.time)
     const lastDone = Math.max(...shots.filter((e) => e.state === 'done').map((e) => Date.parse(e.time)))
@@ -55,7 +76,9 @@ for (let run = 1; run <= Number(values.runs); run++) {
   for (const [name, root] of variants) {
     const timed = await renderOnce(root)
     results.get(name)!.push(timed)
-    process.stdout.write(`run ${run} ${name}: wall ${(timed.wallMs / 1000).toFixed(1)} s, shots ${(timed.shotsMs / 1000).toFixed(1)} s, ratio ${(timed.wallMs / timed.shotsMs).toFixed(2)}x\n`)
+    process.stdout.write(
+      `run ${run} ${name}: wall ${(timed.wallMs / 1000).toFixed(1)} s, shots ${(timed.shotsMs / 1000).toFixed(1)} s, ratio ${(timed.wallMs / timed.shotsMs).toFixed(2)}x\n`,
+    )
   }
 }
 for (const [name, timed] of results) {

@@ -44,7 +44,11 @@ const BIN = new URL('../bin/storyreel.js', import.meta.url).pathname
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+  return s.length === 0
+    ? NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]!
+      : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 
@@ -57,9 +61,17 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs the CLI, sampling its peak RSS (kB) until it exits. */
-function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string; peakKb: number }> {
+function runCli(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string; peakKb: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let stderr = ''
     let peakKb = 0
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
@@ -79,7 +91,12 @@ function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ 
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'storyreel-bench-render-'))
-  const sim = await startSimulator({ apiKey: KEY, latencyMs: Number(values.latency), concurrency: Number(values.concurrency), videoScale: Number(values['video-scale']) })
+  const sim = await startSimulator({
+    apiKey: KEY,
+    latencyMs: Number(values.latency),
+    concurrency: Number(values.concurrency),
+    videoScale: Number(values['video-scale']),
+  })
   const steps: Record<string, number[]> = {}
   try {
     // A 16:9 start image so the 720p model renders 1280x720 clips.
@@ -92,18 +109,48 @@ async function main(): Promise<void> {
       join(dir, 'board.yaml'),
       `version: 1\ntitle: Bench\ndefaults: { model: kling-v2.1-i2v-standard, duration: 5 }\noutput:\n  file: reel.mp4\n  width: 1280\n  height: 720\n  fps: 24\n  transition: { type: crossfade, duration: 0.5 }\nshots:\n${shots.join('')}`,
     )
-    const env = { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: sim.url, STORYREEL_CACHE_DIR: join(dir, 'cache') }
+    const env = {
+      WAVESPEED_API_KEY: KEY,
+      WAVESPEED_BASE_URL: sim.url,
+      STORYREEL_CACHE_DIR: join(dir, 'cache'),
+    }
     const render = async (out: string) => {
       const port = values.webhook ? await freePort() : undefined
-      const webhook = port ? ['--webhook-url', `http://127.0.0.1:${port}`, '--webhook-port', String(port)] : []
+      const webhook = port
+        ? ['--webhook-url', `http://127.0.0.1:${port}`, '--webhook-port', String(port)]
+        : []
       const started = Date.now()
-      const result = await runCli(['render', 'board.yaml', '--yes', '--force', '--out', out, '--concurrency', String(values.concurrency), ...webhook], dir, env)
+      const result = await runCli(
+        [
+          'render',
+          'board.yaml',
+          '--yes',
+          '--force',
+          '--out',
+          out,
+          '--concurrency',
+          String(values.concurrency),
+          ...webhook,
+        ],
+        dir,
+        env,
+      )
       if (result.code !== 0) throw new Error(`render failed (${result.code}):\n${result.stderr}`)
       return { ...result, wallMs: Date.now() - started }
     }
-    process.stdout.write(`${SHOTS} shots (chains of ${CHAIN}), clips at ${values['video-scale']} of 720p, crossfades, latency ${values.latency} ms, ${values.webhook ? 'webhooks' : 'polling (learned render times)'}\n`)
+    process.stdout.write(
+      `${SHOTS} shots (chains of ${CHAIN}), clips at ${values['video-scale']} of 720p, crossfades, latency ${values.latency} ms, ${values.webhook ? 'webhooks' : 'polling (learned render times)'}\n`,
+    )
     await render('warm-up')
-    const rows: { reelMs: number; baselineMs?: number; handoffs: number[]; noticed: number[]; rest: number[]; peakKb: number; wallMs: number }[] = []
+    const rows: {
+      reelMs: number
+      baselineMs?: number
+      handoffs: number[]
+      noticed: number[]
+      rest: number[]
+      peakKb: number
+      wallMs: number
+    }[] = []
     for (let run = 1; run <= RUNS; run++) {
       const seenBefore = new Set(sim.timelines().map((t) => t.id))
       const out = `run-${run}`
@@ -111,10 +158,20 @@ async function main(): Promise<void> {
       const manifest = JSON.parse(await readFile(join(dir, out, 'manifest.json'), 'utf8')) as Manifest
       const lastClip = Math.max(...manifest.shots.map((s) => Date.parse(s.timings!.completedAt!)))
       const reelMs = Date.parse(manifest.reel!.writtenAt!) - lastClip
-      const timelines = new Map(sim.timelines().filter((t) => !seenBefore.has(t.id)).map((t) => [t.id, t]))
-      const predictionOf = (id: string) => timelines.get(manifest.shots.find((s) => s.id === id)!.attempts.at(-1)!.predictionId!)!
-      const journal = (await readFile(join(dir, out, 'journal.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; shot?: string; at: number })
-      const at = (type: string, shot: string) => journal.findLast((r) => r.type === type && r.shot === shot)?.at ?? NaN
+      const timelines = new Map(
+        sim
+          .timelines()
+          .filter((t) => !seenBefore.has(t.id))
+          .map((t) => [t.id, t]),
+      )
+      const predictionOf = (id: string) =>
+        timelines.get(manifest.shots.find((s) => s.id === id)!.attempts.at(-1)!.predictionId!)!
+      const journal = (await readFile(join(dir, out, 'journal.ndjson'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; shot?: string; at: number })
+      const at = (type: string, shot: string) =>
+        journal.findLast((r) => r.type === type && r.shot === shot)?.at ?? NaN
       const handoffs: number[] = []
       const noticed: number[] = []
       const rest: number[] = []
@@ -140,14 +197,34 @@ async function main(): Promise<void> {
         // Before the live reel, render stitched every clip only after the last one landed.
         const began = Date.now()
         await assembleReel({
-          segments: manifest.shots.map((s) => ({ id: s.id, file: join(dir, out, s.clip!.file), seam: false, transition: { type: 'crossfade' as const, duration: 0.5 } })),
-          output: { file: join(dir, out, 'baseline.mp4'), width: 1280, height: 720, fps: 24, fit: 'contain', transition: { type: 'crossfade', duration: 0.5 } },
+          segments: manifest.shots.map((s) => ({
+            id: s.id,
+            file: join(dir, out, s.clip!.file),
+            seam: false,
+            transition: { type: 'crossfade' as const, duration: 0.5 },
+          })),
+          output: {
+            file: join(dir, out, 'baseline.mp4'),
+            width: 1280,
+            height: 720,
+            fps: 24,
+            fit: 'contain',
+            transition: { type: 'crossfade', duration: 0.5 },
+          },
           workDir: join(dir, out, '.baseline-work'),
           cacheDir: join(dir, 'cache'),
         })
         baselineMs = Date.now() - began
       }
-      rows.push({ reelMs, ...(baselineMs !== undefined && { baselineMs }), handoffs, noticed, rest, peakKb: result.peakKb, wallMs: result.wallMs })
+      rows.push({
+        reelMs,
+        ...(baselineMs !== undefined && { baselineMs }),
+        handoffs,
+        noticed,
+        rest,
+        peakKb: result.peakKb,
+        wallMs: result.wallMs,
+      })
       process.stdout.write(
         `run ${run}: wall ${sec(result.wallMs)}; last clip → reel ${sec(reelMs)}${baselineMs !== undefined ? ` (stitching from scratch: ${sec(baselineMs)})` : ''}; ` +
           `hand-off median ${sec(median(handoffs))} [noticed ${sec(median(noticed))} + fetch, frame, upload, submit ${sec(median(rest))}] of ${handoffs.length}; peak RSS ${(result.peakKb / 1024).toFixed(0)} MB\n`,
@@ -159,7 +236,11 @@ async function main(): Promise<void> {
         `; hand-off ${sec(median(rows.flatMap((r) => r.handoffs)))} (noticed ${sec(median(rows.flatMap((r) => r.noticed)))}, rest ${sec(median(rows.flatMap((r) => r.rest)))})` +
         `; peak RSS ${(median(rows.map((r) => r.peakKb)) / 1024).toFixed(0)} MB; wall ${sec(median(rows.map((r) => r.wallMs)))}\n`,
     )
-    process.stdout.write(`hand-off steps (medians, from the journal): ${Object.entries(steps).map(([name, ms]) => `${name} ${sec(median(ms))}`).join('; ')}\n`)
+    process.stdout.write(
+      `hand-off steps (medians, from the journal): ${Object.entries(steps)
+        .map(([name, ms]) => `${name} ${sec(median(ms))}`)
+        .join('; ')}\n`,
+    )
   } finally {
     await sim.close()
     await rm(dir, { recursive: true, force: true })

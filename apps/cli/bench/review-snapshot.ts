@@ -11,11 +11,20 @@ import { parseArgs } from 'node:util'
 import { loadStoryboard } from '@storyreel/core'
 import { reviewSnapshot } from '../src/review/review-snapshot.ts'
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '15' } } })
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { runs: { type: 'string', default: '15' } },
+})
 const [file, runDir] = positionals
 if (!file || !runDir) throw new Error('usage: review-snapshot.ts STORYBOARD RUN_DIR [--runs N]')
 const cwd = process.cwd()
-const source = { file, cwd, runDir: resolve(runDir), cacheDir: resolve('.storyreel-cache'), provider: { name: 'animatic', paid: false } }
+const source = {
+  file,
+  cwd,
+  runDir: resolve(runDir),
+  cacheDir: resolve('.storyreel-cache'),
+  provider: { name: 'animatic', paid: false },
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 async function time(step: () => Promise<unknown>): Promise<number> {
@@ -35,4 +44,6 @@ for (let i = 0; i < Number(values.runs); i++) {
 }
 const b = median(base)
 const s = median(snap)
-console.log(`${first.shots.length} shots, ${first.stale.shots.length} stale; medians of ${values.runs}: loadStoryboard ${b.toFixed(1)} ms, snapshot ${s.toFixed(1)} ms (${(s / b).toFixed(2)}x)`)
+console.log(
+  `${first.shots.length} shots, ${first.stale.shots.length} stale; medians of ${values.runs}: loadStoryboard ${b.toFixed(1)} ms, snapshot ${s.toFixed(1)} ms (${(s / b).toFixed(2)}x)`,
+)

@@ -26,7 +26,10 @@ export interface Command {
   readonly description: string
   readonly options: Readonly<Record<string, OptionSpec>>
   readonly examples: readonly string[]
-  run(input: { readonly values: OptionValues; readonly positionals: readonly string[] }, io: CliIo): Promise<number>
+  run(
+    input: { readonly values: OptionValues; readonly positionals: readonly string[] },
+    io: CliIo,
+  ): Promise<number>
 }
 
 /** A mistake in how the command was called: printed with a hint, exit code 2. */
@@ -42,7 +45,12 @@ export class UsageError extends Error {
 }
 
 /** A `--name N` option that must be a positive whole number. */
-export function positiveIntegerOption(values: OptionValues, name: string, fallback: number, command: string): number {
+export function positiveIntegerOption(
+  values: OptionValues,
+  name: string,
+  fallback: number,
+  command: string,
+): number {
   const raw = values[name]
   if (raw === undefined) return fallback
   const value = Number(raw)
@@ -57,6 +65,10 @@ export function usdOption(values: OptionValues, name: string, command: string): 
   const raw = values[name]
   if (raw === undefined) return undefined
   const usd = Number(raw)
-  if (typeof raw !== 'string' || !Number.isFinite(usd) || usd < 0) throw new UsageError(`--${name} must be an amount in USD such as 10 or 2.50, not "${String(raw)}"`, command)
+  if (typeof raw !== 'string' || !Number.isFinite(usd) || usd < 0)
+    throw new UsageError(
+      `--${name} must be an amount in USD such as 10 or 2.50, not "${String(raw)}"`,
+      command,
+    )
   return usd
 }

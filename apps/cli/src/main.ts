@@ -14,18 +14,36 @@ async function suggest(name: string, candidates: readonly string[]): Promise<str
 
 async function parseCommandArgs(command: Command, args: readonly string[]) {
   const options = Object.fromEntries(
-    Object.entries(command.options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
+    Object.entries(command.options).map(([name, spec]) => [
+      name,
+      {
+        type: spec.type,
+        ...(spec.short ? { short: spec.short } : {}),
+        ...(spec.multiple ? { multiple: true } : {}),
+      },
+    ]),
   )
   try {
-    return parseArgs({ args: joinNegativeValues(command, args), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
+    return parseArgs({
+      args: joinNegativeValues(command, args),
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (error) {
     const message = (error as Error).message
     const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message)
     if (unknown) {
       const suggestion = await suggest(unknown[2]!, Object.keys(command.options))
-      throw new UsageError(`unknown option ${unknown[1]}${unknown[2]} for ${command.name}${suggestion ? `; did you mean --${suggestion}?` : ''}`, command.name)
+      throw new UsageError(
+        `unknown option ${unknown[1]}${unknown[2]} for ${command.name}${suggestion ? `; did you mean --${suggestion}?` : ''}`,
+        command.name,
+      )
     }
-    throw new UsageError(message.split('. ')[0]!.replace(/^Option '([^']+)' argument missing/, '$1 needs a value'), command.name)
+    throw new UsageError(
+      message.split('. ')[0]!.replace(/^Option '([^']+)' argument missing/, '$1 needs a value'),
+      command.name,
+    )
   }
 }
 
@@ -34,13 +52,19 @@ async function parseCommandArgs(command: Command, args: readonly string[]) {
  * as ambiguous, so a negative number would never reach the option's own check and its message.
  */
 function joinNegativeValues(command: Command, args: readonly string[]): string[] {
-  const takesValue = new Set(Object.entries(command.options).flatMap(([name, spec]) => (spec.type === 'string' ? [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])] : [])))
+  const takesValue = new Set(
+    Object.entries(command.options).flatMap(([name, spec]) =>
+      spec.type === 'string' ? [`--${name}`, ...(spec.short ? [`-${spec.short}`] : [])] : [],
+    ),
+  )
   const joined: string[] = []
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     const next = args[i + 1]
     if (takesValue.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
-      joined.push(`${arg.startsWith('--') ? arg : `--${Object.entries(command.options).find(([, spec]) => `-${spec.short}` === arg)![0]}`}=${next}`)
+      joined.push(
+        `${arg.startsWith('--') ? arg : `--${Object.entries(command.options).find(([, spec]) => `-${spec.short}` === arg)![0]}`}=${next}`,
+      )
       i++
     } else joined.push(arg)
   }
@@ -50,7 +74,8 @@ function joinNegativeValues(command: Command, args: readonly string[]): string[]
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' && rest[0] ? commands.find((command) => command.name === rest[0]) : undefined
+    const target =
+      name === 'help' && rest[0] ? commands.find((command) => command.name === rest[0]) : undefined
     io.stdout.write(target ? commandHelp(await target.load()) : mainHelp(commands))
     return EXIT.ok
   }
@@ -60,7 +85,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const entry = commands.find((candidate) => candidate.name === name)
   if (!entry) {
-    const suggestion = await suggest(name, commands.map((candidate) => candidate.name))
+    const suggestion = await suggest(
+      name,
+      commands.map((candidate) => candidate.name),
+    )
     const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`
     throw new UsageError(`${what}${suggestion ? `; did you mean "${suggestion}"?` : ''}`)
   }
@@ -87,8 +115,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr.write(`storyreel: ${escapeControl(error.message)}\nRun \`${help}\` for usage.\n`)
       return EXIT.usage
     }
-    const detail = io.env.STORYREEL_DEBUG ? ((error as Error).stack ?? String(error)) : String((error as Error).message ?? error)
-    io.stderr.write(`storyreel: unexpected error: ${escapeControl(detail)}\nThis is a bug in storyreel; please report it with the command you ran (STORYREEL_DEBUG=1 shows details).\n`)
+    const detail = io.env.STORYREEL_DEBUG
+      ? ((error as Error).stack ?? String(error))
+      : String((error as Error).message ?? error)
+    io.stderr.write(
+      `storyreel: unexpected error: ${escapeControl(detail)}\nThis is a bug in storyreel; please report it with the command you ran (STORYREEL_DEBUG=1 shows details).\n`,
+    )
     return EXIT.failure
   }
 }

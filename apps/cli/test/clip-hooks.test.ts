@@ -5,7 +5,11 @@ import { makeClip, tempDir } from '@storyreel/test-utils'
 import { describe, expect, test } from 'vitest'
 import { sharedDecodeHooks } from '../src/render/clip-hooks.ts'
 
-const exists = (path: string) => access(path).then(() => true, () => false)
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  )
 
 describe('verifying a clip and taking its frames share one decode', () => {
   test('the frames verification wrote are moved into place, identical to an extraction of their own', async () => {
@@ -38,7 +42,9 @@ describe('verifying a clip and taking its frames share one decode', () => {
     const dir = await tempDir('storyreel-hooks-')
     const clip = await makeClip(join(dir, 'a.mp4'), { seconds: 1 })
     const hooks = sharedDecodeHooks(join(dir, 'work'))
-    await expect(hooks.verifyClip(clip, { duration: 5 }, {})).rejects.toMatchObject({ code: 'ASM_CLIP_INVALID' })
+    await expect(hooks.verifyClip(clip, { duration: 5 }, {})).rejects.toMatchObject({
+      code: 'ASM_CLIP_INVALID',
+    })
     await hooks.extractFrames(clip, { last: join(dir, 'a.last.png') }, {})
     expect(await exists(join(dir, 'a.last.png'))).toBe(true)
   })

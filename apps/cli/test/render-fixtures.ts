@@ -33,7 +33,20 @@ export function twoShotPlan(file: string, prompt = 'A boat at sea'): Plan {
 }
 
 export function record(id: string, extra: Partial<ShotRecord> = {}): ShotRecord {
-  return { id, index: 0, model: model.id, duration: 5, prompt: 'p', dependsOn: [], takeCount: 1, pick: 1, state: 'waiting', spent: 0, attempts: [], ...extra }
+  return {
+    id,
+    index: 0,
+    model: model.id,
+    duration: 5,
+    prompt: 'p',
+    dependsOn: [],
+    takeCount: 1,
+    pick: 1,
+    state: 'waiting',
+    spent: 0,
+    attempts: [],
+    ...extra,
+  }
 }
 
 /** A paid run estimated at $0.45 a shot. */

@@ -1,14 +1,20 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, test } from 'vitest'
+import { createStyle } from '../src/output/style.ts'
+import { chooseView } from '../src/render/progress/choose-view.ts'
 import { estimateRemainingMs } from '../src/render/progress/estimate-remaining.ts'
 import { createJsonView } from '../src/render/progress/json-view.ts'
 import { createLineView } from '../src/render/progress/line-view.ts'
 import { createTtyView, frame } from '../src/render/progress/tty-view.ts'
-import { createStyle } from '../src/output/style.ts'
-import { chooseView } from '../src/render/progress/choose-view.ts'
 import { record, runState } from './render-fixtures.ts'
 
-const plain = createStyle({ stdout: process.stdout, stderr: process.stderr, cwd: '', env: { NO_COLOR: '1' }, isTTY: false })
+const plain = createStyle({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: '',
+  env: { NO_COLOR: '1' },
+  isTTY: false,
+})
 
 function capture() {
   const stream = new PassThrough()
@@ -36,7 +42,13 @@ describe('progress', () => {
     view.shotChanged(run, shot)
     view.close(run)
     expect(out.text()).toBe(
-      ['[     0 s] open: queued', '[     2 s] open: submitted (pred-1)', '[     2 s] open: done', '[     2 s] 1/1 shots ready, $0.45 spent', ''].join('\n'),
+      [
+        '[     0 s] open: queued',
+        '[     2 s] open: submitted (pred-1)',
+        '[     2 s] open: done',
+        '[     2 s] 1/1 shots ready, $0.45 spent',
+        '',
+      ].join('\n'),
     )
   })
 
@@ -48,9 +60,19 @@ describe('progress', () => {
     view.shotChanged(run, shot)
     view.note('slowing down')
     view.close(run)
-    const events = out.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const events = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(events.map((e) => e.type)).toEqual(['shot', 'note', 'run-end'])
-    expect(events[0]).toMatchObject({ shot: 'a', state: 'processing', attempt: 1, predictionId: 'p9', time: '1970-01-01T00:00:00.000Z' })
+    expect(events[0]).toMatchObject({
+      shot: 'a',
+      state: 'processing',
+      attempt: 1,
+      predictionId: 'p9',
+      time: '1970-01-01T00:00:00.000Z',
+    })
   })
 
   test('a terminal gets the live view in colour, NO_COLOR or CI take the colour or the redrawing away', () => {
@@ -72,7 +94,14 @@ describe('progress', () => {
 
   test('the live view has a line per shot and a summary with bar, spend and time left', () => {
     const a = record('a', { state: 'done', submittedAt: 1_000_000, completedAt: 1_010_000 })
-    const b = record('b', { state: 'processing', submittedAt: 1_010_000, attempts: [{ predictionId: 'p2', cost: 0.45 }, { predictionId: 'p3', cost: 0.45 }] })
+    const b = record('b', {
+      state: 'processing',
+      submittedAt: 1_010_000,
+      attempts: [
+        { predictionId: 'p2', cost: 0.45 },
+        { predictionId: 'p3', cost: 0.45 },
+      ],
+    })
     const run = runState([a, b])
     run.spent = 0.9
     const lines = frame(run, plain, 1_015_000, 40, 120)
@@ -104,16 +133,31 @@ describe('progress', () => {
   })
 
   test('no line of the live view is wider than the terminal, colours or not', () => {
-    const color = createStyle({ stdout: process.stdout, stderr: process.stderr, cwd: '', env: {}, isTTY: true })
-    const shot = record('a-rather-long-shot-name', { state: 'failed', error: 'Prediction 0123456789abcdef failed: the service was unavailable, try again later', attempts: [{ predictionId: 'p1', cost: 0 }] })
+    const color = createStyle({
+      stdout: process.stdout,
+      stderr: process.stderr,
+      cwd: '',
+      env: {},
+      isTTY: true,
+    })
+    const shot = record('a-rather-long-shot-name', {
+      state: 'failed',
+      error: 'Prediction 0123456789abcdef failed: the service was unavailable, try again later',
+      attempts: [{ predictionId: 'p1', cost: 0 }],
+    })
     const run = runState([shot], 0)
     for (const style of [plain, color]) {
-      for (const line of frame(run, style, 5000, 40, 50)) expect(line.replace(/\x1b\[[0-9;]*m/g, '').length).toBeLessThanOrEqual(50)
+      for (const line of frame(run, style, 5000, 40, 50))
+        expect(line.replace(/\x1b\[[0-9;]*m/g, '').length).toBeLessThanOrEqual(50)
     }
   })
 
   test('time left follows the observed speed, ignores cached shots and includes stitching', () => {
-    const run = runState([record('a', { state: 'done' }), record('b', { state: 'cached' }), record('c', { state: 'queued', duration: 10 })])
+    const run = runState([
+      record('a', { state: 'done' }),
+      record('b', { state: 'cached' }),
+      record('c', { state: 'queued', duration: 10 }),
+    ])
     // 10 s of rendering at the observed speed, then stitching 20 s of video: 1 s + 2 s.
     expect(estimateRemainingMs(run, run.startedAt + 5000)).toBe(13_000)
     expect(estimateRemainingMs(runState([record('x', { state: 'queued' })]), 0)).toBeUndefined()
@@ -127,12 +171,25 @@ describe('progress', () => {
     const json = capture()
     const lines = capture()
     const run = runState([record('a', { state: 'done' })])
-    const views = [createJsonView(json.stream, () => 0), createLineView(lines.stream, { style: plain, now: () => run.startedAt })]
-    for (const [phase, fraction] of [['normalize', 0], ['normalize', 0.501], ['normalize', 0.502], ['join', 0.25], ['join', 1]] as const) {
+    const views = [
+      createJsonView(json.stream, () => 0),
+      createLineView(lines.stream, { style: plain, now: () => run.startedAt }),
+    ]
+    for (const [phase, fraction] of [
+      ['normalize', 0],
+      ['normalize', 0.501],
+      ['normalize', 0.502],
+      ['join', 0.25],
+      ['join', 1],
+    ] as const) {
       run.assembly = { phase, fraction, startedAt: run.startedAt }
       for (const view of views) view.assembling(run)
     }
-    const events = json.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const events = json
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(events).toEqual([
       { type: 'assemble', phase: 'normalize', percent: 0, version: 1, time: '1970-01-01T00:00:00.000Z' },
       { type: 'assemble', phase: 'normalize', percent: 50, version: 1, time: '1970-01-01T00:00:00.000Z' },
@@ -141,6 +198,8 @@ describe('progress', () => {
     ])
     expect(lines.text()).toBe('[     0 s] stitching: normalize\n[     0 s] stitching: join\n')
     run.assembly = { phase: 'join', fraction: 0.5, startedAt: run.startedAt }
-    expect(frame(run, plain, run.startedAt + 1000, 40, 120).at(-1)).toMatch(/^\[#{12}-{12}\]  stitching: join 50%  1\/1 shots/)
+    expect(frame(run, plain, run.startedAt + 1000, 40, 120).at(-1)).toMatch(
+      /^\[#{12}-{12}\] {2}stitching: join 50% {2}1\/1 shots/,
+    )
   })
 })

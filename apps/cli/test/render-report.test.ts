@@ -29,7 +29,17 @@ function manifest(prompt: string): Manifest {
     concurrency: 2,
     reel: { file: 'my reel#1.mp4' },
     shots: [shot('a', [], 0, 8), shot('b', ['a'], 8, 16), shot('c', [], 1, 9)],
-    totals: { shots: 3, rendered: 3, cached: 0, failed: 0, skipped: 0, estimatedCost: 1.35, cost: 1.35, videoSeconds: 15, wallMs: 20000 },
+    totals: {
+      shots: 3,
+      rendered: 3,
+      cached: 0,
+      failed: 0,
+      skipped: 0,
+      estimatedCost: 1.35,
+      cost: 1.35,
+      videoSeconds: 15,
+      wallMs: 20000,
+    },
     ledger: [],
   }
 }
@@ -52,7 +62,10 @@ describe('report page', () => {
 
   test('the timeline shows parallel shots side by side and joins chained ones', () => {
     const html = reportPage(manifest('p'))
-    const bars = [...html.matchAll(/<rect x="([\d.]+)"[^>]*class="done"><title>(\w+) rendered/g)].map((m) => [m[2], Number(m[1])])
+    const bars = [...html.matchAll(/<rect x="([\d.]+)"[^>]*class="done"><title>(\w+) rendered/g)].map((m) => [
+      m[2],
+      Number(m[1]),
+    ])
     const x = Object.fromEntries(bars) as Record<string, number>
     expect(Object.keys(x)).toEqual(['a', 'b', 'c'])
     // c started while a was rendering; b only after a finished.

@@ -20,7 +20,13 @@ shots:
 async function run(argv: string[], cwd: string, env: Record<string, string> = {}) {
   let stdout = ''
   let stderr = ''
-  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env, isTTY: false })
+  const code = await main(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    cwd,
+    env,
+    isTTY: false,
+  })
   return { code, stdout, stderr }
 }
 
@@ -33,7 +39,9 @@ async function setUp() {
 async function filesContaining(root: string, needle: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch(() => [])
   const hits: string[] = []
-  for (const e of entries) if (e.isFile() && (await readFile(join(e.parentPath, e.name))).includes(needle)) hits.push(join(e.parentPath, e.name))
+  for (const e of entries)
+    if (e.isFile() && (await readFile(join(e.parentPath, e.name))).includes(needle))
+      hits.push(join(e.parentPath, e.name))
   return hits
 }
 
@@ -44,37 +52,51 @@ describe('render: places it cannot write, found before anything is paid', () => 
     const { board, dir, env } = await setUp()
     const result = await run(['render', board, '--out', `/proc/storyreel-${process.pid}/run`], dir, env)
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/Cannot write the run directory \/proc\/storyreel-\d+: no directory can be created there\. Nothing was submitted\. Choose a writable directory with --out\./)
+    expect(result.stderr).toMatch(
+      /Cannot write the run directory \/proc\/storyreel-\d+: no directory can be created there\. Nothing was submitted\. Choose a writable directory with --out\./,
+    )
     noBug(result.stderr)
   })
 
-  test.skipIf(process.getuid?.() !== 0)('--out on a read-only file system, not there yet: read-only, not "a bug"', async () => {
-    const { board, dir, env } = await setUp()
-    const mount = join(dir, 'ro')
-    await mkdir(mount)
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', mount])
-    try {
-      const result = await run(['render', board, '--out', join(mount, 'new', 'run')], dir, env)
-      expect(result.code).toBe(1)
-      expect(result.stderr).toContain(`Cannot write the run directory ${join(mount, 'new')}: the file system is read-only.`)
-      noBug(result.stderr)
-    } finally {
-      execFileSync('umount', ['-l', mount])
-    }
-  })
+  test.skipIf(process.getuid?.() !== 0)(
+    '--out on a read-only file system, not there yet: read-only, not "a bug"',
+    async () => {
+      const { board, dir, env } = await setUp()
+      const mount = join(dir, 'ro')
+      await mkdir(mount)
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', mount])
+      try {
+        const result = await run(['render', board, '--out', join(mount, 'new', 'run')], dir, env)
+        expect(result.code).toBe(1)
+        expect(result.stderr).toContain(
+          `Cannot write the run directory ${join(mount, 'new')}: the file system is read-only.`,
+        )
+        noBug(result.stderr)
+      } finally {
+        execFileSync('umount', ['-l', mount])
+      }
+    },
+  )
 
   test('an unwritable clip cache: says which variable to change, and no prediction is created', async () => {
     const { board, dir } = await setUp()
     const api = await startEchoingApi({ key: KEY, clip: await makeClip(join(dir, 'out.mp4')) })
     await writeFile(join(dir, 'blocker'), 'a file where the cache should be')
-    const result = await run(['render', board, '--yes'], dir, { WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: api.url, STORYREEL_CACHE_DIR: join(dir, 'blocker', 'cache') })
+    const result = await run(['render', board, '--yes'], dir, {
+      WAVESPEED_API_KEY: KEY,
+      WAVESPEED_BASE_URL: api.url,
+      STORYREEL_CACHE_DIR: join(dir, 'blocker', 'cache'),
+    })
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain(`Cannot write the clip cache ${join(dir, 'blocker')}: a file is in the way. Nothing was submitted. Point STORYREEL_CACHE_DIR at a writable directory.`)
+    expect(result.stderr).toContain(
+      `Cannot write the clip cache ${join(dir, 'blocker')}: a file is in the way. Nothing was submitted. Point STORYREEL_CACHE_DIR at a writable directory.`,
+    )
     expect(api.created()).toBe(0)
   })
 
   test('the default run directory is a folder of its own under renders/, whatever the file is called', () => {
-    for (const name of ['...yaml', '..yml', '.yaml', '.YAML']) expect(defaultOutDir(name, '/work'), name).toBe('/work/renders/storyboard')
+    for (const name of ['...yaml', '..yml', '.yaml', '.YAML'])
+      expect(defaultOutDir(name, '/work'), name).toBe('/work/renders/storyboard')
     expect(defaultOutDir('boards/storm.yaml', '/work')).toBe('/work/renders/storm')
     expect(defaultOutDir('.hidden.yaml', '/work')).toBe('/work/renders/.hidden')
   })
@@ -84,37 +106,57 @@ describe('render: spend', () => {
   test('--max-cost below the estimate: the estimate, then what to do; nothing submitted', async () => {
     const { board, dir, env } = await setUp()
     const api = await startEchoingApi({ key: KEY, clip: await makeClip(join(dir, 'out.mp4')) })
-    const result = await run(['render', board, '--yes', '--max-cost', '0.10'], dir, { ...env, WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: api.url })
+    const result = await run(['render', board, '--yes', '--max-cost', '0.10'], dir, {
+      ...env,
+      WAVESPEED_API_KEY: KEY,
+      WAVESPEED_BASE_URL: api.url,
+    })
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('Will submit 1 prediction, estimated $0.35 (retries of failed predictions come on top).\nstoryreel: The estimate $0.35 is over --max-cost $0.10: nothing was submitted.')
+    expect(result.stderr).toContain(
+      'Will submit 1 prediction, estimated $0.35 (retries of failed predictions come on top).\nstoryreel: The estimate $0.35 is over --max-cost $0.10: nothing was submitted.',
+    )
     expect(api.created()).toBe(0)
   })
 })
 
 describe('render against an API that echoes the key in prediction ids and output URLs', () => {
-  test('prints the key nowhere (live lines or --json) and writes it to no file', { timeout: 120_000 }, async () => {
-    const { board, dir, env } = await setUp()
-    const api = await startEchoingApi({ key: KEY, clip: await makeClip(join(dir, 'out.mp4'), { seconds: 5 }) })
-    const withKey = { ...env, WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: api.url }
-    const lines = await run(['render', board, '--yes', '--out', join(dir, 'lines')], dir, withKey)
-    const json = await run(['render', board, '--yes', '--json', '--force', '--out', join(dir, 'json')], dir, withKey)
-    for (const result of [lines, json]) {
-      expect(result.code, result.stderr).toBe(0)
-      expect(result.stdout + result.stderr).not.toContain(KEY)
-    }
-    // The ids did carry it: they are shown, scrubbed.
-    expect(lines.stderr).toMatch(/a: submitted \(\[redacted\]-prediction-1\)/)
-    expect(json.stdout).toContain('"predictionId":"[redacted]-prediction-2"')
-    expect(api.created()).toBe(2)
-    expect(await filesContaining(dir, KEY)).toEqual([])
-  })
+  test(
+    'prints the key nowhere (live lines or --json) and writes it to no file',
+    { timeout: 120_000 },
+    async () => {
+      const { board, dir, env } = await setUp()
+      const api = await startEchoingApi({
+        key: KEY,
+        clip: await makeClip(join(dir, 'out.mp4'), { seconds: 5 }),
+      })
+      const withKey = { ...env, WAVESPEED_API_KEY: KEY, WAVESPEED_BASE_URL: api.url }
+      const lines = await run(['render', board, '--yes', '--out', join(dir, 'lines')], dir, withKey)
+      const json = await run(
+        ['render', board, '--yes', '--json', '--force', '--out', join(dir, 'json')],
+        dir,
+        withKey,
+      )
+      for (const result of [lines, json]) {
+        expect(result.code, result.stderr).toBe(0)
+        expect(result.stdout + result.stderr).not.toContain(KEY)
+      }
+      // The ids did carry it: they are shown, scrubbed.
+      expect(lines.stderr).toMatch(/a: submitted \(\[redacted\]-prediction-1\)/)
+      expect(json.stdout).toContain('"predictionId":"[redacted]-prediction-2"')
+      expect(api.created()).toBe(2)
+      expect(await filesContaining(dir, KEY)).toEqual([])
+    },
+  )
 })
 
 describe('status', () => {
   test('a journal line of valid JSON but not a record: its line number, not "a bug"', async () => {
     const { dir } = await setUp()
     await mkdir(join(dir, 'run'))
-    await writeFile(join(dir, 'run', 'journal.ndjson'), '{"type":"run","at":1,"pid":1,"plan":"h","provider":"wavespeed"}\nnull\n{"type":"skipped","at":2,"shot":"a","reason":"r"}\n')
+    await writeFile(
+      join(dir, 'run', 'journal.ndjson'),
+      '{"type":"run","at":1,"pid":1,"plan":"h","provider":"wavespeed"}\nnull\n{"type":"skipped","at":2,"shot":"a","reason":"r"}\n',
+    )
     const result = await run(['status', 'run'], dir)
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/journal\.ndjson:2 is not a journal record/)

@@ -6,25 +6,35 @@ import { describe, expect, test } from 'vitest'
 import { main } from '../src/main.ts'
 import { createStyle } from '../src/output/style.ts'
 import { formatTable } from '../src/output/table.ts'
-import { printOutcome } from '../src/render/print-outcome.ts'
 import { describeFailure } from '../src/render/failure.ts'
+import { printOutcome } from '../src/render/print-outcome.ts'
 import { chooseView } from '../src/render/progress/choose-view.ts'
 import { createLineView } from '../src/render/progress/line-view.ts'
 import { frame } from '../src/render/progress/tty-view.ts'
 import { record, runState } from './render-fixtures.ts'
 
 /** Any C0 or C1 control character other than the newline ending a line, or colour codes storyreel adds. */
-// eslint-disable-next-line no-control-regex
+
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/
 
 /** OSC 0 (set the window title) and "clear the screen", as a hostile storyboard or API would send them. */
 const TITLE = '\x1b]0;pwned\x07'
 const CLEAR = '\x1b[2J\x1b[H'
 
-async function run(argv: string[], cwd: string, options: { env?: Record<string, string>; isTTY?: boolean } = {}) {
+async function run(
+  argv: string[],
+  cwd: string,
+  options: { env?: Record<string, string>; isTTY?: boolean } = {},
+) {
   let stdout = ''
   let stderr = ''
-  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, env: options.env ?? {}, isTTY: options.isTTY ?? false })
+  const code = await main(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    cwd,
+    env: options.env ?? {},
+    isTTY: options.isTTY ?? false,
+  })
   return { code, stdout, stderr }
 }
 
@@ -35,7 +45,13 @@ function capture() {
   return { stream, text: () => chunks.join('') }
 }
 
-const plain = createStyle({ stdout: process.stdout, stderr: process.stderr, cwd: '', env: { NO_COLOR: '1' }, isTTY: false })
+const plain = createStyle({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: '',
+  env: { NO_COLOR: '1' },
+  isTTY: false,
+})
 
 /** A storyboard whose title, model name, image path and `after:` target carry terminal escapes (YAML's "\e" is ESC). */
 const HOSTILE = `version: 1
@@ -70,7 +86,10 @@ describe('strings storyreel did not write are shown with their control character
   test('plan: the title and every cell of a valid storyboard', async () => {
     const dir = await tempDir('storyreel-escape-')
     await mkdir(join(dir, 'img'))
-    await writeFile(join(dir, 'board.yaml'), 'version: 1\ntitle: "Storm\\e]0;pwned\\a"\nshots:\n  - { id: a, model: kling-v2.5-turbo-pro/text-to-video, prompt: x }\n')
+    await writeFile(
+      join(dir, 'board.yaml'),
+      'version: 1\ntitle: "Storm\\e]0;pwned\\a"\nshots:\n  - { id: a, model: kling-v2.5-turbo-pro/text-to-video, prompt: x }\n',
+    )
     const result = await run(['plan', 'board.yaml'], dir)
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).not.toMatch(RAW_CONTROL)
@@ -78,7 +97,14 @@ describe('strings storyreel did not write are shown with their control character
   })
 
   test('the live view, plain lines and the outcome: prediction ids and API error messages', () => {
-    const shot = record(`a${CLEAR}`, { state: 'failed', error: `upstream said ${TITLE}`, attempts: [{ predictionId: `p${TITLE}`, cost: 0 }, { predictionId: `q${CLEAR}`, cost: 0 }] })
+    const shot = record(`a${CLEAR}`, {
+      state: 'failed',
+      error: `upstream said ${TITLE}`,
+      attempts: [
+        { predictionId: `p${TITLE}`, cost: 0 },
+        { predictionId: `q${CLEAR}`, cost: 0 },
+      ],
+    })
     const run = runState([shot], 0)
     const tty = frame(run, plain, 1000, 40, 200).join('\n')
     const lines = capture()
@@ -86,18 +112,39 @@ describe('strings storyreel did not write are shown with their control character
     view.shotChanged(run, shot)
     view.note(`Stitching into reel${CLEAR}.mp4`)
     let said = ''
-    const io = { stdout: { write: (t: string) => (said += t) }, stderr: { write: (t: string) => (said += t) }, cwd: '/', env: {}, isTTY: false }
-    printOutcome({ failures: [{ shot: shot.id, predictionId: `p${TITLE}`, message: `bad ${TITLE}` }], shots: [] } as never, { status: 'failed', manifest: '/m', report: `/r${CLEAR}` }, 0, false, io)
+    const io = {
+      stdout: { write: (t: string) => (said += t) },
+      stderr: { write: (t: string) => (said += t) },
+      cwd: '/',
+      env: {},
+      isTTY: false,
+    }
+    printOutcome(
+      {
+        failures: [{ shot: shot.id, predictionId: `p${TITLE}`, message: `bad ${TITLE}` }],
+        shots: [],
+      } as never,
+      { status: 'failed', manifest: '/m', report: `/r${CLEAR}` },
+      0,
+      false,
+      io,
+    )
     for (const text of [tty, lines.text(), said]) {
       expect(text.replace(/\n/g, '')).not.toMatch(RAW_CONTROL)
       expect(text).toContain('\\x1b')
     }
-    expect(lines.text()).toContain('a\\x1b[2J\\x1b[H: failed (attempt 2, q\\x1b[2J\\x1b[H, upstream said \\x1b]0;pwned\\x07)')
+    expect(lines.text()).toContain(
+      'a\\x1b[2J\\x1b[H: failed (attempt 2, q\\x1b[2J\\x1b[H, upstream said \\x1b]0;pwned\\x07)',
+    )
     expect(said).toContain('(prediction p\\x1b]0;pwned\\x07): bad \\x1b]0;pwned\\x07')
   })
 
   test('error messages (library, system and unexpected) and usage errors', async () => {
-    for (const error of [Object.assign(new Error(`API said ${TITLE}`), { code: 'WS_HTTP' }), Object.assign(new Error('x'), { code: 'EACCES', path: `/tmp/${CLEAR}` }), new Error(`boom ${CLEAR}`)]) {
+    for (const error of [
+      Object.assign(new Error(`API said ${TITLE}`), { code: 'WS_HTTP' }),
+      Object.assign(new Error('x'), { code: 'EACCES', path: `/tmp/${CLEAR}` }),
+      new Error(`boom ${CLEAR}`),
+    ]) {
       expect(describeFailure(error).message.replace(/\n/g, '')).not.toMatch(RAW_CONTROL)
     }
     const dir = await tempDir('storyreel-escape-')
@@ -115,8 +162,25 @@ describe('strings storyreel did not write are shown with their control character
       [
         { type: 'run', at: 1, pid: 1, plan: 'h', provider: 'wavespeed' },
         { type: 'intent', at: 2, shot: `a${CLEAR}`, attempt: 1, key: 'k', request: {} },
-        { type: 'submitted', at: 3, shot: `a${CLEAR}`, attempt: 1, key: 'k', id: `p${TITLE}`, model: 'm', cost: 0.35 },
-        { type: 'failed', at: 4, shot: `a${CLEAR}`, attempt: 1, id: `p${TITLE}`, message: `bad ${TITLE}`, retryable: false },
+        {
+          type: 'submitted',
+          at: 3,
+          shot: `a${CLEAR}`,
+          attempt: 1,
+          key: 'k',
+          id: `p${TITLE}`,
+          model: 'm',
+          cost: 0.35,
+        },
+        {
+          type: 'failed',
+          at: 4,
+          shot: `a${CLEAR}`,
+          attempt: 1,
+          id: `p${TITLE}`,
+          message: `bad ${TITLE}`,
+          retryable: false,
+        },
       ]
         .map((r) => JSON.stringify(r))
         .join('\n') + '\n',
@@ -133,7 +197,9 @@ describe('terminal conventions', () => {
     const dir = await tempDir('storyreel-term-')
     await writeFile(join(dir, 'board.yaml'), 'version: 1\nshots:\n  - { id: a, model: nope, prompt: x }\n')
     expect((await run(['validate', 'board.yaml'], dir, { isTTY: true })).stderr).toContain('\x1b[31m')
-    expect((await run(['validate', 'board.yaml'], dir, { isTTY: true, env: { TERM: 'dumb' } })).stderr).not.toContain('\x1b')
+    expect(
+      (await run(['validate', 'board.yaml'], dir, { isTTY: true, env: { TERM: 'dumb' } })).stderr,
+    ).not.toContain('\x1b')
     const out = capture()
     const view = chooseView({ stream: out.stream, isTTY: true, env: { TERM: 'dumb' }, json: false })
     const run1 = runState([record('a', { state: 'processing' })], Date.now())
@@ -143,9 +209,22 @@ describe('terminal conventions', () => {
   })
 
   test('CJK shot names align by display width in tables and the live view', () => {
-    const table = formatTable(['shot', 'price'], [['嵐の海', '$1.30'], ['deck', '$0.45']], [1]).split('\n')
+    const table = formatTable(
+      ['shot', 'price'],
+      [
+        ['嵐の海', '$1.30'],
+        ['deck', '$0.45'],
+      ],
+      [1],
+    ).split('\n')
     expect(table[1]!.indexOf('$1.30') + 3).toBe(table[2]!.indexOf('$0.45')) // three wide characters take six columns
-    const lines = frame(runState([record('嵐の海', { state: 'processing' }), record('deck', { state: 'processing' })], 0), plain, 0, 40, 100)
+    const lines = frame(
+      runState([record('嵐の海', { state: 'processing' }), record('deck', { state: 'processing' })], 0),
+      plain,
+      0,
+      40,
+      100,
+    )
     const column = (line: string) => {
       const at = line.indexOf('processing')
       return [...line.slice(0, at)].reduce((w, c) => w + (/[\u3000-\u9fff]/.test(c) ? 2 : 1), 0)
@@ -159,25 +238,42 @@ describe('terminal conventions', () => {
     expect(result.stdout).toContain('Usage: storyreel <command>')
   })
 
-  test('--max-cost -3 gets storyreel\'s own message; --only nosuch is a usage error naming --only', async () => {
+  test("--max-cost -3 gets storyreel's own message; --only nosuch is a usage error naming --only", async () => {
     const dir = await tempDir('storyreel-term-')
-    await writeFile(join(dir, 'board.yaml'), 'version: 1\nshots:\n  - { id: deck, model: kling-v2.5-turbo-pro/text-to-video, prompt: x }\n')
+    await writeFile(
+      join(dir, 'board.yaml'),
+      'version: 1\nshots:\n  - { id: deck, model: kling-v2.5-turbo-pro/text-to-video, prompt: x }\n',
+    )
     for (const argv of [['--max-cost', '-3'], ['--max-cost=-3']]) {
       const result = await run(['render', 'board.yaml', ...argv], dir)
       expect(result.code).toBe(2)
-      expect(result.stderr).toBe('storyreel: --max-cost must be an amount in USD such as 10 or 2.50, not "-3"\nRun `storyreel render --help` for usage.\n')
+      expect(result.stderr).toBe(
+        'storyreel: --max-cost must be an amount in USD such as 10 or 2.50, not "-3"\nRun `storyreel render --help` for usage.\n',
+      )
     }
     const concurrency = await run(['render', 'board.yaml', '-c', '-2'], dir)
     expect(concurrency.stderr).toContain('--concurrency must be a whole number of at least 1, not "-2"')
-    const only = await run(['render', 'board.yaml', '--only', 'dek', '--out', join(dir, 'run')], dir, { env: { STORYREEL_CACHE_DIR: join(dir, 'cache') } })
+    const only = await run(['render', 'board.yaml', '--only', 'dek', '--out', join(dir, 'run')], dir, {
+      env: { STORYREEL_CACHE_DIR: join(dir, 'cache') },
+    })
     expect(only.code).toBe(2)
-    expect(only.stderr).toBe('storyreel: --only names shot "dek", which the storyboard does not have; did you mean "deck"?\nRun `storyreel render --help` for usage.\n')
+    expect(only.stderr).toBe(
+      'storyreel: --only names shot "dek", which the storyboard does not have; did you mean "deck"?\nRun `storyreel render --help` for usage.\n',
+    )
   })
 
   test('every --json output carries version', async () => {
     const dir = await tempDir('storyreel-term-')
-    await writeFile(join(dir, 'board.yaml'), 'version: 1\nshots:\n  - { id: a, model: kling-v2.5-turbo-pro/text-to-video, prompt: x }\n')
-    for (const argv of [['models', '--json'], ['validate', '--json', 'board.yaml'], ['plan', '--json', 'board.yaml'], ['doctor', '--json']]) {
+    await writeFile(
+      join(dir, 'board.yaml'),
+      'version: 1\nshots:\n  - { id: a, model: kling-v2.5-turbo-pro/text-to-video, prompt: x }\n',
+    )
+    for (const argv of [
+      ['models', '--json'],
+      ['validate', '--json', 'board.yaml'],
+      ['plan', '--json', 'board.yaml'],
+      ['doctor', '--json'],
+    ]) {
       const result = await run(argv, dir)
       expect(JSON.parse(result.stdout), argv.join(' ')).toMatchObject({ version: 1 })
     }

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { writeAtomically } from '@storyreel/assembler'
-import { request, type Dispatcher } from 'undici'
+import { type Dispatcher, request } from 'undici'
 import { AnimaticError } from './errors.ts'
 
 /** The API's own limit for an input image, so nothing bigger is worth fetching. */
@@ -37,7 +37,12 @@ export async function fetchImage(url: string, dest: string, options: FetchImageO
   let target = httpsUrl(url)
   try {
     for (let redirects = 0; ; redirects++) {
-      const response = await request(target, { method: 'GET', signal, headers: { accept: 'image/*' }, ...(dispatcher && { dispatcher }) })
+      const response = await request(target, {
+        method: 'GET',
+        signal,
+        headers: { accept: 'image/*' },
+        ...(dispatcher && { dispatcher }),
+      })
       const { statusCode: status, headers, body } = response
       if (REDIRECT_STATUSES.has(status)) {
         discard(body)
@@ -47,34 +52,48 @@ export async function fetchImage(url: string, dest: string, options: FetchImageO
       }
       if (status !== 200) {
         discard(body)
-        throw new AnimaticError('ANIMATIC_FETCH', `Fetching ${target.href} for the animatic answered HTTP ${status}; check the URL, or download the image and use the file.`, {
-          url,
-          httpStatus: status,
-          retryable: status >= 500 || status === 429,
-        })
+        throw new AnimaticError(
+          'ANIMATIC_FETCH',
+          `Fetching ${target.href} for the animatic answered HTTP ${status}; check the URL, or download the image and use the file.`,
+          {
+            url,
+            httpStatus: status,
+            retryable: status >= 500 || status === 429,
+          },
+        )
       }
       if (Number(headers['content-length']) > maxBytes) {
         discard(body)
         throw tooLarge(url, maxBytes)
       }
-      await writeAtomically(dest, (temp) => pipeline(body, cappedAt(maxBytes, url), createWriteStream(temp), { signal }))
+      await writeAtomically(dest, (temp) =>
+        pipeline(body, cappedAt(maxBytes, url), createWriteStream(temp), { signal }),
+      )
       return
     }
   } catch (error) {
     if (error instanceof AnimaticError) throw error
     if (options.signal?.aborted) throw options.signal.reason
     if (timeout.aborted)
-      throw new AnimaticError('ANIMATIC_FETCH', `Fetching ${target.href} for the animatic took longer than ${timeoutMs / 1000} s; try again, or download the image and use the file.`, {
+      throw new AnimaticError(
+        'ANIMATIC_FETCH',
+        `Fetching ${target.href} for the animatic took longer than ${timeoutMs / 1000} s; try again, or download the image and use the file.`,
+        {
+          url,
+          retryable: true,
+          cause: error,
+        },
+      )
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new AnimaticError(
+      'ANIMATIC_FETCH',
+      `Could not fetch ${target.href} for the animatic (${reason}); check the network, or download the image and use the file.`,
+      {
         url,
         retryable: true,
         cause: error,
-      })
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new AnimaticError('ANIMATIC_FETCH', `Could not fetch ${target.href} for the animatic (${reason}); check the network, or download the image and use the file.`, {
-      url,
-      retryable: true,
-      cause: error,
-    })
+      },
+    )
   }
 }
 
@@ -85,7 +104,8 @@ function httpsUrl(url: string): URL {
   } catch {
     throw refused(url, 'it is not a URL')
   }
-  if (parsed.protocol !== 'https:') throw refused(url, `it is ${parsed.protocol.replace(/:$/, '')}, and image URLs must be https`)
+  if (parsed.protocol !== 'https:')
+    throw refused(url, `it is ${parsed.protocol.replace(/:$/, '')}, and image URLs must be https`)
   return parsed
 }
 
@@ -100,23 +120,34 @@ function redirectTarget(url: string, from: URL, location: string | string[] | un
     throw refused(url, 'it redirects to something that is not a URL')
   }
   if (next.protocol !== 'https:' || next.host !== from.host)
-    throw refused(url, `it redirects to ${next.href}, and redirects are followed only to https on the same host (${from.host})`)
+    throw refused(
+      url,
+      `it redirects to ${next.href}, and redirects are followed only to https on the same host (${from.host})`,
+    )
   return next
 }
 
 function refused(url: string, why: string): AnimaticError {
-  return new AnimaticError('ANIMATIC_URL_REFUSED', `The animatic will not fetch the image ${show(url)}: ${why}. Use the final https URL, or download the image and use the file.`, {
-    url,
-    retryable: false,
-  })
+  return new AnimaticError(
+    'ANIMATIC_URL_REFUSED',
+    `The animatic will not fetch the image ${show(url)}: ${why}. Use the final https URL, or download the image and use the file.`,
+    {
+      url,
+      retryable: false,
+    },
+  )
 }
 
 function tooLarge(url: string, limit: number): AnimaticError {
-  return new AnimaticError('ANIMATIC_URL_REFUSED', `The image ${show(url)} is larger than ${limit / (1024 * 1024)} MB, the most a start or end image may be; use a smaller image.`, {
-    url,
-    retryable: false,
-    limitBytes: limit,
-  })
+  return new AnimaticError(
+    'ANIMATIC_URL_REFUSED',
+    `The image ${show(url)} is larger than ${limit / (1024 * 1024)} MB, the most a start or end image may be; use a smaller image.`,
+    {
+      url,
+      retryable: false,
+      limitBytes: limit,
+    },
+  )
 }
 
 /** Closes a body that will not be read; destroying it unread emits an abort error nobody needs to hear. */

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto'
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
-import { CAMERA_MOVES, probeMedia, renderMotionClip, writeAtomically, type CameraMove } from '@storyreel/assembler'
+import {
+  CAMERA_MOVES,
+  type CameraMove,
+  probeMedia,
+  renderMotionClip,
+  writeAtomically,
+} from '@storyreel/assembler'
 import type { ImageRef, Provider, ProviderCallOptions, RenderRequest, RenderResult } from '@storyreel/core'
 import type { Dispatcher } from 'undici'
 import { AnimaticError } from './errors.ts'
@@ -79,8 +85,17 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
         start: request.startImage,
         end: request.endImage,
       }
-      const hash = createHash('sha256').update(JSON.stringify({ ...stored, shortSide, preset: options.preset, recipe: RECIPE, canvas: options.canvas }))
-      for (const image of [request.startImage, request.endImage]) if (image?.kind === 'file') hash.update(await readImage(image.path))
+      const hash = createHash('sha256').update(
+        JSON.stringify({
+          ...stored,
+          shortSide,
+          preset: options.preset,
+          recipe: RECIPE,
+          canvas: options.canvas,
+        }),
+      )
+      for (const image of [request.startImage, request.endImage])
+        if (image?.kind === 'file') hash.update(await readImage(image.path))
       const id = `animatic-${hash.digest('hex').slice(0, 24)}`
       await mkdir(cacheDir, { recursive: true })
       await writeFile(requestFile(id), JSON.stringify(stored))
@@ -91,7 +106,11 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
       const stored = await readFile(requestFile(id), 'utf8').then(
         (text) => JSON.parse(text) as StoredRequest,
         (cause: unknown) => {
-          throw new AnimaticError('ANIMATIC_UNKNOWN_ID', `No animatic request ${id} in ${cacheDir}; submit the shot again.`, { cause, retryable: false })
+          throw new AnimaticError(
+            'ANIMATIC_UNKNOWN_ID',
+            `No animatic request ${id} in ${cacheDir}; submit the shot again.`,
+            { cause, retryable: false },
+          )
         },
       )
       const output = join(cacheDir, `${id}.mp4`)
@@ -99,7 +118,10 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
       call.onPhase?.('processing')
       const began = performance.now()
       const fetching = { signal: call.signal, ...options.fetch }
-      const [start, end] = await Promise.all([localImage(stored.start, cacheDir, fetching), localImage(stored.end, cacheDir, fetching)])
+      const [start, end] = await Promise.all([
+        localImage(stored.start, cacheDir, fetching),
+        localImage(stored.end, cacheDir, fetching),
+      ])
       const { width, height } = await frameSize(stored, start, shortSide)
       const move = moveForTake(stored.take)
       await renderMotionClip({
@@ -107,7 +129,10 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
         end: start ? end : undefined,
         move,
         prompt: stored.prompt,
-        label: stored.take === 1 ? `ANIMATIC · ${stored.shotId}` : `ANIMATIC · ${stored.shotId} · take ${stored.take} · ${move}`,
+        label:
+          stored.take === 1
+            ? `ANIMATIC · ${stored.shotId}`
+            : `ANIMATIC · ${stored.shotId} · take ${stored.take} · ${move}`,
         // A card already shows its prompt; over an image, the prompt goes in a caption.
         caption: start ? stored.prompt : undefined,
         duration: stored.duration,
@@ -130,14 +155,21 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
 }
 
 /** The canvas, when the clip has its shape (within a pixel of rounding) and rate: it is then written as a mezzanine of that size. */
-function mezzanineSize(canvas: AnimaticProviderOptions['canvas'], clip: { width: number; height: number; fps: number }): { width: number; height: number } | undefined {
+function mezzanineSize(
+  canvas: AnimaticProviderOptions['canvas'],
+  clip: { width: number; height: number; fps: number },
+): { width: number; height: number } | undefined {
   if (!canvas || canvas.fps !== clip.fps) return undefined
   const sameShape = Math.abs((clip.width / clip.height) * canvas.height - canvas.width) <= 2
   return sameShape ? { width: canvas.width, height: canvas.height } : undefined
 }
 
 /** Output size: the start image's aspect (as Kling keeps it), else the requested aspect ratio, with `shortSide` pixels on the short side. */
-async function frameSize(stored: StoredRequest, start: string | undefined, shortSide: number): Promise<{ width: number; height: number }> {
+async function frameSize(
+  stored: StoredRequest,
+  start: string | undefined,
+  shortSide: number,
+): Promise<{ width: number; height: number }> {
   let aspect = 16 / 9
   if (start) {
     const video = (await probeMedia(start)).video
@@ -152,17 +184,28 @@ async function frameSize(stored: StoredRequest, start: string | undefined, short
 
 async function readImage(path: string): Promise<Buffer> {
   return readFile(path).catch((cause: unknown) => {
-    throw new AnimaticError('ANIMATIC_IMAGE', `Cannot read the image ${path}; check that the file exists.`, { cause, file: path, retryable: false })
+    throw new AnimaticError('ANIMATIC_IMAGE', `Cannot read the image ${path}; check that the file exists.`, {
+      cause,
+      file: path,
+      retryable: false,
+    })
   })
 }
 
 /** A local path for an image: files as they are, URLs fetched once into the cache. */
-async function localImage(image: ImageRef | undefined, cacheDir: string, fetching: FetchImageOptions): Promise<string | undefined> {
+async function localImage(
+  image: ImageRef | undefined,
+  cacheDir: string,
+  fetching: FetchImageOptions,
+): Promise<string | undefined> {
   if (!image) return undefined
   if (image.kind === 'file') return image.path
   // The extension tells ffmpeg the format; anything unusual is left to its probing.
   const ext = URL.canParse(image.url) ? extname(new URL(image.url).pathname) : ''
-  const file = join(cacheDir, `image-${createHash('sha256').update(image.url).digest('hex').slice(0, 24)}${/^\.[a-z0-9]{1,5}$/i.test(ext) ? ext : '.img'}`)
+  const file = join(
+    cacheDir,
+    `image-${createHash('sha256').update(image.url).digest('hex').slice(0, 24)}${/^\.[a-z0-9]{1,5}$/i.test(ext) ? ext : '.img'}`,
+  )
   if (!(await exists(file))) await fetchImage(image.url, file, fetching)
   return file
 }

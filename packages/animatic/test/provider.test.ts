@@ -8,7 +8,16 @@ import { lumaPlanes, lumaSeries, meanDifference, tempDir } from '../../assembler
 import { createAnimaticProvider, moveForTake } from '../src/index.ts'
 
 async function still(file: string, luma: number, size = '320x240'): Promise<string> {
-  await runFfmpeg(['-y', '-f', 'lavfi', '-i', `color=c=black:s=${size},geq=lum=${luma}:cb=128:cr=128`, '-frames:v', '1', file])
+  await runFfmpeg([
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=black:s=${size},geq=lum=${luma}:cb=128:cr=128`,
+    '-frames:v',
+    '1',
+    file,
+  ])
   return file
 }
 
@@ -55,7 +64,12 @@ describe('createAnimaticProvider', () => {
     const provider = createAnimaticProvider({ cacheDir: join(dir, 'cache'), shortSide: 90, canvas })
     const clips: string[] = []
     for (const shotId of ['a', 'b']) {
-      const { id } = await provider.submit({ shotId, model: i2v, params: { prompt: shotId, duration: 5 }, startImage: { kind: 'file', path: await still(join(dir, `${shotId}.png`), 60, '320x180') } })
+      const { id } = await provider.submit({
+        shotId,
+        model: i2v,
+        params: { prompt: shotId, duration: 5 },
+        startImage: { kind: 'file', path: await still(join(dir, `${shotId}.png`), 60, '320x180') },
+      })
       clips.push((await provider.wait(id)).output)
     }
     expect((await probeMedia(clips[0]!)).video).toMatchObject({ width: 320, height: 180 })
@@ -63,7 +77,12 @@ describe('createAnimaticProvider', () => {
     const workDir = join(dir, 'work')
     const reel = await assembleReel({
       segments: clips.map((file, i) => ({ id: `s${i}`, file, seam: false })),
-      output: { file: join(dir, 'reel.mp4'), ...canvas, fit: 'contain', transition: { type: 'crossfade', duration: 0.5 } },
+      output: {
+        file: join(dir, 'reel.mp4'),
+        ...canvas,
+        fit: 'contain',
+        transition: { type: 'crossfade', duration: 0.5 },
+      },
       workDir,
     })
     // Both clips were used as they are (no mezzanine made), only the crossfade's piece was encoded.
@@ -76,7 +95,12 @@ describe('createAnimaticProvider', () => {
     const dir = await tempDir()
     const provider = createAnimaticProvider({ cacheDir: join(dir, 'cache'), shortSide: 90 })
     const path = await still(join(dir, 'chain.png'), 60)
-    const request: RenderRequest = { shotId: 'b', model: i2v, params: { prompt: 'p', duration: 5 }, startImage: { kind: 'file', path } }
+    const request: RenderRequest = {
+      shotId: 'b',
+      model: i2v,
+      params: { prompt: 'p', duration: 5 },
+      startImage: { kind: 'file', path },
+    }
     const first = await provider.submit(request)
     await still(path, 120)
     expect((await provider.submit(request)).id).not.toBe(first.id)
@@ -85,7 +109,11 @@ describe('createAnimaticProvider', () => {
   test('a text-to-video shot becomes a card in the requested aspect ratio', async () => {
     const dir = await tempDir()
     const provider = createAnimaticProvider({ cacheDir: join(dir, 'cache'), shortSide: 90 })
-    const { id } = await provider.submit({ shotId: 'tall', model: t2v, params: { prompt: 'a lighthouse at dusk', duration: 5, aspect_ratio: '9:16' } })
+    const { id } = await provider.submit({
+      shotId: 'tall',
+      model: t2v,
+      params: { prompt: 'a lighthouse at dusk', duration: 5, aspect_ratio: '9:16' },
+    })
     const { output } = await provider.wait(id)
     expect((await probeMedia(output)).video).toMatchObject({ width: 90, height: 160 })
     expect(await countFrames(output)).toBe(120)
@@ -94,14 +122,25 @@ describe('createAnimaticProvider', () => {
   test('wait on an unknown id is a typed, non-retryable error', async () => {
     const dir = await tempDir()
     const provider = createAnimaticProvider({ cacheDir: dir })
-    await expect(provider.wait('animatic-nope')).rejects.toMatchObject({ name: 'AnimaticError', code: 'ANIMATIC_UNKNOWN_ID', retryable: false })
+    await expect(provider.wait('animatic-nope')).rejects.toMatchObject({
+      name: 'AnimaticError',
+      code: 'ANIMATIC_UNKNOWN_ID',
+      retryable: false,
+    })
   })
 
   test('an unreadable start image is a typed, non-retryable error', async () => {
     const dir = await tempDir()
     const provider = createAnimaticProvider({ cacheDir: dir })
     const missing = join(dir, 'missing.png')
-    await expect(provider.submit({ shotId: 'x', model: i2v, params: { prompt: 'p', duration: 5 }, startImage: { kind: 'file', path: missing } })).rejects.toMatchObject({
+    await expect(
+      provider.submit({
+        shotId: 'x',
+        model: i2v,
+        params: { prompt: 'p', duration: 5 },
+        startImage: { kind: 'file', path: missing },
+      }),
+    ).rejects.toMatchObject({
       code: 'ANIMATIC_IMAGE',
       file: missing,
       retryable: false,
@@ -131,7 +170,10 @@ describe('takes', () => {
     const [clipOne, clipTwo] = await Promise.all([provider.wait(one.id), provider.wait(two.id)])
     // The picture between the label bar (9 px) and the caption bar (14 px) of a 160x90 frame.
     const picture = { crop: { x: 0, y: 10, w: 160, h: 64 } }
-    const [planesOne, planesTwo] = await Promise.all([lumaPlanes(clipOne.output, dir, picture), lumaPlanes(clipTwo.output, dir, picture)])
+    const [planesOne, planesTwo] = await Promise.all([
+      lumaPlanes(clipOne.output, dir, picture),
+      lumaPlanes(clipTwo.output, dir, picture),
+    ])
     expect(planesTwo).toHaveLength(120)
     expect(meanDifference(planesOne[60]!, planesTwo[60]!)).toBeGreaterThan(5)
 

@@ -21,20 +21,44 @@ const interval = Number(process.argv[3] ?? 5) * 1000
 const crossfade = { type: 'crossfade', duration: 0.5 } as const
 const out = join(root, 'out')
 await mkdir(out, { recursive: true })
-const output = (file: string): OutputSpec => ({ file: join(out, file), width: 1280, height: 720, fps: 24, fit: 'contain', transition: crossfade })
+const output = (file: string): OutputSpec => ({
+  file: join(out, file),
+  width: 1280,
+  height: 720,
+  fps: 24,
+  fit: 'contain',
+  transition: crossfade,
+})
 const clips = await generateClips(12)
 const shots = clips.map((_, i) => ({ id: `s${i}`, seam: false }))
 const sleep = (ms: number): Promise<void> => new Promise((wake) => setTimeout(wake, ms))
-const mezzanines = (dir: string): Promise<number> => readdir(dir).then((names) => names.filter((n) => n.startsWith('mezzanine-') && n.endsWith('.mov')).length, () => 0)
+const mezzanines = (dir: string): Promise<number> =>
+  readdir(dir).then(
+    (names) => names.filter((n) => n.startsWith('mezzanine-') && n.endsWith('.mov')).length,
+    () => 0,
+  )
 
 const installation = await locateFfmpeg({ cacheDir: root })
-const results = { baseline: [] as number[], cold: [] as number[], afterLanding: [] as number[], afterMezzanine: [] as number[] }
+const results = {
+  baseline: [] as number[],
+  cold: [] as number[],
+  afterLanding: [] as number[],
+  afterMezzanine: [] as number[],
+}
 for (let run = 0; run < runs; run++) {
   results.baseline.push(await time(() => bareConcat(clips, join(out, 'bare.mp4'))))
   if (run === 0) {
     const cold = join(root, 'work-cold')
     await rm(cold, { recursive: true, force: true })
-    results.cold.push(await time(() => assembleReel({ segments: clips.map((file, i) => ({ file, ...shots[i]! })), output: output('cold.mp4'), workDir: cold })))
+    results.cold.push(
+      await time(() =>
+        assembleReel({
+          segments: clips.map((file, i) => ({ file, ...shots[i]! })),
+          output: output('cold.mp4'),
+          workDir: cold,
+        }),
+      ),
+    )
   }
   const workDir = join(root, `work-incremental`)
   await rm(workDir, { recursive: true, force: true })
@@ -54,15 +78,22 @@ for (let run = 0; run < runs; run++) {
   const doneAt = performance.now()
   await watching
   await reel.close()
-  if (result.method !== 'smart' || result.frames !== 12 * 120 - 11 * 12) throw new Error(`unexpected reel: ${result.method}, ${result.frames} frames`)
+  if (result.method !== 'smart' || result.frames !== 12 * 120 - 11 * 12)
+    throw new Error(`unexpected reel: ${result.method}, ${result.frames} frames`)
   results.afterLanding.push(doneAt - landedAt)
   results.afterMezzanine.push(doneAt - mezzanineAt)
 }
 const base = median(results.baseline)
-console.log(`ffmpeg ${installation.version}; 12 clips of 5 s 1280x720 24 fps, crossfades of 0.5 s; a clip lands every ${interval / 1000} s; ${runs} runs; medians`)
+console.log(
+  `ffmpeg ${installation.version}; 12 clips of 5 s 1280x720 24 fps, crossfades of 0.5 s; a clip lands every ${interval / 1000} s; ${runs} runs; medians`,
+)
 console.log('| variant | median | vs bare concat | runs (s) |')
 console.log('| --- | --- | --- | --- |')
-console.log(row('bare `ffmpeg -f concat -safe 0 -i list -c copy` of the 12 clips (baseline)', results.baseline, base))
-console.log(row('before: `assembleReel` after the last clip (everything stitched then, one run)', results.cold, base))
+console.log(
+  row('bare `ffmpeg -f concat -safe 0 -i list -c copy` of the 12 clips (baseline)', results.baseline, base),
+)
+console.log(
+  row('before: `assembleReel` after the last clip (everything stitched then, one run)', results.cold, base),
+)
 console.log(row('`openReel`: last clip landed → reel written', results.afterLanding, base))
 console.log(row("`openReel`: last clip's mezzanine written → reel written", results.afterMezzanine, base))

@@ -21,7 +21,8 @@ const ffmpeg = findFfmpeg().ffmpeg.path
 type CapabilitiesModule = typeof import('../src/internal/capabilities.ts')
 const freshModule = (run: number, variant: string): Promise<CapabilitiesModule> =>
   import(`../src/internal/capabilities.ts?${variant}=${run}`) as Promise<CapabilitiesModule>
-const listing = (...args: string[]): Promise<unknown> => runTool(ffmpeg, ['-hide_banner', ...args], { captureStdout: true })
+const listing = (...args: string[]): Promise<unknown> =>
+  runTool(ffmpeg, ['-hide_banner', ...args], { captureStdout: true })
 
 const warmDir = await mkdtemp(join(tmpdir(), 'storyreel-caps-'))
 await (await freshModule(0, 'fill')).ffmpegCapabilities(ffmpeg, warmDir)
@@ -47,6 +48,14 @@ const base = median(results.before)
 console.log(`${ffmpeg}; ${runs} runs; medians`)
 console.log('| per process | median | vs before | runs (s) |')
 console.log('| --- | --- | --- | --- |')
-console.log(row('before: 3 listings at once, then fluent-ffmpeg `-formats` and `-encoders`', results.before, base))
-console.log(row('now, first process for this binary (3 listings at once, written to the cache directory)', results.cold, base))
+console.log(
+  row('before: 3 listings at once, then fluent-ffmpeg `-formats` and `-encoders`', results.before, base),
+)
+console.log(
+  row(
+    'now, first process for this binary (3 listings at once, written to the cache directory)',
+    results.cold,
+    base,
+  ),
+)
 console.log(row('now, every later process (the cache file read)', results.warm, base))

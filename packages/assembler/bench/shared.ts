@@ -16,7 +16,20 @@ export async function generateClips(count: number): Promise<string[]> {
     const file = join(dir, `clip-${String(i).padStart(2, '0')}.mp4`)
     if (!(await stat(file).catch(() => undefined))) {
       const tmp = `${file}.tmp.mp4`
-      await runFfmpeg(['-y', '-f', 'lavfi', '-i', `testsrc2=s=1280x720:r=24,hue=h=${i * 18},trim=end_frame=120`, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', tmp])
+      await runFfmpeg([
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=s=1280x720:r=24,hue=h=${i * 18},trim=end_frame=120`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-pix_fmt',
+        'yuv420p',
+        tmp,
+      ])
       await rename(tmp, file)
     }
     files.push(file)

@@ -4,10 +4,20 @@
  * paths through the centre would meet there), so takes rendered with different
  * moves are told apart at a glance.
  */
-export type CameraMove = 'drift' | 'push-in' | 'pan-left' | 'pull-out' | 'pan-right' | 'tilt-up' | 'tilt-down' | 'push-in-left'
+export type CameraMove =
+  'drift' | 'push-in' | 'pan-left' | 'pull-out' | 'pan-right' | 'tilt-up' | 'tilt-down' | 'push-in-left'
 
 /** Every move, in the order an animatic's takes use them (take 1 drifts, take 2 pushes in, ...). */
-export const CAMERA_MOVES: readonly CameraMove[] = ['drift', 'push-in', 'pan-left', 'pull-out', 'pan-right', 'tilt-up', 'tilt-down', 'push-in-left']
+export const CAMERA_MOVES: readonly CameraMove[] = [
+  'drift',
+  'push-in',
+  'pan-left',
+  'pull-out',
+  'pan-right',
+  'tilt-up',
+  'tilt-down',
+  'push-in-left',
+]
 
 /** How far past the frame the image is scaled, so the camera has room to travel. */
 export const TRAVEL = 1.15
@@ -50,7 +60,13 @@ export interface MoveGeometry {
  * offset (cheap and jitter-free at this speed) or zoomed with zoompan.
  * `reverse` runs the move backwards (the end image of a crossfade).
  */
-export function movingStill(input: string, output: string, move: CameraMove, g: MoveGeometry, reverse: boolean): string {
+export function movingStill(
+  input: string,
+  output: string,
+  move: CameraMove,
+  g: MoveGeometry,
+  reverse: boolean,
+): string {
   const path = PATHS[move]
   // zoompan places its window on whole pixels of its input (pairs of them in 4:2:0); in 4:4:4 at twice
   // the size those steps are small enough that the picture no longer jitters back and forth.

@@ -31,7 +31,10 @@ export function resolveCanvas(
     fps: output.fps ?? first.fps,
   }
   if (!(canvas.fps > 0 && canvas.fps <= 240))
-    throw new AssemblerError('ASM_BAD_INPUT', `The reel's frame rate ${canvas.fps} is out of range; set output.fps between 1 and 240.`)
+    throw new AssemblerError(
+      'ASM_BAD_INPUT',
+      `The reel's frame rate ${canvas.fps} is out of range; set output.fps between 1 and 240.`,
+    )
   return canvas
 }
 

@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AssemblerError } from './errors.ts'
+import { FEATURES } from './features.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { drawtext } from './internal/drawtext.ts'
 import { findFont } from './internal/font.ts'
 import { mapLimit } from './internal/map-limit.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { extractLastFrame } from './last-frame.ts'
-import { FEATURES } from './features.ts'
 import { locateFfmpeg, requireFeatures } from './locate.ts'
 
 /** One take of a shot, from its frames already extracted (PNG). */
@@ -73,10 +73,15 @@ interface Cell {
  * @example
  * await contactSheet([{ id: 'opening', first: 'frames/opening.first.png', last: 'frames/opening.last.png' }], 'contact-sheet.png')
  */
-export async function contactSheet(shots: readonly ContactSheetShot[], png: string, options: ContactSheetOptions = {}): Promise<ContactSheetResult> {
+export async function contactSheet(
+  shots: readonly ContactSheetShot[],
+  png: string,
+  options: ContactSheetOptions = {},
+): Promise<ContactSheetResult> {
   const { signal } = options
   if (shots.length === 0) throw new AssemblerError('ASM_BAD_INPUT', 'contactSheet needs at least one shot.')
-  if (shots.some((s) => 'takes' in s && s.takes.length === 0)) throw new AssemblerError('ASM_BAD_INPUT', 'A shot on the contact sheet has an empty list of takes.')
+  if (shots.some((s) => 'takes' in s && s.takes.length === 0))
+    throw new AssemblerError('ASM_BAD_INPUT', 'A shot on the contact sheet has an empty list of takes.')
   const installation = await locateFfmpeg({ cacheDir: options.cacheDir })
   requireFeatures(installation, 'The contact sheet', FEATURES['contact-sheet'])
   options.onProgress?.({ stage: 'contact-sheet', fraction: 0 })
@@ -106,7 +111,9 @@ export async function contactSheet(shots: readonly ContactSheetShot[], png: stri
     tiles.forEach((cells, t) => {
       cells.forEach((cell, c) => {
         const [first, last] = [input(cell.first), input(['-i', cell.last])]
-        const label = font ? `,${drawtext(cell.label, font, { size: band * 0.6, x: `${border + 10}`, y: `h-${band}+(${band}-text_h)/2` })}` : ''
+        const label = font
+          ? `,${drawtext(cell.label, font, { size: band * 0.6, x: `${border + 10}`, y: `h-${band}+(${band}-text_h)/2` })}`
+          : ''
         parts.push(
           `[${first}:v:0]trim=end_frame=1,setpts=PTS-STARTPTS,${fit}[f${t}_${c}];[${last}:v:0]${fit}[l${t}_${c}]`,
           `[f${t}_${c}][l${t}_${c}]hstack=inputs=2,pad=iw+${2 * border}:ih+${2 * border}:${border}:${border}:color=${cell.picked ? PICKED : BACKGROUND},` +
@@ -119,12 +126,31 @@ export async function contactSheet(shots: readonly ContactSheetShot[], png: stri
         parts.push(`[c${t}_${c}]pad=iw+${GAP}:ih:0:0:color=${BACKGROUND}[s${t}_${c}]`)
         return `[s${t}_${c}]`
       })
-      parts.push(`${row.join('')}${row.length > 1 ? `hstack=inputs=${row.length},` : ''}pad=${tileWidth}:${tileHeight}:0:0:color=${BACKGROUND}[t${t}]`)
+      parts.push(
+        `${row.join('')}${row.length > 1 ? `hstack=inputs=${row.length},` : ''}pad=${tileWidth}:${tileHeight}:0:0:color=${BACKGROUND}[t${t}]`,
+      )
     })
     const all = tiles.map((_, t) => `[t${t}]`).join('')
     const graph = `${parts.join(';')};${all}concat=n=${tiles.length}:v=1:a=0,tile=${columns}x${rows}:padding=${GAP}:margin=${GAP}:color=${BACKGROUND}[sheet]`
     await writeAtomically(png, (temp) =>
-      runFfmpeg(['-y', ...inputs, '-filter_complex', graph, '-map', '[sheet]', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', temp], { signal }),
+      runFfmpeg(
+        [
+          '-y',
+          ...inputs,
+          '-filter_complex',
+          graph,
+          '-map',
+          '[sheet]',
+          '-frames:v',
+          '1',
+          '-f',
+          'image2',
+          '-c:v',
+          'png',
+          temp,
+        ],
+        { signal },
+      ),
     )
   } finally {
     await rm(work, { recursive: true, force: true })
@@ -141,11 +167,22 @@ export async function contactSheet(shots: readonly ContactSheetShot[], png: stri
 }
 
 /** A shot's cells: one per take, from frames, or from its clip (extracting its last frame into `lastPng` when not given). */
-async function cellsOf(shot: ContactSheetShot, lastPng: string, signal: AbortSignal | undefined): Promise<Cell[]> {
+async function cellsOf(
+  shot: ContactSheetShot,
+  lastPng: string,
+  signal: AbortSignal | undefined,
+): Promise<Cell[]> {
   if ('takes' in shot)
-    return shot.takes.map((t) => ({ first: ['-i', t.first], last: t.last, label: `${shot.id} · take ${t.take}${t.picked ? ' · picked' : ''}`, picked: t.picked }))
+    return shot.takes.map((t) => ({
+      first: ['-i', t.first],
+      last: t.last,
+      label: `${shot.id} · take ${t.take}${t.picked ? ' · picked' : ''}`,
+      picked: t.picked,
+    }))
   if ('first' in shot) return [{ first: ['-i', shot.first], last: shot.last, label: shot.id, picked: false }]
   if (!shot.lastFrame) await extractLastFrame(shot.clip, lastPng, signal ? { signal } : {})
   // -t bounds how much of the clip is read: only its first frame is used.
-  return [{ first: ['-t', '0.5', '-i', shot.clip], last: shot.lastFrame ?? lastPng, label: shot.id, picked: false }]
+  return [
+    { first: ['-t', '0.5', '-i', shot.clip], last: shot.lastFrame ?? lastPng, label: shot.id, picked: false },
+  ]
 }

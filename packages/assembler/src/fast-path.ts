@@ -1,7 +1,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { OutputSpec } from '@storyreel/core'
-import { resolveCanvas, type Canvas } from './canvas.ts'
+import { type Canvas, resolveCanvas } from './canvas.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { concatListLine } from './internal/escape.ts'
 import { readMp4Fingerprint } from './internal/mp4-fingerprint.ts'
@@ -66,10 +66,29 @@ export async function tryStreamCopy(
   options.signal?.addEventListener('abort', stop, { once: true })
   const temp = tempSibling(out)
   try {
-    const copy = runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy', ...CONTAINER, temp], {
-      signal: copying.signal,
-      onProgress: options.onProgress && ((s) => options.onProgress?.(Math.min(1, s / seconds))),
-    })
+    const copy = runFfmpeg(
+      [
+        '-y',
+        '-f',
+        'concat',
+        '-safe',
+        '0',
+        '-i',
+        list,
+        '-map',
+        '0:v:0',
+        '-map',
+        '0:a:0?',
+        '-c',
+        'copy',
+        ...CONTAINER,
+        temp,
+      ],
+      {
+        signal: copying.signal,
+        onProgress: options.onProgress && ((s) => options.onProgress?.(Math.min(1, s / seconds))),
+      },
+    )
     const first =
       fingerprints[0]!.video ??
       (await probeMedia(files[0]!, { signal: options.signal }).then(
@@ -100,7 +119,10 @@ export async function tryStreamCopy(
 export const CONTAINER = ['-movflags', '+faststart', '-f', 'mp4']
 
 export async function writeConcatList(files: readonly string[], workDir: string): Promise<string> {
-  const list = join(workDir, `concat-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.txt`)
+  const list = join(
+    workDir,
+    `concat-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.txt`,
+  )
   await writeFile(list, `ffconcat version 1.0\n${files.map(concatListLine).join('\n')}\n`)
   return list
 }

@@ -6,14 +6,33 @@ import type { FfmpegInstallation, RequiredFeatures } from './locate.ts'
  */
 export const FEATURES = {
   reel: {
-    filters: ['scale', 'pad', 'crop', 'setsar', 'fps', 'tpad', 'trim', 'format', 'atrim', 'asetpts', 'apad', 'anullsrc', 'aresample', 'aformat', 'concat'],
+    filters: [
+      'scale',
+      'pad',
+      'crop',
+      'setsar',
+      'fps',
+      'tpad',
+      'trim',
+      'format',
+      'atrim',
+      'asetpts',
+      'apad',
+      'anullsrc',
+      'aresample',
+      'aformat',
+      'concat',
+    ],
     encoders: ['libx264', 'aac', 'pcm_s16le'],
   },
   // Crossfades overlay the incoming shot faded in through its alpha (see videoJoinChain), which every ffmpeg since 2018 can do.
   crossfade: { filters: ['acrossfade', 'settb', 'concat', 'tpad', 'format', 'fade', 'overlay'] },
   'fade-black': { filters: ['fade', 'afade', 'settb', 'concat'] },
   soundtrack: { filters: ['loudnorm', 'amerge', 'pan', 'afade', 'apad'] },
-  animatic: { filters: ['crop', 'loop', 'overlay', 'fade', 'geq', 'drawtext', 'drawbox', 'zoompan'], encoders: ['libx264'] },
+  animatic: {
+    filters: ['crop', 'loop', 'overlay', 'fade', 'geq', 'drawtext', 'drawbox', 'zoompan'],
+    encoders: ['libx264'],
+  },
   'contact-sheet': { filters: ['hstack', 'tile', 'trim', 'scale', 'pad'] },
 } as const satisfies Record<string, RequiredFeatures>
 

@@ -1,5 +1,5 @@
-import { findFfmpeg } from './locate.ts'
 import { runFfmpegJob, runTool, type ToolOutput } from './internal/runner.ts'
+import { findFfmpeg } from './locate.ts'
 
 export interface RunFfmpegOptions {
   readonly signal?: AbortSignal | undefined
@@ -21,7 +21,10 @@ export async function runFfmpeg(args: readonly string[], options: RunFfmpegOptio
 }
 
 /** runFfmpeg that also returns the tail of stderr, for filters that report there (loudnorm). */
-export async function execFfmpeg(args: readonly string[], options: RunFfmpegOptions = {}): Promise<ToolOutput> {
+export async function execFfmpeg(
+  args: readonly string[],
+  options: RunFfmpegOptions = {},
+): Promise<ToolOutput> {
   const ffmpeg = findFfmpeg().ffmpeg.path
   const setsLogLevel = args.includes('-loglevel') || args.includes('-v')
   const { onProgress } = options
@@ -50,6 +53,9 @@ const PROGRESS_LINE = /^[a-z_0-9]+=\S*$/
 
 /** Runs the located ffprobe and returns its stdout. */
 export async function runFfprobe(args: readonly string[], signal?: AbortSignal): Promise<string> {
-  const { stdout } = await runTool(findFfmpeg().ffprobe.path, ['-hide_banner', '-v', 'error', ...args], { signal, captureStdout: true })
+  const { stdout } = await runTool(findFfmpeg().ffprobe.path, ['-hide_banner', '-v', 'error', ...args], {
+    signal,
+    captureStdout: true,
+  })
   return stdout
 }

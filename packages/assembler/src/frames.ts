@@ -20,7 +20,19 @@ export interface ExtractFramesOptions {
 const SEEK_WINDOW = 1
 
 /** Lossless RGB PNG; accurate scaling so the chained frame matches the clip's pixels as closely as RGB allows. */
-const PNG_OUT = ['-an', '-sn', '-dn', '-sws_flags', 'bicubic+accurate_rnd+full_chroma_int', '-pix_fmt', 'rgb24', '-f', 'image2', '-c:v', 'png']
+const PNG_OUT = [
+  '-an',
+  '-sn',
+  '-dn',
+  '-sws_flags',
+  'bicubic+accurate_rnd+full_chroma_int',
+  '-pix_fmt',
+  'rgb24',
+  '-f',
+  'image2',
+  '-c:v',
+  'png',
+]
 
 /**
  * Writes a clip's first frame and its exact last frame as lossless PNGs in one
@@ -36,9 +48,16 @@ const PNG_OUT = ['-an', '-sn', '-dn', '-sws_flags', 'bicubic+accurate_rnd+full_c
  * @example
  * await extractFrames('shots/a.mp4', { first: 'frames/a.first.png', last: 'frames/a.last.png' }, { signal })
  */
-export async function extractFrames(clip: string, to: FramePaths, options: ExtractFramesOptions = {}): Promise<void> {
+export async function extractFrames(
+  clip: string,
+  to: FramePaths,
+  options: ExtractFramesOptions = {},
+): Promise<void> {
   const info = await probeMedia(clip, options)
-  if (!info.video) throw new AssemblerError('FFMPEG_PROBE', `${clip} has no video stream, so it has no frames.`, { file: clip })
+  if (!info.video)
+    throw new AssemblerError('FFMPEG_PROBE', `${clip} has no video stream, so it has no frames.`, {
+      file: clip,
+    })
   await decodeFrames(clip, info.video, to, { ...options, wholeClip: false })
 }
 
@@ -56,7 +75,12 @@ export interface DecodeFramesOptions extends ExtractFramesOptions {
  * every frame). Rejects with FFMPEG_EXIT when ffmpeg fails and FFMPEG_PROBE when
  * the stream has no frame to write.
  */
-export async function decodeFrames(clip: string, video: VideoStreamInfo, to: FramePaths, options: DecodeFramesOptions): Promise<void> {
+export async function decodeFrames(
+  clip: string,
+  video: VideoStreamInfo,
+  to: FramePaths,
+  options: DecodeFramesOptions,
+): Promise<void> {
   const { signal, wholeClip } = options
   const finals = [to.first, to.last].filter((file): file is string => file !== undefined)
   await atomically(finals, async (temps) => {
@@ -71,14 +95,36 @@ export async function decodeFrames(clip: string, video: VideoStreamInfo, to: Fra
     const fromStart = firstTemp !== undefined || wholeClip ? open() : undefined
     const outputs: string[] = []
     // select drops every later frame before its RGB conversion, which -frames:v alone would still pay for.
-    if (firstTemp) outputs.push('-map', `${fromStart}:v:0`, '-vf', 'select=eq(n\\,0)', '-frames:v', '1', ...PNG_OUT, firstTemp)
+    if (firstTemp)
+      outputs.push(
+        '-map',
+        `${fromStart}:v:0`,
+        '-vf',
+        'select=eq(n\\,0)',
+        '-frames:v',
+        '1',
+        ...PNG_OUT,
+        firstTemp,
+      )
     if (wholeClip) outputs.push('-map', `${fromStart}:v:0`, '-f', 'null', '-')
     const tail = lastTemp ? finalInterval(video, wholeClip) : undefined
     if (lastTemp && tail) {
       const source = tail.seek > 0 ? open('-ss', tail.seek.toFixed(6)) : (fromStart ?? open())
-      outputs.push('-map', `${source}:v:0`, '-vsync', 'passthrough', '-vf', tail.select, ...PNG_OUT, '-update', '1', lastTemp)
+      outputs.push(
+        '-map',
+        `${source}:v:0`,
+        '-vsync',
+        'passthrough',
+        '-vf',
+        tail.select,
+        ...PNG_OUT,
+        '-update',
+        '1',
+        lastTemp,
+      )
     }
-    if (outputs.length > 0) await runFfmpeg(['-y', ...(wholeClip ? ['-xerror'] : []), ...inputs, ...outputs], { signal })
+    if (outputs.length > 0)
+      await runFfmpeg(['-y', ...(wholeClip ? ['-xerror'] : []), ...inputs, ...outputs], { signal })
     if (lastTemp && !(await hasContent(lastTemp))) await lastFrameByIndex(clip, lastTemp, signal)
   })
 }
@@ -89,7 +135,10 @@ export async function decodeFrames(clip: string, video: VideoStreamInfo, to: Fra
  * (times count from the seek), so that `-update 1` encodes one PNG rather than a
  * second's worth. Undefined when the stream states no duration.
  */
-function finalInterval(video: VideoStreamInfo, wholeClip: boolean): { seek: number; select: string } | undefined {
+function finalInterval(
+  video: VideoStreamInfo,
+  wholeClip: boolean,
+): { seek: number; select: string } | undefined {
   const { duration, fps } = video
   if (duration === undefined || !(duration > 0) || !(fps > 0)) return undefined
   const seek = wholeClip ? 0 : Math.max(0, duration - SEEK_WINDOW)
@@ -100,13 +149,40 @@ function finalInterval(video: VideoStreamInfo, wholeClip: boolean): { seek: numb
 /** Counts the frames by demuxing, then decodes from the start and keeps frame N-1. */
 async function lastFrameByIndex(clip: string, png: string, signal: AbortSignal | undefined): Promise<void> {
   const frames = await countFrames(clip, { signal })
-  if (frames === 0) throw new AssemblerError('FFMPEG_PROBE', `${clip} has a video stream with no frames.`, { file: clip })
-  await runFfmpeg(['-y', '-i', clip, '-map', '0:v:0', '-vsync', 'passthrough', '-vf', `select=eq(n\\,${frames - 1})`, '-frames:v', '1', ...PNG_OUT, png], { signal })
-  if (!(await hasContent(png))) throw new AssemblerError('FFMPEG_PROBE', `${clip} has ${frames} frames in its index but frame ${frames} does not decode.`, { file: clip })
+  if (frames === 0)
+    throw new AssemblerError('FFMPEG_PROBE', `${clip} has a video stream with no frames.`, { file: clip })
+  await runFfmpeg(
+    [
+      '-y',
+      '-i',
+      clip,
+      '-map',
+      '0:v:0',
+      '-vsync',
+      'passthrough',
+      '-vf',
+      `select=eq(n\\,${frames - 1})`,
+      '-frames:v',
+      '1',
+      ...PNG_OUT,
+      png,
+    ],
+    { signal },
+  )
+  if (!(await hasContent(png)))
+    throw new AssemblerError(
+      'FFMPEG_PROBE',
+      `${clip} has ${frames} frames in its index but frame ${frames} does not decode.`,
+      { file: clip },
+    )
 }
 
 /** Runs `write` with a temporary sibling for each file, then renames them all; if `write` fails, none is renamed. */
-function atomically(finals: readonly string[], write: (temps: string[]) => Promise<void>, temps: readonly string[] = []): Promise<void> {
+function atomically(
+  finals: readonly string[],
+  write: (temps: string[]) => Promise<void>,
+  temps: readonly string[] = [],
+): Promise<void> {
   const [next, ...rest] = finals
   if (next === undefined) return write([...temps])
   return writeAtomically(next, (temp) => atomically(rest, write, [...temps, temp]))

@@ -1,13 +1,18 @@
 import type { Canvas } from './canvas.ts'
 import { CONTAINER } from './fast-path.ts'
 import { runFfmpeg } from './ffmpeg.ts'
-import { videoJoinChain, type PlannedJoin } from './join-plan.ts'
+import { type PlannedJoin, videoJoinChain } from './join-plan.ts'
 import { mezzanineVideoArgs } from './mezzanine-format.ts'
 import { AUDIO_OUT, reelAudio, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
 
 export interface FullRenderOptions {
   /** Each segment: its mezzanine and the frames `[from, to)` it uses. */
-  readonly segments: readonly { readonly file: string; readonly audio?: string | undefined; readonly from: number; readonly to: number }[]
+  readonly segments: readonly {
+    readonly file: string
+    readonly audio?: string | undefined
+    readonly from: number
+    readonly to: number
+  }[]
   readonly joins: readonly PlannedJoin[]
   readonly canvas: Canvas
   readonly soundtrack?: Soundtrack | undefined

@@ -9,7 +9,9 @@ import { AUDIO_OUT, reelAudio, type SegmentAudio, type Soundtrack } from './reel
 import { silentTrack } from './silence.ts'
 
 /** One entry of the concat list: a whole re-encoded piece, or frames `[from, to)` of a mezzanine copied as they are. */
-export type JoinPart = { readonly file: string; readonly frames: number } | { readonly file: string; readonly from: number; readonly to: number }
+export type JoinPart =
+  | { readonly file: string; readonly frames: number }
+  | { readonly file: string; readonly from: number; readonly to: number }
 
 export interface JoinPartsOptions {
   readonly parts: readonly JoinPart[]
@@ -31,19 +33,47 @@ export interface JoinPartsOptions {
  */
 export async function joinParts(options: JoinPartsOptions): Promise<void> {
   const { canvas, signal } = options
-  const list = join(options.workDir, `concat-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.ffconcat`)
+  const list = join(
+    options.workDir,
+    `concat-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.ffconcat`,
+  )
   const frames = options.parts.reduce((sum, p) => sum + ('frames' in p ? p.frames : p.to - p.from), 0)
   // All silent: a cached silent track, cut where the video ends (the last audio packet may run on by less than 1024 samples).
   const silent = !options.soundtrack && options.audio.every((a) => !a.file)
   const audio = silent
-    ? ['-i', await silentTrack(options.workDir, frames / canvas.fps, signal), '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy', '-t', (frames / canvas.fps).toFixed(6)]
+    ? [
+        '-i',
+        await silentTrack(options.workDir, frames / canvas.fps, signal),
+        '-map',
+        '0:v:0',
+        '-map',
+        '1:a:0',
+        '-c',
+        'copy',
+        '-t',
+        (frames / canvas.fps).toFixed(6),
+      ]
     : (() => {
         const mixed = reelAudio(options.audio, options.joins, canvas, 1, options.soundtrack)
-        return [...mixed.inputs, '-filter_complex', mixed.graph, '-map', '0:v:0', '-map', `[${mixed.label}]`, '-c:v', 'copy', ...AUDIO_OUT]
+        return [
+          ...mixed.inputs,
+          '-filter_complex',
+          mixed.graph,
+          '-map',
+          '0:v:0',
+          '-map',
+          `[${mixed.label}]`,
+          '-c:v',
+          'copy',
+          ...AUDIO_OUT,
+        ]
       })()
   await writeFile(list, concatList(options.parts, canvas.fps))
   try {
-    await runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, ...audio, ...CONTAINER, options.out], { signal, onProgress: options.onProgress })
+    await runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, ...audio, ...CONTAINER, options.out], {
+      signal,
+      onProgress: options.onProgress,
+    })
   } finally {
     await rm(list, { force: true })
   }

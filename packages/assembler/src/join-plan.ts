@@ -1,5 +1,5 @@
 import type { Transition, TransitionType } from '@storyreel/core'
-import { samplesFor, type Canvas } from './canvas.ts'
+import { type Canvas, samplesFor } from './canvas.ts'
 
 /** How the reel enters a segment, resolved to whole frames. */
 export interface PlannedJoin {
@@ -13,7 +13,10 @@ export interface PlannedJoin {
  * whole frames, clamped to half the shorter of the two segments it joins so that
  * two transitions never overlap inside one segment.
  */
-export function planJoins(segments: readonly { frames: number; transition: Transition }[], fps: number): PlannedJoin[] {
+export function planJoins(
+  segments: readonly { frames: number; transition: Transition }[],
+  fps: number,
+): PlannedJoin[] {
   return segments.map((segment, i) => {
     const { type, duration } = segment.transition
     if (i === 0 || type === 'cut' || duration <= 0) return { type: 'cut', frames: 0 }
@@ -25,7 +28,10 @@ export function planJoins(segments: readonly { frames: number; transition: Trans
 
 /** Frames in the reel: the segments' sum, less each crossfade's overlap (a fade through black keeps the length). */
 export function reelFrameCount(segmentFrames: readonly number[], joins: readonly PlannedJoin[]): number {
-  return segmentFrames.reduce((sum, n, i) => sum + n - (joins[i]?.type === 'crossfade' ? joins[i].frames : 0), 0)
+  return segmentFrames.reduce(
+    (sum, n, i) => sum + n - (joins[i]?.type === 'crossfade' ? joins[i].frames : 0),
+    0,
+  )
 }
 
 /** Graph parts and the label of the stream they end in. */
@@ -47,14 +53,20 @@ export interface GraphChain {
  * on the way back to 4:2:0, about 35 dB PSNR on saturated edges; it also showed the
  * last 2 of 12 frames unblended, and builds before 4.3 lack it.)
  */
-export function videoJoinChain(segments: readonly { frames: number }[], joins: readonly PlannedJoin[], canvas: Canvas, input: (i: number) => string): GraphChain {
+export function videoJoinChain(
+  segments: readonly { frames: number }[],
+  joins: readonly PlannedJoin[],
+  canvas: Canvas,
+  input: (i: number) => string,
+): GraphChain {
   const parts: string[] = []
   const seconds = (frames: number): string => (frames / canvas.fps).toFixed(6)
   const onFrameGrid = frameGridPts(canvas.frameRate)
   segments.forEach((segment, i) => {
     const video = ['settb=AVTB', 'setpts=PTS-STARTPTS', 'format=yuv420p']
     const [entering, leaving] = [joins[i], joins[i + 1]]
-    if (entering?.type === 'fade-black') video.push(`fade=t=in:start_frame=0:nb_frames=${Math.ceil(entering.frames / 2)}`)
+    if (entering?.type === 'fade-black')
+      video.push(`fade=t=in:start_frame=0:nb_frames=${Math.ceil(entering.frames / 2)}`)
     if (leaving?.type === 'fade-black') {
       const half = Math.floor(leaving.frames / 2)
       video.push(`fade=t=out:start_frame=${segment.frames - half}:nb_frames=${half}`)
@@ -98,7 +110,8 @@ export function audioJoinChain(
   segments.forEach((segment, i) => {
     const audio = ['asetpts=PTS-STARTPTS']
     const [entering, leaving] = [joins[i], joins[i + 1]]
-    if (entering?.type === 'fade-black') audio.push(`afade=t=in:ss=0:ns=${samplesFor(Math.ceil(entering.frames / 2), canvas.fps)}`)
+    if (entering?.type === 'fade-black')
+      audio.push(`afade=t=in:ss=0:ns=${samplesFor(Math.ceil(entering.frames / 2), canvas.fps)}`)
     if (leaving?.type === 'fade-black') {
       const ns = samplesFor(Math.floor(leaving.frames / 2), canvas.fps)
       audio.push(`afade=t=out:ss=${segment.samples - ns}:ns=${ns}`)

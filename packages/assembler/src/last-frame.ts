@@ -7,6 +7,10 @@ import { extractFrames, type ExtractFramesOptions } from './frames.ts'
  * @example
  * await extractLastFrame('shot-1.mp4', 'shot-1.last.png')
  */
-export async function extractLastFrame(clip: string, png: string, options: ExtractFramesOptions = {}): Promise<void> {
+export async function extractLastFrame(
+  clip: string,
+  png: string,
+  options: ExtractFramesOptions = {},
+): Promise<void> {
   await extractFrames(clip, { last: png }, options)
 }

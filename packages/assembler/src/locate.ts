@@ -93,10 +93,18 @@ export function findFfmpeg(): FfmpegBinaries {
   return found
 }
 
-function findBinary(name: 'ffmpeg' | 'ffprobe', fromEnv: string | undefined, npmPackage: string): { path: string; source: FfmpegSource } {
+function findBinary(
+  name: 'ffmpeg' | 'ffprobe',
+  fromEnv: string | undefined,
+  npmPackage: string,
+): { path: string; source: FfmpegSource } {
   if (fromEnv) {
     if (!isExecutable(fromEnv))
-      throw new AssemblerError('FFMPEG_NOT_FOUND', `${name.toUpperCase()}_PATH is set to ${fromEnv}, which is not an executable file. Fix or unset it.`, { file: fromEnv })
+      throw new AssemblerError(
+        'FFMPEG_NOT_FOUND',
+        `${name.toUpperCase()}_PATH is set to ${fromEnv}, which is not an executable file. Fix or unset it.`,
+        { file: fromEnv },
+      )
     return { path: fromEnv, source: 'env' }
   }
   const exe = process.platform === 'win32' ? `${name}.exe` : name
@@ -133,7 +141,11 @@ export interface RequiredFeatures {
  * Throws FFMPEG_MISSING_FILTER naming every filter/encoder `feature` needs that
  * `installation` lacks, with how to get a newer ffmpeg, instead of letting ffmpeg fail obscurely.
  */
-export function requireFeatures(installation: FfmpegInstallation, feature: string, needs: RequiredFeatures): void {
+export function requireFeatures(
+  installation: FfmpegInstallation,
+  feature: string,
+  needs: RequiredFeatures,
+): void {
   const missing = [
     ...(needs.filters ?? []).filter((f) => !installation.filters.has(f)),
     ...(needs.encoders ?? []).filter((e) => !installation.encoders.has(e)),

@@ -1,4 +1,4 @@
-import { SAMPLE_RATE, type Canvas } from './canvas.ts'
+import { type Canvas, SAMPLE_RATE } from './canvas.ts'
 
 /**
  * The mezzanine: the one format every segment of a reel is normalized to, and in

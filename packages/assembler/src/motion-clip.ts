@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { movingStill, zooms, type CameraMove } from './camera-moves.ts'
+import { type CameraMove, movingStill, zooms } from './camera-moves.ts'
 import { AssemblerError } from './errors.ts'
 import { FEATURES } from './features.ts'
 import { runFfmpeg } from './ffmpeg.ts'
@@ -62,11 +62,18 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
   const installation = await locateFfmpeg()
   const move = options.move ?? 'drift'
   const drawsText = Boolean(options.label) || Boolean(options.caption) || !options.start
-  const filters = FEATURES.animatic.filters.filter((f) => (drawsText || (f !== 'drawtext' && f !== 'drawbox')) && (f !== 'zoompan' || (options.start && zooms(move))))
+  const filters = FEATURES.animatic.filters.filter(
+    (f) =>
+      (drawsText || (f !== 'drawtext' && f !== 'drawbox')) &&
+      (f !== 'zoompan' || (options.start && zooms(move))),
+  )
   requireFeatures(installation, 'The animatic renderer', { ...FEATURES.animatic, filters })
   const font = drawsText ? await findFont() : undefined
   if (drawsText && !font)
-    throw new AssemblerError('ASM_ANIMATIC', 'No font found for labelling animatic frames. Install one (Debian/Ubuntu: apt-get install fonts-dejavu-core).')
+    throw new AssemblerError(
+      'ASM_ANIMATIC',
+      'No font found for labelling animatic frames. Install one (Debian/Ubuntu: apt-get install fonts-dejavu-core).',
+    )
 
   const inputs: string[] = []
   let graph: string
@@ -87,7 +94,9 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
     ...(options.label ? [bar(options.label, font!, 'top', options)] : []),
     ...(options.caption ? [bar(options.caption, font!, 'bottom', options)] : []),
   ]
-  const scaled = options.mezzanine ? `,scale=${options.mezzanine.width}:${options.mezzanine.height}:flags=bicubic:out_color_matrix=bt709:out_range=tv,setsar=1` : ''
+  const scaled = options.mezzanine
+    ? `,scale=${options.mezzanine.width}:${options.mezzanine.height}:flags=bicubic:out_color_matrix=bt709:out_range=tv,setsar=1`
+    : ''
   graph += `;[base]trim=end_frame=${frames},setsar=1${bars.map((b) => `,${b}`).join('')}${scaled},format=yuv420p[out]`
   const encode = options.mezzanine
     ? mezzanineVideoArgs({ fps }, { keyframes: true })
@@ -118,7 +127,9 @@ export async function renderMotionClip(options: MotionClipOptions): Promise<void
 
 /** A gradient between two colours from the prompt's hash (and the move's, but for the default), drifting slowly, with the prompt centred on it. */
 function card(prompt: string, move: CameraMove, frames: number, o: MotionClipOptions, font: string): string {
-  const hash = createHash('sha256').update(move === 'drift' ? prompt : `${prompt}\n${move}`).digest()
+  const hash = createHash('sha256')
+    .update(move === 'drift' ? prompt : `${prompt}\n${move}`)
+    .digest()
   const [r1, g1, b1, r2, g2, b2] = [...hash.subarray(0, 6)].map((byte) => 40 + (byte % 140))
   const mix = (a: number, b: number): string => `${a}+(${b}-${a})*clip(X/W+0.25*sin(T*0.6),0,1)`
   const duration = (frames / o.fps + 1).toFixed(3)
@@ -138,11 +149,16 @@ function card(prompt: string, move: CameraMove, frames: number, o: MotionClipOpt
  */
 function bar(text: string, font: string, edge: 'top' | 'bottom', o: MotionClipOptions): string {
   const size = o.height / 20
-  const lines = edge === 'top' ? text : wrapText(text, Math.max(12, Math.floor((o.width * 0.94) / (size * 0.6))), 2)
+  const lines =
+    edge === 'top' ? text : wrapText(text, Math.max(12, Math.floor((o.width * 0.94) / (size * 0.6))), 2)
   const height = Math.ceil((lines.split('\n').length * 1.25 + 0.6) * size)
   const y = edge === 'top' ? 0 : o.height - height
   return (
     `drawbox=x=0:y=${y}:w=iw:h=${height}:color=0x101010:t=fill,` +
-    drawtext(lines, font, { size, x: edge === 'top' ? String(Math.round(size / 2)) : '(w-text_w)/2', y: `${y}+(${height}-text_h)/2` })
+    drawtext(lines, font, {
+      size,
+      x: edge === 'top' ? String(Math.round(size / 2)) : '(w-text_w)/2',
+      y: `${y}+(${height}-text_h)/2`,
+    })
   )
 }

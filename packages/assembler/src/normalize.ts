@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Fit } from '@storyreel/core'
-import { SAMPLE_RATE, samplesFor, type Canvas } from './canvas.ts'
+import { type Canvas, SAMPLE_RATE, samplesFor } from './canvas.ts'
 import { AssemblerError } from './errors.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { readTrackHeader, type TrackHeader } from './internal/track-header.ts'
-import { MEZZANINE, keyframeInterval, mezzanineAudioArgs, mezzanineVideoArgs } from './mezzanine-format.ts'
-import { probeMedia, type MediaInfo } from './probe.ts'
+import { keyframeInterval, MEZZANINE, mezzanineAudioArgs, mezzanineVideoArgs } from './mezzanine-format.ts'
+import { type MediaInfo, probeMedia } from './probe.ts'
 
 /** A whole clip on the canvas, in the mezzanine format; trims and seams are applied when joining. */
 export interface Mezzanine {
@@ -50,10 +50,23 @@ export interface NormalizeOptions {
 export async function normalizeClip(options: NormalizeOptions): Promise<Mezzanine> {
   const { clip, canvas, signal } = options
   const source = await stat(clip).catch((cause: unknown) => {
-    throw new AssemblerError('ASM_BAD_INPUT', `Cannot read ${clip}: it does not exist or is not readable.`, { cause, file: clip })
+    throw new AssemblerError('ASM_BAD_INPUT', `Cannot read ${clip}: it does not exist or is not readable.`, {
+      cause,
+      file: clip,
+    })
   })
   const key = createHash('sha256')
-    .update(JSON.stringify([MEZZANINE.recipe, options.ffmpegVersion, resolve(clip), source.size, source.mtimeMs, canvas, options.fit]))
+    .update(
+      JSON.stringify([
+        MEZZANINE.recipe,
+        options.ffmpegVersion,
+        resolve(clip),
+        source.size,
+        source.mtimeMs,
+        canvas,
+        options.fit,
+      ]),
+    )
     .digest('hex')
     .slice(0, 20)
   const file = join(options.workDir, `mezzanine-${key}.${MEZZANINE.container}`)
@@ -67,32 +80,56 @@ export async function normalizeClip(options: NormalizeOptions): Promise<Mezzanin
   const length = video.frames !== undefined ? video.frames / video.fps : (video.duration ?? info.duration)
   // Round away float noise (e.g. 47.99999) before rounding to whole frames.
   const frames = Math.max(1, Math.round(Math.round(length * canvas.fps * 1e6) / 1e6))
-  const graph = [`[0:v:0]${videoChain(frames, canvas, options.fit)}[v]`, ...(info.audio ? [`[0:a:0]${audioChain(samplesFor(frames, canvas.fps))}[a]`] : [])]
-  const progress = options.onProgress && ((s: number) => options.onProgress?.(Math.min(1, (s * canvas.fps) / frames)))
+  const graph = [
+    `[0:v:0]${videoChain(frames, canvas, options.fit)}[v]`,
+    ...(info.audio ? [`[0:a:0]${audioChain(samplesFor(frames, canvas.fps))}[a]`] : []),
+  ]
+  const progress =
+    options.onProgress && ((s: number) => options.onProgress?.(Math.min(1, (s * canvas.fps) / frames)))
   // The audio is written first, so a video file present means its audio (if any) is too.
   await writeAtomically(file, async (videoTemp) => {
     const video = [...mezzanineVideoArgs(canvas, { keyframes: true }), '-f', MEZZANINE.container]
     const args = ['-y', '-i', clip, '-filter_complex', graph.join(';'), '-map', '[v]', ...video]
     if (!info.audio) return runFfmpeg([...args, videoTemp], { signal, onProgress: progress })
     return writeAtomically(audio, (audioTemp) =>
-      runFfmpeg([...args, videoTemp, '-map', '[a]', ...mezzanineAudioArgs(), '-f', 'wav', audioTemp], { signal, onProgress: progress }),
+      runFfmpeg([...args, videoTemp, '-map', '[a]', ...mezzanineAudioArgs(), '-f', 'wav', audioTemp], {
+        signal,
+        onProgress: progress,
+      }),
     )
   })
   const made = await readMezzanine(file, audio, key, false)
   if (!made || made.frames !== frames)
-    throw new AssemblerError('FFMPEG_PROBE', `The mezzanine of ${clip} came out with ${made?.frames ?? 'no'} frames instead of ${frames}.`, { file })
+    throw new AssemblerError(
+      'FFMPEG_PROBE',
+      `The mezzanine of ${clip} came out with ${made?.frames ?? 'no'} frames instead of ${frames}.`,
+      { file },
+    )
   return made
 }
 
 /** A mezzanine's facts from its header, or undefined when it is missing or unreadable. */
-async function readMezzanine(file: string, audio: string, key: string, cached: boolean): Promise<Mezzanine | undefined> {
+async function readMezzanine(
+  file: string,
+  audio: string,
+  key: string,
+  cached: boolean,
+): Promise<Mezzanine | undefined> {
   const header = await readTrackHeader(file).catch(() => undefined)
   if (!header) return undefined
   const hasAudio = await stat(audio).then(
     () => true,
     () => false,
   )
-  return { file, ...(hasAudio && { audio }), key, frames: header.frames, keyframes: header.keyframes, header, cached }
+  return {
+    file,
+    ...(hasAudio && { audio }),
+    key,
+    frames: header.frames,
+    keyframes: header.keyframes,
+    header,
+    cached,
+  }
 }
 
 /**
@@ -106,8 +143,13 @@ async function adopt(clip: string, canvas: Canvas, key: string): Promise<Mezzani
   const header = await readTrackHeader(clip).catch(() => undefined)
   if (!header || header.hasAudio || header.codec !== 'avc1' || !header.constantOrder) return undefined
   const interval = keyframeInterval(canvas)
-  const expected = Array.from({ length: header.frames }, (_, i) => i).filter((i) => i === 1 || i % interval === 0)
-  const onCanvas = header.width === canvas.width && header.height === canvas.height && Math.abs(header.timescale / header.frameDelta - canvas.fps) < 1e-6
+  const expected = Array.from({ length: header.frames }, (_, i) => i).filter(
+    (i) => i === 1 || i % interval === 0,
+  )
+  const onCanvas =
+    header.width === canvas.width &&
+    header.height === canvas.height &&
+    Math.abs(header.timescale / header.frameDelta - canvas.fps) < 1e-6
   if (!onCanvas || header.keyframes.join() !== expected.join()) return undefined
   return { file: clip, key, frames: header.frames, keyframes: header.keyframes, header, cached: true }
 }

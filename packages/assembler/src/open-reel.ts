@@ -7,7 +7,7 @@ import { copyableAsIs, tryStreamCopy } from './fast-path.ts'
 import { FEATURES } from './features.ts'
 import { BackgroundQueue } from './internal/background-queue.ts'
 import { mapLimit } from './internal/map-limit.ts'
-import { locateFfmpeg, requireFeatures, type FfmpegInstallation } from './locate.ts'
+import { type FfmpegInstallation, locateFfmpeg, requireFeatures } from './locate.ts'
 import { canvasFromClip } from './reel-canvas.ts'
 import { ReelJobs } from './reel-jobs.ts'
 import { planParts } from './reel-parts.ts'
@@ -69,12 +69,18 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
   const { segments, output, workDir } = options
   if (segments.length === 0) throw new AssemblerError('ASM_BAD_INPUT', 'A reel needs at least one segment.')
   const index = new Map(segments.map((s, i) => [s.id, i]))
-  if (index.size !== segments.length) throw new AssemblerError('ASM_BAD_INPUT', 'Every segment of a reel needs its own id.')
+  if (index.size !== segments.length)
+    throw new AssemblerError('ASM_BAD_INPUT', 'Every segment of a reel needs its own id.')
   const files = segments.map((s) => (s.file ? resolve(s.file) : undefined))
   const transitions = segments.map((s) => s.transition ?? output.transition)
   const cuts = segments.map((s) => ({ trim: s.trim, seam: s.seam }))
   // Clips that can be stream-copied as they are need no mezzanine, if the reel is nothing but plain cuts.
-  const copyCandidate = !output.audio && segments.every((s, i) => !s.seam && !s.trim && (i === 0 || transitions[i]!.type === 'cut' || transitions[i]!.duration <= 0))
+  const copyCandidate =
+    !output.audio &&
+    segments.every(
+      (s, i) =>
+        !s.seam && !s.trim && (i === 0 || transitions[i]!.type === 'cut' || transitions[i]!.duration <= 0),
+    )
   const stop = new AbortController()
   options.signal?.addEventListener('abort', () => stop.abort(options.signal?.reason), { once: true })
   let installation: Promise<FfmpegInstallation> | undefined
@@ -84,7 +90,11 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
       requireFeatures(found, 'Assembling a reel', FEATURES.reel)
       return found
     }))
-  const jobs = new ReelJobs({ workDir, fit: output.fit, ffmpegVersion: () => setup().then((found) => found.version) })
+  const jobs = new ReelJobs({
+    workDir,
+    fit: output.fit,
+    ffmpegVersion: () => setup().then((found) => found.version),
+  })
   const background = new BackgroundQueue(options.background ?? 1, stop.signal)
   // The canvas, once it can be known: from the output alone, or with the first segment's clip (per clip: it may be replaced).
   const canvasGiven = Boolean(output.width && output.height && output.fps)
@@ -102,17 +112,26 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
       if (!canvas || !clip || (copyCandidate && (await copyableAsIs(clip, canvas)))) return
       await jobs.mezzanine(clip, canvas, stop.signal)
       const plan = planParts(
-        segments.map((_, j) => ({ facts: files[j] ? jobs.finishedMezzanine(files[j], canvas) : undefined, cut: cuts[j]!, transition: transitions[j]! })),
+        segments.map((_, j) => ({
+          facts: files[j] ? jobs.finishedMezzanine(files[j], canvas) : undefined,
+          cut: cuts[j]!,
+          transition: transitions[j]!,
+        })),
         canvas.fps,
       )
-      for (const spec of [plan[i - 1]?.piece, plan[i]?.piece, plan[i + 1]?.piece]) if (spec) background.push(() => jobs.piece(spec, canvas, stop.signal))
+      for (const spec of [plan[i - 1]?.piece, plan[i]?.piece, plan[i + 1]?.piece])
+        if (spec) background.push(() => jobs.piece(spec, canvas, stop.signal))
     })
   files.forEach((file, i) => file && landed(i))
 
   return {
     clipLanded(id, file) {
       const i = index.get(id)
-      if (i === undefined) throw new AssemblerError('ASM_BAD_INPUT', `The reel has no segment ${id}; its segments are ${[...index.keys()].join(', ')}.`)
+      if (i === undefined)
+        throw new AssemblerError(
+          'ASM_BAD_INPUT',
+          `The reel has no segment ${id}; its segments are ${[...index.keys()].join(', ')}.`,
+        )
       files[i] = resolve(file)
       // A new first clip may change the canvas: every clip's mezzanine then follows it.
       if (i === 0 && !canvasGiven) files.forEach((f, j) => f && landed(j))
@@ -140,16 +159,31 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
     const { onProgress } = finishOptions
     const signal = finishOptions.signal ? AbortSignal.any([finishOptions.signal, stop.signal]) : stop.signal
     const missing = segments.filter((_, i) => !files[i]).map((s) => s.id)
-    if (missing.length > 0) throw new AssemblerError('ASM_BAD_INPUT', `No clip for shot ${missing.join(', ')}; render ${missing.length === 1 ? 'it' : 'them'} before assembling the reel.`)
+    if (missing.length > 0)
+      throw new AssemblerError(
+        'ASM_BAD_INPUT',
+        `No clip for shot ${missing.join(', ')}; render ${missing.length === 1 ? 'it' : 'them'} before assembling the reel.`,
+      )
     const found = await setup()
     const out = resolve(output.file)
     const clips = files as string[]
     if (copyCandidate) {
-      const copied = await tryStreamCopy(clips, output, out, workDir, { signal, onProgress: (fraction) => onProgress?.({ stage: 'join', fraction }) })
+      const copied = await tryStreamCopy(clips, output, out, workDir, {
+        signal,
+        onProgress: (fraction) => onProgress?.({ stage: 'join', fraction }),
+      })
       if (copied) {
         const frames = copied.frames.reduce((a, b) => a + b, 0)
         const perSegment = segments.map((s, i) => ({ id: s.id, frames: copied.frames[i]!, cached: false }))
-        return { file: out, method: 'stream-copy', canvas: copied.canvas, frames, duration: frames / copied.canvas.fps, segments: perSegment, reencodedFrames: 0 }
+        return {
+          file: out,
+          method: 'stream-copy',
+          canvas: copied.canvas,
+          frames,
+          duration: frames / copied.canvas.fps,
+          segments: perSegment,
+          reencodedFrames: 0,
+        }
       }
     }
     const canvas = await canvasOf()!
@@ -160,7 +194,12 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
 
     let normalized = 0
     const made = await mapLimit(segments, finishOptions.concurrency ?? 2, async (segment, i) => {
-      const report = (f: number): void => onProgress?.({ stage: 'normalize', fraction: (normalized + f) / segments.length, segment: segment.id })
+      const report = (f: number): void =>
+        onProgress?.({
+          stage: 'normalize',
+          fraction: (normalized + f) / segments.length,
+          segment: segment.id,
+        })
       const result = await jobs.mezzanine(clips[i]!, canvas, signal, report)
       normalized++
       report(0)

@@ -82,14 +82,23 @@ interface RawStream {
  */
 export async function probeMedia(file: string, options: { signal?: AbortSignal } = {}): Promise<MediaInfo> {
   const { size } = await stat(file).catch((cause: unknown) => {
-    throw new AssemblerError('ASM_BAD_INPUT', `Cannot read ${file}: it does not exist or is not readable.`, { cause, file })
+    throw new AssemblerError('ASM_BAD_INPUT', `Cannot read ${file}: it does not exist or is not readable.`, {
+      cause,
+      file,
+    })
   })
-  const out = await runFfprobe(['-show_data_hash', 'sha256', '-show_streams', '-show_format', '-of', 'json', file], options.signal)
+  const out = await runFfprobe(
+    ['-show_data_hash', 'sha256', '-show_streams', '-show_format', '-of', 'json', file],
+    options.signal,
+  )
   let parsed: { streams?: RawStream[]; format?: { duration?: string } }
   try {
     parsed = JSON.parse(out) as typeof parsed
   } catch (cause) {
-    throw new AssemblerError('FFMPEG_PROBE', `ffprobe returned unreadable output for ${file}.`, { cause, file })
+    throw new AssemblerError('FFMPEG_PROBE', `ffprobe returned unreadable output for ${file}.`, {
+      cause,
+      file,
+    })
   }
   const streams = parsed.streams ?? []
   const v = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1)
@@ -97,11 +106,19 @@ export async function probeMedia(file: string, options: { signal?: AbortSignal }
   const video = v ? toVideo(v) : undefined
   const audio = a ? toAudio(a) : undefined
   const duration = num(parsed.format?.duration) ?? Math.max(video?.duration ?? 0, audio?.duration ?? 0)
-  return { file, size, duration, ...(video && { video }), ...(audio && { audio }), hasAudio: audio !== undefined }
+  return {
+    file,
+    size,
+    duration,
+    ...(video && { video }),
+    ...(audio && { audio }),
+    hasAudio: audio !== undefined,
+  }
 }
 
 function toVideo(s: RawStream): VideoStreamInfo {
-  const rawRotation = s.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? num(s.tags?.rotate) ?? 0
+  const rawRotation =
+    s.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? num(s.tags?.rotate) ?? 0
   const rotation = ((Math.round(rawRotation) % 360) + 360) % 360
   const width = s.width ?? 0
   const height = s.height ?? 0
@@ -166,10 +183,20 @@ export function rateToNumber(rate: string): number {
  */
 export async function countFrames(file: string, options: { signal?: AbortSignal } = {}): Promise<number> {
   const out = await runFfprobe(
-    ['-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file],
+    [
+      '-select_streams',
+      'v:0',
+      '-count_packets',
+      '-show_entries',
+      'stream=nb_read_packets',
+      '-of',
+      'csv=p=0',
+      file,
+    ],
     options.signal,
   )
   const frames = Number.parseInt(out.trim(), 10)
-  if (!Number.isFinite(frames)) throw new AssemblerError('FFMPEG_PROBE', `${file} has no video stream to count frames in.`, { file })
+  if (!Number.isFinite(frames))
+    throw new AssemblerError('FFMPEG_PROBE', `${file} has no video stream to count frames in.`, { file })
   return frames
 }

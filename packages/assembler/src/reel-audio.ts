@@ -1,6 +1,12 @@
-import { SAMPLE_RATE, samplesFor, type Canvas } from './canvas.ts'
+import { type Canvas, SAMPLE_RATE, samplesFor } from './canvas.ts'
 import { audioJoinChain, type PlannedJoin } from './join-plan.ts'
-import { mixChain, soundtrackChain, soundtrackInput, type LoudnessMeasurement, type SoundtrackSpec } from './soundtrack.ts'
+import {
+  type LoudnessMeasurement,
+  mixChain,
+  soundtrackChain,
+  soundtrackInput,
+  type SoundtrackSpec,
+} from './soundtrack.ts'
 
 export const AUDIO_OUT = ['-c:a', 'aac', '-b:a', '192k', '-ar', String(SAMPLE_RATE)]
 
@@ -27,9 +33,16 @@ export interface Soundtrack {
 }
 
 /** Samples in the reel: each segment's, less each crossfade's overlap. */
-export function reelSamples(segments: readonly SegmentAudio[], joins: readonly PlannedJoin[], fps: number): number {
+export function reelSamples(
+  segments: readonly SegmentAudio[],
+  joins: readonly PlannedJoin[],
+  fps: number,
+): number {
   const length = (s: SegmentAudio): number => samplesFor(s.to, fps) - samplesFor(s.from, fps)
-  return segments.reduce((sum, s, i) => sum + length(s) - (joins[i]?.type === 'crossfade' ? samplesFor(joins[i].frames, fps) : 0), 0)
+  return segments.reduce(
+    (sum, s, i) => sum + length(s) - (joins[i]?.type === 'crossfade' ? samplesFor(joins[i].frames, fps) : 0),
+    0,
+  )
 }
 
 /**
@@ -49,14 +62,17 @@ export function reelAudio(
   const files = [...new Set(segments.flatMap((s) => (s.file ? [s.file] : [])))]
   const inputOf = (file: string): number => firstInput + files.indexOf(file)
   const bedInput = firstInput + files.length
-  const bed = soundtrack ? [soundtrackChain(`${bedInput}:a:0`, 'bed', soundtrack.spec, samples, soundtrack.measured)] : []
+  const bed = soundtrack
+    ? [soundtrackChain(`${bedInput}:a:0`, 'bed', soundtrack.spec, samples, soundtrack.measured)]
+    : []
   const inputs = [...files.flatMap((f) => ['-i', f]), ...(soundtrack ? soundtrackInput(soundtrack.spec) : [])]
   const mixed = (parts: readonly string[], label: string): ReelAudio =>
     soundtrack
       ? { inputs, graph: [...parts, ...bed, mixChain(label, 'bed', 'mix')].join(';'), label: 'mix', samples }
       : { inputs, graph: parts.join(';'), label, samples }
 
-  if (segments.every((s) => !s.file)) return mixed([`anullsrc=r=${SAMPLE_RATE}:cl=stereo,atrim=end_sample=${samples}[silence]`], 'silence')
+  if (segments.every((s) => !s.file))
+    return mixed([`anullsrc=r=${SAMPLE_RATE}:cl=stereo,atrim=end_sample=${samples}[silence]`], 'silence')
   const sources = segments.map((s, i) => {
     const [start, end] = [samplesFor(s.from, canvas.fps), samplesFor(s.to, canvas.fps)]
     return s.file

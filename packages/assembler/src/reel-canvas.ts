@@ -1,5 +1,5 @@
 import type { OutputSpec } from '@storyreel/core'
-import { resolveCanvas, type Canvas } from './canvas.ts'
+import { type Canvas, resolveCanvas } from './canvas.ts'
 import { AssemblerError } from './errors.ts'
 import { readMp4Fingerprint } from './internal/mp4-fingerprint.ts'
 import { probeMedia } from './probe.ts'
@@ -9,11 +9,23 @@ import { probeMedia } from './probe.ts'
  * clip, read from its MP4 header in JS when possible (ffprobe otherwise), so a
  * re-assembly whose mezzanines are cached starts no process to find it.
  */
-export async function canvasFromClip(output: Pick<OutputSpec, 'width' | 'height' | 'fps'>, firstClip: string | undefined): Promise<Canvas> {
+export async function canvasFromClip(
+  output: Pick<OutputSpec, 'width' | 'height' | 'fps'>,
+  firstClip: string | undefined,
+): Promise<Canvas> {
   const { width, height, fps } = output
-  if (width && height && fps) return resolveCanvas(output, { displayWidth: width, displayHeight: height, frameRate: String(fps), fps })
-  if (!firstClip) throw new AssemblerError('ASM_BAD_INPUT', 'The reel takes its size or frame rate from the first clip, which has not been given.')
-  const video = (await readMp4Fingerprint(firstClip).catch(() => undefined))?.video ?? (await probeMedia(firstClip)).video
-  if (!video) throw new AssemblerError('ASM_BAD_INPUT', `The first clip (${firstClip}) has no video stream.`, { file: firstClip })
+  if (width && height && fps)
+    return resolveCanvas(output, { displayWidth: width, displayHeight: height, frameRate: String(fps), fps })
+  if (!firstClip)
+    throw new AssemblerError(
+      'ASM_BAD_INPUT',
+      'The reel takes its size or frame rate from the first clip, which has not been given.',
+    )
+  const video =
+    (await readMp4Fingerprint(firstClip).catch(() => undefined))?.video ?? (await probeMedia(firstClip)).video
+  if (!video)
+    throw new AssemblerError('ASM_BAD_INPUT', `The first clip (${firstClip}) has no video stream.`, {
+      file: firstClip,
+    })
   return resolveCanvas(output, video)
 }

@@ -1,9 +1,9 @@
 import type { Fit } from '@storyreel/core'
 import type { Canvas } from './canvas.ts'
 import { JobMap } from './internal/job-map.ts'
-import { normalizeClip, type Mezzanine } from './normalize.ts'
+import { type Mezzanine, normalizeClip } from './normalize.ts'
 import type { PieceSpec } from './reel-parts.ts'
-import { pieceFile, renderPiece, type Piece } from './render-piece.ts'
+import { type Piece, pieceFile, renderPiece } from './render-piece.ts'
 
 /**
  * The ffmpeg work of one reel, shared by its background and its `finish`: each
@@ -15,20 +15,41 @@ export class ReelJobs {
   readonly #pieces = new JobMap<Piece>()
   /** Mezzanines by key: pieces are timed in their mezzanines' units. */
   readonly #byKey = new Map<string, Mezzanine>()
-  readonly #settings: { readonly workDir: string; readonly fit: Fit; readonly ffmpegVersion: () => Promise<string> }
+  readonly #settings: {
+    readonly workDir: string
+    readonly fit: Fit
+    readonly ffmpegVersion: () => Promise<string>
+  }
 
-  constructor(settings: { readonly workDir: string; readonly fit: Fit; readonly ffmpegVersion: () => Promise<string> }) {
+  constructor(settings: {
+    readonly workDir: string
+    readonly fit: Fit
+    readonly ffmpegVersion: () => Promise<string>
+  }) {
     this.#settings = settings
   }
 
-  async mezzanine(clip: string, canvas: Canvas, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<Mezzanine> {
+  async mezzanine(
+    clip: string,
+    canvas: Canvas,
+    signal: AbortSignal,
+    onProgress?: (fraction: number) => void,
+  ): Promise<Mezzanine> {
     const ffmpegVersion = await this.#settings.ffmpegVersion()
     const key = JSON.stringify([clip, canvas])
     const madeBefore = this.#mezzanines.finished(key) !== undefined
     const made = await this.#mezzanines.run(
       key,
       async (report) => {
-        const result = await normalizeClip({ clip, canvas, fit: this.#settings.fit, workDir: this.#settings.workDir, ffmpegVersion, signal, onProgress: report })
+        const result = await normalizeClip({
+          clip,
+          canvas,
+          fit: this.#settings.fit,
+          workDir: this.#settings.workDir,
+          ffmpegVersion,
+          signal,
+          onProgress: report,
+        })
         this.#byKey.set(result.key, result)
         return result
       },
@@ -42,7 +63,12 @@ export class ReelJobs {
     return this.#mezzanines.finished(JSON.stringify([clip, canvas]))
   }
 
-  async piece(spec: PieceSpec, canvas: Canvas, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<Piece> {
+  async piece(
+    spec: PieceSpec,
+    canvas: Canvas,
+    signal: AbortSignal,
+    onProgress?: (fraction: number) => void,
+  ): Promise<Piece> {
     const settings = {
       spec,
       canvas,
@@ -52,7 +78,11 @@ export class ReelJobs {
     }
     const key = pieceFile(settings)
     const madeBefore = this.#pieces.finished(key) !== undefined
-    const made = await this.#pieces.run(key, (report) => renderPiece({ ...settings, signal, onProgress: report }), { signal, onProgress })
+    const made = await this.#pieces.run(
+      key,
+      (report) => renderPiece({ ...settings, signal, onProgress: report }),
+      { signal, onProgress },
+    )
     return madeBefore ? { ...made, cached: true } : made
   }
 

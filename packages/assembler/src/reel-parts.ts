@@ -54,7 +54,12 @@ export interface SegmentWindow {
 }
 
 /** Which frames of a whole-clip mezzanine of `frames` frames at `fps` a segment uses. */
-export function segmentWindow(frames: number, cut: SegmentCut, fps: number, file = 'the clip'): SegmentWindow {
+export function segmentWindow(
+  frames: number,
+  cut: SegmentCut,
+  fps: number,
+  file = 'the clip',
+): SegmentWindow {
   const toFrame = (seconds: number): number => Math.round(Math.round(seconds * fps * 1e6) / 1e6)
   const trimStart = cut.trim?.start ?? 0
   const start = trimStart > 0 ? toFrame(trimStart) : cut.seam ? 1 : 0
@@ -71,7 +76,8 @@ export function segmentWindow(frames: number, cut: SegmentCut, fps: number, file
 /** Frames of a segment a join re-encodes at its start (`head`) and at the end of the segment before it (`tail`). */
 function joinRegions(join: PlannedJoin): { head: number; tail: number } {
   if (join.type === 'crossfade') return { head: join.frames, tail: join.frames }
-  if (join.type === 'fade-black') return { head: Math.ceil(join.frames / 2), tail: Math.floor(join.frames / 2) }
+  if (join.type === 'fade-black')
+    return { head: Math.ceil(join.frames / 2), tail: Math.floor(join.frames / 2) }
   return { head: 0, tail: 0 }
 }
 
@@ -85,10 +91,16 @@ function joinRegions(join: PlannedJoin): { head: number; tail: number } {
  * keyframe before anything the next transition can take) but `copy` is left out.
  */
 export function planParts(
-  segments: readonly { readonly facts: SegmentFacts | undefined; readonly cut: SegmentCut; readonly transition: Transition }[],
+  segments: readonly {
+    readonly facts: SegmentFacts | undefined
+    readonly cut: SegmentCut
+    readonly transition: Transition
+  }[],
   fps: number,
 ): (SegmentParts | undefined)[] {
-  const windows = segments.map((s) => (s.facts ? segmentWindow(s.facts.frames, s.cut, fps, s.facts.file) : undefined))
+  const windows = segments.map((s) =>
+    s.facts ? segmentWindow(s.facts.frames, s.cut, fps, s.facts.file) : undefined,
+  )
   const joinAt = (i: number): PlannedJoin | undefined => {
     if (i <= 0 || i >= segments.length) return { type: 'cut', frames: 0 }
     const [before, after] = [windows[i - 1], windows[i]]
@@ -105,20 +117,32 @@ export function planParts(
     const [facts, window, entering, leaving] = [segment.facts, windows[i], joinAt(i), joinAt(i + 1)]
     const previous = segments[i - 1]?.facts
     const previousWindow = windows[i - 1]
-    if (!facts || !window || !entering || (entering.type !== 'cut' && (!previous || !previousWindow))) return undefined
+    if (!facts || !window || !entering || (entering.type !== 'cut' && (!previous || !previousWindow)))
+      return undefined
     const bodyStart = window.start + joinRegions(entering).head
     // Without the next segment the leaving transition's length is not known, only bounded (by its duration and by half this segment).
-    const bodyEnd = leaving ? window.end - joinRegions(leaving).tail : window.end - longestTail(segments[i + 1]?.transition, window, fps)
+    const bodyEnd = leaving
+      ? window.end - joinRegions(leaving).tail
+      : window.end - longestTail(segments[i + 1]?.transition, window, fps)
     const keyframe = facts.keyframes.find((k) => k >= bodyStart) ?? Number.POSITIVE_INFINITY
     if (!leaving && keyframe >= bodyEnd) return undefined
     const copyFrom = Math.min(keyframe, bodyEnd)
-    const copy = leaving && copyFrom < bodyEnd ? { copy: { file: facts.file, key: facts.key, from: copyFrom, to: bodyEnd } } : {}
+    const copy =
+      leaving && copyFrom < bodyEnd
+        ? { copy: { file: facts.file, key: facts.key, from: copyFrom, to: bodyEnd } }
+        : {}
     if (entering.type === 'cut' && copyFrom === window.start) return copy
     const incoming = { file: facts.file, key: facts.key, from: window.start, to: copyFrom }
-    if (entering.type === 'cut') return { piece: { incoming, join: entering, frames: copyFrom - window.start }, ...copy }
+    if (entering.type === 'cut')
+      return { piece: { incoming, join: entering, frames: copyFrom - window.start }, ...copy }
     const tail = joinRegions(entering).tail
     // One frame more than the tail: drawn as the transition's run-up and dropped (see PieceSpec).
-    const outgoing = { file: previous!.file, key: previous!.key, from: previousWindow!.end - tail - 1, to: previousWindow!.end }
+    const outgoing = {
+      file: previous!.file,
+      key: previous!.key,
+      from: previousWindow!.end - tail - 1,
+      to: previousWindow!.end,
+    }
     const frames = tail + (copyFrom - window.start) - (entering.type === 'crossfade' ? entering.frames : 0)
     return { piece: { outgoing, incoming, join: entering, frames }, ...copy }
   })

@@ -3,7 +3,15 @@ import { AssemblerError } from './errors.ts'
 import { openReel } from './open-reel.ts'
 import type { AssembleReelOptions, ReelResult, ReelSegment } from './reel-types.ts'
 
-export type { AssembleReelOptions, ReelMethod, ReelProgress, ReelResult, ReelSegment, ReelShot, ReelStage } from './reel-types.ts'
+export type {
+  AssembleReelOptions,
+  ReelMethod,
+  ReelProgress,
+  ReelResult,
+  ReelSegment,
+  ReelShot,
+  ReelStage,
+} from './reel-types.ts'
 
 /**
  * Stitches clips into one reel. Clips that already match (and plain cuts, no trim,
@@ -17,7 +25,8 @@ export type { AssembleReelOptions, ReelMethod, ReelProgress, ReelResult, ReelSeg
  * await assembleReel({ segments: reelSegments(plan, clips), output: { ...plan.output, file: 'out/reel.mp4' }, workDir: 'out/.work' })
  */
 export async function assembleReel(options: AssembleReelOptions): Promise<ReelResult> {
-  if (options.segments.length === 0) throw new AssemblerError('ASM_BAD_INPUT', 'assembleReel needs at least one segment.')
+  if (options.segments.length === 0)
+    throw new AssemblerError('ASM_BAD_INPUT', 'assembleReel needs at least one segment.')
   const reel = openReel({
     segments: options.segments,
     output: options.output,
@@ -40,13 +49,21 @@ export async function assembleReel(options: AssembleReelOptions): Promise<ReelRe
  * The reel's segments for a plan, in storyboard order, from a map of shot id to
  * its rendered clip.
  */
-export function reelSegments(plan: Pick<Plan, 'shots'>, clips: ReadonlyMap<string, string> | Readonly<Record<string, string>>): ReelSegment[] {
-  const clipOf = (id: string): string | undefined => (clips instanceof Map ? clips.get(id) : (clips as Readonly<Record<string, string>>)[id])
+export function reelSegments(
+  plan: Pick<Plan, 'shots'>,
+  clips: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
+): ReelSegment[] {
+  const clipOf = (id: string): string | undefined =>
+    clips instanceof Map ? clips.get(id) : (clips as Readonly<Record<string, string>>)[id]
   return [...plan.shots]
     .sort((a, b) => a.index - b.index)
     .map((shot) => {
       const file = clipOf(shot.id)
-      if (!file) throw new AssemblerError('ASM_BAD_INPUT', `No clip for shot ${shot.id}; render it before assembling the reel.`)
+      if (!file)
+        throw new AssemblerError(
+          'ASM_BAD_INPUT',
+          `No clip for shot ${shot.id}; render it before assembling the reel.`,
+        )
       return { file, id: shot.id, trim: shot.trim, seam: shot.seam, transition: shot.transition }
     })
 }

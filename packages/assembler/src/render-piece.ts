@@ -28,12 +28,22 @@ export interface Piece {
 }
 
 /** Where a piece is kept: a hash of everything that decides its frames, so an unchanged transition is never re-encoded. */
-export function pieceFile(options: Pick<RenderPieceOptions, 'spec' | 'canvas' | 'timescale' | 'workDir' | 'ffmpegVersion'>): string {
+export function pieceFile(
+  options: Pick<RenderPieceOptions, 'spec' | 'canvas' | 'timescale' | 'workDir' | 'ffmpegVersion'>,
+): string {
   const { spec } = options
   const range = (r: FrameRange | undefined): unknown => r && [r.key, r.from, r.to]
   const key = createHash('sha256')
     .update(
-      JSON.stringify([MEZZANINE.recipe, options.ffmpegVersion, options.canvas, options.timescale, range(spec.outgoing), range(spec.incoming), spec.join]),
+      JSON.stringify([
+        MEZZANINE.recipe,
+        options.ffmpegVersion,
+        options.canvas,
+        options.timescale,
+        range(spec.outgoing),
+        range(spec.incoming),
+        spec.join,
+      ]),
     )
     .digest('hex')
     .slice(0, 20)
@@ -53,7 +63,11 @@ export async function renderPiece(options: RenderPieceOptions): Promise<Piece> {
   if (found) return { file, frames: found.frames, header: found, cached: true }
 
   const ranges = spec.outgoing ? [spec.outgoing, spec.incoming] : [spec.incoming]
-  const inputs = ranges.flatMap((r) => [...(r.from > 0 ? ['-ss', ((r.from - 0.5) / canvas.fps).toFixed(6)] : []), '-i', r.file])
+  const inputs = ranges.flatMap((r) => [
+    ...(r.from > 0 ? ['-ss', ((r.from - 0.5) / canvas.fps).toFixed(6)] : []),
+    '-i',
+    r.file,
+  ])
   const trims = ranges.map((r, i) => `[${i}:v:0]trim=end_frame=${r.to - r.from}[r${i}]`)
   const graph = spec.outgoing
     ? (() => {
@@ -84,11 +98,19 @@ export async function renderPiece(options: RenderPieceOptions): Promise<Piece> {
         MEZZANINE.container,
         temp,
       ],
-      { signal, onProgress: options.onProgress && ((s) => options.onProgress?.(Math.min(1, (s * canvas.fps) / spec.frames))) },
+      {
+        signal,
+        onProgress:
+          options.onProgress && ((s) => options.onProgress?.(Math.min(1, (s * canvas.fps) / spec.frames))),
+      },
     ),
   )
   const header = await readTrackHeader(file)
   if (!header || header.frames !== spec.frames)
-    throw new AssemblerError('FFMPEG_PROBE', `A re-encoded piece of the reel came out with ${header?.frames ?? 'no'} frames instead of ${spec.frames}.`, { file })
+    throw new AssemblerError(
+      'FFMPEG_PROBE',
+      `A re-encoded piece of the reel came out with ${header?.frames ?? 'no'} frames instead of ${spec.frames}.`,
+      { file },
+    )
   return { file, frames: header.frames, header, cached: false }
 }

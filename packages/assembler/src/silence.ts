@@ -16,9 +16,30 @@ const MINUTE = 60
 export async function silentTrack(workDir: string, seconds: number, signal?: AbortSignal): Promise<string> {
   const minutes = Math.max(1, Math.ceil((seconds + 1) / MINUTE))
   const file = join(workDir, `silence-${minutes}m.m4a`)
-  if (await stat(file).then(() => true, () => false)) return file
+  if (
+    await stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    return file
   await writeAtomically(file, (temp) =>
-    runFfmpeg(['-y', '-f', 'lavfi', '-i', `anullsrc=r=${SAMPLE_RATE}:cl=stereo`, '-t', String(minutes * MINUTE), ...AUDIO_OUT, '-f', 'mp4', temp], { signal }),
+    runFfmpeg(
+      [
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `anullsrc=r=${SAMPLE_RATE}:cl=stereo`,
+        '-t',
+        String(minutes * MINUTE),
+        ...AUDIO_OUT,
+        '-f',
+        'mp4',
+        temp,
+      ],
+      { signal },
+    ),
   )
   return file
 }

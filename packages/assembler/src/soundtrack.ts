@@ -56,23 +56,54 @@ export async function measureSoundtrack(
   options: { signal?: AbortSignal | undefined; cacheDir?: string | undefined } = {},
 ): Promise<LoudnessMeasurement | undefined> {
   const { size, mtimeMs } = await stat(spec.file).catch((cause: unknown) => {
-    throw new AssemblerError('ASM_BAD_INPUT', `Cannot read the soundtrack ${spec.file}: it does not exist or is not readable.`, { cause, file: spec.file })
+    throw new AssemblerError(
+      'ASM_BAD_INPUT',
+      `Cannot read the soundtrack ${spec.file}: it does not exist or is not readable.`,
+      { cause, file: spec.file },
+    )
   })
-  const key = createHash('sha256').update(JSON.stringify([resolve(spec.file), size, mtimeMs, samples, spec.fadeOut, spec.loudness])).digest('hex').slice(0, 20)
+  const key = createHash('sha256')
+    .update(JSON.stringify([resolve(spec.file), size, mtimeMs, samples, spec.fadeOut, spec.loudness]))
+    .digest('hex')
+    .slice(0, 20)
   const cached = options.cacheDir && join(options.cacheDir, `loudness-${key}.json`)
   if (cached) {
-    const saved = await readFile(cached, 'utf8').then((text) => JSON.parse(text) as { measured: LoudnessMeasurement | null }, () => undefined)
+    const saved = await readFile(cached, 'utf8').then(
+      (text) => JSON.parse(text) as { measured: LoudnessMeasurement | null },
+      () => undefined,
+    )
     if (saved) return saved.measured ?? undefined
   }
   const filter = `[0:a:0]${shapeChain(spec, samples)},loudnorm=I=${spec.loudness}:TP=${TRUE_PEAK}:LRA=${RANGE}:print_format=json[m]`
-  const { stderrTail } = await execFfmpeg(['-loglevel', 'info', ...soundtrackInput(spec), '-filter_complex', filter, '-map', '[m]', '-f', 'null', '-'], {
-    signal: options.signal,
-  })
+  const { stderrTail } = await execFfmpeg(
+    [
+      '-loglevel',
+      'info',
+      ...soundtrackInput(spec),
+      '-filter_complex',
+      filter,
+      '-map',
+      '[m]',
+      '-f',
+      'null',
+      '-',
+    ],
+    {
+      signal: options.signal,
+    },
+  )
   const json = /\{[^{}]*"input_i"[^{}]*\}/.exec(stderrTail)?.[0]
-  if (!json) throw new AssemblerError('ASM_LOUDNESS', `loudnorm printed no measurement for ${spec.file}; check that it is a readable audio file.`, { file: spec.file, stderr: stderrTail })
+  if (!json)
+    throw new AssemblerError(
+      'ASM_LOUDNESS',
+      `loudnorm printed no measurement for ${spec.file}; check that it is a readable audio file.`,
+      { file: spec.file, stderr: stderrTail },
+    )
   const parsed = JSON.parse(json) as LoudnessMeasurement
-  const measured = Number.isFinite(Number(parsed.input_i)) && Number(parsed.input_i) > -70 ? parsed : undefined
-  if (cached) await writeAtomically(cached, (temp) => writeFile(temp, JSON.stringify({ measured: measured ?? null })))
+  const measured =
+    Number.isFinite(Number(parsed.input_i)) && Number(parsed.input_i) > -70 ? parsed : undefined
+  if (cached)
+    await writeAtomically(cached, (temp) => writeFile(temp, JSON.stringify({ measured: measured ?? null })))
   return measured
 }
 
@@ -81,7 +112,13 @@ export async function measureSoundtrack(
  * soundtrack with the measured values fed back (`linear=true`: one gain, no pumping),
  * resampled to 48 kHz and held to exactly `samples`.
  */
-export function soundtrackChain(input: string, output: string, spec: SoundtrackSpec, samples: number, measured: LoudnessMeasurement | undefined): string {
+export function soundtrackChain(
+  input: string,
+  output: string,
+  spec: SoundtrackSpec,
+  samples: number,
+  measured: LoudnessMeasurement | undefined,
+): string {
   const loudnorm = measured
     ? `,loudnorm=I=${spec.loudness}:TP=${TRUE_PEAK}:LRA=${RANGE}:measured_I=${measured.input_i}:measured_TP=${measured.input_tp}` +
       `:measured_LRA=${measured.input_lra}:measured_thresh=${measured.input_thresh}:offset=${measured.target_offset}:linear=true` +

@@ -1,6 +1,6 @@
 import { AssemblerError, type ClipProblem } from './errors.ts'
 import { decodeFrames, type FramePaths } from './frames.ts'
-import { probeMedia, type MediaInfo, type VideoStreamInfo } from './probe.ts'
+import { type MediaInfo, probeMedia, type VideoStreamInfo } from './probe.ts'
 
 export interface VerifyClipOptions {
   /** Seconds the clip was asked to last. */
@@ -37,23 +37,43 @@ const DEFAULT_TOLERANCE = 0.5
  */
 export async function verifyClip(clip: string, options: VerifyClipOptions): Promise<VerifiedClip> {
   const { expectedDuration, toleranceSeconds = DEFAULT_TOLERANCE, frames = {}, signal } = options
-  const invalid = (problem: ClipProblem, what: string, extra: { cause?: unknown; duration?: number } = {}): AssemblerError =>
-    new AssemblerError('ASM_CLIP_INVALID', `${clip} ${what}, so it is not a usable clip. Discard it and download it again.`, { file: clip, problem, expectedDuration, ...extra })
+  const invalid = (
+    problem: ClipProblem,
+    what: string,
+    extra: { cause?: unknown; duration?: number } = {},
+  ): AssemblerError =>
+    new AssemblerError(
+      'ASM_CLIP_INVALID',
+      `${clip} ${what}, so it is not a usable clip. Discard it and download it again.`,
+      { file: clip, problem, expectedDuration, ...extra },
+    )
 
   const info = await probeMedia(clip, { signal }).catch((error: unknown) => {
     if ((error as AssemblerError).code !== 'FFMPEG_EXIT') throw error
-    throw invalid('not-a-video', `is not a video ffmpeg can read (${lastLine(error, clip)}); an error page or a cut-off download looks like this`, { cause: error })
+    throw invalid(
+      'not-a-video',
+      `is not a video ffmpeg can read (${lastLine(error, clip)}); an error page or a cut-off download looks like this`,
+      { cause: error },
+    )
   })
   const { video } = info
   if (!video) throw invalid('not-a-video', 'has no video stream')
   const duration = video.duration ?? info.duration
   if (!(Math.abs(duration - expectedDuration) <= toleranceSeconds))
-    throw invalid('wrong-duration', `lasts ${duration.toFixed(2)} s but ${expectedDuration} s was asked for`, { duration })
+    throw invalid(
+      'wrong-duration',
+      `lasts ${duration.toFixed(2)} s but ${expectedDuration} s was asked for`,
+      { duration },
+    )
 
   await decodeFrames(clip, video, frames, { signal, wholeClip: true }).catch((error: unknown) => {
     const code = (error as AssemblerError).code
     if (code !== 'FFMPEG_EXIT' && code !== 'FFMPEG_PROBE') throw error
-    throw invalid('undecodable', `does not decode to its last frame (${lastLine(error, clip)}): it is truncated or corrupt`, { cause: error, duration })
+    throw invalid(
+      'undecodable',
+      `does not decode to its last frame (${lastLine(error, clip)}): it is truncated or corrupt`,
+      { cause: error, duration },
+    )
   })
   return { info: { ...info, video }, duration, frames }
 }

@@ -4,16 +4,20 @@ import { renderWholeReel } from './full-render.ts'
 import { mapLimit } from './internal/map-limit.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { readTrackHeader, type TrackHeader } from './internal/track-header.ts'
-import { joinParts, type JoinPart } from './join-parts.ts'
-import { reelFrameCount, type PlannedJoin } from './join-plan.ts'
+import { type JoinPart, joinParts } from './join-parts.ts'
+import { type PlannedJoin, reelFrameCount } from './join-plan.ts'
 import type { Mezzanine } from './normalize.ts'
 import { reelSamples, type Soundtrack } from './reel-audio.ts'
-import { planParts, segmentWindow, type PieceSpec, type SegmentCut, type SegmentParts } from './reel-parts.ts'
+import { type PieceSpec, planParts, type SegmentCut, type SegmentParts, segmentWindow } from './reel-parts.ts'
 import type { Piece } from './render-piece.ts'
-import { measureSoundtrack, type LoudnessMeasurement, type SoundtrackSpec } from './soundtrack.ts'
+import { type LoudnessMeasurement, measureSoundtrack, type SoundtrackSpec } from './soundtrack.ts'
 
 export interface WriteReelInput {
-  readonly segments: readonly { readonly cut: SegmentCut; readonly transition: Transition; readonly mezzanine: Mezzanine }[]
+  readonly segments: readonly {
+    readonly cut: SegmentCut
+    readonly transition: Transition
+    readonly mezzanine: Mezzanine
+  }[]
   readonly canvas: Canvas
   readonly soundtrack?: SoundtrackSpec | undefined
   readonly workDir: string
@@ -57,11 +61,18 @@ export async function writeReel(input: WriteReelInput): Promise<WrittenReel> {
     windows.map((w) => w.end - w.start),
     joins,
   )
-  const audio = segments.map((s, i) => ({ file: s.mezzanine.audio, from: windows[i]!.start, to: windows[i]!.end }))
+  const audio = segments.map((s, i) => ({
+    file: s.mezzanine.audio,
+    from: windows[i]!.start,
+    to: windows[i]!.end,
+  }))
   let soundtrack: Soundtrack | undefined
   if (input.soundtrack) {
     input.onProgress?.('loudness', 0)
-    const measured = await measureSoundtrack(input.soundtrack, reelSamples(audio, joins, canvas.fps), { signal, cacheDir: input.workDir })
+    const measured = await measureSoundtrack(input.soundtrack, reelSamples(audio, joins, canvas.fps), {
+      signal,
+      cacheDir: input.workDir,
+    })
     soundtrack = { spec: input.soundtrack, measured }
     input.onProgress?.('loudness', 1)
   }
@@ -69,7 +80,12 @@ export async function writeReel(input: WriteReelInput): Promise<WrittenReel> {
   const whole = async (): Promise<WrittenReel> => {
     await writeAtomically(input.out, (temp) =>
       renderWholeReel({
-        segments: segments.map((s, i) => ({ file: s.mezzanine.file, audio: s.mezzanine.audio, from: windows[i]!.start, to: windows[i]!.end })),
+        segments: segments.map((s, i) => ({
+          file: s.mezzanine.file,
+          audio: s.mezzanine.audio,
+          from: windows[i]!.start,
+          to: windows[i]!.end,
+        })),
         joins,
         canvas,
         soundtrack,
@@ -86,13 +102,18 @@ export async function writeReel(input: WriteReelInput): Promise<WrittenReel> {
   const total = specs.reduce((sum, s) => sum + s.frames, 0)
   let done = 0
   const pieces = await mapLimit(specs, input.concurrency, async (spec) => {
-    const piece = await input.piece(spec, (f) => input.onProgress?.('transitions', total && Math.min(1, (done + f * spec.frames) / total)))
+    const piece = await input.piece(spec, (f) =>
+      input.onProgress?.('transitions', total && Math.min(1, (done + f * spec.frames) / total)),
+    )
     done += spec.frames
     input.onProgress?.('transitions', total && done / total)
     return piece
   })
   const pieceOf = new Map(specs.map((spec, i) => [spec, pieces[i]!]))
-  const parts: JoinPart[] = plan.flatMap((p) => [...(p.piece ? [{ file: pieceOf.get(p.piece)!.file, frames: p.piece.frames }] : []), ...(p.copy ? [p.copy] : [])])
+  const parts: JoinPart[] = plan.flatMap((p) => [
+    ...(p.piece ? [{ file: pieceOf.get(p.piece)!.file, frames: p.piece.frames }] : []),
+    ...(p.copy ? [p.copy] : []),
+  ])
   const headers = [...segments.map((s) => s.mezzanine.header), ...pieces.map((p) => p.header)]
   if (!copyableTogether(headers)) return whole()
 

@@ -6,11 +6,28 @@ import { lumaSeries, makeClip, tempDir } from './helpers.ts'
 test('one labelled tile per shot with its first and last frame, in a grid', async () => {
   const dir = await tempDir()
   const clips = await Promise.all(
-    [0, 1, 2, 3].map((i) => makeClip(join(dir, `${i}.mp4`), { frames: 24 + i, width: 96, height: 54, lumaBase: 30 + 10 * i, lumaStep: 4 })),
+    [0, 1, 2, 3].map((i) =>
+      makeClip(join(dir, `${i}.mp4`), {
+        frames: 24 + i,
+        width: 96,
+        height: 54,
+        lumaBase: 30 + 10 * i,
+        lumaStep: 4,
+      }),
+    ),
   )
   const png = join(dir, 'sheet.png')
   const given = join(dir, 'given-last.png')
-  await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'color=c=black:s=96x54,geq=lum=230:cb=128:cr=128', '-frames:v', '1', given])
+  await runFfmpeg([
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=black:s=96x54,geq=lum=230:cb=128:cr=128',
+    '-frames:v',
+    '1',
+    given,
+  ])
   const result = await contactSheet(
     clips.map((clip, i) => ({ id: `shot-${i}: "it's, [odd]"`, clip, ...(i === 1 && { lastFrame: given }) })),
     png,
@@ -41,17 +58,33 @@ test('one labelled tile per shot with its first and last frame, in a grid', asyn
 
 /** A flat grey PNG of `luma`. */
 async function still(file: string, luma: number, size = '96x54'): Promise<string> {
-  await runFfmpeg(['-y', '-f', 'lavfi', '-i', `color=c=black:s=${size},geq=lum=${luma}:cb=128:cr=128`, '-frames:v', '1', file])
+  await runFfmpeg([
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=black:s=${size},geq=lum=${luma}:cb=128:cr=128`,
+    '-frames:v',
+    '1',
+    file,
+  ])
   return file
 }
 
 test('from frames already extracted, no clip is read', async () => {
   const dir = await tempDir()
   const shots = await Promise.all(
-    [0, 1].map(async (i) => ({ id: `s${i}`, first: await still(join(dir, `${i}.first.png`), 40 + 100 * i), last: await still(join(dir, `${i}.last.png`), 80 + 100 * i) })),
+    [0, 1].map(async (i) => ({
+      id: `s${i}`,
+      first: await still(join(dir, `${i}.first.png`), 40 + 100 * i),
+      last: await still(join(dir, `${i}.last.png`), 80 + 100 * i),
+    })),
   )
   const stages: number[] = []
-  const result = await contactSheet(shots, join(dir, 'sheet.png'), { frameWidth: 160, onProgress: (p) => stages.push(p.fraction) })
+  const result = await contactSheet(shots, join(dir, 'sheet.png'), {
+    frameWidth: 160,
+    onProgress: (p) => stages.push(p.fraction),
+  })
   expect(result).toMatchObject({ columns: 2, rows: 1, width: 2 * 320 + 3 * 8 })
   expect(stages).toEqual([0, 1])
   const frame = { w: 100, h: 60, y: 8 + 10 }
@@ -64,10 +97,21 @@ test('from frames already extracted, no clip is read', async () => {
 test('several takes of a shot side by side, the picked one framed in a bright colour', async () => {
   const dir = await tempDir()
   const takes = await Promise.all(
-    [1, 2, 3].map(async (take) => ({ take, first: await still(join(dir, `t${take}.first.png`), 30 * take), last: await still(join(dir, `t${take}.last.png`), 30 * take + 10), picked: take === 2 })),
+    [1, 2, 3].map(async (take) => ({
+      take,
+      first: await still(join(dir, `t${take}.first.png`), 30 * take),
+      last: await still(join(dir, `t${take}.last.png`), 30 * take + 10),
+      picked: take === 2,
+    })),
   )
-  const single = { id: 'other', first: await still(join(dir, 'o.first.png'), 200), last: await still(join(dir, 'o.last.png'), 210) }
-  const result = await contactSheet([{ id: 'hero', takes }, single], join(dir, 'sheet.png'), { frameWidth: 160 })
+  const single = {
+    id: 'other',
+    first: await still(join(dir, 'o.first.png'), 200),
+    last: await still(join(dir, 'o.last.png'), 210),
+  }
+  const result = await contactSheet([{ id: 'hero', takes }, single], join(dir, 'sheet.png'), {
+    frameWidth: 160,
+  })
   // A row per shot, three takes wide: each take is 2 × 160 plus a 4-pixel frame on each side, 8 between takes.
   const cell = 2 * 160 + 2 * 4
   expect(result).toMatchObject({ columns: 1, rows: 2, width: 3 * cell + 2 * 8 + 2 * 8 })
@@ -81,6 +125,11 @@ test('several takes of a shot side by side, the picked one framed in a bright co
   expect(edge2! - edge1!).toBeGreaterThan(100)
   expect(Math.abs(edge3! - edge1!)).toBeLessThan(5)
   // Take 3's last frame sits where it should.
-  const [last3] = await lumaSeries(result.file, dir, { x: 8 + 2 * (cell + 8) + 4 + 160 + 30, y: 8 + 4 + 10, w: 100, h: 60 })
+  const [last3] = await lumaSeries(result.file, dir, {
+    x: 8 + 2 * (cell + 8) + 4 + 160 + 30,
+    y: 8 + 4 + 10,
+    w: 100,
+    h: 60,
+  })
   expect(last3).toBeCloseTo(100, -1)
 })

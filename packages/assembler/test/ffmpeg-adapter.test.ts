@@ -1,7 +1,15 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { AssemblerError, countFrames, extractLastFrame, locateFfmpeg, missingFeatures, probeMedia, runFfmpeg } from '../src/index.ts'
+import {
+  AssemblerError,
+  countFrames,
+  extractLastFrame,
+  locateFfmpeg,
+  missingFeatures,
+  probeMedia,
+  runFfmpeg,
+} from '../src/index.ts'
 import { lumaSeries, makeClip, tempDir } from './helpers.ts'
 
 describe('locateFfmpeg', () => {
@@ -29,7 +37,9 @@ describe('locateFfmpeg', () => {
 describe('runFfmpeg', () => {
   test('a failing command throws FFMPEG_EXIT with the last stderr lines', async () => {
     const dir = await tempDir()
-    const error = await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'nosuchfilter=d=1', join(dir, 'x.mp4')]).catch((e: unknown) => e)
+    const error = await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'nosuchfilter=d=1', join(dir, 'x.mp4')]).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(AssemblerError)
     expect(error).toMatchObject({ code: 'FFMPEG_EXIT' })
     expect((error as AssemblerError).stderr).toMatch(/nosuchfilter/)
@@ -39,7 +49,9 @@ describe('runFfmpeg', () => {
   test('aborting kills ffmpeg and rejects with the signal reason', async () => {
     const dir = await tempDir()
     const controller = new AbortController()
-    const run = runFfmpeg(['-y', '-re', '-f', 'lavfi', '-i', 'testsrc=d=30', join(dir, 'x.mp4')], { signal: controller.signal })
+    const run = runFfmpeg(['-y', '-re', '-f', 'lavfi', '-i', 'testsrc=d=30', join(dir, 'x.mp4')], {
+      signal: controller.signal,
+    })
     setTimeout(() => controller.abort(new Error('stop')), 200)
     await expect(run).rejects.toThrow('stop')
   })
@@ -47,9 +59,23 @@ describe('runFfmpeg', () => {
   test('reports progress in output seconds', async () => {
     const dir = await tempDir()
     const seen: number[] = []
-    await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc=s=160x90:d=2', '-c:v', 'libx264', '-preset', 'ultrafast', join(dir, 'x.mp4')], {
-      onProgress: (s) => seen.push(s),
-    })
+    await runFfmpeg(
+      [
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=s=160x90:d=2',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        join(dir, 'x.mp4'),
+      ],
+      {
+        onProgress: (s) => seen.push(s),
+      },
+    )
     expect(seen.at(-1)).toBeCloseTo(2, 1)
   })
 })
@@ -57,10 +83,23 @@ describe('runFfmpeg', () => {
 describe('probeMedia', () => {
   test('reads size, fps, frames and audio presence', async () => {
     const dir = await tempDir()
-    const withAudio = await makeClip(join(dir, 'a.mp4'), { width: 176, height: 144, fps: 30, frames: 45, audioSeconds: 1.5 })
+    const withAudio = await makeClip(join(dir, 'a.mp4'), {
+      width: 176,
+      height: 144,
+      fps: 30,
+      frames: 45,
+      audioSeconds: 1.5,
+    })
     const silent = await makeClip(join(dir, 'b.mp4'), { fps: 24, frames: 24 })
     const a = await probeMedia(withAudio)
-    expect(a.video).toMatchObject({ width: 176, height: 144, fps: 30, frames: 45, pixFmt: 'yuv420p', codec: 'h264' })
+    expect(a.video).toMatchObject({
+      width: 176,
+      height: 144,
+      fps: 30,
+      frames: 45,
+      pixFmt: 'yuv420p',
+      codec: 'h264',
+    })
     expect(a.hasAudio).toBe(true)
     expect(a.audio?.sampleRate).toBe(44100)
     const b = await probeMedia(silent)
@@ -94,13 +133,26 @@ describe('extractLastFrame', () => {
 
   test('returns the exact last frame', async () => {
     const dir = await tempDir()
-    const clip = await makeClip(join(dir, 'idx.mp4'), { width: 64, height: 36, fps: 24, frames: 50, lumaStep: 4 })
+    const clip = await makeClip(join(dir, 'idx.mp4'), {
+      width: 64,
+      height: 36,
+      fps: 24,
+      frames: 50,
+      lumaStep: 4,
+    })
     await expectLastFrame(clip, dir, 50)
   })
 
   test('is exact when the audio outlasts the video by seconds', async () => {
     const dir = await tempDir()
-    const clip = await makeClip(join(dir, 'long-audio.mp4'), { width: 64, height: 36, fps: 24, frames: 30, lumaStep: 4, audioSeconds: 5 })
+    const clip = await makeClip(join(dir, 'long-audio.mp4'), {
+      width: 64,
+      height: 36,
+      fps: 24,
+      frames: 30,
+      lumaStep: 4,
+      audioSeconds: 5,
+    })
     const info = await probeMedia(clip)
     expect(info.duration).toBeGreaterThan(4.5)
     expect(info.video?.duration).toBeCloseTo(1.25, 3)

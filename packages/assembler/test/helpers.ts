@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { countFrames, probeMedia, runFfmpeg, type MediaInfo } from '../src/index.ts'
+import { countFrames, type MediaInfo, probeMedia, runFfmpeg } from '../src/index.ts'
 
 export { tempDir } from '@storyreel/test-utils'
 
@@ -33,7 +33,8 @@ export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
         : `testsrc2=${size}`
   // trim in the graph, not -frames:v, which would also end the audio at the video's end.
   const args = ['-y', '-f', 'lavfi', '-i', `${video},trim=end_frame=${frames}`]
-  if (spec.audioSeconds !== undefined) args.push('-f', 'lavfi', '-i', `sine=f=440:r=44100:d=${spec.audioSeconds}`)
+  if (spec.audioSeconds !== undefined)
+    args.push('-f', 'lavfi', '-i', `sine=f=440:r=44100:d=${spec.audioSeconds}`)
   args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p')
   if (spec.audioSeconds !== undefined) args.push('-c:a', 'aac', '-map', '0:v', '-map', '1:a')
   args.push(file)
@@ -42,9 +43,28 @@ export async function makeClip(file: string, spec: ClipSpec): Promise<string> {
 }
 
 /** Mean luma (the Y plane's code values, no range conversion) of every frame of `file`, in order. */
-export async function lumaSeries(file: string, dir: string, crop?: { x: number; y: number; w: number; h: number }): Promise<number[]> {
+export async function lumaSeries(
+  file: string,
+  dir: string,
+  crop?: { x: number; y: number; w: number; h: number },
+): Promise<number[]> {
   const raw = join(dir, `luma-${Math.random().toString(36).slice(2)}.raw`)
-  await runFfmpeg(['-y', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-vf', `${crop ? `crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},` : ''}scale=8:8:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', raw])
+  await runFfmpeg([
+    '-y',
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-vsync',
+    'passthrough',
+    '-vf',
+    `${crop ? `crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},` : ''}scale=8:8:flags=area`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    raw,
+  ])
   const bytes = await readFile(raw)
   await rm(raw)
   const series: number[] = []
@@ -75,21 +95,47 @@ export async function audioRms(file: string, dir: string, windowSeconds = 0.1): 
 }
 
 /** Video frame count (by demuxing), and video/audio stream durations. */
-export async function streamFacts(file: string): Promise<{ frames: number; video: number; audio?: number; info: MediaInfo }> {
+export async function streamFacts(
+  file: string,
+): Promise<{ frames: number; video: number; audio?: number; info: MediaInfo }> {
   const info = await probeMedia(file)
   const frames = await countFrames(file)
-  return { frames, video: info.video?.duration ?? Number.NaN, ...(info.audio?.duration !== undefined && { audio: info.audio.duration }), info }
+  return {
+    frames,
+    video: info.video?.duration ?? Number.NaN,
+    ...(info.audio?.duration !== undefined && { audio: info.audio.duration }),
+    info,
+  }
 }
 
 /**
  * The Y plane of every frame of `file` (a clip or an image), optionally cropped, scaled to `width`x`height` (default 64x36):
  * enough detail to tell two pictures apart, small enough to compare byte by byte.
  */
-export async function lumaPlanes(file: string, dir: string, options: { crop?: { x: number; y: number; w: number; h: number }; width?: number; height?: number } = {}): Promise<Uint8Array[]> {
+export async function lumaPlanes(
+  file: string,
+  dir: string,
+  options: { crop?: { x: number; y: number; w: number; h: number }; width?: number; height?: number } = {},
+): Promise<Uint8Array[]> {
   const { crop, width = 64, height = 36 } = options
   const raw = join(dir, `planes-${Math.random().toString(36).slice(2)}.raw`)
   const vf = `${crop ? `crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},` : ''}scale=${width}:${height}:flags=area`
-  await runFfmpeg(['-y', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-vf', vf, '-f', 'rawvideo', '-pix_fmt', 'gray', raw])
+  await runFfmpeg([
+    '-y',
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-vsync',
+    'passthrough',
+    '-vf',
+    vf,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'gray',
+    raw,
+  ])
   const bytes = new Uint8Array(await readFile(raw))
   await rm(raw)
   const planeSize = width * height
@@ -100,7 +146,8 @@ export async function lumaPlanes(file: string, dir: string, options: { crop?: { 
 
 /** Mean absolute difference (0–255) between two luma planes of the same size. */
 export function meanDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length || a.length === 0) throw new Error(`planes differ in size: ${a.length} vs ${b.length}`)
+  if (a.length !== b.length || a.length === 0)
+    throw new Error(`planes differ in size: ${a.length} vs ${b.length}`)
   let sum = 0
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!)
   return sum / a.length

@@ -4,7 +4,16 @@ import { CAMERA_MOVES, countFrames, probeMedia, renderMotionClip, runFfmpeg } fr
 import { lumaPlanes, lumaSeries, meanDifference, tempDir } from './helpers.ts'
 
 async function still(file: string, luma: number, size = '320x240'): Promise<string> {
-  await runFfmpeg(['-y', '-f', 'lavfi', '-i', `color=c=black:s=${size},geq=lum=${luma}:cb=128:cr=128`, '-frames:v', '1', file])
+  await runFfmpeg([
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=black:s=${size},geq=lum=${luma}:cb=128:cr=128`,
+    '-frames:v',
+    '1',
+    file,
+  ])
   return file
 }
 
@@ -12,7 +21,15 @@ describe('renderMotionClip', () => {
   test('moves over a start image and crossfades to the end image, with exact length and rate', async () => {
     const dir = await tempDir()
     const out = join(dir, 'clip.mp4')
-    await renderMotionClip({ start: await still(join(dir, 's.png'), 40), end: await still(join(dir, 'e.png'), 200), duration: 2, fps: 24, width: 160, height: 90, out })
+    await renderMotionClip({
+      start: await still(join(dir, 's.png'), 40),
+      end: await still(join(dir, 'e.png'), 200),
+      duration: 2,
+      fps: 24,
+      width: 160,
+      height: 90,
+      out,
+    })
     const info = await probeMedia(out)
     expect(info.video).toMatchObject({ width: 160, height: 90, frameRate: '24/1', pixFmt: 'yuv420p' })
     expect(await countFrames(out)).toBe(48)
@@ -26,7 +43,15 @@ describe('renderMotionClip', () => {
   test('renders a text card whose length follows duration × fps', async () => {
     const dir = await tempDir()
     const out = join(dir, 'card.mp4')
-    await renderMotionClip({ prompt: `A "quoted", [bracketed]; 100% odd: prompt\\ with 'quotes'`, label: 'ANIMATIC · t2v', duration: 1.5, fps: 30, width: 160, height: 90, out })
+    await renderMotionClip({
+      prompt: `A "quoted", [bracketed]; 100% odd: prompt\\ with 'quotes'`,
+      label: 'ANIMATIC · t2v',
+      duration: 1.5,
+      fps: 30,
+      width: 160,
+      height: 90,
+      out,
+    })
     expect(await countFrames(out)).toBe(45)
     expect((await probeMedia(out)).video?.frameRate).toBe('30/1')
   })
@@ -49,6 +74,7 @@ describe('renderMotionClip', () => {
     )
     // The closest pair measured 5.3 (push-in and pull-out, both zoomed by 1.075 there but anchored apart).
     for (const [i, a] of middles.entries())
-      for (const b of middles.slice(i + 1)) expect(meanDifference(a.middle, b.middle), `${a.move} vs ${b.move}`).toBeGreaterThan(2)
+      for (const b of middles.slice(i + 1))
+        expect(meanDifference(a.middle, b.middle), `${a.move} vs ${b.move}`).toBeGreaterThan(2)
   })
 })

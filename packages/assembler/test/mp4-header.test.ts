@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { readMp4Fingerprint } from '../src/internal/mp4-fingerprint.ts'
 import { probeMedia, runFfmpeg } from '../src/index.ts'
+import { readMp4Fingerprint } from '../src/internal/mp4-fingerprint.ts'
 import { tempDir } from './helpers.ts'
 
 const variants: Record<string, string[]> = {
@@ -10,8 +10,26 @@ const variants: Record<string, string[]> = {
   ntsc: ['-f', 'lavfi', '-i', 'testsrc2=s=176x144:r=30000/1001:d=0.5', '-pix_fmt', 'yuv420p'],
   yuv444: ['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=0.5', '-pix_fmt', 'yuv444p'],
   fullRange: ['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=24:d=0.5', '-pix_fmt', 'yuvj420p'],
-  anamorphic: ['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=24:d=0.5', '-vf', 'setsar=4/3', '-pix_fmt', 'yuv420p'],
-  scalingMatrix: ['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=24:d=0.5', '-pix_fmt', 'yuv420p', '-x264-params', 'cqm=jvt'],
+  anamorphic: [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=160x90:r=24:d=0.5',
+    '-vf',
+    'setsar=4/3',
+    '-pix_fmt',
+    'yuv420p',
+  ],
+  scalingMatrix: [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=160x90:r=24:d=0.5',
+    '-pix_fmt',
+    'yuv420p',
+    '-x264-params',
+    'cqm=jvt',
+  ],
 }
 
 /** Phones record upright video as landscape frames plus a 90° matrix in tkhd; ffmpeg 5.1 cannot write one, so patch it in. */
@@ -23,31 +41,53 @@ async function rotate(file: string): Promise<void> {
   await writeFile(file, bytes)
 }
 
-test.each([...Object.keys(variants), 'rotated'])('the MP4 header reader agrees with ffprobe: %s', async (name) => {
-  const dir = await tempDir()
-  const file = join(dir, `${name}.mp4`)
-  await runFfmpeg(['-y', ...(variants[name] ?? variants.plain!), '-c:v', 'libx264', '-preset', 'ultrafast', file])
-  if (name === 'rotated') await rotate(file)
-  const header = await readMp4Fingerprint(file)
-  const probed = (await probeMedia(file)).video!
-  expect(header?.videoFrames).toBe(probed.frames)
-  const pixFmt = ['yuv420p', 'yuvj420p'].includes(probed.pixFmt) ? probed.pixFmt : 'other'
-  expect(header?.video).toMatchObject({
-    width: probed.width,
-    height: probed.height,
-    displayWidth: probed.displayWidth,
-    displayHeight: probed.displayHeight,
-    sar: probed.sar,
-    pixFmt,
-  })
-  expect(header!.video!.rotation !== 0).toBe(probed.rotation !== 0)
-  if (name === 'rotated') expect(probed.displayWidth).toBe(90)
-  expect(header!.video!.fps).toBeCloseTo(probed.fps, 6)
-})
+test.each([...Object.keys(variants), 'rotated'])(
+  'the MP4 header reader agrees with ffprobe: %s',
+  async (name) => {
+    const dir = await tempDir()
+    const file = join(dir, `${name}.mp4`)
+    await runFfmpeg([
+      '-y',
+      ...(variants[name] ?? variants.plain!),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      file,
+    ])
+    if (name === 'rotated') await rotate(file)
+    const header = await readMp4Fingerprint(file)
+    const probed = (await probeMedia(file)).video!
+    expect(header?.videoFrames).toBe(probed.frames)
+    const pixFmt = ['yuv420p', 'yuvj420p'].includes(probed.pixFmt) ? probed.pixFmt : 'other'
+    expect(header?.video).toMatchObject({
+      width: probed.width,
+      height: probed.height,
+      displayWidth: probed.displayWidth,
+      displayHeight: probed.displayHeight,
+      sar: probed.sar,
+      pixFmt,
+    })
+    expect(header!.video!.rotation !== 0).toBe(probed.rotation !== 0)
+    if (name === 'rotated') expect(probed.displayWidth).toBe(90)
+    expect(header!.video!.fps).toBeCloseTo(probed.fps, 6)
+  },
+)
 
 test('files that are not MP4 have no header fingerprint', async () => {
   const dir = await tempDir()
   const file = join(dir, 'x.mkv')
-  await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=s=64x36:d=0.2', '-c:v', 'libx264', '-preset', 'ultrafast', file])
+  await runFfmpeg([
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=64x36:d=0.2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    file,
+  ])
   expect(await readMp4Fingerprint(file)).toBeUndefined()
 })

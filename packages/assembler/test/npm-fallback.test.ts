@@ -1,8 +1,18 @@
+import { readFile, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { readFile, writeFile } from 'node:fs/promises'
-import { assembleReel, countFrames, extractFrames, locateFfmpeg, missingFeatures, probeMedia, renderMotionClip, runFfmpeg, verifyClip } from '../src/index.ts'
+import {
+  assembleReel,
+  countFrames,
+  extractFrames,
+  locateFfmpeg,
+  missingFeatures,
+  probeMedia,
+  renderMotionClip,
+  runFfmpeg,
+  verifyClip,
+} from '../src/index.ts'
 import { lumaSeries, makeClip, streamFacts, tempDir } from './helpers.ts'
 
 const require = createRequire(import.meta.url)
@@ -17,7 +27,10 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     process.env.FFPROBE_PATH = npmFfprobe
   })
   afterAll(() => {
-    for (const [name, value] of [['FFMPEG_PATH', saved.ffmpeg], ['FFPROBE_PATH', saved.ffprobe]] as const) {
+    for (const [name, value] of [
+      ['FFMPEG_PATH', saved.ffmpeg],
+      ['FFPROBE_PATH', saved.ffprobe],
+    ] as const) {
       if (value === undefined) delete process.env[name]
       else process.env[name] = value
     }
@@ -28,12 +41,26 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     expect(found).toMatchObject({ ffmpeg: npmFfmpeg, ffmpegSource: 'env', ffprobe: npmFfprobe })
     expect(found.filters.has('xfade')).toBe(false)
     expect(found.filters.has('loudnorm')).toBe(true)
-    expect(missingFeatures(found)).toEqual({ reel: [], crossfade: [], 'fade-black': [], soundtrack: [], animatic: [], 'contact-sheet': [] })
+    expect(missingFeatures(found)).toEqual({
+      reel: [],
+      crossfade: [],
+      'fade-black': [],
+      soundtrack: [],
+      animatic: [],
+      'contact-sheet': [],
+    })
   })
 
   test('extracts the first and the exact last frame', async () => {
     const dir = await tempDir()
-    const clip = await makeClip(join(dir, 'idx.mp4'), { width: 64, height: 36, fps: 25, frames: 40, lumaStep: 4, audioSeconds: 4 })
+    const clip = await makeClip(join(dir, 'idx.mp4'), {
+      width: 64,
+      height: 36,
+      fps: 25,
+      frames: 40,
+      lumaStep: 4,
+      audioSeconds: 4,
+    })
     expect((await probeMedia(clip)).video?.frames).toBe(40)
     const frames = { first: join(dir, 'first.png'), last: join(dir, 'last.png') }
     await extractFrames(clip, frames)
@@ -47,17 +74,28 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
   test('verifies clips: a good one passes, a damaged one of the same size does not', async () => {
     const dir = await tempDir()
     const good = await makeClip(join(dir, 'good.mp4'), { width: 160, height: 90, fps: 24, frames: 48 })
-    await expect(verifyClip(good, { expectedDuration: 2, frames: { last: join(dir, 'last.png') } })).resolves.toMatchObject({ duration: 2 })
+    await expect(
+      verifyClip(good, { expectedDuration: 2, frames: { last: join(dir, 'last.png') } }),
+    ).resolves.toMatchObject({ duration: 2 })
     const bytes = await readFile(good)
     const from = Math.floor(bytes.length / 2)
     for (let i = from; i < from + 8192; i++) bytes[i] = bytes[i]! ^ 0xff
     await writeFile(join(dir, 'damaged.mp4'), bytes)
-    await expect(verifyClip(join(dir, 'damaged.mp4'), { expectedDuration: 2 })).rejects.toMatchObject({ code: 'ASM_CLIP_INVALID', problem: 'undecodable' })
+    await expect(verifyClip(join(dir, 'damaged.mp4'), { expectedDuration: 2 })).rejects.toMatchObject({
+      code: 'ASM_CLIP_INVALID',
+      problem: 'undecodable',
+    })
   })
 
   test('normalizes and joins with cuts and a seam, to the frame', async () => {
     const dir = await tempDir()
-    const a = await makeClip(join(dir, 'a.mp4'), { width: 176, height: 144, fps: 30, frames: 30, audioSeconds: 2 })
+    const a = await makeClip(join(dir, 'a.mp4'), {
+      width: 176,
+      height: 144,
+      fps: 30,
+      frames: 30,
+      audioSeconds: 2,
+    })
     const b = await makeClip(join(dir, 'b.mp4'), { frames: 24 })
     const out = join(dir, 'reel.mp4')
     const result = await assembleReel({
@@ -65,7 +103,14 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
         { file: a, id: 'a', seam: false },
         { file: b, id: 'b', seam: true },
       ],
-      output: { file: out, width: 160, height: 90, fps: 24, fit: 'cover', transition: { type: 'cut', duration: 0 } },
+      output: {
+        file: out,
+        width: 160,
+        height: 90,
+        fps: 24,
+        fit: 'cover',
+        transition: { type: 'cut', duration: 0 },
+      },
       workDir: join(dir, 'work'),
     })
     expect(result.method).toBe('concat')
@@ -91,7 +136,14 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
           { file: c, id: 'c', seam: false },
           { file: d, id: 'd', seam: false, transition: crossfade(0.25) },
         ],
-        output: { file: out, width: 64, height: 36, fps: 24, fit: 'contain', transition: { type: 'cut', duration: 0 } },
+        output: {
+          file: out,
+          width: 64,
+          height: 36,
+          fps: 24,
+          fit: 'contain',
+          transition: { type: 'cut', duration: 0 },
+        },
         workDir: join(dir, `work-${out.endsWith('npm.mp4') ? 'npm' : 'system'}`),
       })
     const npm = await reel(join(dir, 'npm.mp4'))
@@ -109,7 +161,8 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
     // a until frame 35, then 12 frames each brighter than the last and between a and b, then b.
     expect(luma[35]).toBeCloseTo(luma[0]!, 0)
     const ramp = luma.slice(36, 48)
-    for (let k = 0; k < ramp.length; k++) expect(ramp[k]).toBeGreaterThan(k === 0 ? luma[35]! + 0.5 : ramp[k - 1]! + 3)
+    for (let k = 0; k < ramp.length; k++)
+      expect(ramp[k]).toBeGreaterThan(k === 0 ? luma[35]! + 0.5 : ramp[k - 1]! + 3)
     expect(ramp.at(-1)).toBeLessThan(luma[48]! - 3)
     // Mid-crossfade it is half of each, as xfade makes it.
     expect(luma[42]).toBeGreaterThan(100)
@@ -129,11 +182,27 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
   test('renders an animatic card, and a zoom over an image', async () => {
     const dir = await tempDir()
     const out = join(dir, 'card.mp4')
-    await renderMotionClip({ prompt: 'a card', label: 'ANIMATIC · x', duration: 1, fps: 24, width: 160, height: 90, out })
+    await renderMotionClip({
+      prompt: 'a card',
+      label: 'ANIMATIC · x',
+      duration: 1,
+      fps: 24,
+      width: 160,
+      height: 90,
+      out,
+    })
     expect(await countFrames(out)).toBe(24)
     const start = join(dir, 'start.png')
     await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x180', '-frames:v', '1', start])
-    await renderMotionClip({ start, move: 'push-in', duration: 1, fps: 24, width: 160, height: 90, out: join(dir, 'zoom.mp4') })
+    await renderMotionClip({
+      start,
+      move: 'push-in',
+      duration: 1,
+      fps: 24,
+      width: 160,
+      height: 90,
+      out: join(dir, 'zoom.mp4'),
+    })
     expect(await countFrames(join(dir, 'zoom.mp4'))).toBe(24)
   })
 })
@@ -158,11 +227,15 @@ test('without FFMPEG_PATH and with no ffmpeg on PATH, the npm-shipped build is u
   delete process.env.FFMPEG_PATH
   delete process.env.FFPROBE_PATH
   try {
-    expect(await locateFfmpeg()).toMatchObject({ ffmpeg: npmFfmpeg, ffmpegSource: 'npm', ffprobe: npmFfprobe, ffprobeSource: 'npm' })
+    expect(await locateFfmpeg()).toMatchObject({
+      ffmpeg: npmFfmpeg,
+      ffmpegSource: 'npm',
+      ffprobe: npmFfprobe,
+      ffprobeSource: 'npm',
+    })
   } finally {
     process.env.PATH = saved.path
     if (saved.ffmpeg !== undefined) process.env.FFMPEG_PATH = saved.ffmpeg
     if (saved.ffprobe !== undefined) process.env.FFPROBE_PATH = saved.ffprobe
   }
 })
-

@@ -5,18 +5,26 @@ import { expect, test } from 'vitest'
 import { countFrames, openReel, type ReelProgress, type ReelShot } from '../src/index.ts'
 import { lumaSeries, makeClip, streamFacts, tempDir } from './helpers.ts'
 
-const CUT = { type: 'cut', duration: 0 } as const
 const crossfade = { type: 'crossfade', duration: 0.25 } as const
 // No size or rate: the canvas comes from the first segment's clip.
 const output = (file: string): OutputSpec => ({ file, fit: 'contain', transition: crossfade })
 const shots: ReelShot[] = ['a', 'b', 'c'].map((id) => ({ id, seam: false }))
-const files = (dir: string): Promise<string[]> => readdir(dir).then((names) => names.filter((n) => n.endsWith('.mov')).sort())
+const files = (dir: string): Promise<string[]> =>
+  readdir(dir).then((names) => names.filter((n) => n.endsWith('.mov')).sort())
 
 test('clips landing out of order are normalized and joined in the background; finishing only writes the reel', async () => {
   const dir = await tempDir()
   const work = join(dir, 'work')
   const [a, b, c] = await Promise.all(
-    [40, 120, 200].map((luma, i) => makeClip(join(dir, `${i}.mp4`), { width: 128, height: 72, frames: 36, luma, ...(i === 1 && { audioSeconds: 1 }) })),
+    [40, 120, 200].map((luma, i) =>
+      makeClip(join(dir, `${i}.mp4`), {
+        width: 128,
+        height: 72,
+        frames: 36,
+        luma,
+        ...(i === 1 && { audioSeconds: 1 }),
+      }),
+    ),
   )
   const reel = openReel({ segments: shots, output: output(join(dir, 'reel.mp4')), workDir: work })
   reel.clipLanded('c', c!)
@@ -34,7 +42,12 @@ test('clips landing out of order are normalized and joined in the background; fi
   const progress: ReelProgress[] = []
   const result = await reel.finish({ onProgress: (p) => progress.push(p) })
   await reel.close()
-  expect(result).toMatchObject({ method: 'smart', frames: 36 * 3 - 2 * 6, reencodedFrames: 0, canvas: { width: 128, height: 72, fps: 24 } })
+  expect(result).toMatchObject({
+    method: 'smart',
+    frames: 36 * 3 - 2 * 6,
+    reencodedFrames: 0,
+    canvas: { width: 128, height: 72, fps: 24 },
+  })
   expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['normalize', 'transitions', 'join']))
   expect(progress.at(-1)).toMatchObject({ stage: 'join' })
   expect(progress.at(-1)!.fraction).toBeGreaterThan(0.9)
@@ -59,7 +72,10 @@ test('a clip that lands again replaces the first one, and a missing clip is a cl
   expect(() => reel.clipLanded('nope', a!)).toThrow(/no segment nope/)
   reel.clipLanded('a', a!)
   reel.clipLanded('b', b!)
-  await expect(reel.finish()).rejects.toMatchObject({ code: 'ASM_BAD_INPUT', message: expect.stringMatching(/No clip for shot c/) })
+  await expect(reel.finish()).rejects.toMatchObject({
+    code: 'ASM_BAD_INPUT',
+    message: expect.stringMatching(/No clip for shot c/),
+  })
   reel.clipLanded('b', b2!)
   reel.clipLanded('c', a!)
   const result = await reel.finish()
@@ -72,7 +88,11 @@ test('closing stops the background ffmpeg and leaves no partial files', async ()
   const dir = await tempDir()
   const work = join(dir, 'work')
   const a = await makeClip(join(dir, 'a.mp4'), { width: 320, height: 180, frames: 120 })
-  const reel = openReel({ segments: [{ id: 'a', seam: false }], output: { ...output(join(dir, 'reel.mp4')), width: 1280, height: 720, fps: 24 }, workDir: work })
+  const reel = openReel({
+    segments: [{ id: 'a', seam: false }],
+    output: { ...output(join(dir, 'reel.mp4')), width: 1280, height: 720, fps: 24 },
+    workDir: work,
+  })
   reel.clipLanded('a', a)
   await new Promise((wake) => setTimeout(wake, 300))
   await reel.close()

@@ -4,7 +4,12 @@ import { planParts, segmentWindow } from '../src/reel-parts.ts'
 
 const CUT = { type: 'cut', duration: 0 } as const
 /** A 120-frame mezzanine with IDRs at 0, 1 and every 12 frames, as MEZZANINE makes them at 24 fps. */
-const facts = (name: string) => ({ file: `${name}.mov`, key: name, frames: 120, keyframes: [0, 1, 12, 24, 36, 48, 60, 72, 84, 96, 108] })
+const facts = (name: string) => ({
+  file: `${name}.mov`,
+  key: name,
+  frames: 120,
+  keyframes: [0, 1, 12, 24, 36, 48, 60, 72, 84, 96, 108],
+})
 
 test('a segment is a frame range of its mezzanine: trims round to frames, a seam drops frame 0 unless trimmed', () => {
   expect(segmentWindow(120, { seam: false }, 24)).toEqual({ start: 0, end: 120 })
@@ -27,14 +32,31 @@ test('only transitions and starts between keyframes are re-encoded; everything e
   expect(parts[0]).toEqual({ copy: { file: 'a.mov', key: 'a', from: 0, to: 108 } })
   // b: the crossfade (a's last 12 + the run-up frame, b's first 12 after its seam frame) runs on to b's IDR at 24.
   expect(parts[1]).toEqual({
-    piece: { outgoing: { file: 'a.mov', key: 'a', from: 107, to: 120 }, incoming: { file: 'b.mov', key: 'b', from: 1, to: 24 }, join: { type: 'crossfade', frames: 12 }, frames: 23 },
+    piece: {
+      outgoing: { file: 'a.mov', key: 'a', from: 107, to: 120 },
+      incoming: { file: 'b.mov', key: 'b', from: 1, to: 24 },
+      join: { type: 'crossfade', frames: 12 },
+      frames: 23,
+    },
     copy: { file: 'b.mov', key: 'b', from: 24, to: 120 },
   })
   // c: trimmed to start at frame 7, between IDRs: frames 7–11 re-encoded, the rest copied up to the fade's half.
-  expect(parts[2]).toEqual({ piece: { incoming: { file: 'c.mov', key: 'c', from: 7, to: 12 }, join: { type: 'cut', frames: 0 }, frames: 5 }, copy: { file: 'c.mov', key: 'c', from: 12, to: 114 } })
+  expect(parts[2]).toEqual({
+    piece: {
+      incoming: { file: 'c.mov', key: 'c', from: 7, to: 12 },
+      join: { type: 'cut', frames: 0 },
+      frames: 5,
+    },
+    copy: { file: 'c.mov', key: 'c', from: 12, to: 114 },
+  })
   // d: c's last 6 frames fade out, d's first 6 fade in, then on to d's IDR at 12.
   expect(parts[3]).toEqual({
-    piece: { outgoing: { file: 'c.mov', key: 'c', from: 113, to: 120 }, incoming: { file: 'd.mov', key: 'd', from: 0, to: 12 }, join: { type: 'fade-black', frames: 12 }, frames: 18 },
+    piece: {
+      outgoing: { file: 'c.mov', key: 'c', from: 113, to: 120 },
+      incoming: { file: 'd.mov', key: 'd', from: 0, to: 12 },
+      join: { type: 'fade-black', frames: 12 },
+      frames: 18,
+    },
     copy: { file: 'd.mov', key: 'd', from: 12, to: 120 },
   })
 })
@@ -54,7 +76,12 @@ test('a piece waits for the clips it depends on, but not for the next one when i
   // a needs no piece, and where its body ends waits for b; b's and c's pieces need b; d's piece is known, its body's end is not.
   expect(parts.slice(0, 3)).toEqual([{}, undefined, undefined])
   expect(parts[3]).toEqual({
-    piece: { outgoing: { file: 'c.mov', key: 'c', from: 107, to: 120 }, incoming: { file: 'd.mov', key: 'd', from: 0, to: 12 }, join: { type: 'crossfade', frames: 12 }, frames: 12 },
+    piece: {
+      outgoing: { file: 'c.mov', key: 'c', from: 107, to: 120 },
+      incoming: { file: 'd.mov', key: 'd', from: 0, to: 12 },
+      join: { type: 'crossfade', frames: 12 },
+      frames: 12,
+    },
   })
   expect(parts[4]).toBeUndefined()
 })

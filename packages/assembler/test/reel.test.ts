@@ -1,8 +1,15 @@
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { OutputSpec } from '@storyreel/core'
 import { describe, expect, test } from 'vitest'
-import { readdir } from 'node:fs/promises'
-import { assembleReel, countFrames, probeMedia, runFfmpeg, type ReelProgress, type ReelSegment } from '../src/index.ts'
+import {
+  assembleReel,
+  countFrames,
+  probeMedia,
+  type ReelProgress,
+  type ReelSegment,
+  runFfmpeg,
+} from '../src/index.ts'
 import { audioRms, lumaSeries, makeClip, streamFacts, tempDir } from './helpers.ts'
 
 const CUT = { type: 'cut', duration: 0 } as const
@@ -20,8 +27,20 @@ describe('assembleReel', () => {
   test('normalizes mixed sizes, rates and audio into one reel of exactly the summed length', async () => {
     const dir = await tempDir()
     const a = await makeClip(join(dir, 'a.mp4'), { width: 160, height: 90, fps: 24, frames: 48 })
-    const b = await makeClip(join(dir, 'b.mp4'), { width: 176, height: 144, fps: 30, frames: 60, audioSeconds: 1 })
-    const c = await makeClip(join(dir, 'c.mp4'), { width: 120, height: 90, fps: 25, frames: 50, audioSeconds: 4 })
+    const b = await makeClip(join(dir, 'b.mp4'), {
+      width: 176,
+      height: 144,
+      fps: 30,
+      frames: 60,
+      audioSeconds: 1,
+    })
+    const c = await makeClip(join(dir, 'c.mp4'), {
+      width: 120,
+      height: 90,
+      fps: 25,
+      frames: 50,
+      audioSeconds: 4,
+    })
     const out = join(dir, 'reel.mp4')
     const progress: ReelProgress[] = []
     const result = await assembleReel({
@@ -39,7 +58,14 @@ describe('assembleReel', () => {
     expect(facts.frames).toBe(144)
     expect(facts.video).toBeCloseTo(6, 6)
     expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(AAC_FRAME)
-    expect(facts.info.video).toMatchObject({ width: 160, height: 90, fps: 24, pixFmt: 'yuv420p', sar: '1:1', colorSpace: 'bt709' })
+    expect(facts.info.video).toMatchObject({
+      width: 160,
+      height: 90,
+      fps: 24,
+      pixFmt: 'yuv420p',
+      sar: '1:1',
+      colorSpace: 'bt709',
+    })
     expect(facts.info.audio).toMatchObject({ codec: 'aac', sampleRate: 48000, channels: 2 })
     // Clip b's tone is in the reel where b is, and silence pads the end of its shorter audio.
     const rms = await audioRms(out, dir)
@@ -54,7 +80,11 @@ describe('assembleReel', () => {
     const a = await makeClip(join(dir, 'a.mp4'), { frames: 48, lumaBase: 20, lumaStep: 4 })
     const b = await makeClip(join(dir, 'b.mp4'), { frames: 24, lumaBase: 208, lumaStep: -4 })
     const out = join(dir, 'reel.mp4')
-    await assembleReel({ segments: [segment(a, 'a'), segment(b, 'b', { seam: true })], output: output(out), workDir: join(dir, 'work') })
+    await assembleReel({
+      segments: [segment(a, 'a'), segment(b, 'b', { seam: true })],
+      output: output(out),
+      workDir: join(dir, 'work'),
+    })
     expect(await countFrames(out)).toBe(71)
     const luma = await lumaSeries(out, dir)
     expect(luma[47]).toBeCloseTo(208, -0.5)
@@ -67,7 +97,11 @@ describe('assembleReel', () => {
     const dir = await tempDir()
     const a = await makeClip(join(dir, 'a.mp4'), { frames: 48, lumaBase: 20, lumaStep: 4 })
     const out = join(dir, 'reel.mp4')
-    await assembleReel({ segments: [segment(a, 'a', { trim: { start: 0.5, end: 1.5 } })], output: output(out), workDir: join(dir, 'work') })
+    await assembleReel({
+      segments: [segment(a, 'a', { trim: { start: 0.5, end: 1.5 } })],
+      output: output(out),
+      workDir: join(dir, 'work'),
+    })
     const luma = await lumaSeries(out, dir)
     expect(luma).toHaveLength(24)
     expect(luma[0]).toBeCloseTo(20 + 4 * 12, -0.5)
@@ -103,9 +137,16 @@ describe('assembleReel', () => {
   test('chains several crossfades and cuts with each offset at the running length', async () => {
     const dir = await tempDir()
     const clips = await Promise.all(
-      [48, 48, 48, 24].map((frames, i) => makeClip(join(dir, `${i}.mp4`), { frames, luma: 40 + 50 * i, ...(i === 1 && { audioSeconds: 3 }) })),
+      [48, 48, 48, 24].map((frames, i) =>
+        makeClip(join(dir, `${i}.mp4`), { frames, luma: 40 + 50 * i, ...(i === 1 && { audioSeconds: 3 }) }),
+      ),
     )
-    const transitions = [CUT, { type: 'crossfade', duration: 0.5 }, CUT, { type: 'crossfade', duration: 0.25 }] as const
+    const transitions = [
+      CUT,
+      { type: 'crossfade', duration: 0.5 },
+      CUT,
+      { type: 'crossfade', duration: 0.25 },
+    ] as const
     const out = join(dir, 'reel.mp4')
     const result = await assembleReel({
       segments: clips.map((file, i) => segment(file, `s${i}`, { transition: transitions[i] })),
@@ -129,7 +170,11 @@ describe('assembleReel', () => {
     const dir = await tempDir()
     // The storm-at-sea example's shape: the third crossfade starts at frame 442, where an exact offset let one frame slip.
     const lengths = [120, 119, 120, 119, 204]
-    const clips = await Promise.all(lengths.map((frames, i) => makeClip(join(dir, `${i}.mp4`), { frames, width: 64, height: 36, luma: 40 + 30 * i })))
+    const clips = await Promise.all(
+      lengths.map((frames, i) =>
+        makeClip(join(dir, `${i}.mp4`), { frames, width: 64, height: 36, luma: 40 + 30 * i }),
+      ),
+    )
     const xf = { type: 'crossfade', duration: 0.5 } as const
     const transitions = [CUT, xf, { type: 'fade-black', duration: 0.8 }, xf, xf] as const
     const out = join(dir, 'reel.mp4')
@@ -197,7 +242,9 @@ describe('assembleReel', () => {
 
   test('takes the stream-copy path for matching clips, identical to a bare concat', async () => {
     const dir = await tempDir()
-    const clips = await Promise.all(['a', 'b', 'c'].map((id) => makeClip(join(dir, `${id}.mp4`), { frames: 30 + id.charCodeAt(0) - 97 })))
+    const clips = await Promise.all(
+      ['a', 'b', 'c'].map((id) => makeClip(join(dir, `${id}.mp4`), { frames: 30 + id.charCodeAt(0) - 97 })),
+    )
     const out = join(dir, 'reel.mp4')
     const result = await assembleReel({
       segments: clips.map((file, i) => segment(file, `s${i}`)),
@@ -207,7 +254,9 @@ describe('assembleReel', () => {
     expect(result.method).toBe('stream-copy')
     const bare = join(dir, 'bare.mp4')
     const list = join(dir, 'list.txt')
-    await import('node:fs/promises').then((fs) => fs.writeFile(list, clips.map((c) => `file '${c}'`).join('\n')))
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(list, clips.map((c) => `file '${c}'`).join('\n')),
+    )
     await runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', bare])
     expect(await countFrames(out)).toBe(await countFrames(bare))
     expect(await countFrames(out)).toBe(93)
@@ -218,7 +267,11 @@ describe('assembleReel', () => {
     const dir = await tempDir()
     const clips = await Promise.all(['a', 'b'].map((id) => makeClip(join(dir, `${id}.mp4`), { frames: 24 })))
     const out = join(dir, 'reel.mp4')
-    const result = await assembleReel({ segments: clips.map((file, i) => segment(file, `s${i}`)), output: output(out, { width: 192, height: 108 }), workDir: join(dir, 'work') })
+    const result = await assembleReel({
+      segments: clips.map((file, i) => segment(file, `s${i}`)),
+      output: output(out, { width: 192, height: 108 }),
+      workDir: join(dir, 'work'),
+    })
     expect(result.method).toBe('concat')
     expect((await probeMedia(out)).video).toMatchObject({ width: 192, height: 108 })
     expect(await countFrames(out)).toBe(48)
@@ -229,7 +282,11 @@ describe('assembleReel', () => {
     const a = await makeClip(join(dir, 'a.mp4'), { frames: 24, width: 320, height: 180 })
     const b = await makeClip(join(dir, 'b.mp4'), { frames: 24, width: 320, height: 180 })
     const work = join(dir, 'work')
-    const first = await assembleReel({ segments: [segment(a, 'a'), segment(b, 'b')], output: output(join(dir, '1.mp4')), workDir: work })
+    const first = await assembleReel({
+      segments: [segment(a, 'a'), segment(b, 'b')],
+      output: output(join(dir, '1.mp4')),
+      workDir: work,
+    })
     expect(first.segments.map((s) => s.cached)).toEqual([false, false])
     const second = await assembleReel({
       segments: [segment(a, 'a'), segment(b, 'b', { transition: { type: 'fade-black', duration: 0.5 } })],
@@ -287,8 +344,11 @@ async function measureIntegrated(file: string, dir: string): Promise<number> {
   const { locateFfmpeg } = await import('../src/index.ts')
   const { ffmpeg } = await locateFfmpeg()
   const stderr = await new Promise<string>((resolve, reject) =>
-    execFile(ffmpeg, ['-hide_banner', '-nostats', '-i', file, '-map', '0:a', '-af', 'ebur128', '-f', 'null', '-'], { cwd: dir }, (error, _out, err) =>
-      error ? reject(error) : resolve(err),
+    execFile(
+      ffmpeg,
+      ['-hide_banner', '-nostats', '-i', file, '-map', '0:a', '-af', 'ebur128', '-f', 'null', '-'],
+      { cwd: dir },
+      (error, _out, err) => (error ? reject(error) : resolve(err)),
     ),
   )
   return Number(/Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS/.exec(stderr)?.[1])

@@ -2,11 +2,18 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { OutputSpec } from '@storyreel/core'
 import { expect, test } from 'vitest'
-import { assembleReel, countFrames, mezzanineVideoArgs, runFfmpeg, type ReelSegment } from '../src/index.ts'
+import { assembleReel, countFrames, mezzanineVideoArgs, type ReelSegment, runFfmpeg } from '../src/index.ts'
 import { makeClip, psnrPerFrame, streamFacts, tempDir } from './helpers.ts'
 
 const CUT = { type: 'cut', duration: 0 } as const
-const output = (file: string): OutputSpec => ({ file, width: 320, height: 180, fps: 24, fit: 'contain', transition: CUT })
+const output = (file: string): OutputSpec => ({
+  file,
+  width: 320,
+  height: 180,
+  fps: 24,
+  fit: 'contain',
+  transition: CUT,
+})
 
 /** Four shots: a crossfade into a chained shot, a cut into a trim that starts between keyframes, a fade through black into another size. */
 async function shots(dir: string): Promise<ReelSegment[]> {
@@ -14,7 +21,14 @@ async function shots(dir: string): Promise<ReelSegment[]> {
     makeClip(join(dir, 'a.mp4'), { width: 320, height: 180, frames: 60, audioSeconds: 3 }),
     makeClip(join(dir, 'b.mp4'), { width: 320, height: 180, frames: 48, lumaBase: 30, lumaStep: 3 }),
     makeClip(join(dir, 'c.mp4'), { width: 320, height: 180, frames: 72, audioSeconds: 1 }),
-    makeClip(join(dir, 'd.mp4'), { width: 176, height: 144, fps: 25, frames: 50, lumaBase: 200, lumaStep: -2 }),
+    makeClip(join(dir, 'd.mp4'), {
+      width: 176,
+      height: 144,
+      fps: 25,
+      frames: 50,
+      lumaBase: 200,
+      lumaStep: -2,
+    }),
   ])
   return [
     { file: a, id: 'a', seam: false },
@@ -29,7 +43,12 @@ test('a smart-rendered reel equals a whole re-encode: same frames, every frame w
   const segments = await shots(dir)
   const work = join(dir, 'work')
   const smart = await assembleReel({ segments, output: output(join(dir, 'smart.mp4')), workDir: work })
-  const whole = await assembleReel({ segments, output: output(join(dir, 'whole.mp4')), workDir: work, reencode: 'all' })
+  const whole = await assembleReel({
+    segments,
+    output: output(join(dir, 'whole.mp4')),
+    workDir: work,
+    reencode: 'all',
+  })
   expect(smart.method).toBe('smart')
   expect(whole.method).toBe('transitions')
   // 60 + (48 − 1 seam − 12 crossfade) + (60 − 7 trimmed) + 50 at 24 fps (48 frames).
@@ -61,8 +80,14 @@ test('after a transition or a trim changes, only its piece is encoded again', as
   expect(again.segments.every((s) => s.cached)).toBe(true)
   expect(again.reencodedFrames).toBe(0)
 
-  const crossfade = segments.map((s) => (s.id === 'd' ? { ...s, transition: { type: 'crossfade', duration: 0.25 } as const } : s))
-  const changed = await assembleReel({ segments: crossfade, output: output(join(dir, '3.mp4')), workDir: work })
+  const crossfade = segments.map((s) =>
+    s.id === 'd' ? { ...s, transition: { type: 'crossfade', duration: 0.25 } as const } : s,
+  )
+  const changed = await assembleReel({
+    segments: crossfade,
+    output: output(join(dir, '3.mp4')),
+    workDir: work,
+  })
   expect(changed.frames).toBe(first.frames - 6)
   expect(await countFrames(changed.file)).toBe(changed.frames)
   // The 6 blended frames and at most a keyframe interval (12 frames at 24 fps) of d after them.
@@ -70,7 +95,11 @@ test('after a transition or a trim changes, only its piece is encoded again', as
   expect(changed.reencodedFrames).toBeLessThanOrEqual(6 + 12)
 
   const trimmed = crossfade.map((s) => (s.id === 'c' ? { ...s, trim: { start: 0.5, end: 2.5 } } : s))
-  const retrimmed = await assembleReel({ segments: trimmed, output: output(join(dir, '4.mp4')), workDir: work })
+  const retrimmed = await assembleReel({
+    segments: trimmed,
+    output: output(join(dir, '4.mp4')),
+    workDir: work,
+  })
   expect(retrimmed.frames).toBe(changed.frames - 5)
   expect(await countFrames(retrimmed.file)).toBe(retrimmed.frames)
   expect(retrimmed.reencodedFrames).toBeLessThan(12)
@@ -81,7 +110,15 @@ test('a clip written in the mezzanine format is copied as it is, not normalized'
   const work = join(dir, 'work')
   // As the animatic can write its clips: on the canvas, with the mezzanine encoder's settings and keyframes.
   const ready = join(dir, 'ready.mp4')
-  await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=24,trim=end_frame=48', ...mezzanineVideoArgs({ fps: 24 }, { keyframes: true }), ready])
+  await runFfmpeg([
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=320x180:r=24,trim=end_frame=48',
+    ...mezzanineVideoArgs({ fps: 24 }, { keyframes: true }),
+    ready,
+  ])
   const other = await makeClip(join(dir, 'other.mp4'), { width: 176, height: 144, frames: 48 })
   const result = await assembleReel({
     segments: [

@@ -35,7 +35,10 @@ function storyboardText(): string {
   for (let index = 0; index < SHOTS; index++) {
     const chain = Math.floor(index / CHAIN_LENGTH)
     const step = index % CHAIN_LENGTH
-    lines.push(`  - id: c${chain}-s${step}`, `    prompt: Chain ${chain}, shot ${step}. The camera drifts across the scene as the light changes.`)
+    lines.push(
+      `  - id: c${chain}-s${step}`,
+      `    prompt: Chain ${chain}, shot ${step}. The camera drifts across the scene as the light changes.`,
+    )
     if (step === 0) {
       lines.push(`    image: images/start-${chain % 4}.png`)
     } else if (step % 7 === 0) {
@@ -75,7 +78,8 @@ try {
   const fixtures = join(import.meta.dirname, '../test/fixtures/images')
   const { mkdir } = await import('node:fs/promises')
   await mkdir(join(dir, 'images'))
-  for (let i = 0; i < 4; i++) await copyFile(join(fixtures, 'start.png'), join(dir, 'images', `start-${i}.png`))
+  for (let i = 0; i < 4; i++)
+    await copyFile(join(fixtures, 'start.png'), join(dir, 'images', `start-${i}.png`))
   await copyFile(join(fixtures, 'end.png'), join(dir, 'images', 'end.png'))
   const file = join(dir, 'bench.yaml')
   await writeFile(file, storyboardText())
@@ -85,7 +89,10 @@ try {
   const dependent = check.plan.shots.filter((shot) => shot.dependsOn.length > 0).length
   const endImage = check.plan.shots.filter((shot) => shot.start.kind === 'end-image').length
 
-  const [baseline, full] = (await timeInterleaved([async () => parse(await readFile(file, 'utf8')), () => loadStoryboard(file)])) as [number[], number[]]
+  const [baseline, full] = (await timeInterleaved([
+    async () => parse(await readFile(file, 'utf8')),
+    () => loadStoryboard(file),
+  ])) as [number[], number[]]
   const yamlMs = median(baseline)
   const fullMs = median(full)
   process.stdout.write(

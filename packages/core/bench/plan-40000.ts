@@ -11,7 +11,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { parse } from 'yaml'
-import { criticalPath, estimateWallClockSeconds, loadStoryboard, planChains, type Plan } from '../src/index.ts'
+import {
+  criticalPath,
+  estimateWallClockSeconds,
+  loadStoryboard,
+  type Plan,
+  planChains,
+} from '../src/index.ts'
 
 const SHOTS = 40_000
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } })

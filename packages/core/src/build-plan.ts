@@ -3,7 +3,13 @@ import type { ModelSpec } from './catalog.ts'
 import { priceOf } from './catalog.ts'
 import { toImageRef } from './image-ref.ts'
 import type { OutputSpec, Plan, PlannedShot, ShotParams, StartSource, Transition } from './plan-types.ts'
-import { composePrompt, DEFAULT_TRANSITION_SECONDS, inherited, shotDuration, shotModel } from './shot-settings.ts'
+import {
+  composePrompt,
+  DEFAULT_TRANSITION_SECONDS,
+  inherited,
+  shotDuration,
+  shotModel,
+} from './shot-settings.ts'
 import type { RawOutput, RawShot, RawShotDefaults, RawStoryboard, RawTransition } from './storyboard-types.ts'
 
 export interface PlanSource {
@@ -40,33 +46,56 @@ export function buildPlan(storyboard: RawStoryboard, source: PlanSource): Plan {
       dependsOn,
       ...(shot.trim === undefined ? {} : { trim: { ...shot.trim } }),
       transition: transitionOf(shot.transition ?? storyboard.output?.transition),
-      seam: previous !== undefined && (start.kind === 'last-frame' || start.kind === 'end-image') && start.shot === previous.id,
+      seam:
+        previous !== undefined &&
+        (start.kind === 'last-frame' || start.kind === 'end-image') &&
+        start.shot === previous.id,
       takes: inherited('takes', shot, storyboard.defaults)?.value ?? 1,
       pick: shot.pick ?? 1,
       cost: priceOf(model, params.duration),
       line: source.shotLines[index] ?? 0,
     })
   })
-  return { title: storyboard.title ?? basename(source.file, extname(source.file)), file: source.file, hash: source.hash, shots, output }
+  return {
+    title: storyboard.title ?? basename(source.file, extname(source.file)),
+    file: source.file,
+    hash: source.hash,
+    shots,
+    output,
+  }
 }
 
 /** The chaining rules: where a shot's first frame comes from. */
-function startOf(shot: RawShot, model: ModelSpec, previous: RawShot | undefined, baseDir: string): StartSource {
+function startOf(
+  shot: RawShot,
+  model: ModelSpec,
+  previous: RawShot | undefined,
+  baseDir: string,
+): StartSource {
   if (model.mode === 't2v') return { kind: 'none' }
   if (typeof shot.image === 'string') return toImageRef(shot.image, baseDir)
   if (shot.image !== undefined) return { kind: 'last-frame', shot: shot.image.after }
-  if (!previous) throw new Error(`shot "${shot.id}" has nothing to start from; buildPlan needs a checked storyboard`)
-  if (previous.end_image !== undefined) return { kind: 'end-image', shot: previous.id, image: toImageRef(previous.end_image, baseDir) }
+  if (!previous)
+    throw new Error(`shot "${shot.id}" has nothing to start from; buildPlan needs a checked storyboard`)
+  if (previous.end_image !== undefined)
+    return { kind: 'end-image', shot: previous.id, image: toImageRef(previous.end_image, baseDir) }
   return { kind: 'last-frame', shot: previous.id }
 }
 
 /** Shot values over defaults, keeping only what the model takes (WaveSpeed bills ignored fields too). */
-function paramsOf(shot: RawShot, defaults: RawShotDefaults | undefined, style: string | undefined, model: ModelSpec): ShotParams {
+function paramsOf(
+  shot: RawShot,
+  defaults: RawShotDefaults | undefined,
+  style: string | undefined,
+  model: ModelSpec,
+): ShotParams {
   const accepts = (key: string) => key in model.params
   const negative = inherited('negative_prompt', shot, defaults)?.value
   const guidance = inherited('guidance_scale', shot, defaults)?.value
   const aspectDefault = model.params.aspect_ratio?.default
-  const aspect = inherited('aspect_ratio', shot, defaults)?.value ?? (typeof aspectDefault === 'string' ? aspectDefault : undefined)
+  const aspect =
+    inherited('aspect_ratio', shot, defaults)?.value ??
+    (typeof aspectDefault === 'string' ? aspectDefault : undefined)
   return {
     prompt: composePrompt(shot.prompt, style),
     ...(accepts('negative_prompt') && negative !== undefined ? { negative_prompt: negative } : {}),
@@ -103,6 +132,12 @@ function buildOutput(storyboard: RawStoryboard, file: string, baseDir: string): 
     transition: transitionOf(raw.transition),
     ...(raw.audio === undefined
       ? {}
-      : { audio: { file: resolve(baseDir, raw.audio.file), fadeOut: raw.audio.fade_out ?? 0, loudness: raw.audio.loudness ?? -14 } }),
+      : {
+          audio: {
+            file: resolve(baseDir, raw.audio.file),
+            fadeOut: raw.audio.fade_out ?? 0,
+            loudness: raw.audio.loudness ?? -14,
+          },
+        }),
   }
 }

@@ -53,16 +53,50 @@ const DURATION: ParamSpec = { type: 'integer', enum: [5, 10], default: 5 }
 const IMAGE: ParamSpec = { type: 'string', required: true }
 const ASPECT: ParamSpec = { type: 'string', enum: ['16:9', '9:16', '1:1'], default: '16:9' }
 
-const i2v = { prompt: PROMPT, negative_prompt: NEGATIVE, image: IMAGE, guidance_scale: GUIDANCE, duration: DURATION }
-const t2v = { prompt: PROMPT, negative_prompt: NEGATIVE, aspect_ratio: ASPECT, guidance_scale: GUIDANCE, duration: DURATION }
+const i2v = {
+  prompt: PROMPT,
+  negative_prompt: NEGATIVE,
+  image: IMAGE,
+  guidance_scale: GUIDANCE,
+  duration: DURATION,
+}
+const t2v = {
+  prompt: PROMPT,
+  negative_prompt: NEGATIVE,
+  aspect_ratio: ASPECT,
+  guidance_scale: GUIDANCE,
+  duration: DURATION,
+}
 
-function model(spec: Omit<ModelSpec, 'alias' | 'aliases' | 'durations' | 'fps'> & { aliases?: string[] }): ModelSpec {
-  return { durations: [5, 10], fps: 24, ...spec, alias: spec.id.replace(/^kwaivgi\//, ''), aliases: spec.aliases ?? [] }
+function model(
+  spec: Omit<ModelSpec, 'alias' | 'aliases' | 'durations' | 'fps'> & { aliases?: string[] },
+): ModelSpec {
+  return {
+    durations: [5, 10],
+    fps: 24,
+    ...spec,
+    alias: spec.id.replace(/^kwaivgi\//, ''),
+    aliases: spec.aliases ?? [],
+  }
 }
 
 export const MODELS: readonly ModelSpec[] = [
-  model({ id: 'kwaivgi/kling-v2.1-i2v-master', mode: 'i2v', params: i2v, pricePer5s: 1.3, priceSource: 'documented', outputHeight: 1080 }),
-  model({ id: 'kwaivgi/kling-v2.1-t2v-master', mode: 't2v', params: t2v, pricePer5s: 1.3, priceSource: 'inferred', outputHeight: 1080 }),
+  model({
+    id: 'kwaivgi/kling-v2.1-i2v-master',
+    mode: 'i2v',
+    params: i2v,
+    pricePer5s: 1.3,
+    priceSource: 'documented',
+    outputHeight: 1080,
+  }),
+  model({
+    id: 'kwaivgi/kling-v2.1-t2v-master',
+    mode: 't2v',
+    params: t2v,
+    pricePer5s: 1.3,
+    priceSource: 'inferred',
+    outputHeight: 1080,
+  }),
   model({
     id: 'kwaivgi/kling-v2.0-i2v-master',
     mode: 'i2v',
@@ -80,8 +114,22 @@ export const MODELS: readonly ModelSpec[] = [
     priceSource: 'inferred',
     outputHeight: 1080,
   }),
-  model({ id: 'kwaivgi/kling-v2.1-i2v-pro', mode: 'i2v', params: i2v, pricePer5s: 0.45, priceSource: 'documented', outputHeight: 1080 }),
-  model({ id: 'kwaivgi/kling-v2.1-i2v-standard', mode: 'i2v', params: i2v, pricePer5s: 0.28, priceSource: 'inferred', outputHeight: 720 }),
+  model({
+    id: 'kwaivgi/kling-v2.1-i2v-pro',
+    mode: 'i2v',
+    params: i2v,
+    pricePer5s: 0.45,
+    priceSource: 'documented',
+    outputHeight: 1080,
+  }),
+  model({
+    id: 'kwaivgi/kling-v2.1-i2v-standard',
+    mode: 'i2v',
+    params: i2v,
+    pricePer5s: 0.28,
+    priceSource: 'inferred',
+    outputHeight: 720,
+  }),
   model({
     id: 'kwaivgi/kling-v2.1-i2v-pro/start-end-frame',
     aliases: ['kling-v2.1-i2v-pro-start-end-frame'],

@@ -16,7 +16,11 @@ export class CoreError extends Error {
   readonly code: CoreErrorCode
   readonly issues: readonly Issue[]
 
-  constructor(code: CoreErrorCode, message: string, options: { cause?: unknown; issues?: readonly Issue[] } = {}) {
+  constructor(
+    code: CoreErrorCode,
+    message: string,
+    options: { cause?: unknown; issues?: readonly Issue[] } = {},
+  ) {
     super(message, { cause: options.cause })
     this.code = code
     this.issues = options.issues ?? []

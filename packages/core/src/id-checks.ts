@@ -20,7 +20,10 @@ export function label(shot: RawShot, index: number): string {
  * `Deck.mp4` and `deck.mp4` are one file on macOS and Windows. Returns the
  * findings and where each id is first defined (for `after:`).
  */
-export function checkIds(shots: readonly RawShot[], source: YamlSource): { issues: Issue[]; firstIndexOf: Map<string, number> } {
+export function checkIds(
+  shots: readonly RawShot[],
+  source: YamlSource,
+): { issues: Issue[]; firstIndexOf: Map<string, number> } {
   const issues: Issue[] = []
   const firstIndexOf = new Map<string, number>()
   const firstByFolded = new Map<string, number>()
@@ -32,7 +35,13 @@ export function checkIds(shots: readonly RawShot[], source: YamlSource): { issue
     const path = ['shots', index, 'id']
     if (same !== undefined) {
       const line = source.locate(['shots', same, 'id']).line
-      issues.push(source.issue('CORE_DUPLICATE_ID', path, `shot id "${id}" is already used on line ${line}; ids must be unique`))
+      issues.push(
+        source.issue(
+          'CORE_DUPLICATE_ID',
+          path,
+          `shot id "${id}" is already used on line ${line}; ids must be unique`,
+        ),
+      )
       return
     }
     if (folded !== undefined) {
@@ -47,7 +56,10 @@ export function checkIds(shots: readonly RawShot[], source: YamlSource): { issue
 }
 
 /** `image: { after: X }`: X must be an earlier shot. */
-export function createAfterCheck(firstIndexOf: ReadonlyMap<string, number>, source: YamlSource): (shot: RawShot, index: number) => Issue[] {
+export function createAfterCheck(
+  firstIndexOf: ReadonlyMap<string, number>,
+  source: YamlSource,
+): (shot: RawShot, index: number) => Issue[] {
   let suggestions = 0
   return (shot, index) => {
     if (typeof shot.image !== 'object') return []
@@ -59,12 +71,22 @@ export function createAfterCheck(firstIndexOf: ReadonlyMap<string, number>, sour
       return [source.issue('CORE_AFTER_UNKNOWN', path, `no shot has the id "${target}"${hint}`)]
     }
     if (targetIndex === index) {
-      return [source.issue('CORE_AFTER_NOT_EARLIER', path, `${label(shot, index)} cannot start from its own last frame; name an earlier shot`)]
+      return [
+        source.issue(
+          'CORE_AFTER_NOT_EARLIER',
+          path,
+          `${label(shot, index)} cannot start from its own last frame; name an earlier shot`,
+        ),
+      ]
     }
     if (targetIndex > index) {
       const line = source.locate(['shots', targetIndex]).line
       return [
-        source.issue('CORE_AFTER_NOT_EARLIER', path, `shot "${target}" comes later (line ${line}); "after" must name a shot earlier in the file, so move one of them`),
+        source.issue(
+          'CORE_AFTER_NOT_EARLIER',
+          path,
+          `shot "${target}" comes later (line ${line}); "after" must name a shot earlier in the file, so move one of them`,
+        ),
       ]
     }
     return []

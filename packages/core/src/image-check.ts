@@ -1,5 +1,5 @@
 import { imageSize } from 'image-size'
-import { describeKind, readRegularFile, type FileKind } from './regular-file.ts'
+import { describeKind, type FileKind, readRegularFile } from './regular-file.ts'
 
 /**
  * Kling's input-image rules (wavespeed-api.md §6): JPEG/PNG, >= 300x300, <= 10 MB, 1:2.5..2.5:1.
@@ -7,7 +7,12 @@ import { describeKind, readRegularFile, type FileKind } from './regular-file.ts'
  * bigger image gains nothing, and a header claiming 100000x100000 would make decoders (ffmpeg's
  * frame extraction, the animatic) fail or run out of memory later.
  */
-export const IMAGE_RULES = { minSide: 300, maxSide: 8192, maxBytes: 10 * 1024 * 1024, maxAspect: 2.5 } as const
+export const IMAGE_RULES = {
+  minSide: 300,
+  maxSide: 8192,
+  maxBytes: 10 * 1024 * 1024,
+  maxAspect: 2.5,
+} as const
 
 /** Enough of a file to find its dimensions even behind a large EXIF block; nothing more is read. */
 const HEADER_BYTES = 1024 * 1024
@@ -16,7 +21,13 @@ export type ImageFacts =
   | { readonly kind: 'missing' }
   | { readonly kind: 'not-regular'; readonly fileKind: Exclude<FileKind, 'file'> }
   | { readonly kind: 'unreadable'; readonly reason: string }
-  | { readonly kind: 'image'; readonly bytes: number; readonly type?: string; readonly width?: number; readonly height?: number }
+  | {
+      readonly kind: 'image'
+      readonly bytes: number
+      readonly type?: string
+      readonly width?: number
+      readonly height?: number
+    }
 
 export type ImageProblem = {
   readonly code:
@@ -77,10 +88,21 @@ function megabytes(bytes: number): string {
 export function imageProblems(facts: ImageFacts, label: string, absolutePath: string): ImageProblem[] {
   switch (facts.kind) {
     case 'missing':
-      return [{ code: 'CORE_IMAGE_NOT_FOUND', message: `image "${label}" not found (looked for ${absolutePath}); paths are relative to the storyboard's folder` }]
+      return [
+        {
+          code: 'CORE_IMAGE_NOT_FOUND',
+          message: `image "${label}" not found (looked for ${absolutePath}); paths are relative to the storyboard's folder`,
+        },
+      ]
     case 'not-regular':
-      if (facts.fileKind === 'folder') return [{ code: 'CORE_IMAGE_UNREADABLE', message: `image "${label}" is a folder, not an image file` }]
-      return [{ code: 'CORE_IMAGE_NOT_REGULAR', message: `image "${label}" is ${describeKind(facts.fileKind)}, not an image file; give the path of a JPEG or PNG file` }]
+      if (facts.fileKind === 'folder')
+        return [{ code: 'CORE_IMAGE_UNREADABLE', message: `image "${label}" is a folder, not an image file` }]
+      return [
+        {
+          code: 'CORE_IMAGE_NOT_REGULAR',
+          message: `image "${label}" is ${describeKind(facts.fileKind)}, not an image file; give the path of a JPEG or PNG file`,
+        },
+      ]
     case 'unreadable':
       return [{ code: 'CORE_IMAGE_UNREADABLE', message: `image "${label}" cannot be read: ${facts.reason}` }]
     case 'image':
@@ -88,17 +110,27 @@ export function imageProblems(facts: ImageFacts, label: string, absolutePath: st
   }
   const problems: ImageProblem[] = []
   if (facts.bytes > IMAGE_RULES.maxBytes) {
-    problems.push({ code: 'CORE_IMAGE_TOO_LARGE', message: `image "${label}" is ${megabytes(facts.bytes)}; Kling takes at most 10 MB, re-encode it (e.g. as JPEG quality 90)` })
+    problems.push({
+      code: 'CORE_IMAGE_TOO_LARGE',
+      message: `image "${label}" is ${megabytes(facts.bytes)}; Kling takes at most 10 MB, re-encode it (e.g. as JPEG quality 90)`,
+    })
   }
   if (facts.type !== 'jpg' && facts.type !== 'png') {
-    const what = facts.type === undefined ? 'not an image this tool recognises' : `a ${facts.type.toUpperCase()} image`
-    problems.push({ code: 'CORE_IMAGE_FORMAT', message: `image "${label}" is ${what}; Kling takes JPEG or PNG only (convert it, e.g. ffmpeg -i in out.png)` })
+    const what =
+      facts.type === undefined ? 'not an image this tool recognises' : `a ${facts.type.toUpperCase()} image`
+    problems.push({
+      code: 'CORE_IMAGE_FORMAT',
+      message: `image "${label}" is ${what}; Kling takes JPEG or PNG only (convert it, e.g. ffmpeg -i in out.png)`,
+    })
     return problems
   }
   const { width, height } = facts
   const type = facts.type === 'jpg' ? 'JPEG' : 'PNG'
   if (!isSide(width) || !isSide(height)) {
-    problems.push({ code: 'CORE_IMAGE_FORMAT', message: `image "${label}" is a ${type} whose header gives no usable size; the file is damaged, export it again` })
+    problems.push({
+      code: 'CORE_IMAGE_FORMAT',
+      message: `image "${label}" is a ${type} whose header gives no usable size; the file is damaged, export it again`,
+    })
     return problems
   }
   if (Math.max(width, height) > IMAGE_RULES.maxSide) {
@@ -108,12 +140,18 @@ export function imageProblems(facts: ImageFacts, label: string, absolutePath: st
     })
   }
   if (width < IMAGE_RULES.minSide || height < IMAGE_RULES.minSide) {
-    problems.push({ code: 'CORE_IMAGE_TOO_SMALL', message: `image "${label}" is ${width}x${height}; Kling needs at least 300x300 pixels` })
+    problems.push({
+      code: 'CORE_IMAGE_TOO_SMALL',
+      message: `image "${label}" is ${width}x${height}; Kling needs at least 300x300 pixels`,
+    })
   }
   const ratio = Math.max(width, height) / Math.max(1, Math.min(width, height))
   if (ratio > IMAGE_RULES.maxAspect) {
     const shape = width >= height ? `${ratio.toFixed(2)}:1` : `1:${ratio.toFixed(2)}`
-    problems.push({ code: 'CORE_IMAGE_ASPECT', message: `image "${label}" is ${width}x${height} (aspect ${shape}); Kling needs an aspect ratio between 1:2.5 and 2.5:1, crop it` })
+    problems.push({
+      code: 'CORE_IMAGE_ASPECT',
+      message: `image "${label}" is ${width}x${height} (aspect ${shape}); Kling needs an aspect ratio between 1:2.5 and 2.5:1, crop it`,
+    })
   }
   return problems
 }

@@ -7,13 +7,15 @@ import { hasErrors, type Issue } from './issue.ts'
 import type { Plan } from './plan-types.ts'
 import { schemaIssues } from './schema-issues.ts'
 import { checkStoryboard } from './semantic-checks.ts'
+import { readStoryboardFile } from './storyboard-file.ts'
 import { schemaErrors } from './storyboard-schema.ts'
 import type { RawStoryboard } from './storyboard-types.ts'
-import { readStoryboardFile } from './storyboard-file.ts'
 import { parseYamlSource } from './yaml-source.ts'
 
 /** A plan (with any warnings), or every finding that stops one. */
-export type LoadResult = { readonly ok: true; readonly plan: Plan; readonly issues: readonly Issue[] } | { readonly ok: false; readonly issues: readonly Issue[] }
+export type LoadResult =
+  | { readonly ok: true; readonly plan: Plan; readonly issues: readonly Issue[] }
+  | { readonly ok: false; readonly issues: readonly Issue[] }
 
 export interface LoadOptions {
   /** Relative storyboard paths resolve against this. Default: `process.cwd()`. */
@@ -72,8 +74,19 @@ async function checkAndPlan(
 
   const data = source.data
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    const got = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : 'a single value'
-    issues.push(source.issue('CORE_NOT_A_MAPPING', [], `a storyboard is a mapping with version: 1 and shots: at the top level, not ${got}`))
+    const got =
+      data === null || data === undefined
+        ? 'an empty document'
+        : Array.isArray(data)
+          ? 'a list'
+          : 'a single value'
+    issues.push(
+      source.issue(
+        'CORE_NOT_A_MAPPING',
+        [],
+        `a storyboard is a mapping with version: 1 and shots: at the top level, not ${got}`,
+      ),
+    )
     return { ok: false, issues }
   }
 
@@ -81,7 +94,9 @@ async function checkAndPlan(
   issues.push(...schemaIssues(errors, source))
   // A value of the wrong type makes its part unusable for the checks that follow;
   // other schema errors (unknown keys, ranges, enums) leave the types intact.
-  const broken = errors.filter((error) => error.keyword === 'type' || error.keyword === 'anyOf').map((error) => error.instancePath)
+  const broken = errors
+    .filter((error) => error.keyword === 'type' || error.keyword === 'anyOf')
+    .map((error) => error.instancePath)
   const rejectedShots = new Set<number>()
   for (const path of broken) {
     const match = /^\/shots\/(\d+)/.exec(path)

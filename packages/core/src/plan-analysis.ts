@@ -44,7 +44,7 @@ export function planChains(plan: Plan): string[][] {
   const root = (index: number): number => {
     let top = index
     while (parent[top] !== top) top = parent[top]!
-    for (let current = index; current !== top; ) {
+    for (let current = index; current !== top;) {
       const next = parent[current]!
       parent[current] = top
       current = next
@@ -74,14 +74,18 @@ export function planChains(plan: Plan): string[][] {
  * for; its other takes have nothing waiting for them, so their priority is
  * their own latency.
  */
-export function remainingPathSeconds(plan: Plan, latency: LatencyEstimate = defaultLatency): Map<string, number> {
+export function remainingPathSeconds(
+  plan: Plan,
+  latency: LatencyEstimate = defaultLatency,
+): Map<string, number> {
   const dependents = dependentsOf(plan)
   const result = new Map<string, number>()
   // Dependents always come later in the file, so one backwards pass suffices.
   for (let index = plan.shots.length - 1; index >= 0; index--) {
     const shot = plan.shots[index]!
     let longestAfter = 0
-    for (const next of dependents.get(shot.id) ?? NONE) longestAfter = Math.max(longestAfter, result.get(next.id) ?? 0)
+    for (const next of dependents.get(shot.id) ?? NONE)
+      longestAfter = Math.max(longestAfter, result.get(next.id) ?? 0)
     result.set(shot.id, latency(shot) + longestAfter)
   }
   return result
@@ -91,11 +95,17 @@ export function remainingPathSeconds(plan: Plan, latency: LatencyEstimate = defa
  * The longest chain of work that must happen one after the other: no concurrency
  * makes a render faster than this. Takes do not lengthen it: they render side by side.
  */
-export function criticalPath(plan: Plan, latency: LatencyEstimate = defaultLatency): { shots: string[]; seconds: number } {
+export function criticalPath(
+  plan: Plan,
+  latency: LatencyEstimate = defaultLatency,
+): { shots: string[]; seconds: number } {
   const remaining = remainingPathSeconds(plan, latency)
   const dependents = dependentsOf(plan)
   const longest = (candidates: readonly PlannedShot[]) =>
-    candidates.reduce<PlannedShot | undefined>((best, shot) => (best && remaining.get(best.id)! >= remaining.get(shot.id)! ? best : shot), undefined)
+    candidates.reduce<PlannedShot | undefined>(
+      (best, shot) => (best && remaining.get(best.id)! >= remaining.get(shot.id)! ? best : shot),
+      undefined,
+    )
   const shots: string[] = []
   let current = longest(plan.shots.filter((shot) => shot.dependsOn.length === 0))
   const seconds = current ? remaining.get(current.id)! : 0
@@ -122,22 +132,35 @@ interface Job {
  * for its picked take only. Pure; the scheduler uses the same priority. Two
  * heaps (ready by priority, running by finish time) keep it O(n log n).
  */
-export function estimateWallClockSeconds(plan: Plan, concurrency: number, latency: LatencyEstimate = defaultLatency): number {
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`\`concurrency\` must be a positive integer, got ${concurrency}`)
+export function estimateWallClockSeconds(
+  plan: Plan,
+  concurrency: number,
+  latency: LatencyEstimate = defaultLatency,
+): number {
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new TypeError(`\`concurrency\` must be a positive integer, got ${concurrency}`)
   for (const shot of plan.shots) {
-    if (!(shot.pick >= 1 && shot.pick <= shot.takes)) throw new TypeError(`shot "${shot.id}" picks take ${shot.pick} of ${shot.takes}`)
+    if (!(shot.pick >= 1 && shot.pick <= shot.takes))
+      throw new TypeError(`shot "${shot.id}" picks take ${shot.pick} of ${shot.takes}`)
   }
   const remaining = remainingPathSeconds(plan, latency)
   const dependents = dependentsOf(plan)
   const waitingOn = new Map<string, number>()
   for (const shot of plan.shots) if (shot.dependsOn.length > 0) waitingOn.set(shot.id, shot.dependsOn.length)
-  const ready = new TinyQueue<Job>([], (a, b) => b.priority - a.priority || a.shot.index - b.shot.index || a.take - b.take)
+  const ready = new TinyQueue<Job>(
+    [],
+    (a, b) => b.priority - a.priority || a.shot.index - b.shot.index || a.take - b.take,
+  )
   const release = (shot: PlannedShot) => {
     const seconds = latency(shot)
-    for (let take = 1; take <= shot.takes; take++) ready.push({ shot, take, seconds, priority: take === shot.pick ? remaining.get(shot.id)! : seconds })
+    for (let take = 1; take <= shot.takes; take++)
+      ready.push({ shot, take, seconds, priority: take === shot.pick ? remaining.get(shot.id)! : seconds })
   }
   for (const shot of plan.shots) if (shot.dependsOn.length === 0) release(shot)
-  const running = new TinyQueue<{ job: Job; endsAt: number }>([], (a, b) => a.endsAt - b.endsAt || a.job.shot.index - b.job.shot.index || a.job.take - b.job.take)
+  const running = new TinyQueue<{ job: Job; endsAt: number }>(
+    [],
+    (a, b) => a.endsAt - b.endsAt || a.job.shot.index - b.job.shot.index || a.job.take - b.job.take,
+  )
   let now = 0
   while (ready.length > 0 || running.length > 0) {
     while (running.length < concurrency && ready.length > 0) {

@@ -1,7 +1,8 @@
 import type { ModelSpec } from './catalog.ts'
 
 /** An image given in the storyboard: a file (absolute path) or an https URL. */
-export type ImageRef = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string }
+export type ImageRef =
+  { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string }
 
 /** Where a shot's first frame comes from. */
 export type StartSource =

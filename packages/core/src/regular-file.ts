@@ -66,7 +66,12 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<F
       if (filled === buffer.length) break
     }
     const truncated = filled > maxBytes
-    return { ok: true, bytes: buffer.subarray(0, Math.min(filled, maxBytes)), truncated, size: Math.max(info.size, filled) }
+    return {
+      ok: true,
+      bytes: buffer.subarray(0, Math.min(filled, maxBytes)),
+      truncated,
+      size: Math.max(info.size, filled),
+    }
   } catch (error) {
     return failure(error)
   } finally {

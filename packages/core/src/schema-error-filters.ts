@@ -18,7 +18,8 @@ function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T
 
 /** `promt: x` is one mistake: report the unknown key with its "did you mean", not also the missing `prompt`. */
 export function withoutMisspelledRequired(errors: readonly ErrorObject[]): ErrorObject[] {
-  const allowedBy = (error: ErrorObject) => Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {})
+  const allowedBy = (error: ErrorObject) =>
+    Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {})
   const unknownKeysAt = groupBy(
     errors.filter((error) => error.keyword === 'additionalProperties'),
     (error) => error.instancePath,
@@ -27,14 +28,17 @@ export function withoutMisspelledRequired(errors: readonly ErrorObject[]): Error
     if (error.keyword !== 'required') return true
     const missing = String(error.params.missingProperty)
     const unknown = unknownKeysAt.get(error.instancePath) ?? []
-    return !unknown.some((other) => closestMatch(String(other.params.additionalProperty), allowedBy(other)) === missing)
+    return !unknown.some(
+      (other) => closestMatch(String(other.params.additionalProperty), allowedBy(other)) === missing,
+    )
   })
 }
 
 /** "/shots/5/image", "/shots/5", "/shots", "": the value and every value containing it. */
 function selfAndAncestors(pointer: string): string[] {
   const paths = [pointer]
-  for (let end = pointer.lastIndexOf('/'); end > 0; end = pointer.lastIndexOf('/', end - 1)) paths.push(pointer.slice(0, end))
+  for (let end = pointer.lastIndexOf('/'); end > 0; end = pointer.lastIndexOf('/', end - 1))
+    paths.push(pointer.slice(0, end))
   if (pointer !== '') paths.push('')
   return paths
 }
@@ -65,9 +69,11 @@ export function collapseAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
   }
   const dropped = new Set<ErrorObject>()
   for (const [anyOf, branches] of branchesOf) {
-    const typeMismatch = (list: ErrorObject[]) => list.some((e) => e.keyword === 'type' && e.instancePath === anyOf.instancePath)
+    const typeMismatch = (list: ErrorObject[]) =>
+      list.some((e) => e.keyword === 'type' && e.instancePath === anyOf.instancePath)
     const matching = [...branches.values()].filter((list) => !typeMismatch(list))
-    for (const list of branches.values()) if (matching.length === 0 || !matching.includes(list)) for (const e of list) dropped.add(e)
+    for (const list of branches.values())
+      if (matching.length === 0 || !matching.includes(list)) for (const e of list) dropped.add(e)
     if (matching.length > 0) dropped.add(anyOf)
   }
   return errors.filter((error) => !dropped.has(error))

@@ -45,7 +45,8 @@ function shotId(data: unknown, index: number): string | undefined {
 function nameOf(path: readonly PathSegment[], data: unknown): string {
   const last = path.at(-1)
   if (last === undefined) return 'the storyboard'
-  if (typeof last === 'number') return path[0] === 'shots' && path.length === 2 ? `shot #${last + 1}` : `item #${last + 1}`
+  if (typeof last === 'number')
+    return path[0] === 'shots' && path.length === 2 ? `shot #${last + 1}` : `item #${last + 1}`
   const parent = path.slice(0, -1)
   return parent.length === 0 ? last : `${last} ${where(parent, data)}`
 }
@@ -96,7 +97,12 @@ const MERGE_KEY_MESSAGE =
 
 function controlName(char: string): string {
   const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
-  const names: Record<string, string> = { '\n': 'a line break', '\r': 'a carriage return', '\t': 'a tab', '\u001b': 'an escape character' }
+  const names: Record<string, string> = {
+    '\n': 'a line break',
+    '\r': 'a carriage return',
+    '\t': 'a tab',
+    '\u001b': 'an escape character',
+  }
   return `${names[char] ?? 'a control character'} (${code})`
 }
 
@@ -105,45 +111,81 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   file: 'must be a file name ending in .mp4, .mov, .mkv or .webm, without folders',
 }
 
-function describe(error: ErrorObject, path: readonly PathSegment[], data: unknown, written?: string): { code: IssueCode; message: string; at?: 'key' } {
+function describe(
+  error: ErrorObject,
+  path: readonly PathSegment[],
+  data: unknown,
+  written?: string,
+): { code: IssueCode; message: string; at?: 'key' } {
   const name = nameOf(path, data)
   const value = shown(error.data, written)
-  const parentSchema = (error.parentSchema ?? {}) as { properties?: Record<string, unknown>; minimum?: number; maximum?: number }
+  const parentSchema = (error.parentSchema ?? {}) as {
+    properties?: Record<string, unknown>
+    minimum?: number
+    maximum?: number
+  }
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty)
       if (key === '<<') return { code: 'CORE_YAML_MERGE_KEY', message: MERGE_KEY_MESSAGE, at: 'key' }
       const allowed = Object.keys(parentSchema.properties ?? {})
       const hint = didYouMean(key, allowed) || `; allowed keys: ${allowed.join(', ')}`
-      return { code: 'CORE_UNKNOWN_KEY', message: `unknown key "${key}" ${where(path, data)}${hint}`, at: 'key' }
+      return {
+        code: 'CORE_UNKNOWN_KEY',
+        message: `unknown key "${key}" ${where(path, data)}${hint}`,
+        at: 'key',
+      }
     }
     case 'required':
-      return { code: 'CORE_MISSING_KEY', message: `missing "${String(error.params.missingProperty)}" ${where(path, data)}` }
+      return {
+        code: 'CORE_MISSING_KEY',
+        message: `missing "${String(error.params.missingProperty)}" ${where(path, data)}`,
+      }
     case 'type': {
       const expected = String(error.params.type)
-      return { code: 'CORE_TYPE', message: `${name} must be ${TYPE_WORDS[expected] ?? expected}, not ${value}` }
+      return {
+        code: 'CORE_TYPE',
+        message: `${name} must be ${TYPE_WORDS[expected] ?? expected}, not ${value}`,
+      }
     }
     case 'anyOf': {
-      const types = [...new Set(((error.schema ?? []) as { type?: string }[]).map((branch) => TYPE_WORDS[branch.type ?? ''] ?? 'something else'))]
+      const types = [
+        ...new Set(
+          ((error.schema ?? []) as { type?: string }[]).map(
+            (branch) => TYPE_WORDS[branch.type ?? ''] ?? 'something else',
+          ),
+        ),
+      ]
       return { code: 'CORE_TYPE', message: `${name} must be ${types.join(' or ')}, not ${value}` }
     }
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String)
-      return { code: 'CORE_ENUM', message: `${name} must be one of ${allowed.join(', ')}, not ${value}${didYouMean(String(error.data), allowed)}` }
+      return {
+        code: 'CORE_ENUM',
+        message: `${name} must be one of ${allowed.join(', ')}, not ${value}${didYouMean(String(error.data), allowed)}`,
+      }
     }
     case 'const':
-      return { code: 'CORE_ENUM', message: `${name} must be ${JSON.stringify(error.params.allowedValue)}, not ${value}` }
+      return {
+        code: 'CORE_ENUM',
+        message: `${name} must be ${JSON.stringify(error.params.allowedValue)}, not ${value}`,
+      }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
       const { minimum, maximum } = parentSchema
       const range =
-        minimum !== undefined && maximum !== undefined ? `between ${minimum} and ${maximum}` : `${String(error.params.comparison)} ${String(error.params.limit)}`
+        minimum !== undefined && maximum !== undefined
+          ? `between ${minimum} and ${maximum}`
+          : `${String(error.params.comparison)} ${String(error.params.limit)}`
       return { code: 'CORE_OUT_OF_RANGE', message: `${name} must be ${range}, not ${value}` }
     }
     case 'multipleOf':
-      return { code: 'CORE_OUT_OF_RANGE', message: `${name} must be an even number (video encoders need even sizes), not ${value}` }
+      return {
+        code: 'CORE_OUT_OF_RANGE',
+        message: `${name} must be an even number (video encoders need even sizes), not ${value}`,
+      }
     case 'minLength':
       return { code: 'CORE_SCHEMA', message: `${name} must not be empty` }
     case 'minItems':
@@ -153,7 +195,10 @@ function describe(error: ErrorObject, path: readonly PathSegment[], data: unknow
       const control = typeof error.data === 'string' ? /[\u0000-\u001f\u007f-\u009f]/u.exec(error.data) : null
       if (control) {
         // The value itself is not repeated: printed, it would drive the terminal.
-        return { code: 'CORE_SCHEMA', message: `${name} contains ${controlName(control[0])} at character ${control.index + 1}; it may hold printable characters only` }
+        return {
+          code: 'CORE_SCHEMA',
+          message: `${name} contains ${controlName(control[0])} at character ${control.index + 1}; it may hold printable characters only`,
+        }
       }
       const hint = PATTERN_HINTS[key] ?? `must match ${String(error.params.pattern)}`
       if (key === 'id') return { code: 'CORE_SCHEMA', message: `shot id ${value} ${hint}` }

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path'
-import { findModel, MODELS, modelNames, type ModelSpec } from './catalog.ts'
-import { imageProblems, type ImageFacts } from './image-check.ts'
+import { findModel, modelNames, MODELS, type ModelSpec } from './catalog.ts'
+import { checkIds, createAfterCheck, label } from './id-checks.ts'
+import { type ImageFacts, imageProblems } from './image-check.ts'
 import { looksLikeUrl } from './image-ref.ts'
 import type { Issue } from './issue.ts'
-import { checkIds, createAfterCheck, label } from './id-checks.ts'
 import { checkOutput } from './output-checks.ts'
 import { checkPick } from './pick-check.ts'
 import { composePrompt, inherited, shotDuration } from './shot-settings.ts'
@@ -68,9 +68,10 @@ function unknownModel(source: YamlSource, path: PathSegment[], name: string): Is
 
 /** A model of the other mode with the same version, to suggest ("...-t2v-master" for "...-i2v-master"). */
 function counterpart(model: ModelSpec): ModelSpec | undefined {
-  const swapped = model.mode === 't2v'
-    ? model.id.replace('t2v', 'i2v').replace('text-to-video', 'image-to-video')
-    : model.id.replace('i2v', 't2v').replace('image-to-video', 'text-to-video')
+  const swapped =
+    model.mode === 't2v'
+      ? model.id.replace('t2v', 'i2v').replace('text-to-video', 'image-to-video')
+      : model.id.replace('i2v', 't2v').replace('image-to-video', 'text-to-video')
   return findModel(swapped) ?? MODELS.find((m) => m.mode !== model.mode)
 }
 
@@ -85,7 +86,11 @@ function checkShotAgainstModel(
   const modelSetting = inherited('model', shot, defaults)
   if (modelSetting?.value === undefined) {
     return [
-      source.issue('CORE_NO_MODEL', at('id'), `${label(shot, index)} has no model; set model on the shot or in defaults (e.g. model: kling-v2.1-i2v-master)`),
+      source.issue(
+        'CORE_NO_MODEL',
+        at('id'),
+        `${label(shot, index)} has no model; set model on the shot or in defaults (e.g. model: kling-v2.1-i2v-master)`,
+      ),
     ]
   }
   const model = findModel(modelSetting.value)
@@ -101,7 +106,14 @@ function checkShotAgainstModel(
   for (const key of OPTIONAL_PARAMS) {
     if (shot[key] === undefined || key in model.params) continue
     const why = key === 'aspect_ratio' ? '; an image-to-video shot takes the shape of its start image' : ''
-    issues.push(source.issue('CORE_PARAM_NOT_ACCEPTED', at(key), `${name} does not take ${key} (${dropped}); remove it${why}`, { at: 'key' }))
+    issues.push(
+      source.issue(
+        'CORE_PARAM_NOT_ACCEPTED',
+        at(key),
+        `${name} does not take ${key} (${dropped}); remove it${why}`,
+        { at: 'key' },
+      ),
+    )
   }
   if (model.mode === 't2v' && shot.image !== undefined) {
     const other = counterpart(model)
@@ -117,13 +129,24 @@ function checkShotAgainstModel(
   if (shot.end_image !== undefined && !model.endFrameField) {
     const withEnd = MODELS.filter((m) => m.endFrameField && m.mode === 'i2v').map((m) => m.alias)
     issues.push(
-      source.issue('CORE_PARAM_NOT_ACCEPTED', at('end_image'), `${name} takes no end image (${dropped}); remove end_image, or use a model with an end frame: ${withEnd.join(', ')}`, {
-        at: 'key',
-      }),
+      source.issue(
+        'CORE_PARAM_NOT_ACCEPTED',
+        at('end_image'),
+        `${name} takes no end image (${dropped}); remove end_image, or use a model with an end frame: ${withEnd.join(', ')}`,
+        {
+          at: 'key',
+        },
+      ),
     )
   }
   if (model.endFrameRequired && shot.end_image === undefined) {
-    issues.push(source.issue('CORE_END_IMAGE_REQUIRED', at('id'), `${name} needs an end image; add end_image: path/to/last-frame.jpg to ${label(shot, index)}`))
+    issues.push(
+      source.issue(
+        'CORE_END_IMAGE_REQUIRED',
+        at('id'),
+        `${name} needs an end image; add end_image: path/to/last-frame.jpg to ${label(shot, index)}`,
+      ),
+    )
   }
   if (model.mode === 'i2v' && shot.image === undefined && index === 0) {
     const other = counterpart(model)
@@ -140,7 +163,13 @@ function checkShotAgainstModel(
   if (!model.durations.includes(duration)) {
     const from = inherited('duration', shot, defaults)?.from
     const path = from === 'defaults' ? ['defaults', 'duration'] : at('duration')
-    issues.push(source.issue('CORE_DURATION', path, `${name} renders clips of ${model.durations.join(' or ')} seconds, not ${duration}`))
+    issues.push(
+      source.issue(
+        'CORE_DURATION',
+        path,
+        `${name} renders clips of ${model.durations.join(' or ')} seconds, not ${duration}`,
+      ),
+    )
   }
 
   const limit = model.params.prompt?.maxLength ?? 2500
@@ -149,14 +178,26 @@ function checkShotAgainstModel(
     const lengths = storyboard.style?.trim()
       ? `${shot.prompt.trim().length} characters, ${prompt.length} with the style appended`
       : `${prompt.length} characters`
-    issues.push(source.issue('CORE_PROMPT_TOO_LONG', at('prompt'), `prompt is ${lengths}; ${name} takes at most ${limit}, shorten the prompt${storyboard.style ? ' or the style' : ''}`))
+    issues.push(
+      source.issue(
+        'CORE_PROMPT_TOO_LONG',
+        at('prompt'),
+        `prompt is ${lengths}; ${name} takes at most ${limit}, shorten the prompt${storyboard.style ? ' or the style' : ''}`,
+      ),
+    )
   }
 
   const negative = inherited('negative_prompt', shot, defaults)
   const negativeLimit = model.params.negative_prompt?.maxLength
   if (negative?.value !== undefined && negativeLimit !== undefined && negative.value.length > negativeLimit) {
     const path = negative.from === 'defaults' ? ['defaults', 'negative_prompt'] : at('negative_prompt')
-    issues.push(source.issue('CORE_NEGATIVE_PROMPT_TOO_LONG', path, `negative_prompt is ${negative.value.length} characters; ${name} takes at most ${negativeLimit}`))
+    issues.push(
+      source.issue(
+        'CORE_NEGATIVE_PROMPT_TOO_LONG',
+        path,
+        `negative_prompt is ${negative.value.length} characters; ${name} takes at most ${negativeLimit}`,
+      ),
+    )
   }
 
   issues.push(...checkTrim(shot, duration, index, source))
@@ -167,25 +208,45 @@ function checkTrim(shot: RawShot, duration: number, index: number, source: YamlS
   if (!shot.trim) return []
   const { start = 0, end } = shot.trim
   const path = (key: string) => ['shots', index, 'trim', key]
-  if (start >= duration) return [source.issue('CORE_TRIM', path('start'), `trim start ${start} s is not inside the ${duration} s clip`)]
+  if (start >= duration)
+    return [
+      source.issue('CORE_TRIM', path('start'), `trim start ${start} s is not inside the ${duration} s clip`),
+    ]
   if (end === undefined) return []
-  if (end > duration) return [source.issue('CORE_TRIM', path('end'), `trim end ${end} s is past the end of the ${duration} s clip`)]
-  if (end <= start) return [source.issue('CORE_TRIM', path('end'), `trim end ${end} s must come after trim start ${start} s`)]
+  if (end > duration)
+    return [
+      source.issue('CORE_TRIM', path('end'), `trim end ${end} s is past the end of the ${duration} s clip`),
+    ]
+  if (end <= start)
+    return [source.issue('CORE_TRIM', path('end'), `trim end ${end} s must come after trim start ${start} s`)]
   return []
 }
 
 async function checkImage(value: string, path: PathSegment[], context: CheckContext): Promise<Issue[]> {
   if (looksLikeUrl(value)) {
     if (value.startsWith('https://')) return []
-    return [context.source.issue('CORE_IMAGE_URL', path, `image URL "${value}" must use https (WaveSpeed fetches it from the internet)`)]
+    return [
+      context.source.issue(
+        'CORE_IMAGE_URL',
+        path,
+        `image URL "${value}" must use https (WaveSpeed fetches it from the internet)`,
+      ),
+    ]
   }
   const absolute = resolve(context.baseDir, value)
   const facts = await context.inspectImage(absolute)
-  return imageProblems(facts, value, absolute).map((problem) => context.source.issue(problem.code, path, problem.message))
+  return imageProblems(facts, value, absolute).map((problem) =>
+    context.source.issue(problem.code, path, problem.message),
+  )
 }
 
 /** A default no shot ends up using is probably a mistake (a typo'd model, a param meant for another model). */
-function unusedDefaults(shots: readonly RawShot[], defaults: RawShotDefaults | undefined, rejected: ReadonlySet<number>, source: YamlSource): Issue[] {
+function unusedDefaults(
+  shots: readonly RawShot[],
+  defaults: RawShotDefaults | undefined,
+  rejected: ReadonlySet<number>,
+  source: YamlSource,
+): Issue[] {
   if (!defaults) return []
   const issues: Issue[] = []
   for (const key of OPTIONAL_PARAMS) {
@@ -197,7 +258,14 @@ function unusedDefaults(shots: readonly RawShot[], defaults: RawShotDefaults | u
       return model === undefined || key in model.params
     })
     if (!used) {
-      issues.push(source.issue('CORE_DEFAULT_UNUSED', ['defaults', key], `no shot uses defaults.${key}: every shot sets its own or has a model that does not take it`, { at: 'key', severity: 'warning' }))
+      issues.push(
+        source.issue(
+          'CORE_DEFAULT_UNUSED',
+          ['defaults', key],
+          `no shot uses defaults.${key}: every shot sets its own or has a model that does not take it`,
+          { at: 'key', severity: 'warning' },
+        ),
+      )
     }
   }
   return issues

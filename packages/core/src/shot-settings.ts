@@ -16,13 +16,20 @@ export function inherited<K extends keyof RawShotDefaults>(
 }
 
 /** The shot's model, if its name (own or inherited) is in the catalog. */
-export function shotModel(shot: RawShotDefaults, defaults: RawShotDefaults | undefined): ModelSpec | undefined {
+export function shotModel(
+  shot: RawShotDefaults,
+  defaults: RawShotDefaults | undefined,
+): ModelSpec | undefined {
   const name = inherited('model', shot, defaults)?.value
   return name === undefined ? undefined : findModel(name)
 }
 
 /** Seconds of clip the shot asks for: own, inherited, else the model's default (5). */
-export function shotDuration(shot: RawShotDefaults, defaults: RawShotDefaults | undefined, model: ModelSpec | undefined): number {
+export function shotDuration(
+  shot: RawShotDefaults,
+  defaults: RawShotDefaults | undefined,
+  model: ModelSpec | undefined,
+): number {
   const fallback = model?.params.duration?.default
   return inherited('duration', shot, defaults)?.value ?? (typeof fallback === 'number' ? fallback : 5)
 }

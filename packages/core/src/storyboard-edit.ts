@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { chmod, realpath, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml'
+import { type Document, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml'
 import { CoreError, invalidStoryboardError } from './errors.ts'
 import { describeTakes, MAX_TAKES } from './pick-check.ts'
 import { readStoryboardFile } from './storyboard-file.ts'
@@ -29,7 +29,12 @@ export interface PickEdit {
  * picked). Throws a CoreError: CORE_UNKNOWN_SHOT, CORE_PICK_OUT_OF_RANGE (take
  * not in 1..takes), CORE_INVALID_STORYBOARD (the text is not a storyboard).
  */
-export function setPick(text: string, shotId: string, take: number, options: { file?: string } = {}): PickEdit {
+export function setPick(
+  text: string,
+  shotId: string,
+  take: number,
+  options: { file?: string } = {},
+): PickEdit {
   const file = options.file ?? 'storyboard'
   const { source, issues, fatal } = parseYamlSource(text, file)
   if (fatal) throw invalidStoryboardError(file, issues)
@@ -37,12 +42,23 @@ export function setPick(text: string, shotId: string, take: number, options: { f
   const takes = takesOf(shot, source.doc, shotId)
   if (!Number.isInteger(take) || take < 1 || take > takes) {
     const more = takes === 1 ? '; set takes on the shot to render more than one' : ''
-    throw new CoreError('CORE_PICK_OUT_OF_RANGE', `shot "${shotId}" has ${describeTakes(takes)}, so take ${take} cannot be picked${more}`)
+    throw new CoreError(
+      'CORE_PICK_OUT_OF_RANGE',
+      `shot "${shotId}" has ${describeTakes(takes)}, so take ${take} cannot be picked${more}`,
+    )
   }
   const existing = shot.items.find((pair) => keyIs(pair, 'pick'))
-  const previous = existing && isScalar(existing.value) && typeof existing.value.value === 'number' ? existing.value.value : 1
-  const edited = existing ? replaceValue(text, existing, take) : shot.flow ? appendToFlow(text, shot, take) : addLine(text, shot, take)
-  if (edited === text) return { text, line: source.locate(['shots', index, 'pick']).line, previous, changed: false }
+  const previous =
+    existing && isScalar(existing.value) && typeof existing.value.value === 'number'
+      ? existing.value.value
+      : 1
+  const edited = existing
+    ? replaceValue(text, existing, take)
+    : shot.flow
+      ? appendToFlow(text, shot, take)
+      : addLine(text, shot, take)
+  if (edited === text)
+    return { text, line: source.locate(['shots', index, 'pick']).line, previous, changed: false }
   const after = verified(source.data, edited, index, take, file)
   return { text: edited, line: after.locate(['shots', index, 'pick']).line, previous, changed: true }
 }
@@ -52,7 +68,12 @@ export function setPick(text: string, shotId: string, take: number, options: { f
  * written back atomically (a temporary file renamed over the real one, symlinks
  * followed, mode kept), so an editor or a crash never sees half a storyboard.
  */
-export async function pickInFile(file: string, shotId: string, take: number, options: { cwd?: string } = {}): Promise<PickEdit> {
+export async function pickInFile(
+  file: string,
+  shotId: string,
+  take: number,
+  options: { cwd?: string } = {},
+): Promise<PickEdit> {
   const absolute = resolve(options.cwd ?? process.cwd(), file)
   const read = await readStoryboardFile(file, absolute)
   if (!read.ok) throw invalidStoryboardError(file, read.issues)
@@ -84,14 +105,21 @@ function findShot(doc: Document.Parsed, shotId: string): { shot: YAMLMap; index:
     if (typeof id === 'string') ids.push(id)
   }
   const listing = ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, ...` : ids.join(', ')
-  throw new CoreError('CORE_UNKNOWN_SHOT', `no shot has the id "${shotId}"${didYouMean(shotId, ids) || `; the shots are ${listing}`}`)
+  throw new CoreError(
+    'CORE_UNKNOWN_SHOT',
+    `no shot has the id "${shotId}"${didYouMean(shotId, ids) || `; the shots are ${listing}`}`,
+  )
 }
 
 /** The shot's own `takes`, else the default's, else 1. */
 function takesOf(shot: YAMLMap, doc: Document.Parsed, shotId: string): number {
   const takes = shot.get('takes') ?? doc.getIn(['defaults', 'takes']) ?? 1
-  if (Number.isInteger(takes) && (takes as number) >= 1 && (takes as number) <= MAX_TAKES) return takes as number
-  throw new CoreError('CORE_INVALID_STORYBOARD', `takes of shot "${shotId}" is not a whole number from 1 to ${MAX_TAKES}; fix the storyboard first (storyreel validate)`)
+  if (Number.isInteger(takes) && (takes as number) >= 1 && (takes as number) <= MAX_TAKES)
+    return takes as number
+  throw new CoreError(
+    'CORE_INVALID_STORYBOARD',
+    `takes of shot "${shotId}" is not a whole number from 1 to ${MAX_TAKES}; fix the storyboard first (storyreel validate)`,
+  )
 }
 
 function replaceValue(text: string, pair: Pair, take: number): string {
@@ -133,7 +161,10 @@ function verified(before: unknown, edited: string, index: number, take: number, 
   const expected = structuredClone(before) as { shots: Record<string, unknown>[] }
   expected.shots[index]!.pick = take
   if (after.fatal || !isDeepStrictEqual(after.source.data, expected)) {
-    throw new CoreError('CORE_PICK_EDIT_FAILED', `could not write pick: ${take} into ${file} without changing anything else; add it to the shot by hand`)
+    throw new CoreError(
+      'CORE_PICK_EDIT_FAILED',
+      `could not write pick: ${take} into ${file} without changing anything else; add it to the shot by hand`,
+    )
   }
   return after.source
 }

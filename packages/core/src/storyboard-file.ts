@@ -5,9 +5,16 @@ import { describeKind, readRegularFile } from './regular-file.ts'
 /** Storyboards are small; anything bigger is a mistake (a video, a dump) or an attack. */
 export const MAX_STORYBOARD_BYTES = 1024 * 1024
 
-export type StoryboardFile = { readonly ok: true; readonly bytes: Buffer; readonly text: string } | { readonly ok: false; readonly issues: readonly Issue[] }
+export type StoryboardFile =
+  | { readonly ok: true; readonly bytes: Buffer; readonly text: string }
+  | { readonly ok: false; readonly issues: readonly Issue[] }
 
-function fileIssue(file: string, code: IssueCode, message: string, where = { line: 0, col: 0 }): StoryboardFile {
+function fileIssue(
+  file: string,
+  code: IssueCode,
+  message: string,
+  where = { line: 0, col: 0 },
+): StoryboardFile {
   return { ok: false, issues: [{ code, severity: 'error', file, ...where, message }] }
 }
 
@@ -23,26 +30,49 @@ export async function readStoryboardFile(file: string, absolute: string): Promis
       case 'missing':
         return fileIssue(file, 'CORE_FILE_NOT_FOUND', 'no such file')
       case 'not-regular':
-        if (read.kind === 'folder') return fileIssue(file, 'CORE_FILE_UNREADABLE', 'is a folder; give the path of a storyboard .yaml file')
-        return fileIssue(file, 'CORE_FILE_NOT_REGULAR', `is ${describeKind(read.kind)}, not a regular file; give the path of a storyboard .yaml file`)
+        if (read.kind === 'folder')
+          return fileIssue(
+            file,
+            'CORE_FILE_UNREADABLE',
+            'is a folder; give the path of a storyboard .yaml file',
+          )
+        return fileIssue(
+          file,
+          'CORE_FILE_NOT_REGULAR',
+          `is ${describeKind(read.kind)}, not a regular file; give the path of a storyboard .yaml file`,
+        )
       case 'error':
         return fileIssue(file, 'CORE_FILE_UNREADABLE', `cannot be read: ${read.reason}`)
     }
   }
   if (read.truncated) {
     const size = read.size > MAX_STORYBOARD_BYTES ? `${(read.size / 1024 / 1024).toFixed(1)} MB` : 'over 1 MB'
-    return fileIssue(file, 'CORE_FILE_TOO_LARGE', `is ${size}; a storyboard may be at most 1 MB (is this the right file?)`)
+    return fileIssue(
+      file,
+      'CORE_FILE_TOO_LARGE',
+      `is ${size}; a storyboard may be at most 1 MB (is this the right file?)`,
+    )
   }
   const { bytes } = read
   // Checked before NUL bytes: UTF-16 text is full of them, and the fix is different.
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return fileIssue(file, 'CORE_FILE_ENCODING', 'is UTF-16 text; save it as UTF-8')
   }
-  if (bytes.includes(0)) return fileIssue(file, 'CORE_FILE_UNREADABLE', 'is not a text file (it contains NUL bytes); give the path of a storyboard .yaml file')
+  if (bytes.includes(0))
+    return fileIssue(
+      file,
+      'CORE_FILE_UNREADABLE',
+      'is not a text file (it contains NUL bytes); give the path of a storyboard .yaml file',
+    )
   if (!isUtf8(bytes)) {
     const offset = invalidUtf8Offset(bytes)
     const byte = bytes[offset]!.toString(16).toUpperCase().padStart(2, '0')
-    return fileIssue(file, 'CORE_FILE_ENCODING', `byte 0x${byte} at offset ${offset} is not UTF-8; save the file as UTF-8`, positionOf(bytes, offset))
+    return fileIssue(
+      file,
+      'CORE_FILE_ENCODING',
+      `byte 0x${byte} at offset ${offset} is not UTF-8; save the file as UTF-8`,
+      positionOf(bytes, offset),
+    )
   }
   return { ok: true, bytes, text: bytes.toString('utf8') }
 }

@@ -1,4 +1,4 @@
-import { Composer, Parser, YAMLParseError, type CST, type Document, type LineCounter } from 'yaml'
+import { Composer, type CST, type Document, type LineCounter, Parser, YAMLParseError } from 'yaml'
 
 /**
  * A storyboard nests four collections deep (the top, shots, a shot, its image);
@@ -41,7 +41,10 @@ export function tooDeepAt(tokens: readonly CST.Token[], limit = MAX_NESTING): nu
  * error at its start, as `parseDocument` reports it) and where the nesting
  * first passes MAX_NESTING, if it does (the document is then left empty).
  */
-export function composeDocument(text: string, lineCounter: LineCounter): { doc: Document.Parsed; tooDeep?: number } {
+export function composeDocument(
+  text: string,
+  lineCounter: LineCounter,
+): { doc: Document.Parsed; tooDeep?: number } {
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)]
   const tooDeep = tooDeepAt(tokens)
   // The storyboard language is YAML 1.2's core schema, as editors read it, even under a
@@ -52,7 +55,9 @@ export function composeDocument(text: string, lineCounter: LineCounter): { doc: 
   const second = docs.next()
   if (!second.done) {
     const range = (second.value as Document.Parsed).range
-    doc.errors.push(new YAMLParseError([range[0], range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'))
+    doc.errors.push(
+      new YAMLParseError([range[0], range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'),
+    )
   }
   return tooDeep === undefined ? { doc } : { doc, tooDeep }
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, visit, type Document, type Node } from 'yaml'
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, visit } from 'yaml'
 import type { Issue, IssueCode, Severity } from './issue.ts'
 import { composeDocument, MAX_NESTING } from './yaml-compose.ts'
 
@@ -18,7 +18,12 @@ export interface YamlSource {
   readonly data: unknown
   /** Position of the value at `path` (or of its key, with `at: 'key'`), falling back to the nearest ancestor found. */
   locate(path: readonly PathSegment[], at?: 'key' | 'value'): { line: number; col: number }
-  issue(code: IssueCode, path: readonly PathSegment[], message: string, options?: { at?: 'key' | 'value'; severity?: Severity }): Issue
+  issue(
+    code: IssueCode,
+    path: readonly PathSegment[],
+    message: string,
+    options?: { at?: 'key' | 'value'; severity?: Severity },
+  ): Issue
 }
 
 const YAML_CODES: Readonly<Record<string, IssueCode>> = {
@@ -30,7 +35,10 @@ const YAML_CODES: Readonly<Record<string, IssueCode>> = {
 }
 
 /** Parses YAML text, collecting every syntax error and warning with its position. */
-export function parseYamlSource(text: string, file: string): { source: YamlSource; issues: Issue[]; fatal: boolean } {
+export function parseYamlSource(
+  text: string,
+  file: string,
+): { source: YamlSource; issues: Issue[]; fatal: boolean } {
   const lineCounter = new LineCounter()
   const { doc, tooDeep } = composeDocument(text, lineCounter)
   const position = (offset: number) => {
@@ -46,10 +54,22 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
     const code = YAML_CODES[error.code] ?? 'CORE_YAML_SYNTAX'
     // yaml's range for a duplicate key is one character: take the key up to its colon.
     const excerpt = /^([^:\n]*)/.exec(text.slice(error.pos[0]))?.[1] ?? ''
-    issues.push({ code, severity: 'error', file, ...position(error.pos[0]), message: yamlMessage(error.code, error.message, excerpt) })
+    issues.push({
+      code,
+      severity: 'error',
+      file,
+      ...position(error.pos[0]),
+      message: yamlMessage(error.code, error.message, excerpt),
+    })
   }
   for (const warning of doc.warnings) {
-    issues.push({ code: 'CORE_YAML_WARNING', severity: 'warning', file, ...position(warning.pos[0]), message: warning.message })
+    issues.push({
+      code: 'CORE_YAML_WARNING',
+      severity: 'warning',
+      file,
+      ...position(warning.pos[0]),
+      message: warning.message,
+    })
   }
   // A duplicate key leaves a usable document; any other error makes the rest guesswork.
   const fatal = tooDeep !== undefined || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')
@@ -70,7 +90,8 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
     }
   }
 
-  const locate = (path: readonly PathSegment[], at: 'key' | 'value' = 'value') => position(nodeOffset(doc, path, at))
+  const locate = (path: readonly PathSegment[], at: 'key' | 'value' = 'value') =>
+    position(nodeOffset(doc, path, at))
   const source: YamlSource = {
     file,
     doc,

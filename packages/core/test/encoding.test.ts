@@ -8,7 +8,12 @@ import { invalidUtf8Offset } from '../src/storyboard-file.ts'
 async function findings(bytes: Buffer) {
   const dir = await mkdtemp(join(tmpdir(), 'storyreel-encoding-'))
   await writeFile(join(dir, 's.yaml'), bytes)
-  return (await loadStoryboard(join(dir, 's.yaml'))).issues.map(({ code, line, col, message }) => ({ code, line, col, message }))
+  return (await loadStoryboard(join(dir, 's.yaml'))).issues.map(({ code, line, col, message }) => ({
+    code,
+    line,
+    col,
+    message,
+  }))
 }
 
 const prefix = 'version: 1\nshots:\n  - id: a\n    model: kling-v2.1-t2v-master\n    prompt: Caf'
@@ -17,7 +22,12 @@ describe('storyboards must be UTF-8', () => {
   test('a Latin-1 byte is rejected with its offset, line and column, not silently replaced', async () => {
     const bytes = Buffer.concat([Buffer.from(prefix), Buffer.from([0xe9]), Buffer.from(' au lait\n')])
     expect(await findings(bytes)).toEqual([
-      { code: 'CORE_FILE_ENCODING', line: 5, col: 16, message: `byte 0xE9 at offset ${prefix.length} is not UTF-8; save the file as UTF-8` },
+      {
+        code: 'CORE_FILE_ENCODING',
+        line: 5,
+        col: 16,
+        message: `byte 0xE9 at offset ${prefix.length} is not UTF-8; save the file as UTF-8`,
+      },
     ])
   })
 
@@ -26,12 +36,16 @@ describe('storyboards must be UTF-8', () => {
     const bytes = Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from('\n')])
     const [issue] = await findings(bytes)
     expect(issue).toMatchObject({ code: 'CORE_FILE_ENCODING', line: 5, col: 21 }) // 23 if bytes were counted
-    expect(issue!.message).toBe(`byte 0xFF at offset ${Buffer.byteLength(before)} is not UTF-8; save the file as UTF-8`)
+    expect(issue!.message).toBe(
+      `byte 0xFF at offset ${Buffer.byteLength(before)} is not UTF-8; save the file as UTF-8`,
+    )
   })
 
   test('UTF-16 is named as such, not as a binary file', async () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('version: 1\n', 'utf16le')])
-    expect(await findings(bytes)).toEqual([{ code: 'CORE_FILE_ENCODING', line: 0, col: 0, message: 'is UTF-16 text; save it as UTF-8' }])
+    expect(await findings(bytes)).toEqual([
+      { code: 'CORE_FILE_ENCODING', line: 0, col: 0, message: 'is UTF-16 text; save it as UTF-8' },
+    ])
   })
 
   test('valid UTF-8 with accents, emoji and a byte-order mark is accepted', async () => {

@@ -18,8 +18,16 @@ async function pngClaiming(width: number, height: number): Promise<Buffer> {
 async function findings(png: Buffer) {
   const dir = await mkdtemp(join(tmpdir(), 'storyreel-dimensions-'))
   await writeFile(join(dir, 'huge.png'), png)
-  await writeFile(join(dir, 's.yaml'), 'version: 1\nshots:\n  - id: a\n    model: kling-v2.1-i2v-pro\n    image: huge.png\n    prompt: x\n')
-  return (await loadStoryboard(join(dir, 's.yaml'))).issues.map(({ code, line, col, message }) => ({ code, line, col, message }))
+  await writeFile(
+    join(dir, 's.yaml'),
+    'version: 1\nshots:\n  - id: a\n    model: kling-v2.1-i2v-pro\n    image: huge.png\n    prompt: x\n',
+  )
+  return (await loadStoryboard(join(dir, 's.yaml'))).issues.map(({ code, line, col, message }) => ({
+    code,
+    line,
+    col,
+    message,
+  }))
 }
 
 test('a PNG whose header claims 100000x100000 is refused by validate, with the numbers', async () => {
@@ -40,6 +48,12 @@ test('the largest side allowed, 8192, passes', async () => {
 
 test('a header with a zero side is a damaged file, not "0x0, too small"', async () => {
   expect(await findings(await pngClaiming(0, 720))).toEqual([
-    { code: 'CORE_IMAGE_FORMAT', line: 5, col: 12, message: 'image "huge.png" is a PNG whose header gives no usable size; the file is damaged, export it again' },
+    {
+      code: 'CORE_IMAGE_FORMAT',
+      line: 5,
+      col: 12,
+      message:
+        'image "huge.png" is a PNG whose header gives no usable size; the file is damaged, export it again',
+    },
   ])
 })

@@ -7,10 +7,10 @@ import {
   estimateRenderSeconds,
   estimateWallClockSeconds,
   findModel,
+  type Plan,
   planChains,
   planStoryboard,
   remainingPathSeconds,
-  type Plan,
 } from '../src/index.ts'
 
 const fixtures = join(import.meta.dirname, 'fixtures')
@@ -36,21 +36,39 @@ async function independentThenChain(): Promise<Plan> {
 describe('chains and critical path', () => {
   test('chains group shots connected by waits, in file order; end-image starts do not connect', async () => {
     const plan = await planStoryboard(join(fixtures, 'valid', 'chains.yaml'))
-    expect(planChains(plan)).toEqual([['open', 'follow', 'back', 'again'], ['door'], ['inside'], ['web'], ['talk']])
-    expect(criticalPath(plan, oneSecondEach)).toEqual({ shots: ['open', 'follow', 'back', 'again'], seconds: 4 })
+    expect(planChains(plan)).toEqual([
+      ['open', 'follow', 'back', 'again'],
+      ['door'],
+      ['inside'],
+      ['web'],
+      ['talk'],
+    ])
+    expect(criticalPath(plan, oneSecondEach)).toEqual({
+      shots: ['open', 'follow', 'back', 'again'],
+      seconds: 4,
+    })
   })
 
   test('the critical path weighs shots by their estimated render time', async () => {
     const plan = await planStoryboard(join(import.meta.dirname, '../../../storyboards/storm-at-sea.yaml'))
     const path = criticalPath(plan)
     expect(path.shots).toEqual(['open', 'deck', 'rescue'])
-    const seconds = ['open', 'deck', 'rescue'].map((id) => plan.shots.find((shot) => shot.id === id)!).map((shot) => estimateRenderSeconds(shot.model, shot.params.duration))
+    const seconds = ['open', 'deck', 'rescue']
+      .map((id) => plan.shots.find((shot) => shot.id === id)!)
+      .map((shot) => estimateRenderSeconds(shot.model, shot.params.duration))
     expect(path.seconds).toBe(seconds[0]! + seconds[1]! + seconds[2]!)
   })
 
   test('remaining path: own latency plus the longest path through the shots waiting for it', async () => {
     const plan = await independentThenChain()
-    expect(Object.fromEntries(remainingPathSeconds(plan, oneSecondEach))).toEqual({ a1: 1, a2: 1, a3: 1, b1: 3, b2: 2, b3: 1 })
+    expect(Object.fromEntries(remainingPathSeconds(plan, oneSecondEach))).toEqual({
+      a1: 1,
+      a2: 1,
+      a3: 1,
+      b1: 3,
+      b2: 2,
+      b3: 1,
+    })
   })
 })
 

@@ -17,7 +17,9 @@ test('every object closes its keys and every property has a description, for edi
   for (const [path, node] of objects(storyboardSchema as SchemaNode, '#')) {
     expect(node.additionalProperties, path).toBe(false)
     for (const [key, property] of Object.entries(node.properties!)) {
-      const described = property.description ?? (property.$ref ? definitions[String(property.$ref).split('/').pop()!]?.description : undefined)
+      const described =
+        property.description ??
+        (property.$ref ? definitions[String(property.$ref).split('/').pop()!]?.description : undefined)
       expect(described, `${path}/properties/${key}`).toBeTruthy()
     }
   }
@@ -26,7 +28,9 @@ test('every object closes its keys and every property has a description, for edi
 test("the schema's model names and aspect ratios agree with the catalog", () => {
   const examples = definitions.model!.examples as string[]
   for (const name of examples) expect(findModel(name), name).toBeDefined()
-  expect(new Set(examples.map((name) => findModel(name)!.id))).toEqual(new Set(MODELS.map((model) => model.id)))
+  expect(new Set(examples.map((name) => findModel(name)!.id))).toEqual(
+    new Set(MODELS.map((model) => model.id)),
+  )
   const aspectEnum = MODELS.find((model) => model.params.aspect_ratio)!.params.aspect_ratio!.enum
   expect(definitions.aspectRatio!.enum).toEqual(aspectEnum)
 })

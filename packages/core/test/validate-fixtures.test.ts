@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { formatIssue, loadStoryboard, type IssueCode } from '../src/index.ts'
+import { formatIssue, type IssueCode, loadStoryboard } from '../src/index.ts'
 
 const fixtures = join(import.meta.dirname, 'fixtures')
 
@@ -67,12 +67,15 @@ describe('invalid fixtures', () => {
 })
 
 describe('messages a user can act on', () => {
-  const messageOf = async (name: string) => (await loadStoryboard(join(fixtures, 'invalid', `${name}.yaml`))).issues[0]!.message
+  const messageOf = async (name: string) =>
+    (await loadStoryboard(join(fixtures, 'invalid', `${name}.yaml`))).issues[0]!.message
 
   test('unknown keys and models come with a suggestion', async () => {
     expect(await messageOf('unknown-key')).toBe('unknown key "promt" in shot "a"; did you mean "prompt"?')
     expect(await messageOf('unknown-top-key')).toContain('did you mean "title"?')
-    expect(await messageOf('unknown-model')).toBe('unknown model "kling-v2.1-t2v-mastr"; did you mean "kling-v2.1-t2v-master"?')
+    expect(await messageOf('unknown-model')).toBe(
+      'unknown model "kling-v2.1-t2v-mastr"; did you mean "kling-v2.1-t2v-master"?',
+    )
     expect(await messageOf('after-unknown')).toContain('did you mean "deck"?')
   })
 
@@ -97,7 +100,9 @@ describe('messages a user can act on', () => {
   test('formatIssue gives file:line:col: message', async () => {
     const file = join(fixtures, 'invalid', 'unknown-key.yaml')
     const [issue] = (await loadStoryboard(file)).issues
-    expect(formatIssue(issue!)).toBe(`${file}:5:5: unknown key "promt" in shot "a"; did you mean "prompt"? [CORE_UNKNOWN_KEY]`)
+    expect(formatIssue(issue!)).toBe(
+      `${file}:5:5: unknown key "promt" in shot "a"; did you mean "prompt"? [CORE_UNKNOWN_KEY]`,
+    )
   })
 })
 
@@ -145,18 +150,25 @@ describe('every problem in one run', () => {
     const dir = await mkdtemp(join(tmpdir(), 'storyreel-core-'))
     const file = join(dir, 'long.yaml')
     const prompt = 'a'.repeat(2490)
-    await writeFile(file, `version: 1\nstyle: cinematic, grainy\nshots:\n  - id: a\n    model: kling-v2.1-t2v-master\n    prompt: ${prompt}\n`)
+    await writeFile(
+      file,
+      `version: 1\nstyle: cinematic, grainy\nshots:\n  - id: a\n    model: kling-v2.1-t2v-master\n    prompt: ${prompt}\n`,
+    )
     const [issue] = (await loadStoryboard(file)).issues
     expect(issue).toMatchObject({ code: 'CORE_PROMPT_TOO_LONG', line: 6, col: 13 })
     expect(issue!.message).toContain('2490 characters, 2509 with the style appended')
   })
 })
 
-test('each shot\'s image mistake is reported on its own, whatever the other shots got wrong', async () => {
+test("each shot's image mistake is reported on its own, whatever the other shots got wrong", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'storyreel-core-'))
-  const shot = (id: string, image: string) => `  - id: ${id}\r\n    model: kling-v2.1-i2v-pro\r\n    prompt: x\r\n    image: ${image}\r\n`
+  const shot = (id: string, image: string) =>
+    `  - id: ${id}\r\n    model: kling-v2.1-i2v-pro\r\n    prompt: x\r\n    image: ${image}\r\n`
   // A byte-order mark and CRLF line ends, as some Windows editors save.
-  await writeFile(join(dir, 's.yaml'), `\ufeffversion: 1\r\nshots:\r\n${shot('a', '""')}${shot('b', '42')}${shot('c', '{ afer: a }')}`)
+  await writeFile(
+    join(dir, 's.yaml'),
+    `\ufeffversion: 1\r\nshots:\r\n${shot('a', '""')}${shot('b', '42')}${shot('c', '{ afer: a }')}`,
+  )
   const result = await loadStoryboard(join(dir, 's.yaml'))
   expect(result.issues.map(({ code, line, col, message }) => [code, line, col, message])).toEqual([
     ['CORE_SCHEMA', 6, 12, 'image in shot "a" must not be empty'],
@@ -170,7 +182,8 @@ describe('the file itself', () => {
     const dir = await mkdtemp(join(tmpdir(), 'storyreel-core-'))
     await writeFile(join(dir, 'big.yaml'), `# ${'x'.repeat(1024 * 1024)}\n`)
     await writeFile(join(dir, 'binary.yaml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]))
-    const codes = async (name: string) => (await loadStoryboard(name, { cwd: dir })).issues.map(({ code, line, col }) => [code, line, col])
+    const codes = async (name: string) =>
+      (await loadStoryboard(name, { cwd: dir })).issues.map(({ code, line, col }) => [code, line, col])
     expect(await codes('nope.yaml')).toEqual([['CORE_FILE_NOT_FOUND', 0, 0]])
     expect(await codes('.')).toEqual([['CORE_FILE_UNREADABLE', 0, 0]])
     expect(await codes('big.yaml')).toEqual([['CORE_FILE_TOO_LARGE', 0, 0]])
@@ -181,7 +194,12 @@ describe('the file itself', () => {
     const dir = await mkdtemp(join(tmpdir(), 'storyreel-core-'))
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]']
     const names = 'abcdefghij'
-    for (let i = 1; i < names.length; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`)
+    for (let i = 1; i < names.length; i++)
+      lines.push(
+        `${names[i]}: &${names[i]} [${Array(9)
+          .fill(`*${names[i - 1]}`)
+          .join(', ')}]`,
+      )
     lines.push('version: 1', 'shots: *j')
     await writeFile(join(dir, 'bomb.yaml'), `${lines.join('\n')}\n`)
     const started = performance.now()
@@ -195,7 +213,10 @@ describe('the file itself', () => {
     const { readFile } = await import('node:fs/promises')
     const png = await readFile(join(fixtures, 'images', 'start.png'))
     await writeFile(join(dir, 'huge.png'), Buffer.concat([png, Buffer.alloc(10.5 * 1024 * 1024)]))
-    await writeFile(join(dir, 's.yaml'), 'version: 1\nshots:\n  - id: a\n    model: kling-v2.1-i2v-pro\n    image: huge.png\n    prompt: x\n')
+    await writeFile(
+      join(dir, 's.yaml'),
+      'version: 1\nshots:\n  - id: a\n    model: kling-v2.1-i2v-pro\n    image: huge.png\n    prompt: x\n',
+    )
     const [issue] = (await loadStoryboard(join(dir, 's.yaml'))).issues
     expect(issue).toMatchObject({ code: 'CORE_IMAGE_TOO_LARGE', line: 5, col: 12 })
     expect(issue!.message).toContain('10.5 MB')
@@ -209,21 +230,30 @@ describe('valid storyboards', () => {
     expect(result.ok).toBe(true)
   })
 
-  test.each(['storm-at-sea.yaml', 'product-reel.yaml', 'social-short.yaml'])('the example storyboards/%s', async (name) => {
-    const result = await loadStoryboard(join(import.meta.dirname, '../../../storyboards', name))
-    expect(result.issues).toEqual([])
-    expect(result.ok).toBe(true)
-  })
+  test.each(['storm-at-sea.yaml', 'product-reel.yaml', 'social-short.yaml'])(
+    'the example storyboards/%s',
+    async (name) => {
+      const result = await loadStoryboard(join(import.meta.dirname, '../../../storyboards', name))
+      expect(result.issues).toEqual([])
+      expect(result.ok).toBe(true)
+    },
+  )
 
   test('a PNG named .jpg is accepted: images are judged by their content', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'storyreel-core-'))
-    await writeFile(join(dir, 's.yaml'), `version: 1\nshots:\n  - id: a\n    model: kling-v2.1-i2v-pro\n    image: ${join(fixtures, 'images', 'png-named.jpg')}\n    prompt: x\n`)
+    await writeFile(
+      join(dir, 's.yaml'),
+      `version: 1\nshots:\n  - id: a\n    model: kling-v2.1-i2v-pro\n    image: ${join(fixtures, 'images', 'png-named.jpg')}\n    prompt: x\n`,
+    )
     expect((await loadStoryboard(join(dir, 's.yaml'))).ok).toBe(true)
   })
 
   test('a default no shot can use is a warning, not an error', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'storyreel-core-'))
-    await writeFile(join(dir, 's.yaml'), `version: 1\ndefaults:\n  aspect_ratio: "9:16"\nshots:\n  - id: a\n    model: kling-v2.1-i2v-pro\n    image: ${join(fixtures, 'images', 'start.png')}\n    prompt: x\n`)
+    await writeFile(
+      join(dir, 's.yaml'),
+      `version: 1\ndefaults:\n  aspect_ratio: "9:16"\nshots:\n  - id: a\n    model: kling-v2.1-i2v-pro\n    image: ${join(fixtures, 'images', 'start.png')}\n    prompt: x\n`,
+    )
     const result = await loadStoryboard(join(dir, 's.yaml'))
     expect(result.ok).toBe(true)
     expect(result.issues.map(({ code, severity, line, col }) => ({ code, severity, line, col }))).toEqual([

@@ -19,10 +19,16 @@ import { startSimulator } from '@storyreel/wavespeed-sim'
 import { Redis } from 'ioredis'
 import { chainsPlan } from '../../scheduler/test/helpers/plan.ts'
 import { startRedis } from '../../test-utils/src/redis.ts'
-import { openFarmClient, openFsStore, startWorker, type FarmWorker } from '../src/index.ts'
+import { type FarmWorker, openFarmClient, openFsStore, startWorker } from '../src/index.ts'
 import { writeResult } from '../test/helpers/farm.ts'
 
-const { values } = parseArgs({ options: { latency: { type: 'string', default: '20000' }, limit: { type: 'string', default: '10' }, workers: { type: 'string', default: '1,2,3' } } })
+const { values } = parseArgs({
+  options: {
+    latency: { type: 'string', default: '20000' },
+    limit: { type: 'string', default: '10' },
+    workers: { type: 'string', default: '1,2,3' },
+  },
+})
 const latencyMs = Number(values.latency)
 const limit = Number(values.limit)
 const chains = 12
@@ -31,9 +37,17 @@ const shots = chains * length
 const bound = Math.max(length * latencyMs, (shots * latencyMs) / limit)
 
 const redis = await startRedis()
-const sim = await startSimulator({ latencyMs, concurrency: shots, videoScale: 0.3, balance: 1e6, distinctTakes: false })
+const sim = await startSimulator({
+  latencyMs,
+  concurrency: shots,
+  videoScale: 0.3,
+  balance: 1e6,
+  distinctTakes: false,
+})
 const poll = { firstMs: 100, baseMs: 100, growth: 0.01, minMs: 50, maxMs: 500 }
-const provider = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, poll }), { poll })
+const provider = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, poll }), {
+  poll,
+})
 const admin = new Redis(redis.url)
 const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await admin.info('stats'))![1])
 
@@ -46,7 +60,9 @@ interface Overheads {
   handoff: number
 }
 
-async function once(workerCount: number): Promise<{ ms: number; perShot: number; maxOutstanding: number; overheads: Overheads }> {
+async function once(
+  workerCount: number,
+): Promise<{ ms: number; perShot: number; maxOutstanding: number; overheads: Overheads }> {
   await admin.flushall()
   const store = await mkdtemp(join(tmpdir(), 'farm-bench-'))
   const workers: FarmWorker[] = []
@@ -91,9 +107,18 @@ async function once(workerCount: number): Promise<{ ms: number; perShot: number;
     const overheads = {
       lag: mean(plan.shots.map((s) => t(s.id).downloading! - t(s.id).submitted! - latencyMs)),
       finish: mean(plan.shots.map((s) => t(s.id).done! - t(s.id).downloading!)),
-      handoff: mean(plan.shots.filter((s) => s.dependsOn.length > 0).map((s) => t(s.id).submitted! - t(s.dependsOn[0]!).done!)),
+      handoff: mean(
+        plan.shots
+          .filter((s) => s.dependsOn.length > 0)
+          .map((s) => t(s.id).submitted! - t(s.dependsOn[0]!).done!),
+      ),
     }
-    return { ms, perShot: used / shots, maxOutstanding: Math.max(outstandingBefore, sim.stats().maxOutstanding), overheads }
+    return {
+      ms,
+      perShot: used / shots,
+      maxOutstanding: Math.max(outstandingBefore, sim.stats().maxOutstanding),
+      overheads,
+    }
   } finally {
     await Promise.all(workers.map((w) => w.stop()))
     await rm(store, { recursive: true, force: true })
@@ -103,7 +128,9 @@ async function once(workerCount: number): Promise<{ ms: number; perShot: number;
 try {
   const counts = values.workers.split(',').map(Number)
   const warm = await once(1)
-  console.log(`warm-up: ${(warm.ms / 1000).toFixed(1)} s (fills the simulator's render cache, so its ffmpeg does not compete with the measured runs; not counted)`)
+  console.log(
+    `warm-up: ${(warm.ms / 1000).toFixed(1)} s (fills the simulator's render cache, so its ffmpeg does not compete with the measured runs; not counted)`,
+  )
   for (const n of counts) {
     const r = await once(n)
     console.log(

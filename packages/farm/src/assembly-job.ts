@@ -1,12 +1,20 @@
 import { access } from 'node:fs/promises'
 import type { Plan } from '@storyreel/core'
-import { ledgerOf, sumUsd, type ClipHooks, type FailedOutcome, type RunLayout, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
+import {
+  type ClipHooks,
+  type FailedOutcome,
+  ledgerOf,
+  type RunLayout,
+  type RunResult,
+  type SchedulerEvent,
+  sumUsd,
+} from '@storyreel/scheduler'
 import type { FarmContext } from './farm-context.ts'
 import { keys } from './keys.ts'
 import { loadOutcomes, loadTakes } from './outcomes.ts'
 import { openRedisRunStore } from './redis-run-store.ts'
 import { publish, readEvents } from './run-events.ts'
-import { loadRun, setStatus, type RunFinished, type RunMeta } from './run-record.ts'
+import { loadRun, type RunFinished, type RunMeta, setStatus } from './run-record.ts'
 
 /** Everything a local render hands its finishing step, rebuilt from Redis for the worker that assembles. */
 export interface AssemblyInput {
@@ -20,13 +28,23 @@ export interface AssemblyInput {
 }
 
 /** Stitches the reel and writes the run's records (the CLI passes its own finishing step); paths are local. */
-export type AssembleHook = (input: AssemblyInput) => Promise<{ readonly status: RunFinished['status']; readonly reel?: string; readonly manifest: string; readonly report: string }>
+export type AssembleHook = (input: AssemblyInput) => Promise<{
+  readonly status: RunFinished['status']
+  readonly reel?: string
+  readonly manifest: string
+  readonly report: string
+}>
 
 /** The run's result as `runPlan` would return it: outcomes in storyboard order, the ledger, spend, image hashes. */
 export async function runResultOf(farm: FarmContext, meta: RunMeta, layout: RunLayout): Promise<RunResult> {
   const outcomes = await loadOutcomes(farm.redis, meta.id, layout)
   const shots = meta.plan.shots.map((s) => outcomes.get(s.id) ?? { shot: s.id, status: 'aborted' as const })
-  const takes = await loadTakes(farm.redis, meta.id, layout, meta.plan.shots.map((s) => s.id))
+  const takes = await loadTakes(
+    farm.redis,
+    meta.id,
+    layout,
+    meta.plan.shots.map((s) => s.id),
+  )
   const ledger = ledgerOf(await openRedisRunStore(farm.redis, farm.store!, meta.id).readJournal())
   const images = await farm.redis.hgetall(keys.images(meta.id))
   const failures = takes.filter((o) => o.status === 'failed') as FailedOutcome[]
@@ -38,12 +56,23 @@ export async function runResultOf(farm: FarmContext, meta: RunMeta, layout: RunL
     ledger,
     spent: sumUsd(ledger.filter((e) => !e.refunded).map((e) => e.price)),
     estimate: meta.estimate,
-    images: new Map(Object.entries(images).map(([name, sha]) => [name.startsWith('/') ? name : farm.store!.pathOf(name), sha])),
+    images: new Map(
+      Object.entries(images).map(([name, sha]) => [
+        name.startsWith('/') ? name : farm.store!.pathOf(name),
+        sha,
+      ]),
+    ),
   }
 }
 
 /** The last job of a run: every shot has an outcome; assemble, record where things are, tell the followers. */
-export async function runAssemblyJob(farm: FarmContext, runId: string, assemble: AssembleHook, extractFrames: ClipHooks['extractFrames'], signal: AbortSignal): Promise<RunFinished> {
+export async function runAssemblyJob(
+  farm: FarmContext,
+  runId: string,
+  assemble: AssembleHook,
+  extractFrames: ClipHooks['extractFrames'],
+  signal: AbortSignal,
+): Promise<RunFinished> {
   const { meta, status, finished: already } = await loadRun(farm.redis, runId)
   if (already) return already
   const layout = farm.store!.runLayout(runId)
@@ -53,18 +82,39 @@ export async function runAssemblyJob(farm: FarmContext, runId: string, assemble:
   const events = (await readEvents(farm.redis, runId)).flatMap((e) => (e.kind === 'shot' ? [e.event] : []))
   const made = await assemble({ meta, plan: meta.plan, layout, result, events, signal })
   const name = (path: string) => farm.store!.nameOf(path) ?? path
-  const finished: RunFinished = { status: made.status, ...(made.reel ? { reel: name(made.reel) } : {}), manifest: name(made.manifest), report: name(made.report) }
-  await setStatus(farm.redis, runId, status === 'canceled' ? 'canceled' : made.status === 'completed' ? 'completed' : 'failed', finished)
+  const finished: RunFinished = {
+    status: made.status,
+    ...(made.reel ? { reel: name(made.reel) } : {}),
+    manifest: name(made.manifest),
+    report: name(made.report),
+  }
+  await setStatus(
+    farm.redis,
+    runId,
+    status === 'canceled' ? 'canceled' : made.status === 'completed' ? 'completed' : 'failed',
+    finished,
+  )
   await publish(farm.redis, runId, { kind: 'end', status: made.status, finished })
   return finished
 }
 
 /** Frames a worker extracts in the background are lost when it dies: make the missing ones now. */
-async function fillMissingFrames(result: RunResult, extractFrames: ClipHooks['extractFrames'], signal: AbortSignal): Promise<void> {
-  const exists = (path: string) => access(path).then(() => true, () => false)
+async function fillMissingFrames(
+  result: RunResult,
+  extractFrames: ClipHooks['extractFrames'],
+  signal: AbortSignal,
+): Promise<void> {
+  const exists = (path: string) =>
+    access(path).then(
+      () => true,
+      () => false,
+    )
   for (const o of result.takes) {
     if (o.status !== 'done' && o.status !== 'cached') continue
-    const missing = { ...((await exists(o.frames.first)) ? {} : { first: o.frames.first }), ...((await exists(o.frames.last)) ? {} : { last: o.frames.last }) }
+    const missing = {
+      ...((await exists(o.frames.first)) ? {} : { first: o.frames.first }),
+      ...((await exists(o.frames.last)) ? {} : { last: o.frames.last }),
+    }
     if (missing.first || missing.last) await extractFrames(o.clip, missing, { signal })
   }
 }

@@ -20,17 +20,29 @@ export function connectRedis(url: string, options: ConnectionOptions = {}): Redi
   try {
     parsed = new URL(url)
   } catch (cause) {
-    throw farmError('FARM_BAD_URL', `"${url}" is not a Redis URL; use redis://HOST:PORT (or rediss:// for TLS).`, { url }, cause)
+    throw farmError(
+      'FARM_BAD_URL',
+      `"${url}" is not a Redis URL; use redis://HOST:PORT (or rediss:// for TLS).`,
+      { url },
+      cause,
+    )
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw farmError('FARM_BAD_URL', `"${url}" is not a Redis URL; use redis://HOST:PORT.`, { url })
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw farmError('FARM_BAD_URL', `"${url}" is not a Redis URL; use redis://HOST:PORT.`, { url })
   const shown = `${parsed.hostname}:${parsed.port || '6379'}`
   // BullMQ needs `maxRetriesPerRequest: null`: a command waits for the connection instead of failing.
-  const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnectDelay, lazyConnect: false })
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: reconnectDelay,
+    lazyConnect: false,
+  })
   let down = false
   redis.on('error', (error: Error & { code?: string }) => {
     if (down) return
     down = true
-    options.onDown?.(`Redis at ${shown} is not answering (${error.code ?? error.message}); retrying with backoff, nothing is lost meanwhile.`)
+    options.onDown?.(
+      `Redis at ${shown} is not answering (${error.code ?? error.message}); retrying with backoff, nothing is lost meanwhile.`,
+    )
   })
   redis.on('ready', () => {
     if (!down) return

@@ -24,7 +24,12 @@ export class FarmError<C extends FarmErrorCode = FarmErrorCode> extends Error {
 
 export type FarmErrorOf<C extends FarmErrorCode> = FarmError<C> & Readonly<FarmErrorFields[C]>
 
-export function farmError<C extends FarmErrorCode>(code: C, message: string, fields: FarmErrorFields[C], cause?: unknown): FarmErrorOf<C> {
+export function farmError<C extends FarmErrorCode>(
+  code: C,
+  message: string,
+  fields: FarmErrorFields[C],
+  cause?: unknown,
+): FarmErrorOf<C> {
   return Object.assign(new FarmError(code, message, cause === undefined ? {} : { cause }), fields)
 }
 

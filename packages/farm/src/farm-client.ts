@@ -1,15 +1,22 @@
 import { randomBytes } from 'node:crypto'
-import { remainingPathSeconds, type Plan, type Provider } from '@storyreel/core'
-import { decideContext, estimateWith, readJournal, type JournalSummary, type RunEstimate, type ShotOutcome } from '@storyreel/scheduler'
+import { type Plan, type Provider, remainingPathSeconds } from '@storyreel/core'
+import {
+  decideContext,
+  estimateWith,
+  type JournalSummary,
+  readJournal,
+  type RunEstimate,
+  type ShotOutcome,
+} from '@storyreel/scheduler'
 import { Queue } from 'bullmq'
-import { connectRedis, type ConnectionOptions } from './connection.ts'
-import { enqueueShot, type AssemblyJobData, type FarmContext, type ShotJobData } from './farm-context.ts'
-import { ASSEMBLY_QUEUE, keys, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
+import { type ConnectionOptions, connectRedis } from './connection.ts'
+import { type AssemblyJobData, enqueueShot, type FarmContext, type ShotJobData } from './farm-context.ts'
 import { keyLimit as sharedKeyLimit } from './key-limit.ts'
+import { ASSEMBLY_QUEUE, keys, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { openRedisClipCache } from './redis-clip-cache.ts'
 import { openRedisRunStore } from './redis-run-store.ts'
-import { followEvents, publish, type FarmEvent } from './run-events.ts'
-import { loadRun, saveRun, setStatus, type RunFinished, type RunMeta, type RunStatus } from './run-record.ts'
+import { type FarmEvent, followEvents, publish } from './run-events.ts'
+import { loadRun, type RunFinished, type RunMeta, type RunStatus, saveRun, setStatus } from './run-record.ts'
 import { reserveBudget } from './shared-budget.ts'
 import { openFsStore, type Store } from './store.ts'
 
@@ -34,11 +41,22 @@ export interface RunState {
 /** What `render --queue`, `status` and `cancel` do with the farm: no worker runs here. */
 export interface FarmClient {
   /** What the run would submit: the shared cache counts (a storyboard rendered before on any machine costs nothing). */
-  estimate(plan: Plan, options: { readonly provider: Pick<Provider, 'name' | 'paid'>; readonly force?: boolean; readonly only?: readonly string[] }): Promise<RunEstimate>
+  estimate(
+    plan: Plan,
+    options: {
+      readonly provider: Pick<Provider, 'name' | 'paid'>
+      readonly force?: boolean
+      readonly only?: readonly string[]
+    },
+  ): Promise<RunEstimate>
   /** Enqueues the run (its chain heads first; each later shot once its upstream has a clip) and returns its id. */
   submit(plan: Plan, options: SubmitOptions): Promise<string>
   /** Calls `onEvent` with every event of the run until its end (returned) or until `signal` aborts. */
-  follow(runId: string, onEvent: (event: FarmEvent) => void, signal?: AbortSignal): Promise<Extract<FarmEvent, { kind: 'end' }> | undefined>
+  follow(
+    runId: string,
+    onEvent: (event: FarmEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<Extract<FarmEvent, { kind: 'end' }> | undefined>
   state(runId: string): Promise<RunState>
   /** Each shot's outcome in storyboard order (a shot without one yet is `aborted`); paths relative to the run directory. */
   outcomes(runId: string): Promise<ShotOutcome[]>
@@ -47,7 +65,10 @@ export interface FarmClient {
   close(): Promise<void>
 }
 
-export function openFarmClient(redisUrl: string, options: ConnectionOptions & { readonly store?: string } = {}): FarmClient {
+export function openFarmClient(
+  redisUrl: string,
+  options: ConnectionOptions & { readonly store?: string } = {},
+): FarmClient {
   const redis = connectRedis(redisUrl, options)
   const connection = { connection: redis, prefix: QUEUE_PREFIX }
   const store: Store | undefined = options.store ? openFsStore(options.store) : undefined
@@ -66,7 +87,17 @@ export function openFarmClient(redisUrl: string, options: ConnectionOptions & { 
   return {
     async estimate(plan, o) {
       const cache = openRedisClipCache(redis, store)
-      const ctx = decideContext(plan, { provider: o.provider, layout: layoutStore.runLayout('estimate'), cache, ...(o.force ? { force: true } : {}), ...(o.only ? { only: o.only } : {}) }, new Map())
+      const ctx = decideContext(
+        plan,
+        {
+          provider: o.provider,
+          layout: layoutStore.runLayout('estimate'),
+          cache,
+          ...(o.force ? { force: true } : {}),
+          ...(o.only ? { only: o.only } : {}),
+        },
+        new Map(),
+      )
       // Without the store the index is trusted as is; the worker checks the bytes before reusing.
       return estimateWith(plan, store ? ctx : { ...ctx, trusted: async () => true }, o.provider)
     },
@@ -89,9 +120,18 @@ export function openFarmClient(redisUrl: string, options: ConnectionOptions & { 
         keyConcurrency: limit?.max ?? 4,
       }
       await saveRun(redis, meta)
-      await reserveBudget(redis, id, o.estimate.shots.flatMap((s) => s.takes.filter((t) => t.action === 'submit' || t.action === 'recover').map((t) => ({ shot: s.shot, take: t.take, usd: t.cost }))))
+      await reserveBudget(
+        redis,
+        id,
+        o.estimate.shots.flatMap((s) =>
+          s.takes
+            .filter((t) => t.action === 'submit' || t.action === 'recover')
+            .map((t) => ({ shot: s.shot, take: t.take, usd: t.cost })),
+        ),
+      )
       const remaining = remainingPathSeconds(plan)
-      for (const shot of plan.shots) if (shot.dependsOn.length === 0) await enqueueShot(farm, meta, shot.id, remaining)
+      for (const shot of plan.shots)
+        if (shot.dependsOn.length === 0) await enqueueShot(farm, meta, shot.id, remaining)
       return id
     },
     follow: (runId, onEvent, signal) => followEvents(redis, runId, onEvent, signal),
@@ -102,7 +142,9 @@ export function openFarmClient(redisUrl: string, options: ConnectionOptions & { 
     async outcomes(runId) {
       const { meta } = await loadRun(redis, runId)
       const raw = await redis.hgetall(keys.outcomes(runId))
-      return meta.plan.shots.map((s) => (raw[s.id] ? (JSON.parse(raw[s.id]!) as ShotOutcome) : { shot: s.id, status: 'aborted' as const }))
+      return meta.plan.shots.map((s) =>
+        raw[s.id] ? (JSON.parse(raw[s.id]!) as ShotOutcome) : { shot: s.id, status: 'aborted' as const },
+      )
     },
     async cancel(runId) {
       const run = await loadRun(redis, runId)
@@ -125,5 +167,11 @@ export function openFarmClient(redisUrl: string, options: ConnectionOptions & { 
 }
 
 function slug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'run'
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 24) || 'run'
+  )
 }

@@ -35,10 +35,28 @@ export function shotPriority(remainingSeconds: number): number {
   return Math.max(1, 2_000_000 - Math.round(remainingSeconds))
 }
 
-export async function enqueueShot(farm: FarmContext, meta: RunMeta, shot: string, remaining: ReadonlyMap<string, number>): Promise<void> {
-  await farm.shots.add('shot', { runId: meta.id, shot }, { jobId: shotJobId(meta.id, shot), priority: shotPriority(remaining.get(shot) ?? 0), removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } })
+export async function enqueueShot(
+  farm: FarmContext,
+  meta: RunMeta,
+  shot: string,
+  remaining: ReadonlyMap<string, number>,
+): Promise<void> {
+  await farm.shots.add(
+    'shot',
+    { runId: meta.id, shot },
+    {
+      jobId: shotJobId(meta.id, shot),
+      priority: shotPriority(remaining.get(shot) ?? 0),
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
+  )
 }
 
 export async function enqueueAssembly(farm: FarmContext, runId: string): Promise<void> {
-  await farm.assembly.add('assemble', { runId }, { jobId: assemblyJobId(runId), removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } })
+  await farm.assembly.add(
+    'assemble',
+    { runId },
+    { jobId: assemblyJobId(runId), removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
+  )
 }

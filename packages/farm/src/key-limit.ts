@@ -65,10 +65,15 @@ export function keyLimit(redis: Redis, quietMs = RATE_LIMIT_QUIET_MS, fallbackMa
   const both = [keys.keyLimit, keys.shotQueueMeta]
   return {
     async configure(max) {
-      await redis.multi().hset(keys.keyLimit, { max, limit: max, cutUntil: 0, recoverAt: 0 }).hset(keys.shotQueueMeta, 'concurrency', max).exec()
+      await redis
+        .multi()
+        .hset(keys.keyLimit, { max, limit: max, cutUntil: 0, recoverAt: 0 })
+        .hset(keys.shotQueueMeta, 'concurrency', max)
+        .exec()
     },
     ensure: async (max) => void (await redis.eval(ENSURE, 2, ...both, max)),
-    rateLimited: async (retryAfterMs) => Number(await redis.eval(CUT, 2, ...both, retryAfterMs, quietMs, fallbackMax)),
+    rateLimited: async (retryAfterMs) =>
+      Number(await redis.eval(CUT, 2, ...both, retryAfterMs, quietMs, fallbackMax)),
     recover: async () => Number(await redis.eval(RECOVER, 2, ...both, quietMs)),
     async current() {
       const [max, limit] = await redis.hmget(keys.keyLimit, 'max', 'limit')

@@ -30,15 +30,32 @@ export function openRedisClipCache(redis: Redis, store: Store | undefined): Clip
         const file = await stat(path).catch(() => undefined)
         if (file?.size !== entry.size) return undefined
       }
-      return { key, path, sha256: entry.sha256, size: entry.size, ...(entry.predictionId ? { predictionId: entry.predictionId } : {}) }
+      return {
+        key,
+        path,
+        sha256: entry.sha256,
+        size: entry.size,
+        ...(entry.predictionId ? { predictionId: entry.predictionId } : {}),
+      }
     },
     async store(key, file, facts): Promise<CachedClip> {
       if (!store) throw new Error('A clip cache without a store cannot take clips.')
       const path = await store.putClip(key, file)
       const { size } = await stat(path)
-      const entry: IndexEntry = { file: store.nameOf(path)!, sha256: facts.sha256, size, ...(facts.predictionId ? { predictionId: facts.predictionId } : {}) }
+      const entry: IndexEntry = {
+        file: store.nameOf(path)!,
+        sha256: facts.sha256,
+        size,
+        ...(facts.predictionId ? { predictionId: facts.predictionId } : {}),
+      }
       await redis.hset(keys.cache, key, JSON.stringify(entry))
-      return { key, path, sha256: facts.sha256, size, ...(facts.predictionId ? { predictionId: facts.predictionId } : {}) }
+      return {
+        key,
+        path,
+        sha256: facts.sha256,
+        size,
+        ...(facts.predictionId ? { predictionId: facts.predictionId } : {}),
+      }
     },
   }
 }

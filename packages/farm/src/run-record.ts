@@ -32,15 +32,36 @@ export interface RunFinished {
 }
 
 export async function saveRun(redis: Redis, meta: RunMeta): Promise<void> {
-  await redis.multi().hset(keys.run(meta.id), { meta: JSON.stringify(meta), status: 'rendering' }).zadd(keys.runs, meta.createdAt, meta.id).exec()
+  await redis
+    .multi()
+    .hset(keys.run(meta.id), { meta: JSON.stringify(meta), status: 'rendering' })
+    .zadd(keys.runs, meta.createdAt, meta.id)
+    .exec()
 }
 
-export async function loadRun(redis: Redis, runId: string): Promise<{ meta: RunMeta; status: RunStatus; finished?: RunFinished }> {
+export async function loadRun(
+  redis: Redis,
+  runId: string,
+): Promise<{ meta: RunMeta; status: RunStatus; finished?: RunFinished }> {
   const [meta, status, finished] = await redis.hmget(keys.run(runId), 'meta', 'status', 'finished')
-  if (!meta) throw farmError('FARM_UNKNOWN_RUN', `No run "${runId}" on this queue: check the id (storyreel render --queue prints it) and the Redis URL.`, { runId })
-  return { meta: JSON.parse(meta) as RunMeta, status: (status ?? 'rendering') as RunStatus, ...(finished ? { finished: JSON.parse(finished) as RunFinished } : {}) }
+  if (!meta)
+    throw farmError(
+      'FARM_UNKNOWN_RUN',
+      `No run "${runId}" on this queue: check the id (storyreel render --queue prints it) and the Redis URL.`,
+      { runId },
+    )
+  return {
+    meta: JSON.parse(meta) as RunMeta,
+    status: (status ?? 'rendering') as RunStatus,
+    ...(finished ? { finished: JSON.parse(finished) as RunFinished } : {}),
+  }
 }
 
-export async function setStatus(redis: Redis, runId: string, status: RunStatus, finished?: RunFinished): Promise<void> {
+export async function setStatus(
+  redis: Redis,
+  runId: string,
+  status: RunStatus,
+  finished?: RunFinished,
+): Promise<void> {
   await redis.hset(keys.run(runId), { status, ...(finished ? { finished: JSON.stringify(finished) } : {}) })
 }

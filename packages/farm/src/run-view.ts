@@ -1,4 +1,4 @@
-import { remainingPathSeconds, type PlannedShot } from '@storyreel/core'
+import { type PlannedShot, remainingPathSeconds } from '@storyreel/core'
 import type { Redis } from 'ioredis'
 import { loadRun, type RunMeta } from './run-record.ts'
 

@@ -1,7 +1,14 @@
 import type { Provider } from '@storyreel/core'
 import {
-  decideContext, decideShot, replayJournal,
-  type ClipHooks, type EmitInput, type RunJournal, type SchedulerEvent, type ShotOutcome, type TakeOutcome,
+  type ClipHooks,
+  decideContext,
+  decideShot,
+  type EmitInput,
+  replayJournal,
+  type RunJournal,
+  type SchedulerEvent,
+  type ShotOutcome,
+  type TakeOutcome,
 } from '@storyreel/scheduler'
 import type { FarmContext } from './farm-context.ts'
 import { keys } from './keys.ts'
@@ -13,7 +20,7 @@ import { loadRun } from './run-record.ts'
 import type { RunView } from './run-view.ts'
 import { settleShot } from './settle.ts'
 import { sharedBudget } from './shared-budget.ts'
-import { takeJob, type TakeJob } from './take-job.ts'
+import { type TakeJob, takeJob } from './take-job.ts'
 
 export interface ShotJobSetup {
   readonly farm: FarmContext
@@ -28,7 +35,8 @@ export interface ShotJobSetup {
 }
 
 /** How a shot job ended: settled (the graph moved on), or handed back to the queue with its prediction. */
-export type ShotJobEnd = { readonly settled: ShotOutcome } | { readonly handedBack: true; readonly predictionId?: string }
+export type ShotJobEnd =
+  { readonly settled: ShotOutcome } | { readonly handedBack: true; readonly predictionId?: string }
 
 /**
  * Takes one shot of a run through on this worker, its takes one after another in the job's one
@@ -51,7 +59,8 @@ export async function runShotJob(run: RunView, shotId: string, setup: ShotJobSet
   }
   const earlier = (await loadOutcomes(redis, meta.id, layout)).get(shotId)
   if (earlier) return settle(earlier)
-  if ((await loadRun(redis, meta.id)).status === 'canceled') return settle({ shot: shotId, status: 'aborted' })
+  if ((await loadRun(redis, meta.id)).status === 'canceled')
+    return settle({ shot: shotId, status: 'aborted' })
 
   const budget = sharedBudget(redis, meta.id, meta.maxCost)
   const emit = (event: EmitInput) => {
@@ -67,7 +76,11 @@ export async function runShotJob(run: RunView, shotId: string, setup: ShotJobSet
     // after its worker died) keeps what it has, or it would pay twice.
     const force = meta.force && !histories.has(shotId)
     const cache = openRedisClipCache(redis, store)
-    const decide = decideContext(meta.plan, { provider: setup.provider, layout, cache, force, ...(meta.only ? { only: meta.only } : {}) }, histories)
+    const decide = decideContext(
+      meta.plan,
+      { provider: setup.provider, layout, cache, force, ...(meta.only ? { only: meta.only } : {}) },
+      histories,
+    )
     const outcomes = await loadOutcomes(redis, meta.id, layout)
     const upstreamSha = (id: string) => {
       const o = outcomes.get(id)
@@ -90,21 +103,62 @@ export async function runShotJob(run: RunView, shotId: string, setup: ShotJobSet
     if (setup.signal.aborted) return { handedBack: true }
     const message = error instanceof Error ? error.message : String(error)
     const code = (error as { code?: unknown }).code
-    emit({ type: 'failed', shot: shotId, take: shot.pick, picked: true, attempt: 0, message, ...(typeof code === 'string' ? { code } : {}), willRetry: false })
-    return settle({ shot: shotId, status: 'failed', message, ...(typeof code === 'string' ? { code } : {}), attempts: 0, cost: budget.spentOn(shotId) })
+    emit({
+      type: 'failed',
+      shot: shotId,
+      take: shot.pick,
+      picked: true,
+      attempt: 0,
+      message,
+      ...(typeof code === 'string' ? { code } : {}),
+      willRetry: false,
+    })
+    return settle({
+      shot: shotId,
+      status: 'failed',
+      message,
+      ...(typeof code === 'string' ? { code } : {}),
+      attempts: 0,
+      cost: budget.spentOn(shotId),
+    })
   } finally {
     await journal.close()
   }
 }
 
 /** The shot cannot even start on this worker (no provider for it): it fails with the reason, once. */
-export async function failShotJob(farm: FarmContext, run: RunView, shot: string, error: Error): Promise<ShotJobEnd> {
+export async function failShotJob(
+  farm: FarmContext,
+  run: RunView,
+  shot: string,
+  error: Error,
+): Promise<ShotJobEnd> {
   const code = (error as { code?: unknown }).code
   const coded = typeof code === 'string' ? { code } : {}
   const pick = run.shot(shot).pick
-  await publish(farm.redis, run.meta.id, { kind: 'shot', event: { type: 'failed', shot, take: pick, picked: true, attempt: 0, message: error.message, ...coded, willRetry: false, at: Date.now(), spent: 0 } })
-  const outcome: ShotOutcome = { shot, status: 'failed', message: error.message, ...coded, attempts: 0, cost: 0 }
+  await publish(farm.redis, run.meta.id, {
+    kind: 'shot',
+    event: {
+      type: 'failed',
+      shot,
+      take: pick,
+      picked: true,
+      attempt: 0,
+      message: error.message,
+      ...coded,
+      willRetry: false,
+      at: Date.now(),
+      spent: 0,
+    },
+  })
+  const outcome: ShotOutcome = {
+    shot,
+    status: 'failed',
+    message: error.message,
+    ...coded,
+    attempts: 0,
+    cost: 0,
+  }
   await settleShot(farm, run, outcome)
   return { settled: outcome }
 }
-

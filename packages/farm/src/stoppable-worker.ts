@@ -6,8 +6,11 @@ import { Worker } from 'bullmq'
  * the next job even while paused or closing, and the worker would take its own job straight back.
  */
 export class StoppableWorker<Data> extends Worker<Data> {
-  protected override async moveToActive(...args: Parameters<Worker<Data>['moveToActive']>): ReturnType<Worker<Data>['moveToActive']> {
-    if (this.closing || this.isPaused()) return undefined as unknown as Awaited<ReturnType<Worker<Data>['moveToActive']>>
+  protected override async moveToActive(
+    ...args: Parameters<Worker<Data>['moveToActive']>
+  ): ReturnType<Worker<Data>['moveToActive']> {
+    if (this.closing || this.isPaused())
+      return undefined as unknown as Awaited<ReturnType<Worker<Data>['moveToActive']>>
     return super.moveToActive(...args)
   }
 }

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
-import { linkOrCopy, runLayout, type RunLayout } from '@storyreel/scheduler'
+import { linkOrCopy, type RunLayout, runLayout } from '@storyreel/scheduler'
 
 /**
  * Where clips and frames live so every worker can read them. Redis holds only names relative

@@ -1,6 +1,20 @@
 import {
-  aboutTake, linkOrCopy, renderRequestOf, renderShot, sha256File,
-  type ClipCache, type EmitInput, type RenderBudget, type RenderContext, type RunJournal, type RunLayout, type ShotDecision, type ShotOutcome, type ShotHistory, type TakeOutcome, type TakeUnit,
+  aboutTake,
+  type ClipCache,
+  type EmitInput,
+  linkOrCopy,
+  type RenderBudget,
+  type RenderContext,
+  renderRequestOf,
+  renderShot,
+  type RunJournal,
+  type RunLayout,
+  sha256File,
+  type ShotDecision,
+  type ShotHistory,
+  type ShotOutcome,
+  type TakeOutcome,
+  type TakeUnit,
 } from '@storyreel/scheduler'
 import { keys } from './keys.ts'
 import type { RunView } from './run-view.ts'
@@ -34,31 +48,109 @@ export async function takeJob(unit: TakeUnit, decision: ShotDecision, job: TakeJ
   if (decision.action === 'refuse') {
     const a = decision.attempt
     const message = `${a.failure?.message ?? 'failed'} (prediction ${a.id ?? 'unknown'}, earlier in this run with the same inputs)`
-    emit({ type: 'failed', ...about, attempt: a.attempt, ...(a.id ? { predictionId: a.id } : {}), message, willRetry: false })
-    return of({ shot: shot.id, status: 'failed', message, ...(a.failure?.code ? { code: a.failure.code } : {}), ...(a.id ? { predictionId: a.id } : {}), attempts: 0, cost: 0 })
+    emit({
+      type: 'failed',
+      ...about,
+      attempt: a.attempt,
+      ...(a.id ? { predictionId: a.id } : {}),
+      message,
+      willRetry: false,
+    })
+    return of({
+      shot: shot.id,
+      status: 'failed',
+      message,
+      ...(a.failure?.code ? { code: a.failure.code } : {}),
+      ...(a.id ? { predictionId: a.id } : {}),
+      attempts: 0,
+      cost: 0,
+    })
   }
   if (decision.action === 'reuse') {
     const own = layout.take(shot.id, take).clip
     if (decision.file !== own) {
       await linkOrCopy(decision.file, own)
-      await journal.append({ type: 'cached', at: Date.now(), shot: shot.id, take, key: decision.key, file: layout.relative(own), sha256: decision.sha256 })
+      await journal.append({
+        type: 'cached',
+        at: Date.now(),
+        shot: shot.id,
+        take,
+        key: decision.key,
+        file: layout.relative(own),
+        sha256: decision.sha256,
+      })
     }
     const landed = await land(unit, own, decision.sha256, job)
-    emit({ type: 'cached', ...about, clip: landed.clip, sha256: decision.sha256, key: decision.key, source: decision.source })
-    return of({ shot: shot.id, status: 'cached', source: decision.source, ...landed, sha256: decision.sha256, key: decision.key, ...(decision.predictionId ? { predictionId: decision.predictionId } : {}) })
+    emit({
+      type: 'cached',
+      ...about,
+      clip: landed.clip,
+      sha256: decision.sha256,
+      key: decision.key,
+      source: decision.source,
+    })
+    return of({
+      shot: shot.id,
+      status: 'cached',
+      source: decision.source,
+      ...landed,
+      sha256: decision.sha256,
+      key: decision.key,
+      ...(decision.predictionId ? { predictionId: decision.predictionId } : {}),
+    })
   }
-  if (decision.key === undefined) throw new Error(`Shot "${shot.id}" was decided before its upstream clips existed.`)
+  if (decision.key === undefined)
+    throw new Error(`Shot "${shot.id}" was decided before its upstream clips existed.`)
   const startedAt = Date.now()
-  const outcome = await renderShot(unit, { ...decision, key: decision.key }, renderRequestOf(shot, take, layout), renderContext(job))
-  if (outcome.status === 'aborted') return { handedBack: true, ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}) }
+  const outcome = await renderShot(
+    unit,
+    { ...decision, key: decision.key },
+    renderRequestOf(shot, take, layout),
+    renderContext(job),
+  )
+  if (outcome.status === 'aborted')
+    return { handedBack: true, ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}) }
   if (outcome.status === 'failed') {
     const { message, attempts } = outcome
-    return of({ shot: shot.id, status: 'failed', message, ...(outcome.code ? { code: outcome.code } : {}), ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}), attempts, cost: budget.spentOn(shot.id, take) })
+    return of({
+      shot: shot.id,
+      status: 'failed',
+      message,
+      ...(outcome.code ? { code: outcome.code } : {}),
+      ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}),
+      attempts,
+      cost: budget.spentOn(shot.id, take),
+    })
   }
   const landed = await land(unit, outcome.clip, outcome.sha256, job)
-  const timings = { queuedAt: job.setup.queuedAt, startedAt, ...(outcome.submittedAt === undefined ? {} : { submittedAt: outcome.submittedAt }), finishedAt: Date.now(), ...(outcome.inferenceMs === undefined ? {} : { inferenceMs: outcome.inferenceMs }) }
-  emit({ type: 'done', ...about, attempt: outcome.attempt, predictionId: outcome.predictionId, clip: landed.clip, sha256: outcome.sha256, key: decision.key, timings })
-  return of({ shot: shot.id, status: 'done', predictionId: outcome.predictionId, attempts: outcome.attempts, cost: budget.spentOn(shot.id, take), timings, ...landed, sha256: outcome.sha256, key: decision.key })
+  const timings = {
+    queuedAt: job.setup.queuedAt,
+    startedAt,
+    ...(outcome.submittedAt === undefined ? {} : { submittedAt: outcome.submittedAt }),
+    finishedAt: Date.now(),
+    ...(outcome.inferenceMs === undefined ? {} : { inferenceMs: outcome.inferenceMs }),
+  }
+  emit({
+    type: 'done',
+    ...about,
+    attempt: outcome.attempt,
+    predictionId: outcome.predictionId,
+    clip: landed.clip,
+    sha256: outcome.sha256,
+    key: decision.key,
+    timings,
+  })
+  return of({
+    shot: shot.id,
+    status: 'done',
+    predictionId: outcome.predictionId,
+    attempts: outcome.attempts,
+    cost: budget.spentOn(shot.id, take),
+    timings,
+    ...landed,
+    sha256: outcome.sha256,
+    key: decision.key,
+  })
 }
 
 /**
@@ -67,7 +159,12 @@ export async function takeJob(unit: TakeUnit, decision: ShotDecision, job: TakeJ
  * manifest); the other frames go to the worker's background pool, outside the key's slot, as the
  * local scheduler does. Frames a dead worker never wrote are made at assembly.
  */
-async function land(unit: TakeUnit, own: string, sha256: string, job: TakeJob): Promise<{ clip: string; frames: { first: string; last: string } }> {
+async function land(
+  unit: TakeUnit,
+  own: string,
+  sha256: string,
+  job: TakeJob,
+): Promise<{ clip: string; frames: { first: string; last: string } }> {
   const { shot, take } = unit
   const { layout, setup, run } = job
   const picked = take === shot.pick
@@ -78,7 +175,8 @@ async function land(unit: TakeUnit, own: string, sha256: string, job: TakeJob): 
     clip = shown.clip
     await linkOrCopy(own, clip)
     const placed = job.histories.get(shot.id)?.placed
-    if (placed?.take !== take || placed.sha256 !== sha256) await job.journal.append({ type: 'placed', at: Date.now(), shot: shot.id, take, sha256 })
+    if (placed?.take !== take || placed.sha256 !== sha256)
+      await job.journal.append({ type: 'placed', at: Date.now(), shot: shot.id, take, sha256 })
   }
   const show = async (frame: 'first' | 'last') => {
     if (picked) await linkOrCopy(ownFrames[frame], shown[frame])
@@ -88,10 +186,18 @@ async function land(unit: TakeUnit, own: string, sha256: string, job: TakeJob): 
   if (waitedFor) {
     await setup.hooks.extractFrames(own, { last: ownFrames.last }, call)
     await show('last')
-    await setup.farm.redis.hset(keys.images(run.meta.id), setup.farm.store!.nameOf(shown.last)!, await sha256File(shown.last))
+    await setup.farm.redis.hset(
+      keys.images(run.meta.id),
+      setup.farm.store!.nameOf(shown.last)!,
+      await sha256File(shown.last),
+    )
   }
   setup.background(async () => {
-    await setup.hooks.extractFrames(own, { first: ownFrames.first, ...(waitedFor ? {} : { last: ownFrames.last }) }, call)
+    await setup.hooks.extractFrames(
+      own,
+      { first: ownFrames.first, ...(waitedFor ? {} : { last: ownFrames.last }) },
+      call,
+    )
     await show('first')
     if (!waitedFor) await show('last')
   })

@@ -1,22 +1,35 @@
 import type { Provider } from '@storyreel/core'
-import { createTaskPool, type ClipHooks } from '@storyreel/scheduler'
-import { Queue, WaitingError, type Job } from 'bullmq'
-import { runAssemblyJob, type AssembleHook } from './assembly-job.ts'
+import { type ClipHooks, createTaskPool } from '@storyreel/scheduler'
+import { type Job, Queue, WaitingError } from 'bullmq'
+import { type AssembleHook, runAssemblyJob } from './assembly-job.ts'
 import { connectRedis } from './connection.ts'
 import type { AssemblyJobData, FarmContext, ShotJobData } from './farm-context.ts'
-import { ASSEMBLY_QUEUE, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { keyLimit as sharedKeyLimit, RATE_LIMIT_QUIET_MS } from './key-limit.ts'
+import { ASSEMBLY_QUEUE, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { publish } from './run-events.ts'
 import { setStatus } from './run-record.ts'
 import { runViews } from './run-view.ts'
-import { StoppableWorker } from './stoppable-worker.ts'
 import { failShotJob, runShotJob } from './shot-job.ts'
+import { StoppableWorker } from './stoppable-worker.ts'
 import type { Store } from './store.ts'
 
 /** One line of the worker's log: a job's state, or the worker's own. */
 export interface WorkerLog {
   readonly at: number
-  readonly state: 'ready' | 'started' | 'done' | 'cached' | 'failed' | 'skipped' | 'aborted' | 'handed-back' | 'assembled' | 'redis-down' | 'redis-up' | 'stopping' | 'stopped'
+  readonly state:
+    | 'ready'
+    | 'started'
+    | 'done'
+    | 'cached'
+    | 'failed'
+    | 'skipped'
+    | 'aborted'
+    | 'handed-back'
+    | 'assembled'
+    | 'redis-down'
+    | 'redis-up'
+    | 'stopping'
+    | 'stopped'
   readonly run?: string
   readonly shot?: string
   readonly predictionId?: string
@@ -49,11 +62,21 @@ export interface FarmWorker {
 
 export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
   const log = (line: Omit<WorkerLog, 'at'>) => options.log({ at: Date.now(), ...line })
-  const redis = connectRedis(options.redisUrl, { onDown: (message) => log({ state: 'redis-down', message }), onUp: (message) => log({ state: 'redis-up', message }) })
+  const redis = connectRedis(options.redisUrl, {
+    onDown: (message) => log({ state: 'redis-down', message }),
+    onUp: (message) => log({ state: 'redis-up', message }),
+  })
   await options.store.prepare()
   const connection = { connection: redis, prefix: QUEUE_PREFIX }
   const keyLimit = sharedKeyLimit(redis, options.rateLimitQuietMs ?? RATE_LIMIT_QUIET_MS)
-  const farm: FarmContext = { redis, store: options.store, shots: new Queue<ShotJobData>(SHOT_QUEUE, connection), assembly: new Queue<AssemblyJobData>(ASSEMBLY_QUEUE, connection), keyLimit, secrets: options.secrets }
+  const farm: FarmContext = {
+    redis,
+    store: options.store,
+    shots: new Queue<ShotJobData>(SHOT_QUEUE, connection),
+    assembly: new Queue<AssemblyJobData>(ASSEMBLY_QUEUE, connection),
+    keyLimit,
+    secrets: options.secrets,
+  }
   if (options.keyConcurrency !== undefined) await keyLimit.configure(options.keyConcurrency)
   else await keyLimit.ensure(4)
   const views = runViews(redis)
@@ -83,24 +106,63 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
     const run = await views(runId)
     log({ state: 'started', run: runId, shot, message: `shot ${shot} of run ${runId}: started` })
     const provider = await providerFor(run.meta.provider).catch((error: unknown) => error as Error)
-    const end = provider instanceof Error ? await failShotJob(farm, run, shot, provider) : await runShotJob(run, shot, { farm, provider, hooks: options.hooks, signal: stopping.signal, queuedAt: job.timestamp, background })
+    const end =
+      provider instanceof Error
+        ? await failShotJob(farm, run, shot, provider)
+        : await runShotJob(run, shot, {
+            farm,
+            provider,
+            hooks: options.hooks,
+            signal: stopping.signal,
+            queuedAt: job.timestamp,
+            background,
+          })
     if ('handedBack' in end) {
       const id = end.predictionId ? { predictionId: end.predictionId } : {}
       await job.updateData({ ...job.data, ...id })
       await job.moveToWait(token)
-      log({ state: 'handed-back', run: runId, shot, ...id, message: `shot ${shot} of run ${runId}: handed back${end.predictionId ? ` with prediction ${end.predictionId} (the next worker waits for it, nothing is submitted again)` : ''}` })
+      log({
+        state: 'handed-back',
+        run: runId,
+        shot,
+        ...id,
+        message: `shot ${shot} of run ${runId}: handed back${end.predictionId ? ` with prediction ${end.predictionId} (the next worker waits for it, nothing is submitted again)` : ''}`,
+      })
       throw new WaitingError()
     }
     const o = end.settled
-    const detail = o.status === 'failed' ? `: ${o.message}` : o.status === 'skipped' ? `: ${o.reason}` : 'predictionId' in o && o.predictionId ? ` (prediction ${o.predictionId})` : ''
-    log({ state: o.status, run: runId, shot, ...('predictionId' in o && o.predictionId ? { predictionId: o.predictionId } : {}), message: `shot ${shot} of run ${runId}: ${o.status}${detail}` })
+    const detail =
+      o.status === 'failed'
+        ? `: ${o.message}`
+        : o.status === 'skipped'
+          ? `: ${o.reason}`
+          : 'predictionId' in o && o.predictionId
+            ? ` (prediction ${o.predictionId})`
+            : ''
+    log({
+      state: o.status,
+      run: runId,
+      shot,
+      ...('predictionId' in o && o.predictionId ? { predictionId: o.predictionId } : {}),
+      message: `shot ${shot} of run ${runId}: ${o.status}${detail}`,
+    })
   }
   const assemblyJob = async (job: Job<AssemblyJobData>, token?: string) => {
     const { runId } = job.data
     log({ state: 'started', run: runId, message: `run ${runId}: assembling the reel` })
     try {
-      const finished = await runAssemblyJob(farm, runId, options.assemble, options.hooks.extractFrames, stopping.signal)
-      log({ state: 'assembled', run: runId, message: `run ${runId}: ${finished.status}${finished.reel ? `, reel ${finished.reel}` : ''}` })
+      const finished = await runAssemblyJob(
+        farm,
+        runId,
+        options.assemble,
+        options.hooks.extractFrames,
+        stopping.signal,
+      )
+      log({
+        state: 'assembled',
+        run: runId,
+        message: `run ${runId}: ${finished.status}${finished.reel ? `, reel ${finished.reel}` : ''}`,
+      })
     } catch (error) {
       if (!stopping.signal.aborted) {
         // The followers must hear the run ended, or they would wait forever.
@@ -119,7 +181,12 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
   // A job is "stalled" when its worker stops renewing the lock (killed): BullMQ gives it to another
   // worker, which re-attaches to the prediction in the journal. That can happen any number of times.
   const lockDuration = options.lockMs ?? 30_000
-  const settings = { ...connection, lockDuration, stalledInterval: Math.max(500, Math.round(lockDuration / 2)), maxStalledCount: 1_000_000 }
+  const settings = {
+    ...connection,
+    lockDuration,
+    stalledInterval: Math.max(500, Math.round(lockDuration / 2)),
+    maxStalledCount: 1_000_000,
+  }
   const workers = [
     new StoppableWorker<ShotJobData>(SHOT_QUEUE, shotJob, { ...settings, concurrency: options.concurrency }),
     new StoppableWorker<AssemblyJobData>(ASSEMBLY_QUEUE, assemblyJob, { ...settings, concurrency: 1 }),
@@ -128,7 +195,10 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
   for (const worker of workers) worker.on('error', () => {})
   for (const queue of [farm.shots, farm.assembly]) queue.on('error', () => {})
   const recovery = setInterval(() => void keyLimit.recover().catch(() => {}), 1_000)
-  log({ state: 'ready', message: `worker ready: ${options.concurrency} job(s) at once, store ${options.store.description}` })
+  log({
+    state: 'ready',
+    message: `worker ready: ${options.concurrency} job(s) at once, store ${options.store.description}`,
+  })
 
   return {
     async stop() {

@@ -39,7 +39,8 @@ async function everyKeyAndValue(url: string): Promise<string> {
 async function everyFileText(dir: string): Promise<string> {
   const out: string[] = []
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out.push(entry.name, (await readFile(join(entry.parentPath, entry.name))).toString('latin1'))
+    if (entry.isFile())
+      out.push(entry.name, (await readFile(join(entry.parentPath, entry.name))).toString('latin1'))
   }
   return out.join('\n')
 }
@@ -64,7 +65,10 @@ test('two workers share the key limit, render each shot once, and a second run p
   expect(end?.status).toBe('completed')
   expect(sim.stats().createdTotal).toBe(8)
   expect(sim.stats().maxOutstanding).toBeLessThanOrEqual(3)
-  const manifest = JSON.parse(await readFile(join(store, end!.finished!.manifest), 'utf8')) as { shots: { status: string }[]; spent: number }
+  const manifest = JSON.parse(await readFile(join(store, end!.finished!.manifest), 'utf8')) as {
+    shots: { status: string }[]
+    spent: number
+  }
   expect(manifest.shots.map((s) => s.status)).toEqual(Array(8).fill('done'))
 
   const again = await client.estimate(plan, { provider })
@@ -98,7 +102,10 @@ test('a stopping worker hands its shot back with the prediction id; the next wor
   onTestFinished(() => client.close())
   const a = await simWorker(sim, redis.url, store, { keyConcurrency: 2 })
   const plan = planOf([{ id: 'only' }])
-  const runId = await client.submit(plan, { provider: paid, estimate: await client.estimate(plan, { provider: paid }) })
+  const runId = await client.submit(plan, {
+    provider: paid,
+    estimate: await client.estimate(plan, { provider: paid }),
+  })
   await until(async () => (await client.state(runId)).journal.ledger.length === 1)
   const id = (await client.state(runId)).journal.ledger[0]!.predictionId
   await a.stop()
@@ -120,7 +127,10 @@ test('Redis going away mid-run: the worker says so in one line, waits, and the r
   const a = await simWorker(sim, redis.url, store, { keyConcurrency: 4, lockMs: 15_000 })
   onTestFinished(() => a.stop())
   const plan = chainsPlan(2, 2)
-  const runId = await client.submit(plan, { provider: paid, estimate: await client.estimate(plan, { provider: paid }) })
+  const runId = await client.submit(plan, {
+    provider: paid,
+    estimate: await client.estimate(plan, { provider: paid }),
+  })
   await until(() => sim.stats().createdTotal >= 2)
   await redis.stop(true)
   await new Promise((r) => setTimeout(r, 1_000))
@@ -129,5 +139,7 @@ test('Redis going away mid-run: the worker says so in one line, waits, and the r
   expect(sim.stats().createdTotal).toBe(4)
   expect(a.logs.filter((l) => l.state === 'redis-down')).toHaveLength(1)
   expect(a.logs.filter((l) => l.state === 'redis-up')).toHaveLength(1)
-  expect(a.logs.find((l) => l.state === 'redis-down')?.message).toMatch(/^Redis at 127\.0\.0\.1:\d+ is not answering .*retrying with backoff/)
+  expect(a.logs.find((l) => l.state === 'redis-down')?.message).toMatch(
+    /^Redis at 127\.0\.0\.1:\d+ is not answering .*retrying with backoff/,
+  )
 }, 90_000)

@@ -26,7 +26,7 @@ beforeEach(() => redis.flushall().then(() => undefined))
 
 const globalConcurrency = async () => Number(await redis.hget(keys.shotQueueMeta, 'concurrency'))
 
-test('a 429 on any worker halves the limit for all (BullMQ\'s global concurrency), once per back-off window; quiet time gives slots back', async () => {
+test("a 429 on any worker halves the limit for all (BullMQ's global concurrency), once per back-off window; quiet time gives slots back", async () => {
   const a = keyLimit(redis, 200)
   const b = keyLimit(another(), 200)
   await a.configure(8)
@@ -50,7 +50,10 @@ test('a worker starting without a limit keeps the one another set', async () => 
 })
 
 test('--max-cost holds across workers: each sees what the others spent and reserved', async () => {
-  await reserveBudget(redis, 'r1', [{ shot: 'a', take: 1, usd: 1 }, { shot: 'b', take: 1, usd: 1 }])
+  await reserveBudget(redis, 'r1', [
+    { shot: 'a', take: 1, usd: 1 },
+    { shot: 'b', take: 1, usd: 1 },
+  ])
   const one = sharedBudget(redis, 'r1', 2.5)
   const two = sharedBudget(another(), 'r1', 2.5)
   expect(await one.check('a', 1, 1)).toEqual({ ok: true, projected: 2 })

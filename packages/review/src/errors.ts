@@ -20,7 +20,12 @@ export class ReviewError<C extends ReviewErrorCode = ReviewErrorCode> extends Er
 
 export type ReviewErrorOf<C extends ReviewErrorCode> = ReviewError<C> & Readonly<ReviewErrorFields[C]>
 
-export function reviewError<C extends ReviewErrorCode>(code: C, message: string, fields: ReviewErrorFields[C], cause?: unknown): ReviewErrorOf<C> {
+export function reviewError<C extends ReviewErrorCode>(
+  code: C,
+  message: string,
+  fields: ReviewErrorFields[C],
+  cause?: unknown,
+): ReviewErrorOf<C> {
   return Object.assign(new ReviewError(code, message, cause === undefined ? {} : { cause }), fields)
 }
 

@@ -20,7 +20,11 @@ export function createEventStream(): EventStream {
   heartbeat.unref()
   return {
     attach(res) {
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' })
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      })
       // Tells the browser how long to wait before reconnecting after the stream drops.
       res.write('retry: 1000\n\n')
       clients.add(res)

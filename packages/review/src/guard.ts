@@ -26,10 +26,12 @@ export function createGuard(authority: string): Guard {
     refusal(req) {
       if (req.headers.host !== authority) return `this server answers only to ${authority}`
       if (req.method === 'GET' || req.method === 'HEAD') return undefined
-      if (req.headers.origin !== undefined && req.headers.origin !== origin) return 'requests from other origins are refused'
+      if (req.headers.origin !== undefined && req.headers.origin !== origin)
+        return 'requests from other origins are refused'
       const given = req.headers[TOKEN_HEADER]
       // Hashing first gives equal lengths, so the comparison takes the same time whatever was sent.
-      if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) return 'missing or wrong token: reload the page'
+      if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected))
+        return 'missing or wrong token: reload the page'
       return undefined
     },
   }

@@ -1,6 +1,16 @@
-export { startReviewServer } from './server.ts'
-export type { ReviewServer, ReviewServerOptions } from './server.ts'
-export { TOKEN_HEADER } from './guard.ts'
-export { ReviewError, isReviewError, reviewError } from './errors.ts'
 export type { ReviewErrorCode, ReviewErrorFields, ReviewErrorOf } from './errors.ts'
-export type { RenderCall, RenderEnd, ReviewBackend, ReviewIssue, ReviewShot, ReviewSnapshot, ReviewTake, RunFile, SpendQuestion } from './types.ts'
+export { isReviewError, ReviewError, reviewError } from './errors.ts'
+export { TOKEN_HEADER } from './guard.ts'
+export type { ReviewServer, ReviewServerOptions } from './server.ts'
+export { startReviewServer } from './server.ts'
+export type {
+  RenderCall,
+  RenderEnd,
+  ReviewBackend,
+  ReviewIssue,
+  ReviewShot,
+  ReviewSnapshot,
+  ReviewTake,
+  RunFile,
+  SpendQuestion,
+} from './types.ts'

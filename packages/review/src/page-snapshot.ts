@@ -15,12 +15,21 @@ export async function pageSnapshot(snapshot: ReviewSnapshot, runDir: string): Pr
     const ref = typeof file === 'string' ? { file } : file
     const info = await stat(resolve(runDir, ref.file)).catch(() => undefined)
     if (!info) return undefined
-    return fileUrl(ref.file, ref.sha256?.slice(0, 16) ?? `${info.size.toString(36)}-${Math.round(info.mtimeMs).toString(36)}`)
+    return fileUrl(
+      ref.file,
+      ref.sha256?.slice(0, 16) ?? `${info.size.toString(36)}-${Math.round(info.mtimeMs).toString(36)}`,
+    )
   }
   const shots = await Promise.all(
     snapshot.shots.map(async (shot) => ({
       ...shot,
-      takes: await Promise.all(shot.takes.map(async (take) => ({ ...take, clipUrl: await url(take.clip), posterUrl: await url(take.poster) }))),
+      takes: await Promise.all(
+        shot.takes.map(async (take) => ({
+          ...take,
+          clipUrl: await url(take.clip),
+          posterUrl: await url(take.poster),
+        })),
+      ),
     })),
   )
   return { ...snapshot, shots, reelUrl: await url(snapshot.reel) }

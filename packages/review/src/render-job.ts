@@ -36,7 +36,12 @@ export function createRenderJob(backend: ReviewBackend, events: EventStream, onE
 
   return {
     state() {
-      return { running: current !== undefined, ...(question ? { question: { id: question.id, message: question.message, cost: question.cost } } : {}) }
+      return {
+        running: current !== undefined,
+        ...(question
+          ? { question: { id: question.id, message: question.message, cost: question.cost } }
+          : {}),
+      }
     },
     start() {
       if (current) return false
@@ -45,7 +50,10 @@ export function createRenderJob(backend: ReviewBackend, events: EventStream, onE
       events.send('render-start', {})
       const done = backend
         .render({ signal, onEvent: (event) => events.send('progress', event), ask: ask(signal) })
-        .catch((error: unknown): RenderEnd => ({ status: 'failed', message: error instanceof Error ? error.message : String(error) }))
+        .catch((error: unknown): RenderEnd => ({
+          status: 'failed',
+          message: error instanceof Error ? error.message : String(error),
+        }))
         .then((end) => {
           current = undefined
           events.send('render-end', end)

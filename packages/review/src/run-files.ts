@@ -31,11 +31,15 @@ async function locate(runDir: string, rest: string): Promise<string | undefined>
   const target = await realpath(resolve(runDir, path)).catch(() => undefined)
   if (!root || !target) return undefined
   const inside = relative(root, target)
-  if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) return undefined
+  if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside))
+    return undefined
   return target
 }
 
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'invalid' | undefined {
+function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'invalid' | undefined {
   if (!header) return undefined
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
   // Several ranges are allowed by HTTP but never asked by a <video>: answer them with the whole file.
@@ -47,7 +51,12 @@ function parseRange(header: string | undefined, size: number): { start: number; 
 }
 
 /** Serves a clip or frame of the run directory with byte ranges, so a <video> plays and seeks; 404 for anything else. */
-export async function serveRunFile(req: IncomingMessage, res: ServerResponse, runDir: string, rest: string): Promise<void> {
+export async function serveRunFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  runDir: string,
+  rest: string,
+): Promise<void> {
   const path = await locate(runDir, rest)
   const info = path ? await stat(path).catch(() => undefined) : undefined
   if (!path || !info?.isFile()) {

@@ -43,7 +43,9 @@ const SECURITY_HEADERS = {
 const MAX_BODY_BYTES = 16 * 1024
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body))
+  res
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+    .end(JSON.stringify(body))
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
@@ -57,7 +59,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
   }
   try {
     const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
   } catch {
     return undefined
   }
@@ -66,7 +70,14 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
 function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(reviewError('REVIEW_LISTEN', `cannot listen on ${host}:${port}: ${error.code ?? error.message}`, { host, port, reason: error.code ?? 'UNKNOWN' }, error))
+      reject(
+        reviewError(
+          'REVIEW_LISTEN',
+          `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
+          { host, port, reason: error.code ?? 'UNKNOWN' },
+          error,
+        ),
+      )
     })
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port))
   })
@@ -80,7 +91,11 @@ function listen(server: ReturnType<typeof createServer>, host: string, port: num
 export async function startReviewServer(options: ReviewServerOptions): Promise<ReviewServer> {
   const host = options.host ?? '127.0.0.1'
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) {
-    throw reviewError('REVIEW_INVALID_OPTION', `host must be a loopback IPv4 address such as 127.0.0.1, not "${host}"`, { option: 'host', value: host })
+    throw reviewError(
+      'REVIEW_INVALID_OPTION',
+      `host must be a loopback IPv4 address such as 127.0.0.1, not "${host}"`,
+      { option: 'host', value: host },
+    )
   }
   const { backend } = options
   const events = createEventStream()
@@ -110,6 +125,8 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
   }
   const job = createRenderJob(backend, events, () => void refresh())
 
+  // Assigned once the server listens (the Host it accepts names the bound port); requests before that get 503.
+  // eslint-disable-next-line prefer-const
   let guard: ReturnType<typeof createGuard> | undefined
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
@@ -124,7 +141,9 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
     const route = `${req.method} ${url.pathname}`
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (url.pathname === '/') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(await pageHtml(guard.token))
+        res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+          .end(await pageHtml(guard.token))
       } else if (url.pathname.startsWith('/files/')) {
         await serveRunFile(req, res, backend.runDir, url.pathname.slice('/files/'.length))
       } else if (url.pathname === '/api/snapshot') {
@@ -137,19 +156,26 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
         events.send('render-state', job.state())
       } else {
         const asset = await pageAsset(url.pathname)
-        if (asset) res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store' }).end(asset.body)
+        if (asset)
+          res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store' }).end(asset.body)
         else res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found')
       }
       return
     }
     const body = req.method === 'POST' ? await readJson(req) : undefined
     if (!body) {
-      json(res, req.method === 'POST' ? 400 : 405, { error: req.method === 'POST' ? 'expected a JSON object (content-type: application/json)' : 'method not allowed' })
+      json(res, req.method === 'POST' ? 400 : 405, {
+        error:
+          req.method === 'POST'
+            ? 'expected a JSON object (content-type: application/json)'
+            : 'method not allowed',
+      })
       return
     }
     if (route === 'POST /api/pick') {
       const { shot, take } = body
-      if (typeof shot !== 'string' || typeof take !== 'number') return json(res, 400, { error: 'expected { "shot": ID, "take": N }' })
+      if (typeof shot !== 'string' || typeof take !== 'number')
+        return json(res, 400, { error: 'expected { "shot": ID, "take": N }' })
       if (job.state().running) return json(res, 409, { error: 'a render is running: pick once it has ended' })
       try {
         await backend.pick(shot, take)
@@ -165,7 +191,8 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
       json(res, 202, {})
     } else if (route === 'POST /api/answer') {
       const { id, yes } = body
-      if (typeof id !== 'string' || typeof yes !== 'boolean') return json(res, 400, { error: 'expected { "id": ID, "yes": true|false }' })
+      if (typeof id !== 'string' || typeof yes !== 'boolean')
+        return json(res, 400, { error: 'expected { "id": ID, "yes": true|false }' })
       json(res, job.answer(id, yes) ? 200 : 404, {})
     } else {
       json(res, 404, { error: 'not found' })

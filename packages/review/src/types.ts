@@ -64,7 +64,11 @@ export type ReviewSnapshot =
       readonly shots: readonly ReviewShot[]
       readonly reel?: RunFile
       /** What "Render stale shots" would submit, and what it would cost with the provider in use. */
-      readonly stale: { readonly shots: readonly string[]; readonly submissions: number; readonly cost: number }
+      readonly stale: {
+        readonly shots: readonly string[]
+        readonly submissions: number
+        readonly cost: number
+      }
       /** `wavespeed` or `animatic`; a free provider's costs are 0. */
       readonly provider: string
       readonly paid: boolean

@@ -1,9 +1,15 @@
-import { request } from 'node:http'
 import { mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { tempDir } from '@storyreel/test-utils'
 import { describe, expect, onTestFinished, test } from 'vitest'
-import { startReviewServer, TOKEN_HEADER, type RenderCall, type ReviewBackend, type ReviewSnapshot } from '../src/index.ts'
+import {
+  type RenderCall,
+  type ReviewBackend,
+  type ReviewSnapshot,
+  startReviewServer,
+  TOKEN_HEADER,
+} from '../src/index.ts'
 
 interface Reply {
   readonly status: number
@@ -12,13 +18,32 @@ interface Reply {
 }
 
 /** A raw HTTP request to 127.0.0.1, so the test chooses the Host header (fetch may not). */
-function send(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function send(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...options.headers } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('latin1') }))
-    })
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('latin1'),
+          }),
+        )
+      },
+    )
     req.on('error', reject)
     req.end(options.body)
   })
@@ -31,7 +56,11 @@ function recordingBackend(runDir: string, storyboard: string) {
     runDir,
     async snapshot(): Promise<ReviewSnapshot> {
       const text = await readFile(storyboard, 'utf8')
-      return { valid: false, file: 'board.yaml', issues: [{ code: 'TEXT', severity: 'error', file: 'board.yaml', line: 1, col: 1, message: text }] }
+      return {
+        valid: false,
+        file: 'board.yaml',
+        issues: [{ code: 'TEXT', severity: 'error', file: 'board.yaml', line: 1, col: 1, message: text }],
+      }
     },
     async pick(shot, take) {
       calls.picks.push([shot, take])
@@ -75,11 +104,20 @@ describe('review server guards', () => {
 
   test('a foreign Host header is refused (403), for pages and for POSTs', async () => {
     const { server, calls, token } = await setup()
-    for (const host of ['evil.invalid', `evil.invalid:${server.port}`, `localhost:${server.port}`, '127.0.0.1']) {
+    for (const host of [
+      'evil.invalid',
+      `evil.invalid:${server.port}`,
+      `localhost:${server.port}`,
+      '127.0.0.1',
+    ]) {
       expect((await send(server.port, '/', { headers: { host } })).status).toBe(403)
       expect((await send(server.port, '/api/snapshot', { headers: { host } })).status).toBe(403)
     }
-    const post = await send(server.port, '/api/render', { method: 'POST', headers: { host: 'evil.invalid', [TOKEN_HEADER]: token, 'content-type': 'application/json' }, body: '{}' })
+    const post = await send(server.port, '/api/render', {
+      method: 'POST',
+      headers: { host: 'evil.invalid', [TOKEN_HEADER]: token, 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(post.status).toBe(403)
     expect(calls.renders).toBe(0)
   })
@@ -87,13 +125,43 @@ describe('review server guards', () => {
   test('a POST without the token, or with a wrong one, is refused (403) and does nothing', async () => {
     const { server, calls, token } = await setup()
     const json = { 'content-type': 'application/json' }
-    expect((await send(server.port, '/api/render', { method: 'POST', headers: json, body: '{}' })).status).toBe(403)
-    expect((await send(server.port, '/api/pick', { method: 'POST', headers: { ...json, [TOKEN_HEADER]: `${token}x` }, body: '{"shot":"a","take":2}' })).status).toBe(403)
-    expect((await send(server.port, '/api/render', { method: 'POST', headers: { ...json, [TOKEN_HEADER]: '' }, body: '{}' })).status).toBe(403)
+    expect(
+      (await send(server.port, '/api/render', { method: 'POST', headers: json, body: '{}' })).status,
+    ).toBe(403)
+    expect(
+      (
+        await send(server.port, '/api/pick', {
+          method: 'POST',
+          headers: { ...json, [TOKEN_HEADER]: `${token}x` },
+          body: '{"shot":"a","take":2}',
+        })
+      ).status,
+    ).toBe(403)
+    expect(
+      (
+        await send(server.port, '/api/render', {
+          method: 'POST',
+          headers: { ...json, [TOKEN_HEADER]: '' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(403)
     // The right token from another origin is refused too.
-    expect((await send(server.port, '/api/render', { method: 'POST', headers: { ...json, [TOKEN_HEADER]: token, origin: 'http://evil.invalid' }, body: '{}' })).status).toBe(403)
+    expect(
+      (
+        await send(server.port, '/api/render', {
+          method: 'POST',
+          headers: { ...json, [TOKEN_HEADER]: token, origin: 'http://evil.invalid' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(403)
     expect(calls).toEqual({ renders: 0, picks: [] })
-    const ok = await send(server.port, '/api/pick', { method: 'POST', headers: { ...json, [TOKEN_HEADER]: token, origin: `http://127.0.0.1:${server.port}` }, body: '{"shot":"a","take":2}' })
+    const ok = await send(server.port, '/api/pick', {
+      method: 'POST',
+      headers: { ...json, [TOKEN_HEADER]: token, origin: `http://127.0.0.1:${server.port}` },
+      body: '{"shot":"a","take":2}',
+    })
     expect(ok.status).toBe(200)
     expect(calls.picks).toEqual([['a', 2]])
   })
@@ -103,13 +171,28 @@ describe('run files', () => {
   test('clips are served with byte ranges; nothing outside the run directory, and no journal', async () => {
     const { server } = await setup()
     const whole = await send(server.port, '/files/shots/a.mp4')
-    expect([whole.status, whole.headers['content-type'], whole.headers['accept-ranges'], whole.body]).toEqual([200, 'video/mp4', 'bytes', '0123456789abcdefghij'])
+    expect([whole.status, whole.headers['content-type'], whole.headers['accept-ranges'], whole.body]).toEqual(
+      [200, 'video/mp4', 'bytes', '0123456789abcdefghij'],
+    )
     const part = await send(server.port, '/files/shots/a.mp4', { headers: { range: 'bytes=10-' } })
-    expect([part.status, part.headers['content-range'], part.body]).toEqual([206, 'bytes 10-19/20', 'abcdefghij'])
+    expect([part.status, part.headers['content-range'], part.body]).toEqual([
+      206,
+      'bytes 10-19/20',
+      'abcdefghij',
+    ])
     const tail = await send(server.port, '/files/shots/a.mp4', { headers: { range: 'bytes=-3' } })
     expect([tail.status, tail.body]).toEqual([206, 'hij'])
-    expect((await send(server.port, '/files/shots/a.mp4', { headers: { range: 'bytes=30-40' } })).status).toBe(416)
-    for (const path of ['/files/journal.ndjson', '/files/../outside.mp4', '/files/%2e%2e/outside.mp4', '/files/shots%2f..%2f..%2foutside.mp4', '/files/shots/link.mp4', '/files/%00.mp4']) {
+    expect(
+      (await send(server.port, '/files/shots/a.mp4', { headers: { range: 'bytes=30-40' } })).status,
+    ).toBe(416)
+    for (const path of [
+      '/files/journal.ndjson',
+      '/files/../outside.mp4',
+      '/files/%2e%2e/outside.mp4',
+      '/files/shots%2f..%2f..%2foutside.mp4',
+      '/files/shots/link.mp4',
+      '/files/%00.mp4',
+    ]) {
       const reply = await send(server.port, path)
       expect([path, reply.status]).toEqual([path, 404])
     }
@@ -134,7 +217,12 @@ describe('rendering from the page', () => {
   test('progress and the spend question go to the page; its answer decides; one render at a time', async () => {
     const { server, calls, token } = await setup()
     const seen = await events(server.port)
-    const post = (path: string, body: unknown) => send(server.port, path, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify(body) })
+    const post = (path: string, body: unknown) =>
+      send(server.port, path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+        body: JSON.stringify(body),
+      })
     expect((await post('/api/render', {})).status).toBe(202)
     await expect.poll(() => questionId(seen())).toBeTruthy()
     expect(seen()).toContain('event: progress\ndata: {"type":"note","message":"rendering"}')
@@ -149,7 +237,11 @@ describe('rendering from the page', () => {
   test('closing the server while the page is being asked ends the render as interrupted, answered no', async () => {
     const { server, token } = await setup()
     const seen = await events(server.port)
-    await send(server.port, '/api/render', { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: '{}' })
+    await send(server.port, '/api/render', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+      body: '{}',
+    })
     await expect.poll(() => questionId(seen())).toBeTruthy()
     expect(server.rendering()).toBe(true)
     await server.close()
@@ -163,7 +255,9 @@ describe('live updates', () => {
     const { server, storyboard } = await setup()
     const seen: string[] = []
     const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-      request({ host: '127.0.0.1', port: server.port, path: '/api/events' }, resolve).on('error', reject).end()
+      request({ host: '127.0.0.1', port: server.port, path: '/api/events' }, resolve)
+        .on('error', reject)
+        .end()
     })
     onTestFinished(() => void stream.destroy())
     stream.setEncoding('utf8')

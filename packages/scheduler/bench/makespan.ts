@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util'
 import { createClient, createWavespeedProvider } from '@storyreel/wavespeed'
 import { startSimulator } from '@storyreel/wavespeed-sim'
 import type { SchedulerEvent } from '../src/index.ts'
-import { runPlan } from '../test/helpers/run.ts'
 import { chainsPlan } from '../test/helpers/plan.ts'
+import { runPlan } from '../test/helpers/run.ts'
 
 const { values } = parseArgs({
   options: {
@@ -32,13 +32,25 @@ const concurrency = Number(values.concurrency)
 const chains = Number(values.chains)
 const length = Number(values.length)
 const shots = chains * length
-const bound = Math.max(length * latencyMs, Math.ceil(shots / concurrency) * latencyMs, (shots * latencyMs) / concurrency)
+const bound = Math.max(
+  length * latencyMs,
+  Math.ceil(shots / concurrency) * latencyMs,
+  (shots * latencyMs) / concurrency,
+)
 
 // Same takes: the measured runs must reuse the warm-up's renders, not make new takes.
-const sim = await startSimulator({ latencyMs, concurrency: shots, videoScale: 0.3, balance: 1e6, distinctTakes: false })
+const sim = await startSimulator({
+  latencyMs,
+  concurrency: shots,
+  videoScale: 0.3,
+  balance: 1e6,
+  distinctTakes: false,
+})
 // Polls grow with elapsed time (like the client's default policy) but start small, as a deployment tuned for these latencies would.
 const poll = { firstMs: 100, baseMs: 100, growth: 0.01, minMs: 50, maxMs: 2000 }
-const provider = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, poll }), { poll })
+const provider = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, poll }), {
+  poll,
+})
 const plan = chainsPlan(chains, length)
 
 /** Where a run's time goes beyond the simulated latency, in mean ms per shot. */
@@ -74,7 +86,11 @@ async function once(): Promise<{ ms: number; overheads: Overheads }> {
     const overheads = {
       lag: mean(plan.shots.map((s) => t(s.id).downloading! - t(s.id).submitted! - latencyMs)),
       finish: mean(plan.shots.map((s) => t(s.id).done! - t(s.id).downloading!)),
-      handoff: mean(plan.shots.filter((s) => s.dependsOn.length > 0).map((s) => t(s.id).submitted! - t(s.dependsOn[0]!).done!)),
+      handoff: mean(
+        plan.shots
+          .filter((s) => s.dependsOn.length > 0)
+          .map((s) => t(s.id).submitted! - t(s.dependsOn[0]!).done!),
+      ),
     }
     return { ms: elapsed, overheads }
   } finally {

@@ -49,7 +49,11 @@ export function createBudget(maxCost: number | undefined, reservations: Readonly
     return map
   }
   const spentOn = (shot: string, take?: number) =>
-    sumUsd([...(charged.get(shot) ?? new Map<string, number>())].filter(([key]) => take === undefined || key.startsWith(`${take}\0`)).map(([, usd]) => usd))
+    sumUsd(
+      [...(charged.get(shot) ?? new Map<string, number>())]
+        .filter(([key]) => take === undefined || key.startsWith(`${take}\0`))
+        .map(([, usd]) => usd),
+    )
   const spent = () => sumUsd([...charged.values()].flatMap((m) => [...m.values()]))
   return {
     get spent() {

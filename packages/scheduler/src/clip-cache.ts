@@ -24,7 +24,11 @@ export interface ClipCache {
   /** Creates the cache and proves it writable before anything is paid: `SCHED_UNWRITABLE`. */
   prepare(): Promise<void>
   lookup(key: string): Promise<CachedClip | undefined>
-  store(key: string, file: string, facts: { sha256: string; predictionId?: string; output?: string }): Promise<CachedClip>
+  store(
+    key: string,
+    file: string,
+    facts: { sha256: string; predictionId?: string; output?: string },
+  ): Promise<CachedClip>
 }
 
 export interface ClipCacheOptions {

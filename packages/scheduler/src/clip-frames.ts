@@ -51,7 +51,11 @@ export function createFrameWork(options: FrameWorkOptions): FrameWork {
       background.push(
         pool
           .run(async () => {
-            await options.extractFrames(clip, { first: own.first, ...(waitedFor ? {} : { last: own.last }) }, call)
+            await options.extractFrames(
+              clip,
+              { first: own.first, ...(waitedFor ? {} : { last: own.last }) },
+              call,
+            )
             await show('first')
             if (!waitedFor) await show('last')
           })

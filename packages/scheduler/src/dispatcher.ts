@@ -47,7 +47,8 @@ export interface Dispatcher {
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const ready: ReadyShot[] = []
-  const order = (a: ReadyShot, b: ReadyShot) => options.rank(b) - options.rank(a) || a.shot.index - b.shot.index || a.take - b.take
+  const order = (a: ReadyShot, b: ReadyShot) =>
+    options.rank(b) - options.rank(a) || a.shot.index - b.shot.index || a.take - b.take
   let running = 0
   let deciding = 0
   const adaptive = createAdaptiveConcurrency({
@@ -94,7 +95,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     enqueue(item) {
       ready.push(item)
     },
-    outranksWaiting: (shots) => Math.max(-Infinity, ...shots.map(options.shotRank)) > Math.max(-Infinity, ...ready.map(options.rank)),
+    outranksWaiting: (shots) =>
+      Math.max(-Infinity, ...shots.map(options.shotRank)) > Math.max(-Infinity, ...ready.map(options.rank)),
     rateLimited: (ms) => adaptive.rateLimited(ms),
     stop() {
       options.signal?.removeEventListener('abort', onAbort)

@@ -15,7 +15,14 @@ export type Downloaded =
  * then journals and caches it. A clip that cannot be fetched or does not check out is not
  * journaled, so the journal still says "completed" and a re-run fetches it again without paying.
  */
-export async function downloadClip({ shot, take }: TakeUnit, key: string, attempt: number, id: string, result: RenderResult, ctx: RenderContext): Promise<Downloaded> {
+export async function downloadClip(
+  { shot, take }: TakeUnit,
+  key: string,
+  attempt: number,
+  id: string,
+  result: RenderResult,
+  ctx: RenderContext,
+): Promise<Downloaded> {
   const { signal } = ctx
   const clip = ctx.layout.take(shot.id, take).clip
   let step = 'could not be downloaded'
@@ -28,10 +35,25 @@ export async function downloadClip({ shot, take }: TakeUnit, key: string, attemp
     if (signal?.aborted) return { ok: false, aborted: true, message: 'aborted' }
     const message = providerErrorFacts(error).message.replace(/\.$/, '')
     const code = systemCodeOf(error)
-    return { ok: false, aborted: false, message: `Prediction ${id} finished but its clip ${step}: ${message}. Re-run to download it again (nothing is paid twice).`, ...(code ? { code } : {}) }
+    return {
+      ok: false,
+      aborted: false,
+      message: `Prediction ${id} finished but its clip ${step}: ${message}. Re-run to download it again (nothing is paid twice).`,
+      ...(code ? { code } : {}),
+    }
   }
   const sha256 = await sha256File(clip)
-  await ctx.journal.append({ type: 'downloaded', at: ctx.now(), shot: shot.id, take, attempt, id, key, file: ctx.layout.relative(clip), sha256 })
+  await ctx.journal.append({
+    type: 'downloaded',
+    at: ctx.now(),
+    shot: shot.id,
+    take,
+    attempt,
+    id,
+    key,
+    file: ctx.layout.relative(clip),
+    sha256,
+  })
   await ctx.cache.store(key, clip, { sha256, predictionId: id, output: result.output })
   return { ok: true, clip, sha256 }
 }

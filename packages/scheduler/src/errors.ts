@@ -47,14 +47,23 @@ export class SchedulerError<C extends SchedulerErrorCode = SchedulerErrorCode> e
 }
 
 /** A `SchedulerError` with the fields of its code. */
-export type SchedulerErrorOf<C extends SchedulerErrorCode> = SchedulerError<C> & Readonly<SchedulerErrorFields[C]>
+export type SchedulerErrorOf<C extends SchedulerErrorCode> = SchedulerError<C> &
+  Readonly<SchedulerErrorFields[C]>
 
-export function schedulerError<C extends SchedulerErrorCode>(code: C, message: string, fields: SchedulerErrorFields[C], cause?: unknown): SchedulerErrorOf<C> {
+export function schedulerError<C extends SchedulerErrorCode>(
+  code: C,
+  message: string,
+  fields: SchedulerErrorFields[C],
+  cause?: unknown,
+): SchedulerErrorOf<C> {
   return Object.assign(new SchedulerError(code, message, cause === undefined ? {} : { cause }), fields)
 }
 
 /** Narrows `error` to the scheduler error with `code`, fields included. */
-export function isSchedulerError<C extends SchedulerErrorCode>(error: unknown, code: C): error is SchedulerErrorOf<C> {
+export function isSchedulerError<C extends SchedulerErrorCode>(
+  error: unknown,
+  code: C,
+): error is SchedulerErrorOf<C> {
   return error instanceof SchedulerError && error.code === code
 }
 
@@ -71,7 +80,11 @@ export interface ProviderErrorFacts {
 
 /** The system's code (`ENOSPC`, `EACCES`...) of an error or of one of its causes: what the machine, not the shot, did wrong. */
 export function systemCodeOf(error: unknown): string | undefined {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    typeof e === 'object' && e !== null && depth < 6;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code
     if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return code
   }
@@ -80,7 +93,15 @@ export function systemCodeOf(error: unknown): string | undefined {
 
 export function providerErrorFacts(error: unknown): ProviderErrorFacts {
   if (typeof error !== 'object' || error === null) return { message: String(error) }
-  const e = error as { message?: unknown; code?: unknown; retryable?: unknown; ambiguous?: unknown; predictionId?: unknown; predictionEnded?: unknown; refunded?: unknown }
+  const e = error as {
+    message?: unknown
+    code?: unknown
+    retryable?: unknown
+    ambiguous?: unknown
+    predictionId?: unknown
+    predictionEnded?: unknown
+    refunded?: unknown
+  }
   return {
     message: typeof e.message === 'string' ? e.message : String(error),
     ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: String(e.code) } : {}),

@@ -1,13 +1,13 @@
 import type { Plan, PlannedShot, Provider } from '@storyreel/core'
 import { createImageHasher } from './cache-key.ts'
-import { openClipCache, type ClipCache } from './clip-cache.ts'
-import { decideShot } from './decide-shot.ts'
+import { type ClipCache, openClipCache } from './clip-cache.ts'
 import type { DecideContext, ShotDecision } from './decide-shot.ts'
+import { decideShot } from './decide-shot.ts'
 import { schedulerError } from './errors.ts'
+import { openFileRunStore } from './file-run-store.ts'
 import { sha256File } from './hash.ts'
 import { replayJournal } from './journal-replay.ts'
 import { dependentsOf } from './priority.ts'
-import { openFileRunStore } from './file-run-store.ts'
 import type { RunLayout } from './run-layout.ts'
 import { sumUsd } from './usd.ts'
 
@@ -71,18 +71,27 @@ export interface DecideSetup {
 }
 
 /** Context shared by the estimate and the run, so both decide every shot the same way (and check each clip once). */
-export function decideContext(plan: Plan, setup: DecideSetup, histories: DecideContext['histories']): DecideContext {
+export function decideContext(
+  plan: Plan,
+  setup: DecideSetup,
+  histories: DecideContext['histories'],
+): DecideContext {
   const only = setup.only ? new Set(setup.only) : undefined
   for (const id of only ?? []) {
     if (!plan.shots.some((s) => s.id === id)) {
-      throw schedulerError('SCHED_INVALID_OPTION', `\`only\` names shot "${id}", which the storyboard does not have. Shots: ${plan.shots.map((s) => s.id).join(', ')}.`, { option: 'only', value: id })
+      throw schedulerError(
+        'SCHED_INVALID_OPTION',
+        `\`only\` names shot "${id}", which the storyboard does not have. Shots: ${plan.shots.map((s) => s.id).join(', ')}.`,
+        { option: 'only', value: id },
+      )
     }
   }
   const selected = (id: string) => !only || only.has(id)
   const checked = new Map<string, Promise<boolean>>()
   // A clip was verified (decoded whole) when it entered the run directory or the cache; from then on
   // its bytes must still be the ones recorded then (the journal's or the cache entry's sha256).
-  const check = async (file: string, sha256: string) => (await sha256File(file).catch(() => undefined)) === sha256
+  const check = async (file: string, sha256: string) =>
+    (await sha256File(file).catch(() => undefined)) === sha256
   return {
     providerName: setup.provider.name,
     layout: setup.layout,
@@ -118,7 +127,11 @@ export async function estimateRun(plan: Plan, options: EstimateOptions): Promise
 
 const pays = (action: ShotDecision['action']) => action === 'submit' || action === 'recover'
 
-export async function estimateWith(plan: Plan, ctx: DecideContext, provider: Pick<Provider, 'paid'>): Promise<RunEstimate> {
+export async function estimateWith(
+  plan: Plan,
+  ctx: DecideContext,
+  provider: Pick<Provider, 'paid'>,
+): Promise<RunEstimate> {
   dependentsOf(plan)
   /** Each shot's picked take's decision: what the shots chained after it start from. */
   const picked = new Map<string, ShotDecision>()
@@ -132,12 +145,30 @@ export async function estimateWith(plan: Plan, ctx: DecideContext, provider: Pic
     const blocked = shot.dependsOn.find((dep) => ['skip', 'refuse'].includes(picked.get(dep)!.action))
     const takes: TakeEstimate[] = []
     for (let take = 1; take <= shot.takes; take++) {
-      const d: ShotDecision = blocked ? { action: 'skip', reason: `needs "${blocked}", which will not be rendered` } : await decideShot(shot, take, upstream, ctx)
+      const d: ShotDecision = blocked
+        ? { action: 'skip', reason: `needs "${blocked}", which will not be rendered` }
+        : await decideShot(shot, take, upstream, ctx)
       if (take === shot.pick) picked.set(shot.id, d)
-      takes.push({ take, action: d.action, cost: pays(d.action) ? priceOf(shot, provider) : 0, ...(d.action === 'skip' ? { reason: d.reason } : {}) })
+      takes.push({
+        take,
+        action: d.action,
+        cost: pays(d.action) ? priceOf(shot, provider) : 0,
+        ...(d.action === 'skip' ? { reason: d.reason } : {}),
+      })
     }
     const mine = takes[shot.pick - 1]!
-    shots.push({ shot: shot.id, model: shot.model.id, action: mine.action, cost: sumUsd(takes.map((t) => t.cost)), ...(mine.reason ? { reason: mine.reason } : {}), takes })
+    shots.push({
+      shot: shot.id,
+      model: shot.model.id,
+      action: mine.action,
+      cost: sumUsd(takes.map((t) => t.cost)),
+      ...(mine.reason ? { reason: mine.reason } : {}),
+      takes,
+    })
   }
-  return { shots, cost: sumUsd(shots.map((s) => s.cost)), submissions: shots.reduce((n, s) => n + s.takes.filter((t) => pays(t.action)).length, 0) }
+  return {
+    shots,
+    cost: sumUsd(shots.map((s) => s.cost)),
+    submissions: shots.reduce((n, s) => n + s.takes.filter((t) => pays(t.action)).length, 0),
+  }
 }

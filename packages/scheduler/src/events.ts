@@ -67,6 +67,12 @@ export type SchedulerEvent =
   | (EventBase & { readonly type: 'retrying'; readonly attempt: number; readonly reason: string })
   | (EventBase & { readonly type: 'skipped'; readonly reason: string })
   /** The clip came from the cache or from an earlier run in the same run directory: nothing submitted. */
-  | (EventBase & { readonly type: 'cached'; readonly clip: string; readonly sha256: string; readonly key: string; readonly source: 'cache' | 'run-dir' })
+  | (EventBase & {
+      readonly type: 'cached'
+      readonly clip: string
+      readonly sha256: string
+      readonly key: string
+      readonly source: 'cache' | 'run-dir'
+    })
 
 export type SchedulerEventType = SchedulerEvent['type']

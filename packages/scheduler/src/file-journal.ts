@@ -1,6 +1,6 @@
-import { open, readFile } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
-import { parseJournal, type JournalRecord } from './journal-records.ts'
+import { open, readFile } from 'node:fs/promises'
+import { type JournalRecord, parseJournal } from './journal-records.ts'
 import { redact } from './redact.ts'
 import type { RunJournal } from './run-store.ts'
 

@@ -1,7 +1,7 @@
 import { openJournalFile, readJournalFile } from './file-journal.ts'
 import { prepareDirs } from './prepare-dir.ts'
-import { lockFile } from './run-lock.ts'
 import { runLayout } from './run-layout.ts'
+import { lockFile } from './run-lock.ts'
 import type { RunStore } from './run-store.ts'
 
 export interface FileRunStoreOptions {

@@ -23,7 +23,14 @@ interface Base {
 export type JournalRecord =
   | (Base & { readonly type: 'run'; readonly pid: number; readonly plan: string; readonly provider: string })
   /** `take`: which take of the shot (1-based; absent in journals written before takes, meaning 1). Attempts are numbered per shot, across its takes. */
-  | (Base & { readonly type: 'intent'; readonly shot: string; readonly take?: number; readonly attempt: number; readonly key: string; readonly request: JournalRequest })
+  | (Base & {
+      readonly type: 'intent'
+      readonly shot: string
+      readonly take?: number
+      readonly attempt: number
+      readonly key: string
+      readonly request: JournalRequest
+    })
   | (Base & {
       readonly type: 'submitted'
       readonly shot: string
@@ -36,7 +43,14 @@ export type JournalRecord =
       /** True when found with `provider.recover` after a crash rather than returned by `submit`. */
       readonly recovered?: boolean
     })
-  | (Base & { readonly type: 'completed'; readonly shot: string; readonly attempt: number; readonly id: string; readonly output: string; readonly inferenceMs?: number })
+  | (Base & {
+      readonly type: 'completed'
+      readonly shot: string
+      readonly attempt: number
+      readonly id: string
+      readonly output: string
+      readonly inferenceMs?: number
+    })
   | (Base & {
       readonly type: 'downloaded'
       readonly shot: string
@@ -61,9 +75,21 @@ export type JournalRecord =
       /** The service gave its price back (see `ProviderErrorInfo.refunded`): it is not spend. */
       readonly refunded?: boolean
     })
-  | (Base & { readonly type: 'cached'; readonly shot: string; readonly take?: number; readonly key: string; readonly file: string; readonly sha256: string })
+  | (Base & {
+      readonly type: 'cached'
+      readonly shot: string
+      readonly take?: number
+      readonly key: string
+      readonly file: string
+      readonly sha256: string
+    })
   /** `shots/<id>.mp4` and `frames/<id>.*.png` now hold this take (the storyboard's pick), whose clip has this sha256. */
-  | (Base & { readonly type: 'placed'; readonly shot: string; readonly take: number; readonly sha256: string })
+  | (Base & {
+      readonly type: 'placed'
+      readonly shot: string
+      readonly take: number
+      readonly sha256: string
+    })
   | (Base & { readonly type: 'skipped'; readonly shot: string; readonly reason: string })
 
 type FieldKind = 'string' | 'number' | 'boolean' | 'object'
@@ -74,10 +100,35 @@ const SHOT = { shot: 'string' } as const
 const SHAPES: Readonly<Record<JournalRecord['type'], Shape>> = {
   run: { pid: 'number', plan: 'string', provider: 'string' },
   intent: { ...SHOT, 'take?': 'number', attempt: 'number', key: 'string', request: 'object' },
-  submitted: { ...SHOT, attempt: 'number', key: 'string', id: 'string', model: 'string', cost: 'number', 'recovered?': 'boolean' },
+  submitted: {
+    ...SHOT,
+    attempt: 'number',
+    key: 'string',
+    id: 'string',
+    model: 'string',
+    cost: 'number',
+    'recovered?': 'boolean',
+  },
   completed: { ...SHOT, attempt: 'number', id: 'string', output: 'string', 'inferenceMs?': 'number' },
-  downloaded: { ...SHOT, 'take?': 'number', attempt: 'number', id: 'string', key: 'string', file: 'string', sha256: 'string' },
-  failed: { ...SHOT, attempt: 'number', 'id?': 'string', message: 'string', 'code?': 'string', 'retryable?': 'boolean', 'ended?': 'boolean', 'refunded?': 'boolean' },
+  downloaded: {
+    ...SHOT,
+    'take?': 'number',
+    attempt: 'number',
+    id: 'string',
+    key: 'string',
+    file: 'string',
+    sha256: 'string',
+  },
+  failed: {
+    ...SHOT,
+    attempt: 'number',
+    'id?': 'string',
+    message: 'string',
+    'code?': 'string',
+    'retryable?': 'boolean',
+    'ended?': 'boolean',
+    'refunded?': 'boolean',
+  },
   cached: { ...SHOT, 'take?': 'number', key: 'string', file: 'string', sha256: 'string' },
   placed: { ...SHOT, take: 'number', sha256: 'string' },
   skipped: { ...SHOT, reason: 'string' },
@@ -85,7 +136,8 @@ const SHAPES: Readonly<Record<JournalRecord['type'], Shape>> = {
 
 /** Why `value` is not a journal record, or undefined when it is one. */
 function shapeProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a journal record (an object with a type)'
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'is not a journal record (an object with a type)'
   const record = value as Record<string, unknown>
   const shape = typeof record.type === 'string' ? SHAPES[record.type as JournalRecord['type']] : undefined
   if (!shape) return `has an unknown record type ${JSON.stringify(record.type)}`
@@ -94,8 +146,12 @@ function shapeProblem(value: unknown): string | undefined {
     const name = optional ? spec.slice(0, -1) : spec
     const field = record[name]
     if (field === undefined && optional) continue
-    const ok = kind === 'object' ? typeof field === 'object' && field !== null : typeof field === kind && (kind !== 'number' || Number.isFinite(field))
-    if (!ok) return `is a "${String(record.type)}" record ${field === undefined ? 'without' : 'with a bad'} "${name}"`
+    const ok =
+      kind === 'object'
+        ? typeof field === 'object' && field !== null
+        : typeof field === kind && (kind !== 'number' || Number.isFinite(field))
+    if (!ok)
+      return `is a "${String(record.type)}" record ${field === undefined ? 'without' : 'with a bad'} "${name}"`
   }
   return undefined
 }
@@ -108,7 +164,12 @@ export function parseJournal(text: string, file = JOURNAL_FILE): JournalRecord[]
   const lines = text.split('\n')
   const records: JournalRecord[] = []
   const corrupt = (line: number, what: string, cause?: unknown) =>
-    schedulerError('SCHED_JOURNAL_CORRUPT', `${file}:${line} ${what}. Move the run directory aside to start afresh, or fix that line.`, { file, line }, cause)
+    schedulerError(
+      'SCHED_JOURNAL_CORRUPT',
+      `${file}:${line} ${what}. Move the run directory aside to start afresh, or fix that line.`,
+      { file, line },
+      cause,
+    )
   lines.forEach((line, i) => {
     if (line.trim() === '') return
     let value: unknown

@@ -14,7 +14,13 @@ export interface AttemptHistory {
   inferenceMs?: number
   file?: string
   sha256?: string
-  failure?: { readonly message: string; readonly code?: string; readonly retryable?: boolean; readonly ended?: boolean; readonly refunded?: boolean }
+  failure?: {
+    readonly message: string
+    readonly code?: string
+    readonly retryable?: boolean
+    readonly ended?: boolean
+    readonly refunded?: boolean
+  }
 }
 
 /** The clip a shot has in the run directory, as the journal recorded it. */
@@ -60,7 +66,8 @@ export interface LedgerEntry {
 /** Folds journal records into per-shot histories. Pure, so a crash at any line replays the same way. */
 export function replayJournal(records: readonly JournalRecord[]): Map<string, ShotHistory> {
   const shots = new Map<string, ShotHistory>()
-  const attemptOf = (shot: string, attempt: number) => shots.get(shot)?.attempts.find((a) => a.attempt === attempt)
+  const attemptOf = (shot: string, attempt: number) =>
+    shots.get(shot)?.attempts.find((a) => a.attempt === attempt)
   for (const r of records) {
     if (r.type === 'run') continue
     let h = shots.get(r.shot)
@@ -73,17 +80,33 @@ export function replayJournal(records: readonly JournalRecord[]): Map<string, Sh
     const a = 'attempt' in r ? attemptOf(r.shot, r.attempt) : undefined
     switch (r.type) {
       case 'intent':
-        h.attempts.push({ attempt: r.attempt, take: r.take ?? 1, key: r.key, request: r.request, intentAt: r.at })
+        h.attempts.push({
+          attempt: r.attempt,
+          take: r.take ?? 1,
+          key: r.key,
+          request: r.request,
+          intentAt: r.at,
+        })
         break
       case 'submitted':
         if (a) Object.assign(a, { id: r.id, cost: r.cost, ...(r.recovered ? { recovered: true } : {}) })
         break
       case 'completed':
-        if (a) Object.assign(a, { output: r.output, ...(r.inferenceMs === undefined ? {} : { inferenceMs: r.inferenceMs }) })
+        if (a)
+          Object.assign(a, {
+            output: r.output,
+            ...(r.inferenceMs === undefined ? {} : { inferenceMs: r.inferenceMs }),
+          })
         break
       case 'downloaded':
         if (a) Object.assign(a, { file: r.file, sha256: r.sha256 })
-        h.clips.set(r.take ?? a?.take ?? 1, { take: r.take ?? a?.take ?? 1, key: r.key, file: r.file, sha256: r.sha256, predictionId: r.id })
+        h.clips.set(r.take ?? a?.take ?? 1, {
+          take: r.take ?? a?.take ?? 1,
+          key: r.key,
+          file: r.file,
+          sha256: r.sha256,
+          predictionId: r.id,
+        })
         break
       case 'failed':
         if (a) {
@@ -113,8 +136,12 @@ export function replayJournal(records: readonly JournalRecord[]): Map<string, Sh
 
 /** Every prediction the run directory's runs created, in the order their ids became known. */
 export function ledgerOf(records: readonly JournalRecord[]): LedgerEntry[] {
-  const refunded = new Set(records.flatMap((r) => (r.type === 'failed' && r.refunded ? [`${r.attempt}\0${r.shot}`] : [])))
-  const takes = new Map(records.flatMap((r) => (r.type === 'intent' ? [[`${r.attempt}\0${r.shot}`, r.take ?? 1] as const] : [])))
+  const refunded = new Set(
+    records.flatMap((r) => (r.type === 'failed' && r.refunded ? [`${r.attempt}\0${r.shot}`] : [])),
+  )
+  const takes = new Map(
+    records.flatMap((r) => (r.type === 'intent' ? [[`${r.attempt}\0${r.shot}`, r.take ?? 1] as const] : [])),
+  )
   return records.flatMap((r) =>
     r.type === 'submitted'
       ? [

@@ -1,6 +1,6 @@
 import { openFileRunStore } from './file-run-store.ts'
 import type { JournalRecord } from './journal-records.ts'
-import { ledgerOf, ledgerSpend, replayJournal, type LedgerEntry } from './journal-replay.ts'
+import { type LedgerEntry, ledgerOf, ledgerSpend, replayJournal } from './journal-replay.ts'
 import type { ClipPaths } from './run-layout.ts'
 import type { RunStore } from './run-store.ts'
 
@@ -75,10 +75,15 @@ export async function readJournal(run: string | RunStore): Promise<JournalSummar
       .map(({ take, key, file, sha256, predictionId }): StoredTake => {
         const paths = store.layout.take(h.shot, take)
         // A clip journaled before takes sits in shots/ with its frames in frames/.
-        const at = store.layout.resolve(file) === paths.clip ? paths : { ...store.layout.shot(h.shot), clip: store.layout.resolve(file) }
+        const at =
+          store.layout.resolve(file) === paths.clip
+            ? paths
+            : { ...store.layout.shot(h.shot), clip: store.layout.resolve(file) }
         return { take, ...at, file, sha256, key, ...(predictionId ? { predictionId } : {}) }
       })
-    const inShots = h.placed ? takes.find((t) => t.take === h.placed!.take && t.sha256 === h.placed!.sha256) : takes.find((t) => t.take === 1)
+    const inShots = h.placed
+      ? takes.find((t) => t.take === h.placed!.take && t.sha256 === h.placed!.sha256)
+      : takes.find((t) => t.take === 1)
     const clip = inShots ? placedClip(store, h.shot, inShots) : undefined
     return {
       shot: h.shot,
@@ -99,5 +104,11 @@ export async function readJournal(run: string | RunStore): Promise<JournalSummar
 /** A take's facts with the paths of `shots/<id>.mp4` and `frames/<id>.*.png`, where it was placed. */
 function placedClip(store: RunStore, shot: string, take: StoredTake): StoredClip {
   const paths = store.layout.shot(shot)
-  return { ...paths, file: store.layout.relative(paths.clip), sha256: take.sha256, key: take.key, ...(take.predictionId ? { predictionId: take.predictionId } : {}) }
+  return {
+    ...paths,
+    file: store.layout.relative(paths.clip),
+    sha256: take.sha256,
+    key: take.key,
+    ...(take.predictionId ? { predictionId: take.predictionId } : {}),
+  }
 }

@@ -11,7 +11,11 @@ export const PREPARE_TIMEOUT_MS = 15_000
  * Missing parents are created one at a time rather than with a recursive mkdir, which spins
  * forever on some file systems (`/proc/x`) and reports `ENOENT` for a read-only one.
  */
-export async function prepareDirs(dirs: readonly string[], role: 'run' | 'cache', timeoutMs = PREPARE_TIMEOUT_MS): Promise<void> {
+export async function prepareDirs(
+  dirs: readonly string[],
+  role: 'run' | 'cache',
+  timeoutMs = PREPARE_TIMEOUT_MS,
+): Promise<void> {
   let current = dirs[0] ?? ''
   const work = (async () => {
     for (const dir of dirs) {
@@ -25,7 +29,13 @@ export async function prepareDirs(dirs: readonly string[], role: 'run' | 'cache'
   })()
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'TIMEOUT' })), timeoutMs)
+    timer = setTimeout(
+      () =>
+        reject(
+          Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'TIMEOUT' }),
+        ),
+      timeoutMs,
+    )
   })
   try {
     await Promise.race([work, timeout])
@@ -34,7 +44,12 @@ export async function prepareDirs(dirs: readonly string[], role: 'run' | 'cache'
     const reason = typeof e.code === 'string' ? e.code : 'EIO'
     const path = typeof e.path === 'string' ? e.path : current
     const what = role === 'run' ? 'the run directory' : 'the clip cache'
-    throw schedulerError('SCHED_UNWRITABLE', `Cannot write ${what} ${path}: ${e.message}. Nothing was submitted.`, { path, role, reason }, error)
+    throw schedulerError(
+      'SCHED_UNWRITABLE',
+      `Cannot write ${what} ${path}: ${e.message}. Nothing was submitted.`,
+      { path, role, reason },
+      error,
+    )
   } finally {
     clearTimeout(timer)
   }
@@ -49,7 +64,8 @@ async function makeDir(dir: string): Promise<void> {
       throw error
     })
     if (found) {
-      if (!found.isDirectory()) throw Object.assign(new Error(`${at} is a file, not a directory`), { code: 'ENOTDIR', path: at })
+      if (!found.isDirectory())
+        throw Object.assign(new Error(`${at} is a file, not a directory`), { code: 'ENOTDIR', path: at })
       break
     }
     missing.push(at)

@@ -23,7 +23,12 @@ export function dependentsOf(plan: Plan): Map<string, string[]> {
       }
       list.push(shot.id)
     }
-    if (dependents.has(shot.id)) throw schedulerError('SCHED_INVALID_PLAN', `Two shots are called "${shot.id}"; shot ids must be unique.`, { shot: shot.id })
+    if (dependents.has(shot.id))
+      throw schedulerError(
+        'SCHED_INVALID_PLAN',
+        `Two shots are called "${shot.id}"; shot ids must be unique.`,
+        { shot: shot.id },
+      )
     dependents.set(shot.id, [])
   }
   return dependents
@@ -34,6 +39,9 @@ export function dependentsOf(plan: Plan): Map<string, string[]> {
  * `remainingPathSeconds`, the chain that waits for it); its other takes have nothing waiting for them,
  * so only their own latency. Ready takes go highest first, then in storyboard order, then take order.
  */
-export function takeRank(remaining: ReadonlyMap<string, number>, latency: LatencyEstimate): (shot: PlannedShot, take: number) => number {
+export function takeRank(
+  remaining: ReadonlyMap<string, number>,
+  latency: LatencyEstimate,
+): (shot: PlannedShot, take: number) => number {
   return (shot, take) => (take === shot.pick ? (remaining.get(shot.id) ?? 0) : latency(shot))
 }

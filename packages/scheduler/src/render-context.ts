@@ -7,7 +7,11 @@ import type { RunJournal } from './run-store.ts'
 import type { ClipHooks } from './run-types.ts'
 
 /** An event as the run's parts report it; the run adds the time and the shot's spend. */
-export type EmitInput = SchedulerEvent extends infer E ? (E extends SchedulerEvent ? Omit<E, 'at' | 'spent'> : never) : never
+export type EmitInput = SchedulerEvent extends infer E
+  ? E extends SchedulerEvent
+    ? Omit<E, 'at' | 'spent'>
+    : never
+  : never
 
 /** What taking one shot through its predictions needs from the run. */
 export interface RenderContext {
@@ -32,7 +36,13 @@ export interface RenderContext {
  * What the provider is told for one attempt: the signal (not for a submission already sent, which
  * must finish so its id is journaled), 429s, and its phases as `uploading` and `processing` events.
  */
-export function providerCallOptions(ctx: RenderContext, unit: TakeUnit, attempt: number, id: string | undefined, abortable: boolean): ProviderCallOptions {
+export function providerCallOptions(
+  ctx: RenderContext,
+  unit: TakeUnit,
+  attempt: number,
+  id: string | undefined,
+  abortable: boolean,
+): ProviderCallOptions {
   let processing = false
   const about = aboutTake(unit)
   return {
@@ -55,6 +65,10 @@ export interface TakeUnit {
 }
 
 /** The fields every event about one take carries. */
-export function aboutTake(unit: TakeUnit): { readonly shot: string; readonly take: number; readonly picked: boolean } {
+export function aboutTake(unit: TakeUnit): {
+  readonly shot: string
+  readonly take: number
+  readonly picked: boolean
+} {
   return { shot: unit.shot.id, take: unit.take, picked: unit.take === unit.shot.pick }
 }

@@ -1,7 +1,7 @@
-import type { PlannedShot, RenderRequest, RenderResult } from '@storyreel/core'
+import type { RenderRequest, RenderResult } from '@storyreel/core'
 import type { RenderDecision } from './decide-shot.ts'
 import { downloadClip } from './download-clip.ts'
-import { providerErrorFacts, type ProviderErrorFacts, type ShotFailureCode } from './errors.ts'
+import { type ProviderErrorFacts, providerErrorFacts, type ShotFailureCode } from './errors.ts'
 import { priceOf } from './estimate.ts'
 import type { AttemptHistory } from './journal-replay.ts'
 import { aboutTake, providerCallOptions, type RenderContext, type TakeUnit } from './render-context.ts'
@@ -20,7 +20,14 @@ export type RenderOutcome =
       readonly submittedAt?: number
       readonly inferenceMs?: number
     }
-  | { readonly status: 'failed'; readonly message: string; readonly code?: string; readonly predictionId?: string; readonly attempt?: number; readonly attempts: number }
+  | {
+      readonly status: 'failed'
+      readonly message: string
+      readonly code?: string
+      readonly predictionId?: string
+      readonly attempt?: number
+      readonly attempts: number
+    }
   | { readonly status: 'aborted'; readonly predictionId?: string; readonly attempts: number }
 
 type Failed = Extract<RenderOutcome, { status: 'failed' }>
@@ -36,7 +43,12 @@ interface Live {
  * recovers a prediction an earlier run created, fetches a finished one's clip again, or submits
  * a new one, retrying failed predictions as new ones. Every step is journaled before it is taken.
  */
-export async function renderShot(unit: TakeUnit, decision: RenderDecision, request: RenderRequest, ctx: RenderContext): Promise<RenderOutcome> {
+export async function renderShot(
+  unit: TakeUnit,
+  decision: RenderDecision,
+  request: RenderRequest,
+  ctx: RenderContext,
+): Promise<RenderOutcome> {
   const { provider, journal, signal } = ctx
   const { shot, take } = unit
   const about = aboutTake(unit)
@@ -47,13 +59,31 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
   /** When this run's own submission of the live prediction returned. */
   let submittedAt: number | undefined
 
-  const callOptions = (attempt: number, id?: string, abortable = true) => providerCallOptions(ctx, unit, attempt, id, abortable)
+  const callOptions = (attempt: number, id?: string, abortable = true) =>
+    providerCallOptions(ctx, unit, attempt, id, abortable)
 
   const adopt = async (attempt: number, id: string, origin: 'recovered' | 'new'): Promise<Live> => {
     ctx.knownIds.add(id)
-    await journal.append({ type: 'submitted', at: ctx.now(), shot: shot.id, attempt, key: decision.key, id, model: shot.model.id, cost: price, ...(origin === 'recovered' ? { recovered: true } : {}) })
+    await journal.append({
+      type: 'submitted',
+      at: ctx.now(),
+      shot: shot.id,
+      attempt,
+      key: decision.key,
+      id,
+      model: shot.model.id,
+      cost: price,
+      ...(origin === 'recovered' ? { recovered: true } : {}),
+    })
     if (origin === 'new') await ctx.budget.commit(shot.id, take, attempt, price)
-    ctx.emit({ type: 'submitted', ...about, attempt, predictionId: id, cost: origin === 'new' ? price : 0, origin })
+    ctx.emit({
+      type: 'submitted',
+      ...about,
+      attempt,
+      predictionId: id,
+      cost: origin === 'new' ? price : 0,
+      origin,
+    })
     return { attempt, id }
   }
 
@@ -65,7 +95,15 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
   const ambiguous = async (attempt: number): Promise<Failed> => {
     const message = `A submission for shot "${shot.id}" may have created a prediction, and provider "${provider.name}" cannot look predictions up. Check the provider's dashboard; to submit again anyway, re-run with force for this shot.`
     const code: ShotFailureCode = 'SCHED_AMBIGUOUS_SUBMISSION'
-    await journal.append({ type: 'failed', at: ctx.now(), shot: shot.id, attempt, message, code, retryable: false })
+    await journal.append({
+      type: 'failed',
+      at: ctx.now(),
+      shot: shot.id,
+      attempt,
+      message,
+      code,
+      retryable: false,
+    })
     return { status: 'failed', message, code, attempt, attempts }
   }
 
@@ -84,12 +122,31 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
 
   /** The outcome of a prediction this run could not see end; the journal still has it in flight. */
   const unresolved = (attempt: number, id: string, facts: ProviderErrorFacts): Failed => {
-    ctx.emit({ type: 'failed', ...about, attempt, predictionId: id, message: facts.message, ...(facts.code ? { code: facts.code } : {}), willRetry: false })
-    return { status: 'failed', message: facts.message, ...(facts.code ? { code: facts.code } : {}), predictionId: id, attempt, attempts }
+    ctx.emit({
+      type: 'failed',
+      ...about,
+      attempt,
+      predictionId: id,
+      message: facts.message,
+      ...(facts.code ? { code: facts.code } : {}),
+      willRetry: false,
+    })
+    return {
+      status: 'failed',
+      message: facts.message,
+      ...(facts.code ? { code: facts.code } : {}),
+      predictionId: id,
+      attempt,
+      attempts,
+    }
   }
 
   /** Journals a failed attempt; returns the final outcome, or undefined when a new prediction should be tried. */
-  const recordFailure = async (attempt: number, id: string | undefined, facts: ProviderErrorFacts): Promise<Failed | undefined> => {
+  const recordFailure = async (
+    attempt: number,
+    id: string | undefined,
+    facts: ProviderErrorFacts,
+  ): Promise<Failed | undefined> => {
     const refunded = facts.refunded === true && id !== undefined
     const { message, code, retryable, predictionEnded } = facts
     await journal.append({
@@ -107,8 +164,24 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
     if (refunded) await ctx.budget.refund(shot.id, take, attempt)
     const predictionId = id ?? facts.predictionId
     const willRetry = retryable !== false && attempts <= ctx.retries && !signal?.aborted
-    ctx.emit({ type: 'failed', ...about, attempt, ...(predictionId ? { predictionId } : {}), message, ...(code ? { code } : {}), ...(refunded ? { refunded } : {}), willRetry })
-    lastFailure = { status: 'failed', message, ...(code ? { code } : {}), ...(predictionId ? { predictionId } : {}), attempt, attempts }
+    ctx.emit({
+      type: 'failed',
+      ...about,
+      attempt,
+      ...(predictionId ? { predictionId } : {}),
+      message,
+      ...(code ? { code } : {}),
+      ...(refunded ? { refunded } : {}),
+      willRetry,
+    })
+    lastFailure = {
+      status: 'failed',
+      message,
+      ...(code ? { code } : {}),
+      ...(predictionId ? { predictionId } : {}),
+      attempt,
+      attempts,
+    }
     if (!willRetry) return lastFailure
     ctx.emit({ type: 'retrying', ...about, attempt: attempt + 1, reason: message })
     return undefined
@@ -120,12 +193,25 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
     if (!check.ok) {
       const stop = `not submitted: it would bring this run's spend to $${check.projected.toFixed(2)}, over maxCost $${ctx.maxCost?.toFixed(2)}`
       const code: ShotFailureCode = 'SCHED_BUDGET_STOP'
-      return lastFailure ? { ...lastFailure, message: `${lastFailure.message} (retry ${stop})`, code, attempts } : { status: 'failed', message: `Shot "${shot.id}" ${stop}.`, code, attempts }
+      return lastFailure
+        ? { ...lastFailure, message: `${lastFailure.message} (retry ${stop})`, code, attempts }
+        : { status: 'failed', message: `Shot "${shot.id}" ${stop}.`, code, attempts }
     }
     const attempt = ctx.nextAttempt(shot.id)
     const intentAt = ctx.now()
-    const images = { ...(request.startImage ? { startImage: request.startImage } : {}), ...(request.endImage ? { endImage: request.endImage } : {}) }
-    await journal.append({ type: 'intent', at: intentAt, shot: shot.id, take, attempt, key: decision.key, request: { model: shot.model.id, params: shot.params, ...images } })
+    const images = {
+      ...(request.startImage ? { startImage: request.startImage } : {}),
+      ...(request.endImage ? { endImage: request.endImage } : {}),
+    }
+    await journal.append({
+      type: 'intent',
+      at: intentAt,
+      shot: shot.id,
+      take,
+      attempt,
+      key: decision.key,
+      request: { model: shot.model.id, params: shot.params, ...images },
+    })
     attempts++
     try {
       // No abort signal: an interrupted POST could leave a paid prediction we never hear of.
@@ -147,14 +233,43 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
   if (decision.action === 'reattach') {
     const a = decision.attempt
     attempts = 1
-    live = { attempt: a.attempt, id: a.id!, ...(a.output ? { output: { output: a.output, ...(a.inferenceMs === undefined ? {} : { inferenceMs: a.inferenceMs }) } } : {}) }
-    ctx.emit({ type: 'submitted', ...about, attempt: a.attempt, predictionId: a.id!, cost: 0, origin: 'reattached' })
+    live = {
+      attempt: a.attempt,
+      id: a.id!,
+      ...(a.output
+        ? {
+            output: {
+              output: a.output,
+              ...(a.inferenceMs === undefined ? {} : { inferenceMs: a.inferenceMs }),
+            },
+          }
+        : {}),
+    }
+    ctx.emit({
+      type: 'submitted',
+      ...about,
+      attempt: a.attempt,
+      predictionId: a.id!,
+      cost: 0,
+      origin: 'reattached',
+    })
   } else if (decision.action === 'redownload') {
     // Finished and paid for: only its clip is fetched again. An attempt from this run's journal keeps
     // its number; one known only from the cache gets a new number (nothing is submitted under it).
     attempts = 1
-    live = { attempt: decision.attempt?.attempt ?? ctx.nextAttempt(shot.id), id: decision.predictionId, output: { output: decision.output } }
-    ctx.emit({ type: 'submitted', ...about, attempt: live.attempt, predictionId: live.id, cost: 0, origin: 'reattached' })
+    live = {
+      attempt: decision.attempt?.attempt ?? ctx.nextAttempt(shot.id),
+      id: decision.predictionId,
+      output: { output: decision.output },
+    }
+    ctx.emit({
+      type: 'submitted',
+      ...about,
+      attempt: live.attempt,
+      predictionId: live.id,
+      cost: 0,
+      origin: 'reattached',
+    })
   } else if (decision.action === 'recover') {
     const failed = await recoverIntent(decision.attempt)
     if (failed) return failed
@@ -185,14 +300,24 @@ export async function renderShot(unit: TakeUnit, decision: RenderDecision, reque
       continue
     }
     if (!live.output) {
-      await journal.append({ type: 'completed', at: ctx.now(), shot: shot.id, attempt, id, output: result.output, ...(result.inferenceMs === undefined ? {} : { inferenceMs: result.inferenceMs }) })
+      await journal.append({
+        type: 'completed',
+        at: ctx.now(),
+        shot: shot.id,
+        attempt,
+        id,
+        output: result.output,
+        ...(result.inferenceMs === undefined ? {} : { inferenceMs: result.inferenceMs }),
+      })
     }
 
     ctx.emit({ type: 'downloading', ...about, attempt, predictionId: id })
     const downloaded = await downloadClip(unit, decision.key, attempt, id, result, ctx)
     if (!downloaded.ok) {
       const { aborted, message, code } = downloaded
-      return aborted ? { status: 'aborted', predictionId: id, attempts } : { status: 'failed', message, ...(code ? { code } : {}), predictionId: id, attempt, attempts }
+      return aborted
+        ? { status: 'aborted', predictionId: id, attempts }
+        : { status: 'failed', message, ...(code ? { code } : {}), predictionId: id, attempt, attempts }
     }
     return {
       status: 'rendered',

@@ -49,8 +49,16 @@ export function runLayout(runDir: string): RunLayout {
     workDir: at('.work'),
     dirs: [root, at('shots'), at('frames'), at('takes')],
     reel: (file) => at(file),
-    shot: (id) => ({ clip: at(`shots/${id}.mp4`), first: at(`frames/${id}.first.png`), last: at(`frames/${id}.last.png`) }),
-    take: (id, take) => ({ clip: at(`takes/${id}/take-${take}.mp4`), first: at(`takes/${id}/take-${take}.first.png`), last: at(`takes/${id}/take-${take}.last.png`) }),
+    shot: (id) => ({
+      clip: at(`shots/${id}.mp4`),
+      first: at(`frames/${id}.first.png`),
+      last: at(`frames/${id}.last.png`),
+    }),
+    take: (id, take) => ({
+      clip: at(`takes/${id}/take-${take}.mp4`),
+      first: at(`takes/${id}/take-${take}.first.png`),
+      last: at(`takes/${id}/take-${take}.last.png`),
+    }),
     relative: (path) => relative(root, path).split(sep).join('/'),
     resolve: (name) => resolve(root, name),
   }

@@ -19,12 +19,20 @@ export async function lockFile(file: string): Promise<RunLock> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim())
       if (pid > 0 && isAlive(pid)) {
-        throw schedulerError('SCHED_RUN_DIR_LOCKED', `Process ${pid} is already rendering into ${runDir}. Wait for it to finish or stop it first.`, { runDir, pid })
+        throw schedulerError(
+          'SCHED_RUN_DIR_LOCKED',
+          `Process ${pid} is already rendering into ${runDir}. Wait for it to finish or stop it first.`,
+          { runDir, pid },
+        )
       }
       await rm(file, { force: true })
     }
   }
-  throw schedulerError('SCHED_RUN_DIR_LOCKED', `Could not take the lock ${file}; another run keeps taking it.`, { runDir })
+  throw schedulerError(
+    'SCHED_RUN_DIR_LOCKED',
+    `Could not take the lock ${file}; another run keeps taking it.`,
+    { runDir },
+  )
 }
 
 function isAlive(pid: number): boolean {

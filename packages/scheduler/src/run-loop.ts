@@ -1,16 +1,16 @@
 import { estimateRenderSeconds, type Plan, type PlannedShot } from '@storyreel/core'
 import { createBudget, reservationKey } from './budget.ts'
+import type { ClipCache } from './clip-cache.ts'
 import { createFrameWork } from './clip-frames.ts'
 import type { DecideContext } from './decide-shot.ts'
 import { createDispatcher } from './dispatcher.ts'
 import type { RunEstimate } from './estimate.ts'
 import type { SchedulerEvent } from './events.ts'
-import type { ClipCache } from './clip-cache.ts'
+import { takeRank } from './priority.ts'
 import { aboutTake, type EmitInput, type RenderContext, type TakeUnit } from './render-context.ts'
 import type { RunLayout } from './run-layout.ts'
 import type { RunJournal } from './run-store.ts'
 import type { RunOptions, ShotOutcome, TakeOutcome } from './run-types.ts'
-import { takeRank } from './priority.ts'
 import { createShotGraph } from './shot-graph.ts'
 import { createShotPipeline } from './shot-pipeline.ts'
 
@@ -34,19 +34,30 @@ export async function runShots(
   plan: Plan,
   options: RunOptions,
   setup: LoopSetup,
-): Promise<{ outcomes: ShotOutcome[]; takes: TakeOutcome[]; spent: number; lastFrames: ReadonlyMap<string, string> }> {
+): Promise<{
+  outcomes: ShotOutcome[]
+  takes: TakeOutcome[]
+  spent: number
+  lastFrames: ReadonlyMap<string, string>
+}> {
   const now = options.now ?? Date.now
   const { signal } = options
   const { journal, layout } = setup
   const graph = createShotGraph(plan)
-  const reservations = setup.estimate.shots.flatMap((s) => s.takes.filter((t) => t.action === 'submit' || t.action === 'recover').map((t) => [reservationKey(s.shot, t.take), t.cost] as const))
+  const reservations = setup.estimate.shots.flatMap((s) =>
+    s.takes
+      .filter((t) => t.action === 'submit' || t.action === 'recover')
+      .map((t) => [reservationKey(s.shot, t.take), t.cost] as const),
+  )
   const budget = createBudget(options.maxCost, new Map(reservations))
   // What earlier runs did, from the one replay of the journal the decisions use.
   const histories = [...setup.decide.histories.values()]
   const maxAttempt = new Map(histories.map((h) => [h.shot, Math.max(0, ...h.attempts.map((a) => a.attempt))]))
   const knownIds = new Set(histories.flatMap((h) => h.attempts.flatMap((a) => (a.id ? [a.id] : []))))
   const queuedAt = new Map<string, number>()
-  const latency = options.estimateLatency ?? ((shot: PlannedShot) => estimateRenderSeconds(shot.model, shot.params.duration))
+  const latency =
+    options.estimateLatency ??
+    ((shot: PlannedShot) => estimateRenderSeconds(shot.model, shot.params.duration))
   const rank = takeRank(setup.remaining, latency)
 
   let finish!: () => void
@@ -106,7 +117,14 @@ export async function runShots(
     const code = (error as { code?: unknown }).code
     const coded = typeof code === 'string' ? { code } : {}
     emit({ type: 'failed', ...aboutTake(unit), attempt: 0, message, ...coded, willRetry: false })
-    settle(unit, { shot, status: 'failed', message, ...coded, attempts: 0, cost: budget.spentOn(shot, unit.take) })
+    settle(unit, {
+      shot,
+      status: 'failed',
+      message,
+      ...coded,
+      attempts: 0,
+      cost: budget.spentOn(shot, unit.take),
+    })
   }
 
   const lastFrames = new Map<string, string>()
@@ -120,8 +138,16 @@ export async function runShots(
       const message = `The clip is fine but its frames could not be extracted: ${error instanceof Error ? error.message : String(error)}`
       const key = reservationKey(shot.id, take)
       const prior = takeOutcomes.get(key)
-      const predictionId = prior && 'predictionId' in prior && prior.predictionId ? { predictionId: prior.predictionId } : {}
-      const failed: ShotOutcome = { shot: shot.id, status: 'failed', message, attempts: 0, cost: budget.spentOn(shot.id, take), ...predictionId }
+      const predictionId =
+        prior && 'predictionId' in prior && prior.predictionId ? { predictionId: prior.predictionId } : {}
+      const failed: ShotOutcome = {
+        shot: shot.id,
+        status: 'failed',
+        message,
+        attempts: 0,
+        cost: budget.spentOn(shot.id, take),
+        ...predictionId,
+      }
       takeOutcomes.set(key, { ...failed, take, picked: take === shot.pick })
       if (take === shot.pick) graph.amend(failed)
     },
@@ -189,17 +215,27 @@ export async function runShots(
     dispatcher.stop()
   }
   // A shot's outcome counts the spend of all its takes; a take's clip and frames are named at its own place.
-  const outcomes = graph.outcomes().map((o) => (o.status === 'done' || o.status === 'failed' ? { ...o, cost: budget.spentOn(o.shot) } : o))
+  const outcomes = graph
+    .outcomes()
+    .map((o) => (o.status === 'done' || o.status === 'failed' ? { ...o, cost: budget.spentOn(o.shot) } : o))
   const takes = plan.shots.flatMap((shot) =>
     Array.from({ length: shot.takes }, (_, i): TakeOutcome => {
       const take = i + 1
       const picked = take === shot.pick
-      const outcome = (picked ? graph.outcome(shot.id) : undefined) ?? takeOutcomes.get(reservationKey(shot.id, take))
+      const outcome =
+        (picked ? graph.outcome(shot.id) : undefined) ?? takeOutcomes.get(reservationKey(shot.id, take))
       // A take never decided shares its shot's fate (skipped after a failed upstream, or aborted).
       const known = outcome ?? graph.outcome(shot.id)!
       if (known.status !== 'done' && known.status !== 'cached') return { ...known, take, picked }
       const own = layout.take(shot.id, take)
-      return { ...known, take, picked, clip: own.clip, frames: { first: own.first, last: own.last }, ...(picked && known.status === 'done' ? { cost: budget.spentOn(shot.id, take) } : {}) }
+      return {
+        ...known,
+        take,
+        picked,
+        clip: own.clip,
+        frames: { first: own.first, last: own.last },
+        ...(picked && known.status === 'done' ? { cost: budget.spentOn(shot.id, take) } : {}),
+      }
     }),
   )
   return { outcomes, takes, spent: budget.spent, lastFrames }

@@ -1,5 +1,5 @@
-import { remainingPathSeconds } from '@storyreel/core'
 import type { Plan } from '@storyreel/core'
+import { remainingPathSeconds } from '@storyreel/core'
 import { openClipCache } from './clip-cache.ts'
 import { schedulerError, type SchedulerErrorOf } from './errors.ts'
 import { decideContext, estimateWith, type RunEstimate } from './estimate.ts'
@@ -30,7 +30,8 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
   const store = options.store ?? openFileRunStore(options.runDir!, { secrets })
   const cache = options.cache ?? openClipCache(options.cacheDir!, { secrets })
   // Both checked to the end, so a failure of one never leaves the other half-written behind it.
-  for (const prepared of await Promise.allSettled([store.prepare(), cache.prepare()])) if (prepared.status === 'rejected') throw prepared.reason
+  for (const prepared of await Promise.allSettled([store.prepare(), cache.prepare()]))
+    if (prepared.status === 'rejected') throw prepared.reason
   const lock = await store.lock()
   try {
     const journal = await store.openJournal()
@@ -39,13 +40,29 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
       const setup = { provider, layout: store.layout, cache, force: options.force, only: options.only }
       const decide = decideContext(plan, setup, replayJournal(journal.records))
       const estimate = await estimateWith(plan, decide, provider)
-      if (options.maxCost !== undefined && estimate.cost > options.maxCost) throw overBudget(estimate, options.maxCost)
+      if (options.maxCost !== undefined && estimate.cost > options.maxCost)
+        throw overBudget(estimate, options.maxCost)
       if (options.approve && !(await options.approve(estimate))) {
-        throw schedulerError('SCHED_NOT_APPROVED', 'The run was not approved; nothing was submitted.', { estimate })
+        throw schedulerError('SCHED_NOT_APPROVED', 'The run was not approved; nothing was submitted.', {
+          estimate,
+        })
       }
       if (signal?.aborted) throw abortedError(signal, undefined)
-      await journal.append({ type: 'run', at: (options.now ?? Date.now)(), pid: process.pid, plan: plan.hash, provider: provider.name })
-      const run = await runShots(plan, options, { layout: store.layout, journal, cache, decide, estimate, remaining })
+      await journal.append({
+        type: 'run',
+        at: (options.now ?? Date.now)(),
+        pid: process.pid,
+        plan: plan.hash,
+        provider: provider.name,
+      })
+      const run = await runShots(plan, options, {
+        layout: store.layout,
+        journal,
+        cache,
+        decide,
+        estimate,
+        remaining,
+      })
       const failures = run.takes.filter((o): o is FailedOutcome & TakeOutcome => o.status === 'failed')
       const result: RunResult = {
         shots: run.outcomes,
@@ -69,14 +86,26 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunResul
 
 function validateOptions(options: RunOptions): void {
   const bad = (option: string, expected: string, value: unknown) =>
-    schedulerError('SCHED_INVALID_OPTION', `\`${option}\` must be ${expected}; got ${String(value)}.`, { option, value })
-  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw bad('concurrency', 'an integer of at least 1', options.concurrency)
+    schedulerError('SCHED_INVALID_OPTION', `\`${option}\` must be ${expected}; got ${String(value)}.`, {
+      option,
+      value,
+    })
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+    throw bad('concurrency', 'an integer of at least 1', options.concurrency)
   const retries = options.retries ?? 1
   if (!Number.isInteger(retries) || retries < 0) throw bad('retries', 'an integer of at least 0', retries)
-  if (options.maxCost !== undefined && !(options.maxCost >= 0)) throw bad('maxCost', 'a number of USD of at least 0', options.maxCost)
-  if ((options.runDir === undefined) === (options.store === undefined)) throw bad('runDir', 'given, or `store` instead (not both)', options.runDir)
-  if ((options.cacheDir === undefined) === (options.cache === undefined)) throw bad('cacheDir', 'given, or `cache` instead (not both)', options.cacheDir)
-  if (typeof options.extractFrames !== 'function') throw bad('extractFrames', 'a function that writes a clip\'s frames (the assembler\'s extractFrames)', options.extractFrames)
+  if (options.maxCost !== undefined && !(options.maxCost >= 0))
+    throw bad('maxCost', 'a number of USD of at least 0', options.maxCost)
+  if ((options.runDir === undefined) === (options.store === undefined))
+    throw bad('runDir', 'given, or `store` instead (not both)', options.runDir)
+  if ((options.cacheDir === undefined) === (options.cache === undefined))
+    throw bad('cacheDir', 'given, or `cache` instead (not both)', options.cacheDir)
+  if (typeof options.extractFrames !== 'function')
+    throw bad(
+      'extractFrames',
+      "a function that writes a clip's frames (the assembler's extractFrames)",
+      options.extractFrames,
+    )
 }
 
 function overBudget(estimate: RunEstimate, maxCost: number): SchedulerErrorOf<'SCHED_OVER_BUDGET'> {

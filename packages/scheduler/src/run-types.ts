@@ -22,12 +22,20 @@ export interface ClipHooks {
    * atomically. The last frame must be the exact last one: a chained shot starts from it.
    * Pass the assembler's `extractFrames`.
    */
-  readonly extractFrames: (clip: string, frames: { readonly first?: string; readonly last?: string }, options: { readonly signal?: AbortSignal }) => Promise<void>
+  readonly extractFrames: (
+    clip: string,
+    frames: { readonly first?: string; readonly last?: string },
+    options: { readonly signal?: AbortSignal },
+  ) => Promise<void>
   /**
    * Rejects a clip that does not decode as the shot asked (throw to reject), before a downloaded clip
    * is journaled and cached. A clip reused later is checked against the sha256 recorded then. Pass the assembler's `verifyClip`.
    */
-  readonly verifyClip?: (clip: string, expected: { readonly duration: number }, options: { readonly signal?: AbortSignal }) => Promise<void>
+  readonly verifyClip?: (
+    clip: string,
+    expected: { readonly duration: number },
+    options: { readonly signal?: AbortSignal },
+  ) => Promise<void>
   /** Called once per shot the moment its picked take's clip is in place (e.g. to start normalising it for the reel). Must not throw. */
   readonly onClip?: (clip: LandedClip) => void
 }
@@ -90,7 +98,12 @@ export type ShotOutcome =
       readonly cost: number
       readonly timings: ShotTimings
     })
-  | (FinishedClip & { readonly shot: string; readonly status: 'cached'; readonly source: 'cache' | 'run-dir'; readonly predictionId?: string })
+  | (FinishedClip & {
+      readonly shot: string
+      readonly status: 'cached'
+      readonly source: 'cache' | 'run-dir'
+      readonly predictionId?: string
+    })
   | {
       readonly shot: string
       readonly status: 'failed'
@@ -113,7 +126,10 @@ export type TakeOutcome = ShotOutcome & {
 }
 
 /** A failed take: the shot's own failure when `picked`, else an alternative take that failed beside a picked one. */
-export type FailedOutcome = Extract<ShotOutcome, { status: 'failed' }> & { readonly take?: number; readonly picked?: boolean }
+export type FailedOutcome = Extract<ShotOutcome, { status: 'failed' }> & {
+  readonly take?: number
+  readonly picked?: boolean
+}
 
 export interface RunResult {
   /** In storyboard order: each shot's picked take (`clip`, `frames` are `shots/<id>.mp4` and `frames/<id>.*.png`). */

@@ -50,7 +50,8 @@ export function createShotGraph(plan: Plan): ShotGraph {
       if (outcomes.has(outcome.shot)) return undefined
       outcomes.set(outcome.shot, outcome)
       const next = dependents.get(outcome.shot) ?? []
-      if (outcome.status !== 'done' && outcome.status !== 'cached') return { ready: [], blocked: next.map((shot) => ({ shot, by: outcome })) }
+      if (outcome.status !== 'done' && outcome.status !== 'cached')
+        return { ready: [], blocked: next.map((shot) => ({ shot, by: outcome })) }
       clipSha.set(outcome.shot, outcome.sha256)
       const ready: PlannedShot[] = []
       for (const id of next) {

@@ -1,13 +1,13 @@
 import type { PlannedShot } from '@storyreel/core'
 import type { FrameWork } from './clip-frames.ts'
-import { decideShot, renderRequestOf, type DecideContext, type ShotDecision } from './decide-shot.ts'
+import { type DecideContext, decideShot, renderRequestOf, type ShotDecision } from './decide-shot.ts'
 import type { ReadyShot, Slot } from './dispatcher.ts'
 import type { ShotTimings } from './events.ts'
 import { linkOrCopy } from './link-or-copy.ts'
 import { aboutTake, type RenderContext, type TakeUnit } from './render-context.ts'
-import { renderShot, type RenderOutcome } from './render-shot.ts'
-import type { ShotGraph } from './shot-graph.ts'
+import { type RenderOutcome, renderShot } from './render-shot.ts'
 import type { ClipHooks, LandedClip, ShotOutcome } from './run-types.ts'
+import type { ShotGraph } from './shot-graph.ts'
 
 export interface PipelineSetup {
   readonly graph: ShotGraph
@@ -54,7 +54,14 @@ export function createShotPipeline(setup: PipelineSetup): ShotPipeline {
       clip = ctx.layout.shot(shot.id).clip
       await linkOrCopy(own, clip)
       const placed = setup.decide.histories.get(shot.id)?.placed
-      if (placed?.take !== take || placed.sha256 !== landed.sha256) await ctx.journal.append({ type: 'placed', at: ctx.now(), shot: shot.id, take, sha256: landed.sha256 })
+      if (placed?.take !== take || placed.sha256 !== landed.sha256)
+        await ctx.journal.append({
+          type: 'placed',
+          at: ctx.now(),
+          shot: shot.id,
+          take,
+          sha256: landed.sha256,
+        })
       try {
         setup.onClip?.({ ...landed, clip })
       } catch {
@@ -71,20 +78,55 @@ export function createShotPipeline(setup: PipelineSetup): ShotPipeline {
     // From the cache, or from where a run made before takes kept it (shots/<id>.mp4, which a pick may replace).
     if (decision.file !== own) {
       await linkOrCopy(decision.file, own)
-      await ctx.journal.append({ type: 'cached', at: ctx.now(), shot: shot.id, take, key: decision.key, file: ctx.layout.relative(own), sha256: decision.sha256 })
+      await ctx.journal.append({
+        type: 'cached',
+        at: ctx.now(),
+        shot: shot.id,
+        take,
+        key: decision.key,
+        file: ctx.layout.relative(own),
+        sha256: decision.sha256,
+      })
     }
-    const finished = await land(unit, { shot: shot.id, sha256: decision.sha256, key: decision.key, source: decision.source })
-    ctx.emit({ type: 'cached', ...aboutTake(unit), clip: finished.clip, sha256: decision.sha256, key: decision.key, source: decision.source })
-    setup.settle(unit, { shot: shot.id, status: 'cached', source: decision.source, ...finished, ...(decision.predictionId ? { predictionId: decision.predictionId } : {}) })
+    const finished = await land(unit, {
+      shot: shot.id,
+      sha256: decision.sha256,
+      key: decision.key,
+      source: decision.source,
+    })
+    ctx.emit({
+      type: 'cached',
+      ...aboutTake(unit),
+      clip: finished.clip,
+      sha256: decision.sha256,
+      key: decision.key,
+      source: decision.source,
+    })
+    setup.settle(unit, {
+      shot: shot.id,
+      status: 'cached',
+      source: decision.source,
+      ...finished,
+      ...(decision.predictionId ? { predictionId: decision.predictionId } : {}),
+    })
   }
 
   const complete = async (unit: TakeUnit, key: string, outcome: RenderOutcome, startedAt: number) => {
     const { shot, take } = unit
     const predictionId = outcome.predictionId ? { predictionId: outcome.predictionId } : {}
-    if (outcome.status === 'aborted') return setup.settle(unit, { shot: shot.id, status: 'aborted', ...predictionId })
+    if (outcome.status === 'aborted')
+      return setup.settle(unit, { shot: shot.id, status: 'aborted', ...predictionId })
     if (outcome.status === 'failed') {
       const { message, attempts } = outcome
-      return setup.settle(unit, { shot: shot.id, status: 'failed', message, ...(outcome.code ? { code: outcome.code } : {}), ...predictionId, attempts, cost: ctx.budget.spentOn(shot.id, take) })
+      return setup.settle(unit, {
+        shot: shot.id,
+        status: 'failed',
+        message,
+        ...(outcome.code ? { code: outcome.code } : {}),
+        ...predictionId,
+        attempts,
+        cost: ctx.budget.spentOn(shot.id, take),
+      })
     }
     try {
       const finished = await land(unit, { shot: shot.id, sha256: outcome.sha256, key, source: 'provider' })
@@ -95,10 +137,28 @@ export function createShotPipeline(setup: PipelineSetup): ShotPipeline {
         finishedAt: ctx.now(),
         ...(outcome.inferenceMs === undefined ? {} : { inferenceMs: outcome.inferenceMs }),
       }
-      ctx.emit({ type: 'done', ...aboutTake(unit), attempt: outcome.attempt, predictionId: outcome.predictionId, clip: finished.clip, sha256: outcome.sha256, key, timings })
-      setup.settle(unit, { shot: shot.id, status: 'done', predictionId: outcome.predictionId, attempts: outcome.attempts, cost: ctx.budget.spentOn(shot.id, take), timings, ...finished })
+      ctx.emit({
+        type: 'done',
+        ...aboutTake(unit),
+        attempt: outcome.attempt,
+        predictionId: outcome.predictionId,
+        clip: finished.clip,
+        sha256: outcome.sha256,
+        key,
+        timings,
+      })
+      setup.settle(unit, {
+        shot: shot.id,
+        status: 'done',
+        predictionId: outcome.predictionId,
+        attempts: outcome.attempts,
+        cost: ctx.budget.spentOn(shot.id, take),
+        timings,
+        ...finished,
+      })
     } catch (error) {
-      if (ctx.signal?.aborted) setup.settle(unit, { shot: shot.id, status: 'aborted', predictionId: outcome.predictionId })
+      if (ctx.signal?.aborted)
+        setup.settle(unit, { shot: shot.id, status: 'aborted', predictionId: outcome.predictionId })
       else setup.fail(unit, error)
     }
   }
@@ -110,19 +170,37 @@ export function createShotPipeline(setup: PipelineSetup): ShotPipeline {
       const decision = await decideShot(shot, take, graph.clipSha, setup.decide)
       switch (decision.action) {
         case 'skip':
-          return take === shot.pick ? setup.skip(shot.id, decision.reason) : setup.settle(unit, { shot: shot.id, status: 'skipped', reason: decision.reason })
+          return take === shot.pick
+            ? setup.skip(shot.id, decision.reason)
+            : setup.settle(unit, { shot: shot.id, status: 'skipped', reason: decision.reason })
         case 'refuse': {
           const a = decision.attempt
           const message = `${a.failure?.message ?? 'failed'} (prediction ${a.id ?? 'unknown'}, in an earlier run with the same inputs; change the shot, or force it to try again)`
           const predictionId = a.id ? { predictionId: a.id } : {}
-          ctx.emit({ type: 'failed', ...aboutTake(unit), attempt: a.attempt, ...predictionId, message, willRetry: false })
-          return setup.settle(unit, { shot: shot.id, status: 'failed', message, ...(a.failure?.code ? { code: a.failure.code } : {}), ...predictionId, attempts: 0, cost: 0 })
+          ctx.emit({
+            type: 'failed',
+            ...aboutTake(unit),
+            attempt: a.attempt,
+            ...predictionId,
+            message,
+            willRetry: false,
+          })
+          return setup.settle(unit, {
+            shot: shot.id,
+            status: 'failed',
+            message,
+            ...(a.failure?.code ? { code: a.failure.code } : {}),
+            ...predictionId,
+            attempts: 0,
+            cost: 0,
+          })
         }
         case 'reuse':
           return await reuse(unit, decision)
         default:
           // Decided only once every upstream clip exists, so the key is known.
-          if (decision.key === undefined) throw new Error(`Shot "${shot.id}" was decided before its upstream clips existed.`)
+          if (decision.key === undefined)
+            throw new Error(`Shot "${shot.id}" was decided before its upstream clips existed.`)
           setup.enqueue({ shot, take, decision: { ...decision, key: decision.key } })
       }
     } catch (error) {
@@ -146,7 +224,8 @@ export function createShotPipeline(setup: PipelineSetup): ShotPipeline {
         // The prediction is finished, so the account's slot is free. Keep it for the picked take's chain
         // (until its next shot is decided) only when that shot would win it anyway; otherwise the slot
         // goes to a waiting take of higher priority while the frames are extracted outside it.
-        if (outcome.status === 'rendered' && !(take === shot.pick && setup.chainOutranksWaiting(shot.id))) slot.release()
+        if (outcome.status === 'rendered' && !(take === shot.pick && setup.chainOutranksWaiting(shot.id)))
+          slot.release()
         await complete(unit, decision.key, outcome, startedAt)
       } catch (error) {
         setup.fail(unit, error)

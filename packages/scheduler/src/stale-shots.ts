@@ -46,20 +46,38 @@ export interface StaleOptions {
 export async function staleShots(plan: Plan, options: StaleOptions): Promise<StaleReport> {
   const store = openFileRunStore(options.runDir)
   const histories = replayJournal(await store.readJournal())
-  const ctx = decideContext(plan, { provider: options.provider, layout: store.layout, cache: openClipCache(options.cacheDir) }, histories)
+  const ctx = decideContext(
+    plan,
+    { provider: options.provider, layout: store.layout, cache: openClipCache(options.cacheDir) },
+    histories,
+  )
   const estimate = await estimateWith(plan, ctx, options.provider)
   const stale: StaleShot[] = []
   plan.shots.forEach((shot, i) => {
     const submitted = estimate.shots[i]!.takes.filter((t) => t.action === 'submit')
     if (submitted.length === 0) return
     const takes = submitted.map((t) => t.take)
-    stale.push({ shot: shot.id, takes, reason: reasonOf(shot, takes, histories.get(shot.id)), cost: sumUsd(submitted.map((t) => t.cost)) })
+    stale.push({
+      shot: shot.id,
+      takes,
+      reason: reasonOf(shot, takes, histories.get(shot.id)),
+      cost: sumUsd(submitted.map((t) => t.cost)),
+    })
   })
-  return { shots: stale, cost: sumUsd(stale.map((s) => s.cost)), submissions: stale.reduce((n, s) => n + s.takes.length, 0) }
+  return {
+    shots: stale,
+    cost: sumUsd(stale.map((s) => s.cost)),
+    submissions: stale.reduce((n, s) => n + s.takes.length, 0),
+  }
 }
 
-function reasonOf(shot: PlannedShot, takes: readonly number[], history: ShotHistory | undefined): StaleReason {
-  const had = (take: number) => history !== undefined && (history.clips.has(take) || history.attempts.some((a) => a.take === take))
+function reasonOf(
+  shot: PlannedShot,
+  takes: readonly number[],
+  history: ShotHistory | undefined,
+): StaleReason {
+  const had = (take: number) =>
+    history !== undefined && (history.clips.has(take) || history.attempts.some((a) => a.take === take))
   if (![...Array(shot.takes).keys()].some((i) => had(i + 1))) return 'added'
   if (takes.every((take) => !had(take))) return 'takes'
   // The journal keeps what each attempt sent; the start image is a path (or the upstream's last frame), so

@@ -5,10 +5,14 @@ import { planOf } from './helpers/plan.ts'
 const base = planOf([{ id: 'a', prompt: 'a fox in snow' }]).shots[0]!
 
 describe('cacheKey', () => {
-  const key = (over: Partial<Parameters<typeof cacheKey>[0]> = {}) => cacheKey({ provider: 'wavespeed', shot: base, ...over })
+  const key = (over: Partial<Parameters<typeof cacheKey>[0]> = {}) =>
+    cacheKey({ provider: 'wavespeed', shot: base, ...over })
 
   it('is stable for equal inputs whatever the order of their fields', () => {
-    const reordered = { ...base, params: { guidance_scale: 0.5, duration: 5, prompt: 'a fox in snow', aspect_ratio: '16:9' } }
+    const reordered = {
+      ...base,
+      params: { guidance_scale: 0.5, duration: 5, prompt: 'a fox in snow', aspect_ratio: '16:9' },
+    }
     expect(key({ shot: reordered })).toBe(key())
     expect(key()).toMatch(/^[0-9a-f]{64}$/)
   })
@@ -32,7 +36,13 @@ describe('cacheKey', () => {
   })
 
   it('ignores what only the reel uses (id, trim, transition, position)', () => {
-    const moved = { ...base, id: 'renamed', index: 7, trim: { start: 1 }, transition: { type: 'crossfade' as const, duration: 1 } }
+    const moved = {
+      ...base,
+      id: 'renamed',
+      index: 7,
+      trim: { start: 1 },
+      transition: { type: 'crossfade' as const, duration: 1 },
+    }
     expect(key({ shot: moved })).toBe(key())
   })
 

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { runPlan } from './helpers/run.ts'
 import { chainsPlan } from './helpers/plan.ts'
+import { runPlan } from './helpers/run.ts'
 import { createdPerShot, simProvider, startSim, tempDir } from './helpers/sim.ts'
 
 const CHILD = fileURLToPath(new URL('./fixtures/run-child.ts', import.meta.url))
@@ -21,19 +21,42 @@ interface KillPoint {
 }
 
 const killPoints: KillPoint[] = [
-  { name: 'after 2 journal lines (an intent written, its POST maybe not sent)', killWhen: (_e, lines) => lines >= 2 },
-  { name: 'after the first submitted event', killWhen: (e) => e.type === 'submitted', expectOrigin: 'reattached' },
-  { name: 'during the first download', killWhen: (e) => e.type === 'downloading', expectOrigin: 'reattached' },
+  {
+    name: 'after 2 journal lines (an intent written, its POST maybe not sent)',
+    killWhen: (_e, lines) => lines >= 2,
+  },
+  {
+    name: 'after the first submitted event',
+    killWhen: (e) => e.type === 'submitted',
+    expectOrigin: 'reattached',
+  },
+  {
+    name: 'during the first download',
+    killWhen: (e) => e.type === 'downloading',
+    expectOrigin: 'reattached',
+  },
   { name: 'after a chain head is done (mid-chain)', killWhen: (e) => e.type === 'done' },
-  { name: 'with a prediction created but its id never journaled', killWhen: (e) => e.type === 'created-unrecorded', hangAfterSubmit: true, expectOrigin: 'recovered' },
+  {
+    name: 'with a prediction created but its id never journaled',
+    killWhen: (e) => e.type === 'created-unrecorded',
+    hangAfterSubmit: true,
+    expectOrigin: 'recovered',
+  },
 ]
 
 /** Runs the child until `killWhen` says so, then SIGKILLs it; resolves with what it printed. */
-function runAndKill(config: object, journal: string, point: KillPoint): Promise<{ killed: boolean; lines: string[] }> {
+function runAndKill(
+  config: object,
+  journal: string,
+  point: KillPoint,
+): Promise<{ killed: boolean; lines: string[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
       cwd: REPO_ROOT,
-      env: { ...process.env, SCHED_CHILD: JSON.stringify({ ...config, hangAfterSubmit: point.hangAfterSubmit }) },
+      env: {
+        ...process.env,
+        SCHED_CHILD: JSON.stringify({ ...config, hangAfterSubmit: point.hangAfterSubmit }),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const lines: string[] = []
@@ -76,7 +99,15 @@ describe('a run killed with SIGKILL and run again', { timeout: 120_000 }, () => 
   it.each(killPoints)('creates exactly one paid prediction per shot: killed $name', async (point) => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 600 })
-    const config = { url: sim.url, apiKey: sim.apiKey, runDir: `${dir}/run`, cacheDir: `${dir}/cache`, chains: CHAINS, length: LENGTH, concurrency: 2 }
+    const config = {
+      url: sim.url,
+      apiKey: sim.apiKey,
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      chains: CHAINS,
+      length: LENGTH,
+      concurrency: 2,
+    }
     const first = await runAndKill(config, `${dir}/run/journal.ndjson`, point)
     expect(first.killed).toBe(true)
 

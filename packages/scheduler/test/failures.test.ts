@@ -1,20 +1,26 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, readFile } from 'node:fs/promises'
-import { describe, expect, it } from 'vitest'
 import type { Provider } from '@storyreel/core'
-import { runPlan } from './helpers/run.ts'
-import { estimateRun } from '../src/estimate.ts'
+import { describe, expect, it } from 'vitest'
 import { isSchedulerError } from '../src/errors.ts'
-import { ledgerSpend } from '../src/journal-replay.ts'
+import { estimateRun } from '../src/estimate.ts'
 import type { SchedulerEvent } from '../src/events.ts'
+import { ledgerSpend } from '../src/journal-replay.ts'
 import { planOf } from './helpers/plan.ts'
+import { runPlan } from './helpers/run.ts'
 import { createdPerShot, simProvider, startSim, tempDir } from './helpers/sim.ts'
 
 const shotOf = (prompt: string) => prompt.split(':')[0]!
 
 /** A provider whose failed predictions stay charged (WaveSpeed refunds them; another service may not). */
 function notRefunding(real: Provider): Provider {
-  return { ...real, wait: (id, options) => real.wait(id, options).catch((error: unknown) => Promise.reject(Object.assign(error as Error, { refunded: false }))) }
+  return {
+    ...real,
+    wait: (id, options) =>
+      real
+        .wait(id, options)
+        .catch((error: unknown) => Promise.reject(Object.assign(error as Error, { refunded: false }))),
+  }
 }
 
 describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
@@ -41,7 +47,14 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
       { id: 'm2', prompt: 'm2: after it', after: 'm1' },
     ])
     const events: SchedulerEvent[] = []
-    const result = await runPlan(plan, { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 3, retries: 1, onEvent: (e) => events.push(e) })
+    const result = await runPlan(plan, {
+      provider: simProvider(sim),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 3,
+      retries: 1,
+      onEvent: (e) => events.push(e),
+    })
 
     expect(result.ok).toBe(false)
     expect(Object.fromEntries(result.shots.map((s) => [s.shot, s.status]))).toEqual({
@@ -56,7 +69,11 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
     expect(result.shots.find((s) => s.shot === 'a3')).toMatchObject({ reason: 'needs "a2", which failed' })
     // a2: the first prediction and one retry; m1: moderation is final, one prediction.
     expect(createdPerShot(sim, shotOf)).toEqual({ a1: 1, a2: 2, b1: 1, b2: 1, m1: 1 })
-    const ids = (shot: string) => sim.submissions().filter((s) => s.id && shotOf(String(s.params.prompt)) === shot).map((s) => s.id)
+    const ids = (shot: string) =>
+      sim
+        .submissions()
+        .filter((s) => s.id && shotOf(String(s.params.prompt)) === shot)
+        .map((s) => s.id)
     expect(result.failures.map((f) => [f.shot, f.predictionId, f.attempts])).toEqual([
       ['a2', ids('a2')[1], 2],
       ['m1', ids('m1')[0], 1],
@@ -65,7 +82,9 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
     expect(result.failures[1]!.message).toContain('Content flagged by moderation')
     // Both attempts' prices, less what the provider reports refunded (WaveSpeed refunds a failed render).
     expect(result.failures[0]!.cost).toBeCloseTo(ledgerSpend(result.ledger.filter((e) => e.shot === 'a2')), 2)
-    expect(events.filter((e) => e.type === 'failed').map((e) => [e.shot, e.type === 'failed' && e.willRetry])).toEqual(
+    expect(
+      events.filter((e) => e.type === 'failed').map((e) => [e.shot, e.type === 'failed' && e.willRetry]),
+    ).toEqual(
       expect.arrayContaining([
         ['a2', true],
         ['a2', false],
@@ -77,7 +96,13 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
 
     // Re-running: the moderated shot is not paid for again with the same inputs; a2 gets new attempts.
     const before = sim.stats().createdTotal
-    const rerun = await runPlan(plan, { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 3, retries: 0 })
+    const rerun = await runPlan(plan, {
+      provider: simProvider(sim),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 3,
+      retries: 0,
+    })
     expect(rerun.failures.map((f) => f.shot)).toEqual(['a2', 'm1'])
     expect(rerun.failures[1]!.message).toContain('earlier run')
     expect(sim.stats().createdTotal - before).toBe(1)
@@ -86,19 +111,45 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
   it('refuses to start a run whose estimate exceeds maxCost, before submitting anything', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 100 })
-    const plan = planOf([{ id: 'a', prompt: 'a: one' }, { id: 'b', prompt: 'b: two', after: 'a' }])
+    const plan = planOf([
+      { id: 'a', prompt: 'a: one' },
+      { id: 'b', prompt: 'b: two', after: 'a' },
+    ])
     const estimate = await estimateRun(plan, { provider: simProvider(sim), cacheDir: `${dir}/cache` })
     expect(estimate.cost).toBeCloseTo(0.35 + 0.45, 2)
-    const run = runPlan(plan, { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 2, maxCost: 0.5 })
-    await expect(run).rejects.toMatchObject({ code: 'SCHED_OVER_BUDGET', maxCost: 0.5, estimate: { cost: 0.8, submissions: 2 } })
+    const run = runPlan(plan, {
+      provider: simProvider(sim),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 2,
+      maxCost: 0.5,
+    })
+    await expect(run).rejects.toMatchObject({
+      code: 'SCHED_OVER_BUDGET',
+      maxCost: 0.5,
+      estimate: { cost: 0.8, submissions: 2 },
+    })
     expect(sim.stats().createdTotal).toBe(0)
   })
 
   it('stops retrying when another attempt would push spend over maxCost (with a provider whose failures are not refunded)', async () => {
     const dir = await tempDir()
-    const sim = await startSim({ latencyMs: 100, faults: { failPrediction: ({ params }) => shotOf(String(params.prompt)) === 'a' } })
-    const plan = planOf([{ id: 'a', prompt: 'a: fails' }, { id: 'b', prompt: 'b: fine' }])
-    const result = await runPlan(plan, { provider: notRefunding(simProvider(sim)), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 1, retries: 3, maxCost: 0.9 })
+    const sim = await startSim({
+      latencyMs: 100,
+      faults: { failPrediction: ({ params }) => shotOf(String(params.prompt)) === 'a' },
+    })
+    const plan = planOf([
+      { id: 'a', prompt: 'a: fails' },
+      { id: 'b', prompt: 'b: fine' },
+    ])
+    const result = await runPlan(plan, {
+      provider: notRefunding(simProvider(sim)),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 1,
+      retries: 3,
+      maxCost: 0.9,
+    })
     expect(result.shots.map((s) => s.status)).toEqual(['failed', 'done'])
     expect(result.failures[0]).toMatchObject({ code: 'SCHED_BUDGET_STOP', attempts: 1 })
     expect(result.failures[0]!.message).toMatch(/over maxCost \$0\.90/)
@@ -116,8 +167,17 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
       { id: 'd', prompt: 'd: four' },
     ])
     const controller = new AbortController()
-    const options = { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 2 }
-    const run = runPlan(plan, { ...options, signal: controller.signal, onEvent: (e) => e.type === 'submitted' && controller.abort() })
+    const options = {
+      provider: simProvider(sim),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 2,
+    }
+    const run = runPlan(plan, {
+      ...options,
+      signal: controller.signal,
+      onEvent: (e) => e.type === 'submitted' && controller.abort(),
+    })
     const error = await run.catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'SCHED_ABORTED' })
     if (!isSchedulerError(error, 'SCHED_ABORTED')) throw error
@@ -127,7 +187,10 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
     expect(createdBeforeRerun).toBeLessThanOrEqual(2)
 
     const origins: string[] = []
-    const result = await runPlan(plan, { ...options, onEvent: (e) => e.type === 'submitted' && origins.push(e.origin) })
+    const result = await runPlan(plan, {
+      ...options,
+      onEvent: (e) => e.type === 'submitted' && origins.push(e.origin),
+    })
     expect(result.ok).toBe(true)
     expect(sim.stats().createdTotal).toBe(4)
     expect(origins.filter((o) => o === 'reattached')).toHaveLength(createdBeforeRerun)
@@ -151,7 +214,10 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
         return created
       },
     }
-    const plan = planOf([{ id: 'a', prompt: 'a: lost answer' }, { id: 'b', prompt: 'b: fine' }])
+    const plan = planOf([
+      { id: 'a', prompt: 'a: lost answer' },
+      { id: 'b', prompt: 'b: fine' },
+    ])
     const options = { provider, runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 1 }
     const first = await runPlan(plan, options)
     expect(first.shots.map((s) => s.status)).toEqual(['failed', 'done'])
@@ -170,7 +236,10 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
   it('tries a shot again on the next run when the API turned its submission away (low balance) without creating anything', async () => {
     const dir = await tempDir()
     const poor = await startSim({ latencyMs: 100, balance: 0.5 })
-    const plan = planOf([{ id: 'a', prompt: 'a: affordable' }, { id: 'b', prompt: 'b: one too many' }])
+    const plan = planOf([
+      { id: 'a', prompt: 'a: affordable' },
+      { id: 'b', prompt: 'b: one too many' },
+    ])
     const options = { runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 1 }
     const first = await runPlan(plan, { ...options, provider: simProvider(poor) })
     expect(first.shots.map((s) => s.status)).toEqual(['done', 'failed'])
@@ -184,20 +253,32 @@ describe('failures, budget and cancellation', { timeout: 120_000 }, () => {
   })
 
   // Mounting needs root (or CAP_SYS_ADMIN): true on the CI machines, which run as root.
-  it.skipIf(process.getuid?.() !== 0)('a disk that fills while a clip downloads: the outcome says ENOSPC (the machine, not the shot), nothing is paid again', async () => {
-    const dir = await tempDir()
-    const sim = await startSim({ latencyMs: 100 })
-    const runDir = `${dir}/run`
-    await mkdir(runDir)
-    // Room for the journal, not for a clip.
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', runDir])
-    try {
-      const result = await runPlan(planOf([{ id: 'a', prompt: 'a: one' }]), { provider: simProvider(sim), runDir, cacheDir: `${dir}/cache`, concurrency: 1 })
-      expect(result.failures[0]).toMatchObject({ shot: 'a', code: 'ENOSPC', predictionId: sim.submissions()[0]!.id })
-      expect(sim.stats().createdTotal).toBe(1)
-      expect(await readFile(`${runDir}/journal.ndjson`, 'utf8')).toContain('"type":"completed"')
-    } finally {
-      execFileSync('umount', ['-l', runDir])
-    }
-  })
+  it.skipIf(process.getuid?.() !== 0)(
+    'a disk that fills while a clip downloads: the outcome says ENOSPC (the machine, not the shot), nothing is paid again',
+    async () => {
+      const dir = await tempDir()
+      const sim = await startSim({ latencyMs: 100 })
+      const runDir = `${dir}/run`
+      await mkdir(runDir)
+      // Room for the journal, not for a clip.
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', runDir])
+      try {
+        const result = await runPlan(planOf([{ id: 'a', prompt: 'a: one' }]), {
+          provider: simProvider(sim),
+          runDir,
+          cacheDir: `${dir}/cache`,
+          concurrency: 1,
+        })
+        expect(result.failures[0]).toMatchObject({
+          shot: 'a',
+          code: 'ENOSPC',
+          predictionId: sim.submissions()[0]!.id,
+        })
+        expect(sim.stats().createdTotal).toBe(1)
+        expect(await readFile(`${runDir}/journal.ndjson`, 'utf8')).toContain('"type":"completed"')
+      } finally {
+        execFileSync('umount', ['-l', runDir])
+      }
+    },
+  )
 })

@@ -9,15 +9,25 @@ describe('the clip hooks a caller passes', { timeout: 120_000 }, () => {
   it('onClip hears of every clip the moment it lands, rendered or reused', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 100 })
-    const plan = planOf([{ id: 'a', prompt: 'a: one' }, { id: 'b', prompt: 'b: two', after: 'a' }])
-    const options = { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 2 }
+    const plan = planOf([
+      { id: 'a', prompt: 'a: one' },
+      { id: 'b', prompt: 'b: two', after: 'a' },
+    ])
+    const options = {
+      provider: simProvider(sim),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 2,
+    }
     const landed: LandedClip[] = []
     const first = await runPlan(plan, { ...options, onClip: (clip) => landed.push(clip) })
     expect(landed.map((c) => [c.shot, c.source])).toEqual([
       ['a', 'provider'],
       ['b', 'provider'],
     ])
-    expect(landed.map((c) => c.sha256)).toEqual(first.shots.map((s) => ('sha256' in s ? s.sha256 : undefined)))
+    expect(landed.map((c) => c.sha256)).toEqual(
+      first.shots.map((s) => ('sha256' in s ? s.sha256 : undefined)),
+    )
     landed.length = 0
     await runPlan(plan, { ...options, onClip: (clip) => landed.push(clip) })
     expect(landed.map((c) => [c.shot, c.source, c.clip])).toEqual([
@@ -30,7 +40,12 @@ describe('the clip hooks a caller passes', { timeout: 120_000 }, () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 100 })
     const plan = planOf([{ id: 'a', prompt: 'a: one' }])
-    const options = { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 1 }
+    const options = {
+      provider: simProvider(sim),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 1,
+    }
     const checked: number[] = []
     const rejected = await runPlan(plan, {
       ...options,
@@ -41,7 +56,9 @@ describe('the clip hooks a caller passes', { timeout: 120_000 }, () => {
     })
     expect(checked).toEqual([5])
     expect(rejected.failures[0]).toMatchObject({ shot: 'a', predictionId: sim.submissions()[0]!.id })
-    expect(rejected.failures[0]!.message).toMatch(/finished but its clip is not usable: the clip has no video stream\. Re-run to download it again \(nothing is paid twice\)/)
+    expect(rejected.failures[0]!.message).toMatch(
+      /finished but its clip is not usable: the clip has no video stream\. Re-run to download it again \(nothing is paid twice\)/,
+    )
 
     const accepted = await runPlan(plan, { ...options, verifyClip: async () => undefined })
     expect(accepted.shots[0]).toMatchObject({ status: 'done', cost: 0 })

@@ -1,10 +1,10 @@
+import type { Simulator } from '@storyreel/wavespeed-sim'
 import { describe, expect, it } from 'vitest'
 import { estimateRun } from '../src/estimate.ts'
-import { runPlan } from './helpers/run.ts'
 import type { SchedulerEvent } from '../src/events.ts'
 import { chainsPlan } from './helpers/plan.ts'
+import { runPlan } from './helpers/run.ts'
 import { simProvider, startSim, tempDir } from './helpers/sim.ts'
-import type { Simulator } from '@storyreel/wavespeed-sim'
 
 const shotOfPrompt = (prompt: string) => {
   const [, c, s] = /^chain (\d+) shot (\d+)/.exec(prompt) ?? []
@@ -37,17 +37,40 @@ describe('cache and incremental re-renders', { timeout: 120_000 }, () => {
 
     // Edit chain 1's head (text-to-video) and chain 0's middle shot (image-to-video): each
     // clip changes, so the shots chained after them start from a new last frame and follow.
-    const edited = chainsPlan(2, 3, (c, s) => (c === 1 && s === 0 ? 'chain 1 shot 0, now at night' : c === 0 && s === 1 ? 'chain 0 shot 1, faster' : `chain ${c} shot ${s}, slow dolly`))
+    const edited = chainsPlan(2, 3, (c, s) =>
+      c === 1 && s === 0
+        ? 'chain 1 shot 0, now at night'
+        : c === 0 && s === 1
+          ? 'chain 0 shot 1, faster'
+          : `chain ${c} shot ${s}, slow dolly`,
+    )
     const estimate = await estimateRun(edited, { provider, cacheDir, runDir: `${dir}/run2` })
     // Before rendering, c0s2's key is unknown (it hangs on c0s1's new clip): the estimate counts it, as an upper bound.
-    expect(estimate.shots.filter((s) => s.action === 'submit').map((s) => s.shot)).toEqual(['c0s1', 'c0s2', 'c1s0', 'c1s1', 'c1s2'])
+    expect(estimate.shots.filter((s) => s.action === 'submit').map((s) => s.shot)).toEqual([
+      'c0s1',
+      'c0s2',
+      'c1s0',
+      'c1s1',
+      'c1s2',
+    ])
     expect(estimate.cost).toBeCloseTo(0.45 + 0.45 + 0.35 + 0.45 + 0.45, 2)
 
     const events: SchedulerEvent[] = []
-    const second = await runPlan(edited, { provider, runDir: `${dir}/run2`, cacheDir, concurrency: 4, onEvent: (e) => events.push(e) })
+    const second = await runPlan(edited, {
+      provider,
+      runDir: `${dir}/run2`,
+      cacheDir,
+      concurrency: 4,
+      onEvent: (e) => events.push(e),
+    })
     expect(second.ok).toBe(true)
     expect(submittedSince(sim, before)).toEqual(['c0s1', 'c0s2', 'c1s0', 'c1s1', 'c1s2'])
-    expect(events.filter((e) => e.type === 'cached').map((e) => e.shot).sort()).toEqual(['c0s0'])
+    expect(
+      events
+        .filter((e) => e.type === 'cached')
+        .map((e) => e.shot)
+        .sort(),
+    ).toEqual(['c0s0'])
     expect(second.spent).toBeCloseTo(estimate.cost, 2)
   })
 
@@ -71,14 +94,22 @@ describe('cache and incremental re-renders', { timeout: 120_000 }, () => {
     expect(result.shots.map((s) => s.status)).toEqual(['cached', 'cached', 'cached', 'done'])
     expect(submittedSince(sim, before)).toEqual(['c1s1'])
 
-    await expect(runPlan(plan, { ...options, only: ['nope'] })).rejects.toMatchObject({ code: 'SCHED_INVALID_OPTION' })
+    await expect(runPlan(plan, { ...options, only: ['nope'] })).rejects.toMatchObject({
+      code: 'SCHED_INVALID_OPTION',
+    })
   })
 
   it('only without a cache: the unselected shots are skipped and nothing else is submitted', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 100 })
     const plan = chainsPlan(2, 2)
-    const result = await runPlan(plan, { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 2, only: ['c0s0', 'c0s1'] })
+    const result = await runPlan(plan, {
+      provider: simProvider(sim),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 2,
+      only: ['c0s0', 'c0s1'],
+    })
     expect(result.shots.map((s) => [s.shot, s.status])).toEqual([
       ['c0s0', 'done'],
       ['c0s1', 'done'],

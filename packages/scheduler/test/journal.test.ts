@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { tempDir } from '@storyreel/test-utils'
 import { describe, expect, it } from 'vitest'
 import { openJournalFile } from '../src/file-journal.ts'
-import { parseJournal } from '../src/journal-records.ts'
 import type { JournalRecord } from '../src/journal-records.ts'
+import { parseJournal } from '../src/journal-records.ts'
 import { ledgerOf, replayJournal } from '../src/journal-replay.ts'
 import { readJournal } from '../src/journal-summary.ts'
 import { JOURNAL_FILE } from '../src/run-layout.ts'
@@ -16,11 +16,29 @@ const records: JournalRecord[] = [
   { type: 'run', at: 1, pid: 1, plan: 'h', provider: 'sim' },
   { type: 'intent', at: 2, shot: 'a', attempt: 1, key: 'ka', request },
   { type: 'submitted', at: 3, shot: 'a', attempt: 1, key: 'ka', id: 'p1', model: request.model, cost: 0.28 },
-  { type: 'failed', at: 4, shot: 'a', attempt: 1, id: 'p1', message: 'worker crashed', code: '5000', retryable: true },
+  {
+    type: 'failed',
+    at: 4,
+    shot: 'a',
+    attempt: 1,
+    id: 'p1',
+    message: 'worker crashed',
+    code: '5000',
+    retryable: true,
+  },
   { type: 'intent', at: 5, shot: 'a', attempt: 2, key: 'ka', request },
   { type: 'submitted', at: 6, shot: 'a', attempt: 2, key: 'ka', id: 'p2', model: request.model, cost: 0.28 },
   { type: 'completed', at: 7, shot: 'a', attempt: 2, id: 'p2', output: 'http://x/p2.mp4', inferenceMs: 900 },
-  { type: 'downloaded', at: 8, shot: 'a', attempt: 2, id: 'p2', key: 'ka', file: 'shots/a.mp4', sha256: 'sa' },
+  {
+    type: 'downloaded',
+    at: 8,
+    shot: 'a',
+    attempt: 2,
+    id: 'p2',
+    key: 'ka',
+    file: 'shots/a.mp4',
+    sha256: 'sa',
+  },
   { type: 'intent', at: 9, shot: 'b', attempt: 1, key: 'kb', request },
   { type: 'intent', at: 10, shot: 'c', attempt: 1, key: 'kc', request },
   { type: 'submitted', at: 11, shot: 'c', attempt: 1, key: 'kc', id: 'p3', model: request.model, cost: 0.28 },
@@ -37,7 +55,9 @@ describe('journal replay', () => {
     ])
     // A journal written before takes: every attempt is take 1, and its clip is take 1's.
     expect(a.attempts.map((x) => x.take)).toEqual([1, 1])
-    expect([...a.clips]).toEqual([[1, { take: 1, key: 'ka', file: 'shots/a.mp4', sha256: 'sa', predictionId: 'p2' }]])
+    expect([...a.clips]).toEqual([
+      [1, { take: 1, key: 'ka', file: 'shots/a.mp4', sha256: 'sa', predictionId: 'p2' }],
+    ])
     expect(shots.get('b')!.attempts[0]).toMatchObject({ key: 'kb', intentAt: 9 })
     expect(shots.get('b')!.attempts[0]!.id).toBeUndefined()
     expect(shots.get('c')!.last).toBe('submitted')
@@ -48,9 +68,36 @@ describe('journal replay', () => {
     const takes: JournalRecord[] = [
       { type: 'intent', at: 1, shot: 'a', take: 1, attempt: 1, key: 'k1', request },
       { type: 'intent', at: 1, shot: 'a', take: 2, attempt: 2, key: 'k2', request },
-      { type: 'submitted', at: 2, shot: 'a', attempt: 2, key: 'k2', id: 'p2', model: request.model, cost: 0.28 },
-      { type: 'submitted', at: 2, shot: 'a', attempt: 1, key: 'k1', id: 'p1', model: request.model, cost: 0.28 },
-      { type: 'downloaded', at: 3, shot: 'a', attempt: 2, id: 'p2', key: 'k2', file: 'takes/a/take-2.mp4', sha256: 's2' },
+      {
+        type: 'submitted',
+        at: 2,
+        shot: 'a',
+        attempt: 2,
+        key: 'k2',
+        id: 'p2',
+        model: request.model,
+        cost: 0.28,
+      },
+      {
+        type: 'submitted',
+        at: 2,
+        shot: 'a',
+        attempt: 1,
+        key: 'k1',
+        id: 'p1',
+        model: request.model,
+        cost: 0.28,
+      },
+      {
+        type: 'downloaded',
+        at: 3,
+        shot: 'a',
+        attempt: 2,
+        id: 'p2',
+        key: 'k2',
+        file: 'takes/a/take-2.mp4',
+        sha256: 's2',
+      },
       { type: 'cached', at: 4, shot: 'a', take: 3, key: 'k3', file: 'takes/a/take-3.mp4', sha256: 's3' },
       { type: 'placed', at: 5, shot: 'a', take: 2, sha256: 's2' },
     ]
@@ -81,7 +128,12 @@ describe('journal replay', () => {
     const torn = `${lines.join('\n')}\n{"type":"intent","at":13,"sh`
     expect(parseJournal(torn)).toHaveLength(records.length)
     const damaged = [...lines.slice(0, 3), '{"type":', ...lines.slice(3)].join('\n') + '\n'
-    expect(() => parseJournal(damaged, 'j.ndjson')).toThrow(expect.objectContaining({ code: 'SCHED_JOURNAL_CORRUPT', message: expect.stringContaining('j.ndjson:4') }))
+    expect(() => parseJournal(damaged, 'j.ndjson')).toThrow(
+      expect.objectContaining({
+        code: 'SCHED_JOURNAL_CORRUPT',
+        message: expect.stringContaining('j.ndjson:4'),
+      }),
+    )
   })
 
   it('cuts a torn last line off before appending, so the journal stays readable', async () => {
@@ -116,13 +168,19 @@ describe('journal replay', () => {
     ['{"type":"submitted"}', 'is a "submitted" record without "at"'],
     ['{"type":"submitted","at":5,"shot":"a","attempt":1,"key":"k","model":"m","cost":0.28}', 'without "id"'],
     ['{"type":"teleported","at":5}', 'unknown record type "teleported"'],
-  ])('refuses a line of valid JSON that is not a record (%s) as SCHED_JOURNAL_CORRUPT with its line number', async (line, problem) => {
-    const dir = await tempDir('sched-journal-')
-    const lines = records.map((r) => JSON.stringify(r))
-    await writeFile(join(dir, JOURNAL_FILE), [...lines.slice(0, 4), line, ...lines.slice(4)].join('\n') + '\n')
-    const error = await readJournal(dir).catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: 'SCHED_JOURNAL_CORRUPT', file: join(dir, JOURNAL_FILE), line: 5 })
-    expect((error as Error).message).toContain(`${JOURNAL_FILE}:5 `)
-    expect((error as Error).message).toContain(problem)
-  })
+  ])(
+    'refuses a line of valid JSON that is not a record (%s) as SCHED_JOURNAL_CORRUPT with its line number',
+    async (line, problem) => {
+      const dir = await tempDir('sched-journal-')
+      const lines = records.map((r) => JSON.stringify(r))
+      await writeFile(
+        join(dir, JOURNAL_FILE),
+        [...lines.slice(0, 4), line, ...lines.slice(4)].join('\n') + '\n',
+      )
+      const error = await readJournal(dir).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'SCHED_JOURNAL_CORRUPT', file: join(dir, JOURNAL_FILE), line: 5 })
+      expect((error as Error).message).toContain(`${JOURNAL_FILE}:5 `)
+      expect((error as Error).message).toContain(problem)
+    },
+  )
 })

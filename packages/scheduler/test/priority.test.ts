@@ -1,12 +1,21 @@
-import { remainingPathSeconds, type PlannedShot } from '@storyreel/core'
+import { type PlannedShot, remainingPathSeconds } from '@storyreel/core'
 import { describe, expect, it } from 'vitest'
 import { dependentsOf, takeRank } from '../src/priority.ts'
 import { planOf } from './helpers/plan.ts'
 
 describe('priority', () => {
   it('ranks a picked take by its chain and every other take by itself', () => {
-    const planned = planOf([{ id: 'solo' }, { id: 'y', duration: 10 }, { id: 'long' }, { id: 'l2', after: 'long' }, { id: 'l3', after: 'l2' }])
-    const plan = { ...planned, shots: planned.shots.map((s) => (s.id === 'long' ? { ...s, takes: 3, pick: 2 } : s)) }
+    const planned = planOf([
+      { id: 'solo' },
+      { id: 'y', duration: 10 },
+      { id: 'long' },
+      { id: 'l2', after: 'long' },
+      { id: 'l3', after: 'l2' },
+    ])
+    const plan = {
+      ...planned,
+      shots: planned.shots.map((s) => (s.id === 'long' ? { ...s, takes: 3, pick: 2 } : s)),
+    }
     const latency = (shot: PlannedShot) => shot.params.duration
     const rank = takeRank(remainingPathSeconds(plan, latency), latency)
     const shot = (id: string) => plan.shots.find((s) => s.id === id)!
@@ -17,14 +26,29 @@ describe('priority', () => {
   })
 
   it('maps each shot to the shots chained after it', () => {
-    const plan = planOf([{ id: 'a' }, { id: 'b', after: 'a' }, { id: 'c', after: 'a' }, { id: 'd', after: 'c' }])
+    const plan = planOf([
+      { id: 'a' },
+      { id: 'b', after: 'a' },
+      { id: 'c', after: 'a' },
+      { id: 'd', after: 'c' },
+    ])
     expect(Object.fromEntries(dependentsOf(plan))).toEqual({ a: ['b', 'c'], b: [], c: ['d'], d: [] })
   })
 
   it('rejects a dependency on a later, unknown or duplicated shot with SCHED_INVALID_PLAN (so no cycle gets through)', () => {
-    const cyclic = planOf([{ id: 'a', after: 'b' }, { id: 'b', after: 'a' }])
-    expect(() => dependentsOf(cyclic)).toThrow(expect.objectContaining({ code: 'SCHED_INVALID_PLAN', message: expect.stringContaining('comes later') }))
-    expect(() => dependentsOf(planOf([{ id: 'a', after: 'ghost' }]))).toThrow(/"ghost", which is not in the plan/)
+    const cyclic = planOf([
+      { id: 'a', after: 'b' },
+      { id: 'b', after: 'a' },
+    ])
+    expect(() => dependentsOf(cyclic)).toThrow(
+      expect.objectContaining({
+        code: 'SCHED_INVALID_PLAN',
+        message: expect.stringContaining('comes later'),
+      }),
+    )
+    expect(() => dependentsOf(planOf([{ id: 'a', after: 'ghost' }]))).toThrow(
+      /"ghost", which is not in the plan/,
+    )
     expect(() => dependentsOf(planOf([{ id: 'a' }, { id: 'a' }]))).toThrow(/Two shots are called "a"/)
   })
 })

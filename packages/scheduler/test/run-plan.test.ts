@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
 import type { Provider } from '@storyreel/core'
-import { runPlan } from './helpers/run.ts'
+import { describe, expect, it } from 'vitest'
 import type { SchedulerEvent } from '../src/events.ts'
 import { sha256File } from '../src/hash.ts'
 import { ledgerSpend } from '../src/journal-replay.ts'
 import { planOf } from './helpers/plan.ts'
-import { createdPerShot, simProvider, startSim, tempDir, testCard } from './helpers/sim.ts'
+import { runPlan } from './helpers/run.ts'
+import { simProvider, startSim, tempDir, testCard } from './helpers/sim.ts'
 
 const shotOf = (prompt: string) => prompt.split(':')[0]!
 
@@ -43,7 +43,14 @@ describe('runPlan against the simulator', { timeout: 120_000 }, () => {
     const card = await testCard(dir)
     const sim = await startSim({
       latencyMs: 150,
-      faults: { seed: 7, rate429: 0.1, rate5xx: 0.1, dropSubmitAfterCreate: 0.2, truncateDownload: 0.2, failPrediction: { rate: 0.15, code: 5000 } },
+      faults: {
+        seed: 7,
+        rate429: 0.1,
+        rate5xx: 0.1,
+        dropSubmitAfterCreate: 0.2,
+        truncateDownload: 0.2,
+        failPrediction: { rate: 0.15, code: 5000 },
+      },
     })
     const plan = planOf([
       { id: 'a1', prompt: 'a1: harbour at dawn' },
@@ -55,7 +62,14 @@ describe('runPlan against the simulator', { timeout: 120_000 }, () => {
     ])
     const events: SchedulerEvent[] = []
     const counted = countInFlight(simProvider(sim))
-    const result = await runPlan(plan, { provider: counted.provider, runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 3, retries: 3, onEvent: (e) => events.push(e) })
+    const result = await runPlan(plan, {
+      provider: counted.provider,
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 3,
+      retries: 3,
+      onEvent: (e) => events.push(e),
+    })
     // Three chains and three slots: the limit is reached and never passed.
     expect(counted.peak()).toBe(3)
 
@@ -68,7 +82,11 @@ describe('runPlan against the simulator', { timeout: 120_000 }, () => {
     }
     // Each chained shot was submitted with the bytes of its upstream clip's last frame.
     const lastFrameSha = async (id: string) => sha256File(`${dir}/run/frames/${id}.last.png`)
-    const sentImage = (shot: string) => sim.submissions().filter((s) => s.id && shotOf(String(s.params.prompt)) === shot).at(-1)?.images[0]?.sha256
+    const sentImage = (shot: string) =>
+      sim
+        .submissions()
+        .filter((s) => s.id && shotOf(String(s.params.prompt)) === shot)
+        .at(-1)?.images[0]?.sha256
     expect(sentImage('a2')).toBe(await lastFrameSha('a1'))
     expect(sentImage('a3')).toBe(await lastFrameSha('a2'))
     expect(sentImage('b2')).toBe(await lastFrameSha('b1'))
@@ -129,9 +147,16 @@ describe('runPlan against the simulator', { timeout: 120_000 }, () => {
           },
         })
       },
-      download: async (result, dest, options) => real.download(result, dest, options).finally(() => inFlight--),
+      download: async (result, dest, options) =>
+        real.download(result, dest, options).finally(() => inFlight--),
     }
-    const result = await runPlan(plan, { provider, runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 4, rateLimitQuietMs: 60_000 })
+    const result = await runPlan(plan, {
+      provider,
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 4,
+      rateLimitQuietMs: 60_000,
+    })
     expect(result.ok).toBe(true)
     expect(sim.stats().rateLimited).toBeGreaterThan(0)
     expect(sim.stats().createdTotal).toBe(8)

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
 import type { Provider } from '@storyreel/core'
+import { describe, expect, it } from 'vitest'
 import { estimateRun } from '../src/estimate.ts'
 import { readJournal } from '../src/journal-summary.ts'
 import { planOf } from './helpers/plan.ts'
@@ -16,10 +16,22 @@ describe('what a run spends', { timeout: 120_000 }, () => {
   it('a free provider with maxCost set is never refused: it costs nothing, and a failed shot is still retried', async () => {
     const dir = await tempDir()
     let failures = 0
-    const sim = await startSim({ latencyMs: 100, faults: { failPrediction: ({ params }) => shotOf(String(params.prompt)) === 'a' && failures++ === 0 } })
+    const sim = await startSim({
+      latencyMs: 100,
+      faults: { failPrediction: ({ params }) => shotOf(String(params.prompt)) === 'a' && failures++ === 0 },
+    })
     const free: Provider = { ...simProvider(sim), paid: false }
-    const plan = planOf([{ id: 'a', prompt: 'a: one' }, { id: 'b', prompt: 'b: two', after: 'a' }])
-    const options = { provider: free, runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 2, maxCost: 0 }
+    const plan = planOf([
+      { id: 'a', prompt: 'a: one' },
+      { id: 'b', prompt: 'b: two', after: 'a' },
+    ])
+    const options = {
+      provider: free,
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 2,
+      maxCost: 0,
+    }
 
     expect(await estimateRun(plan, options)).toMatchObject({ cost: 0, submissions: 2 })
     const result = await runPlan(plan, options)
@@ -32,11 +44,24 @@ describe('what a run spends', { timeout: 120_000 }, () => {
   it('a failed prediction the service refunded is not spend: the retry fits under maxCost, and the ledger lists it at no cost', async () => {
     const dir = await tempDir()
     let failures = 0
-    const sim = await startSim({ latencyMs: 100, faults: { failPrediction: () => (failures++ === 0 ? { code: 5000, error: 'Internal error: the render worker crashed.' } : undefined) } })
+    const sim = await startSim({
+      latencyMs: 100,
+      faults: {
+        failPrediction: () =>
+          failures++ === 0 ? { code: 5000, error: 'Internal error: the render worker crashed.' } : undefined,
+      },
+    })
     const plan = planOf([{ id: 'a', prompt: 'a: a lighthouse' }])
     const runDir = `${dir}/run`
     // One attempt's price: the retry is only possible if the refunded first attempt stops counting.
-    const result = await runPlan(plan, { provider: simProvider(sim), runDir, cacheDir: `${dir}/cache`, concurrency: 1, retries: 1, maxCost: 0.35 })
+    const result = await runPlan(plan, {
+      provider: simProvider(sim),
+      runDir,
+      cacheDir: `${dir}/cache`,
+      concurrency: 1,
+      retries: 1,
+      maxCost: 0.35,
+    })
 
     expect(result.failures).toEqual([])
     expect(sim.stats()).toMatchObject({ createdTotal: 2, charged: 0.7, refunded: 0.35 })

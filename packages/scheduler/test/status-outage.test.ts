@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { createClient, createWavespeedProvider } from '@storyreel/wavespeed'
-import { runPlan } from './helpers/run.ts'
-import { estimateRun } from '../src/estimate.ts'
-import { openFileRunStore } from '../src/file-run-store.ts'
-import type { SchedulerEvent } from '../src/events.ts'
-import { planOf } from './helpers/plan.ts'
 import { SIMULATOR_CLIENT } from '@storyreel/test-utils'
+import { createClient, createWavespeedProvider } from '@storyreel/wavespeed'
+import { describe, expect, it } from 'vitest'
+import { estimateRun } from '../src/estimate.ts'
+import type { SchedulerEvent } from '../src/events.ts'
+import { openFileRunStore } from '../src/file-run-store.ts'
+import { planOf } from './helpers/plan.ts'
+import { runPlan } from './helpers/run.ts'
 import { simProvider, startSim, tempDir } from './helpers/sim.ts'
 
 /**
@@ -19,7 +19,12 @@ describe('a result endpoint that keeps failing', { timeout: 60_000 }, () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 300 })
     const plan = planOf([{ id: 'a', prompt: 'a: a lighthouse' }])
-    const options = { provider: simProvider(sim), runDir: join(dir, 'run'), cacheDir: join(dir, 'cache'), concurrency: 1 }
+    const options = {
+      provider: simProvider(sim),
+      runDir: join(dir, 'run'),
+      cacheDir: join(dir, 'cache'),
+      concurrency: 1,
+    }
     sim.setFaults({ rate5xx: { result: 1 } })
     // Far longer than 5 polls with their 6 fast retries each (well under a second each).
     const outage = setTimeout(() => sim.setFaults({}), 4_000)
@@ -36,7 +41,10 @@ describe('a result endpoint that keeps failing', { timeout: 60_000 }, () => {
   it('gives up only after its patience runs out, without submitting again; the next run re-attaches to the same prediction', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 300 })
-    const patient = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, ...SIMULATOR_CLIENT }), { maxUnreadableMs: 1_500 })
+    const patient = createWavespeedProvider(
+      createClient({ apiKey: sim.apiKey, baseUrl: sim.url, ...SIMULATOR_CLIENT }),
+      { maxUnreadableMs: 1_500 },
+    )
     const plan = planOf([{ id: 'a', prompt: 'a: a lighthouse' }])
     const options = { runDir: join(dir, 'run'), cacheDir: join(dir, 'cache'), concurrency: 1, retries: 3 }
     sim.setFaults({ rate5xx: { result: 1 } })
@@ -55,7 +63,11 @@ describe('a result endpoint that keeps failing', { timeout: 60_000 }, () => {
     const events: SchedulerEvent[] = []
     const rerun = await runPlan(plan, { ...options, provider: patient, onEvent: (e) => events.push(e) })
     expect(rerun.ok).toBe(true)
-    expect(events.find((e) => e.type === 'submitted')).toMatchObject({ predictionId: id, origin: 'reattached', cost: 0 })
+    expect(events.find((e) => e.type === 'submitted')).toMatchObject({
+      predictionId: id,
+      origin: 'reattached',
+      cost: 0,
+    })
     expect(sim.stats().createdTotal).toBe(1)
   })
 
@@ -66,7 +78,12 @@ describe('a result endpoint that keeps failing', { timeout: 60_000 }, () => {
     const plan = planOf([{ id: 'a', prompt: 'a: a lighthouse' }])
     const runDir = join(dir, 'run')
     // Create the prediction, then write the journal the pre-fix scheduler left after giving up on polls.
-    const first = await runPlan(plan, { provider, runDir: join(dir, 'scratch'), cacheDir: join(dir, 'scratch-cache'), concurrency: 1 })
+    const first = await runPlan(plan, {
+      provider,
+      runDir: join(dir, 'scratch'),
+      cacheDir: join(dir, 'scratch-cache'),
+      concurrency: 1,
+    })
     const records = await openFileRunStore(join(dir, 'scratch')).readJournal()
     const kept = records.filter((r) => r.type === 'run' || r.type === 'intent' || r.type === 'submitted')
     const id = first.ledger[0]!.predictionId
@@ -81,7 +98,10 @@ describe('a result endpoint that keeps failing', { timeout: 60_000 }, () => {
       retryable: true,
     }
     await mkdir(runDir, { recursive: true })
-    await writeFile(join(runDir, 'journal.ndjson'), [...kept, failed].map((r) => JSON.stringify(r)).join('\n') + '\n')
+    await writeFile(
+      join(runDir, 'journal.ndjson'),
+      [...kept, failed].map((r) => JSON.stringify(r)).join('\n') + '\n',
+    )
 
     const rerun = await runPlan(plan, { provider, runDir, cacheDir: join(dir, 'cache'), concurrency: 1 })
     expect(rerun.ok).toBe(true)

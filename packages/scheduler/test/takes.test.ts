@@ -9,7 +9,12 @@ import { runPlan } from './helpers/run.ts'
 import { simProvider, startSim, tempDir } from './helpers/sim.ts'
 
 /** a (text-to-video, with takes) → b → c, each chained from the last frame of the one before. */
-const chain = (head: Pick<ShotSpec, 'takes' | 'pick'>) => planOf([{ id: 'a', ...head }, { id: 'b', after: 'a' }, { id: 'c', after: 'b' }])
+const chain = (head: Pick<ShotSpec, 'takes' | 'pick'>) =>
+  planOf([
+    { id: 'a', ...head },
+    { id: 'b', after: 'a' },
+    { id: 'c', after: 'b' },
+  ])
 
 describe('takes', { timeout: 180_000 }, () => {
   it('renders every take once, chains from the picked one only, and re-renders exactly what a pick or a raise changes', async () => {
@@ -20,7 +25,9 @@ describe('takes', { timeout: 180_000 }, () => {
     const layout = runLayout(options.runDir)
     const created = () => sim.stats().createdTotal
     /** sha256 of the start image the simulator received for the latest prediction of a shot whose prompt starts with `shot <id>`. */
-    const startImageOf = (id: string) => sim.submissions().findLast((s) => s.id && String(s.params.prompt).startsWith(`shot ${id},`))?.images[0]?.sha256
+    const startImageOf = (id: string) =>
+      sim.submissions().findLast((s) => s.id && String(s.params.prompt).startsWith(`shot ${id},`))?.images[0]
+        ?.sha256
 
     const first = await runPlan(chain({ takes: 3 }), options)
     expect(first.ok).toBe(true)
@@ -52,11 +59,15 @@ describe('takes', { timeout: 180_000 }, () => {
     expect(await sha256File(layout.shot('a').clip)).toBe(takeSha[1])
     expect(await sha256File(layout.shot('a').last)).toBe(await sha256File(layout.take('a', 2).last))
     expect(startImageOf('b')).toBe(await sha256File(layout.take('a', 2).last))
-    expect((await readJournal(options.runDir)).shots.find((s) => s.shot === 'a')!.takes.map((t) => t.take)).toEqual([1, 2, 3])
+    expect(
+      (await readJournal(options.runDir)).shots.find((s) => s.shot === 'a')!.takes.map((t) => t.take),
+    ).toEqual([1, 2, 3])
 
     // Raise takes to 4: take 4 only.
     const raised = chain({ takes: 4, pick: 2 })
-    expect((await staleShots(raised, options)).shots.map((s) => [s.shot, s.takes, s.reason])).toEqual([['a', [4], 'takes']])
+    expect((await staleShots(raised, options)).shots.map((s) => [s.shot, s.takes, s.reason])).toEqual([
+      ['a', [4], 'takes'],
+    ])
     await runPlan(raised, options)
     expect(created()).toBe(8)
 
@@ -71,7 +82,12 @@ describe('takes', { timeout: 180_000 }, () => {
     expect(await sha256File(layout.take('a', 4).clip)).toMatch(/^[0-9a-f]{64}$/)
 
     // An edited prompt and a new shot are stale too, each with its reason.
-    const edited = planOf([{ id: 'a', takes: 4, pick: 2 }, { id: 'b', after: 'a' }, { id: 'c', after: 'b', prompt: 'shot c, now in the rain' }, { id: 'd' }])
+    const edited = planOf([
+      { id: 'a', takes: 4, pick: 2 },
+      { id: 'b', after: 'a' },
+      { id: 'c', after: 'b', prompt: 'shot c, now in the rain' },
+      { id: 'd' },
+    ])
     expect((await staleShots(edited, options)).shots.map((s) => [s.shot, s.takes, s.reason])).toEqual([
       ['c', [1], 'edited'],
       ['d', [1], 'added'],
@@ -81,7 +97,12 @@ describe('takes', { timeout: 180_000 }, () => {
   it('a clip whose bytes no longer match the journal is fetched again from its prediction, not paid for again', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 100 })
-    const options = { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 2 }
+    const options = {
+      provider: simProvider(sim),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 2,
+    }
     const plan = planOf([{ id: 'a' }])
     const layout = runLayout(options.runDir)
     await runPlan(plan, options)
@@ -100,15 +121,28 @@ describe('takes', { timeout: 180_000 }, () => {
     expect(sim.stats().createdTotal).toBe(1)
     expect(sim.timelines()[0]!.downloads).toBe(2)
     expect(await sha256File(layout.shot('a').clip)).toBe(original)
-    expect(await sha256File(`${options.cacheDir}/clips/${again.shots[0]!.status === 'done' ? again.shots[0]!.key : ''}.mp4`)).toBe(original)
+    expect(
+      await sha256File(
+        `${options.cacheDir}/clips/${again.shots[0]!.status === 'done' ? again.shots[0]!.key : ''}.mp4`,
+      ),
+    ).toBe(original)
   })
 
   it('a run directory made before takes keeps its clip as take 1, also when another take is picked over it', async () => {
     const dir = await tempDir()
     const sim = await startSim({ latencyMs: 100 })
-    const options = { provider: simProvider(sim), runDir: `${dir}/run`, cacheDir: `${dir}/cache`, concurrency: 4 }
+    const options = {
+      provider: simProvider(sim),
+      runDir: `${dir}/run`,
+      cacheDir: `${dir}/cache`,
+      concurrency: 4,
+    }
     const layout = runLayout(options.runDir)
-    const plan = (head: Pick<ShotSpec, 'takes' | 'pick'>) => planOf([{ id: 'a', ...head }, { id: 'b', after: 'a' }])
+    const plan = (head: Pick<ShotSpec, 'takes' | 'pick'>) =>
+      planOf([
+        { id: 'a', ...head },
+        { id: 'b', after: 'a' },
+      ])
     await runPlan(plan({}), options)
     const take1 = await sha256File(layout.shot('a').clip)
     // What an older version left: clips journaled in shots/, no takes/, no take fields, no placed records; no cache.
@@ -117,7 +151,12 @@ describe('takes', { timeout: 180_000 }, () => {
       .filter((line) => line && !line.includes('"placed"'))
       .map((line) => {
         const { take: _take, ...record } = JSON.parse(line) as Record<string, unknown>
-        return JSON.stringify({ ...record, ...(typeof record.file === 'string' ? { file: record.file.replace(/^takes\/(\w+)\/take-1\.mp4$/, 'shots/$1.mp4') } : {}) })
+        return JSON.stringify({
+          ...record,
+          ...(typeof record.file === 'string'
+            ? { file: record.file.replace(/^takes\/(\w+)\/take-1\.mp4$/, 'shots/$1.mp4') }
+            : {}),
+        })
       })
     await writeFile(layout.journal, `${journal.join('\n')}\n`)
     await rm(`${options.runDir}/takes`, { recursive: true })

@@ -16,7 +16,10 @@ export interface EchoingApi {
  * so tests can check the key reaches no file and no output. Serves `clip` as every output.
  * On 127.0.0.1; closed when the test ends.
  */
-export async function startEchoingApi(options: { readonly key: string; readonly clip: string }): Promise<EchoingApi> {
+export async function startEchoingApi(options: {
+  readonly key: string
+  readonly clip: string
+}): Promise<EchoingApi> {
   let created = 0
   const send = (res: ServerResponse, data: unknown) => {
     res.writeHead(200, { 'content-type': 'application/json' })
@@ -27,21 +30,40 @@ export async function startEchoingApi(options: { readonly key: string; readonly 
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     req.resume()
     if (req.headers.authorization !== `Bearer ${options.key}` && path.startsWith('/api/')) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 401, message: 'Invalid API key' }))
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 401, message: 'Invalid API key' }))
       return
     }
     const result = /^\/api\/v3\/predictions\/([^/]+)\/result$/.exec(path)
     if (path === '/api/v3/balance') return send(res, { balance: 100 })
     if (result) {
       const id = decodeURIComponent(result[1]!)
-      return send(res, { id, status: 'completed', outputs: [`${base}/outputs/${options.key}/${encodeURIComponent(id)}.mp4`], created_at: new Date().toISOString(), timings: { inference: 1000 } })
+      return send(res, {
+        id,
+        status: 'completed',
+        outputs: [`${base}/outputs/${options.key}/${encodeURIComponent(id)}.mp4`],
+        created_at: new Date().toISOString(),
+        timings: { inference: 1000 },
+      })
     }
     // Uploads: no ticket flow, so the client falls back to the multipart upload, whose URL carries the key too.
-    if (path === '/api/v3/media/uploads') return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 404, message: 'not found' }))
-    if (path === '/api/v3/media/upload/binary') return send(res, { download_url: `${base}/media/${options.key}/${Date.now()}.png`, type: 'image' })
+    if (path === '/api/v3/media/uploads')
+      return void res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 404, message: 'not found' }))
+    if (path === '/api/v3/media/upload/binary')
+      return send(res, { download_url: `${base}/media/${options.key}/${Date.now()}.png`, type: 'image' })
     if (req.method === 'POST' && path.startsWith('/api/v3/')) {
       const id = `${options.key}-prediction-${++created}`
-      return send(res, { id, model: path.slice('/api/v3/'.length), status: 'created', outputs: [], created_at: new Date().toISOString(), urls: { get: `${base}/api/v3/predictions/${id}/result` } })
+      return send(res, {
+        id,
+        model: path.slice('/api/v3/'.length),
+        status: 'created',
+        outputs: [],
+        created_at: new Date().toISOString(),
+        urls: { get: `${base}/api/v3/predictions/${id}/result` },
+      })
     }
     if (path.startsWith('/outputs/')) {
       res.writeHead(200, { 'content-type': 'video/mp4' })

@@ -16,7 +16,18 @@ export interface ImageSpec {
 export async function makeImage(dest: string, spec: ImageSpec): Promise<string> {
   const source = spec.source ?? 'testsrc2'
   const size = `size=${spec.width}x${spec.height}`
-  await run(FFMPEG, ['-v', 'error', '-y', '-f', 'lavfi', '-i', source.includes('=') ? `${source}:${size}` : `${source}=${size}`, '-frames:v', '1', dest])
+  await run(FFMPEG, [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    source.includes('=') ? `${source}:${size}` : `${source}=${size}`,
+    '-frames:v',
+    '1',
+    dest,
+  ])
   return dest
 }
 
@@ -26,8 +37,26 @@ export function testCard(dir: string, name = 'card.png', colour = 'teal'): Promi
 }
 
 /** A short H.264 MP4 of a moving test pattern, as a video API would return. */
-export async function makeClip(dest: string, options: { seconds?: number; width?: number; height?: number } = {}): Promise<string> {
+export async function makeClip(
+  dest: string,
+  options: { seconds?: number; width?: number; height?: number } = {},
+): Promise<string> {
   const { seconds = 1, width = 320, height = 180 } = options
-  await run(FFMPEG, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=24:duration=${seconds}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', dest])
+  await run(FFMPEG, [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${width}x${height}:rate=24:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    dest,
+  ])
   return dest
 }

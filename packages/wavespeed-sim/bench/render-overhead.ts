@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startSimulator, type Simulator } from '../src/index.ts'
+import { type Simulator, startSimulator } from '../src/index.ts'
 
 const count = Number(process.argv[2] ?? 60)
 const latencyMs = Number(process.argv[3] ?? 2000)
@@ -15,12 +15,14 @@ const concurrency = Number(process.argv[4] ?? count)
 const videoScale = Number(process.argv[5] ?? 0.25)
 const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- loosely typed API answers in a bench/test
 async function call(sim: Simulator, method: string, path: string, body?: unknown): Promise<any> {
   const response = await fetch(`${sim.url}/api/v3/${path}`, {
     method,
     headers: { authorization: `Bearer ${sim.apiKey}`, 'content-type': 'application/json' },
     ...(body ? { body: JSON.stringify(body) } : {}),
   })
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- loosely typed API answers in a bench/test
   return ((await response.json()) as { data: any }).data
 }
 
@@ -29,7 +31,12 @@ function cpuSeconds(): { own: number; children: number } | undefined {
   try {
     const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')
     // After the command: state is field 3, so utime..cstime (fields 14-17) sit at 11-14; 100 ticks per second on Linux.
-    const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number) as [number, number, number, number]
+    const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ]
     return { own: (utime + stime) / 100, children: (cutime + cstime) / 100 }
   } catch {
     return undefined
@@ -38,13 +45,16 @@ function cpuSeconds(): { own: number; children: number } | undefined {
 
 /** Submits all predictions at once and returns each one's overshoot: processing time (timings.inference) minus latency, in ms. */
 async function pass(sim: Simulator, prompts: string[]): Promise<number[]> {
-  const ids = await Promise.all(prompts.map(async (prompt) => (await call(sim, 'POST', T2V, { prompt })).id as string))
+  const ids = await Promise.all(
+    prompts.map(async (prompt) => (await call(sim, 'POST', T2V, { prompt })).id as string),
+  )
   return Promise.all(
     ids.map(async (id) => {
       for (;;) {
         const data = await call(sim, 'GET', `predictions/${id}/result`)
         if (data.status === 'completed') return data.timings.inference - latencyMs
-        if (data.status !== 'created' && data.status !== 'processing') throw new Error(`${id}: ${data.status} ${data.error}`)
+        if (data.status !== 'created' && data.status !== 'processing')
+          throw new Error(`${id}: ${data.status} ${data.error}`)
         await new Promise((resolve) => setTimeout(resolve, 200))
       }
     }),
@@ -67,7 +77,10 @@ async function measure(cacheDir: string, prompts: string[]): Promise<string> {
     const overshoot = await pass(sim, prompts)
     const wall = (performance.now() - started) / 1000
     const after = cpuSeconds()
-    const cpu = before && after ? `, CPU: simulator+client ${(after.own - before.own).toFixed(1)} s, ffmpeg ${(after.children - before.children).toFixed(1)} s in ${wall.toFixed(0)} s` : ''
+    const cpu =
+      before && after
+        ? `, CPU: simulator+client ${(after.own - before.own).toFixed(1)} s, ffmpeg ${(after.children - before.children).toFixed(1)} s in ${wall.toFixed(0)} s`
+        : ''
     return `${summary(overshoot)}; ${sim.stats().renders} renders in ${sim.stats().renderProcesses} ffmpeg processes${cpu}`
   } finally {
     await sim.close()
@@ -77,7 +90,9 @@ async function measure(cacheDir: string, prompts: string[]): Promise<string> {
 const cacheDir = await mkdtemp(join(tmpdir(), 'sim-bench-'))
 try {
   const prompts = Array.from({ length: count }, (_, i) => `bench shot ${i} ${Date.now()}`)
-  console.log(`${count} t2v predictions submitted at once, latency ${latencyMs} ms, concurrency ${concurrency}, videoScale ${videoScale}`)
+  console.log(
+    `${count} t2v predictions submitted at once, latency ${latencyMs} ms, concurrency ${concurrency}, videoScale ${videoScale}`,
+  )
   console.log(`fresh renders: ${await measure(cacheDir, prompts)}`)
   // A new simulator numbers takes from 0 again, so every clip now comes from the cache: the cost of the protocol and polling alone.
   console.log(`from the cache (baseline): ${await measure(cacheDir, prompts)}`)

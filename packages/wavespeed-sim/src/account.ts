@@ -23,7 +23,8 @@ export class Account {
     const limit = this.#ratePerMinute
     if (limit === undefined) return undefined
     const now = Date.now()
-    while (this.#recentCreations.length > 0 && this.#recentCreations[0]! <= now - MINUTE_MS) this.#recentCreations.shift()
+    while (this.#recentCreations.length > 0 && this.#recentCreations[0]! <= now - MINUTE_MS)
+      this.#recentCreations.shift()
     if (this.#recentCreations.length < limit) return undefined
     return Math.max(1, Math.ceil((this.#recentCreations[0]! + MINUTE_MS - now) / 1000))
   }
@@ -47,7 +48,13 @@ export class Account {
     this.#refundedCents += costCents
   }
 
-  totals(): { created: Record<string, number>; createdTotal: number; charged: number; refunded: number; balance: number } {
+  totals(): {
+    created: Record<string, number>
+    createdTotal: number
+    charged: number
+    refunded: number
+    balance: number
+  } {
     return {
       created: { ...this.#created },
       createdTotal: Object.values(this.#created).reduce((a, b) => a + b, 0),

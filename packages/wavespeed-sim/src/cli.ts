@@ -42,9 +42,28 @@ function number(value: string | undefined, name: string): number | undefined {
 
 /** Entry point of `wavespeed-sim`; returns the exit code once the simulator stops (SIGINT/SIGTERM). */
 export async function main(argv: readonly string[]): Promise<number> {
-  const names = ['port', 'key', 'latency', 'latency-jitter', 'queue-delay', 'concurrency', 'rate-per-minute', 'balance', 'video-scale', 'output-ttl',
-    'sync-timeout', 'seed', 'rate-429', 'rate-5xx', 'drop-connection', 'drop-after-create', 'gateway-504-after-create', 'fail-rate',
-    'truncate-download', 'corrupt-output'] as const
+  const names = [
+    'port',
+    'key',
+    'latency',
+    'latency-jitter',
+    'queue-delay',
+    'concurrency',
+    'rate-per-minute',
+    'balance',
+    'video-scale',
+    'output-ttl',
+    'sync-timeout',
+    'seed',
+    'rate-429',
+    'rate-5xx',
+    'drop-connection',
+    'drop-after-create',
+    'gateway-504-after-create',
+    'fail-rate',
+    'truncate-download',
+    'corrupt-output',
+  ] as const
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({
@@ -98,7 +117,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       faults,
     }
     const simulator = await startSimulator(options)
-    process.stdout.write(`WaveSpeed simulator listening on ${simulator.url}\nexport WAVESPEED_BASE_URL=${simulator.url}\nexport WAVESPEED_API_KEY=${simulator.apiKey}\n`)
+    process.stdout.write(
+      `WaveSpeed simulator listening on ${simulator.url}\nexport WAVESPEED_BASE_URL=${simulator.url}\nexport WAVESPEED_API_KEY=${simulator.apiKey}\n`,
+    )
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)

@@ -46,7 +46,11 @@ export interface ClipGraph {
 }
 
 /** Width and height (even, at least 16) of a model's output scaled by `scale`, at `aspect` = width / height. */
-export function clipSize(output: OutputSize, aspect: number, scale: number): { width: number; height: number } {
+export function clipSize(
+  output: OutputSize,
+  aspect: number,
+  scale: number,
+): { width: number; height: number } {
   const even = (n: number) => Math.max(16, Math.round(n / 2) * 2)
   const outputHeight = 'height' in output ? output.height : Math.sqrt(output.pixels / aspect)
   const height = even(outputHeight * scale)
@@ -72,14 +76,24 @@ function cover(spec: ClipSpec): string {
  * clip (and its last frame, which the next shot in a chain starts from).
  */
 function promptFocus(prompt: string, take: number): { x: number; y: number } {
-  const digest = createHash('sha256').update(take === 0 ? `focus:${prompt}` : `focus:${prompt}\0take ${take}`).digest()
+  const digest = createHash('sha256')
+    .update(take === 0 ? `focus:${prompt}` : `focus:${prompt}\0take ${take}`)
+    .digest()
   return { x: digest[0]! / 255, y: digest[1]! / 255 }
 }
 
 function promptColour(prompt: string, take: number): string {
-  const digest = createHash('sha256').update(take === 0 ? prompt : `${prompt}\0take ${take}`).digest()
+  const digest = createHash('sha256')
+    .update(take === 0 ? prompt : `${prompt}\0take ${take}`)
+    .digest()
   // Kept mid-dark so the white prompt text stays readable.
-  return `0x${[0, 1, 2].map((i) => Math.round(30 + digest[i]! * 0.55).toString(16).padStart(2, '0')).join('')}`
+  return `0x${[0, 1, 2]
+    .map((i) =>
+      Math.round(30 + digest[i]! * 0.55)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`
 }
 
 /** The prompt broken into at most `maxLines` lines of `perLine` characters, for drawtext. */
@@ -94,7 +108,8 @@ export function wrapPrompt(text: string, perLine: number, maxLines: number): str
     line = line ? `${line} ${word}` : word.slice(0, perLine)
   }
   if (line) lines.push(line)
-  if (lines.length > maxLines) lines.splice(maxLines - 1, lines.length, `${lines[maxLines - 1]!.slice(0, perLine - 3)}...`)
+  if (lines.length > maxLines)
+    lines.splice(maxLines - 1, lines.length, `${lines[maxLines - 1]!.slice(0, perLine - 3)}...`)
   return lines.join('\n')
 }
 
@@ -109,10 +124,17 @@ export function promptFontSize(spec: ClipSpec): number {
  * t2v: a background coloured from the prompt's (and take's) hash, a moving square, and the prompt's text.
  */
 export function clipGraph(spec: ClipSpec, files: ClipFiles, firstInput: number, label: string): ClipGraph {
-  return files.start ? imageClipGraph(spec, { ...files, start: files.start }, firstInput, label) : textClipGraph(spec, files, firstInput, label)
+  return files.start
+    ? imageClipGraph(spec, { ...files, start: files.start }, firstInput, label)
+    : textClipGraph(spec, files, firstInput, label)
 }
 
-function imageClipGraph(spec: ClipSpec, files: ClipFiles & { start: string }, firstInput: number, label: string): ClipGraph {
+function imageClipGraph(
+  spec: ClipSpec,
+  files: ClipFiles & { start: string },
+  firstInput: number,
+  label: string,
+): ClipGraph {
   const { width, height, fps, duration, take } = spec
   const frames = frameCount(spec)
   const inputs = ['-i', files.start]
@@ -123,8 +145,14 @@ function imageClipGraph(spec: ClipSpec, files: ClipFiles & { start: string }, fi
   let next = firstInput + 1
   if (take > 0) {
     // Transparent on the first frame, so the clip still starts exactly on the input image.
-    inputs.push('-f', 'lavfi', '-i', `color=c=${promptColour(spec.prompt, take)}@${TAKE_TINT_ALPHA}:s=${width}x${height}:r=${fps}:d=${duration}`)
-    main += `[${label}m];[${next}:v]format=yuva420p,fade=t=in:st=0:d=${duration}:alpha=1,settb=AVTB[${label}t];` +
+    inputs.push(
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=${promptColour(spec.prompt, take)}@${TAKE_TINT_ALPHA}:s=${width}x${height}:r=${fps}:d=${duration}`,
+    )
+    main +=
+      `[${label}m];[${next}:v]format=yuva420p,fade=t=in:st=0:d=${duration}:alpha=1,settb=AVTB[${label}t];` +
       `[${label}m][${label}t]overlay=format=auto,format=yuv420p`
     next++
   }
@@ -134,7 +162,8 @@ function imageClipGraph(spec: ClipSpec, files: ClipFiles & { start: string }, fi
   inputs.push('-loop', '1', '-framerate', String(fps), '-t', String(fade + hold + 1), '-i', files.end)
   return {
     inputs,
-    graph: `${main}[${label}a];[${next}:v]${cover(spec)},fps=${fps},format=yuv420p,settb=AVTB[${label}b];` +
+    graph:
+      `${main}[${label}a];[${next}:v]${cover(spec)},fps=${fps},format=yuv420p,settb=AVTB[${label}b];` +
       `[${label}a][${label}b]xfade=transition=fade:duration=${fade}:offset=${duration - fade - hold},format=yuv420p[${label}]`,
   }
 }
@@ -143,14 +172,21 @@ function textClipGraph(spec: ClipSpec, files: ClipFiles, firstInput: number, lab
   const { width, height, fps, duration, take } = spec
   const square = Math.max(8, Math.round(height / 6))
   const inputs = [
-    '-f', 'lavfi', '-i', `color=c=${promptColour(spec.prompt, take)}:s=${width}x${height}:r=${fps}:d=${duration}`,
-    '-f', 'lavfi', '-i', `color=c=white@0.8:s=${square}x${square}:r=${fps}:d=${duration}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=${promptColour(spec.prompt, take)}:s=${width}x${height}:r=${fps}:d=${duration}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=white@0.8:s=${square}x${square}:r=${fps}:d=${duration}`,
   ]
   // Odd takes move the square the other way.
   const x = take % 2 === 1 ? `(W-w)*(1-t/${duration})` : `(W-w)*t/${duration}`
   let graph = `[${firstInput}:v][${firstInput + 1}:v]overlay=x='${x}':y='(H-h)/2+sin(t*2)*H/4'`
   if (files.text && files.font) {
-    graph += `,drawtext=fontfile=${filterValue(files.font)}:textfile=${filterValue(files.text)}:expansion=none:fontsize=${promptFontSize(spec)}` +
+    graph +=
+      `,drawtext=fontfile=${filterValue(files.font)}:textfile=${filterValue(files.text)}:expansion=none:fontsize=${promptFontSize(spec)}` +
       ':fontcolor=white:x=8:y=8:line_spacing=2:box=1:boxcolor=black@0.45'
   }
   return { inputs, graph: `${graph},format=yuv420p[${label}]` }

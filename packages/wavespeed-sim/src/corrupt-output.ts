@@ -1,7 +1,9 @@
 import { readFile, stat } from 'node:fs/promises'
 import type { CorruptKind } from './faults.ts'
 
-const NOT_VIDEO = Buffer.from('<html><body><h1>200 OK</h1><p>This is not the video you asked for.</p></body></html>\n')
+const NOT_VIDEO = Buffer.from(
+  '<html><body><h1>200 OK</h1><p>This is not the video you asked for.</p></body></html>\n',
+)
 
 /**
  * The body served instead of a clip: for `not-video`, text of exactly the clip's

@@ -107,12 +107,16 @@ export type FaultKind =
   | 'status-override'
   | 'outage'
 
-const DEFAULT_FAILURE: InjectedFailure = { code: 5000, error: 'Internal error: the render worker crashed. Retry with backoff.' }
+const DEFAULT_FAILURE: InjectedFailure = {
+  code: 5000,
+  error: 'Internal error: the render worker crashed. Retry with backoff.',
+}
 const GATEWAY_STATUSES = [500, 502, 503, 504] as const
 
 function rateFor(rates: RouteRates | undefined, route: RouteName): number {
   if (rates === undefined) return 0
-  if (typeof rates === 'number') return route === 'output' || route === 'media' || route === 'upload-put' ? 0 : rates
+  if (typeof rates === 'number')
+    return route === 'output' || route === 'media' || route === 'upload-put' ? 0 : rates
   return rates[route] ?? 0
 }
 
@@ -161,19 +165,31 @@ export class FaultInjector {
   }
 
   dropSubmitAfterCreate(): boolean {
-    return this.#draw('submit:drop-after-create') < (this.#faults.dropSubmitAfterCreate ?? 0) && this.#count('drop-after-create') !== undefined
+    return (
+      this.#draw('submit:drop-after-create') < (this.#faults.dropSubmitAfterCreate ?? 0) &&
+      this.#count('drop-after-create') !== undefined
+    )
   }
 
   gatewayTimeoutAfterCreate(): boolean {
-    return this.#draw('submit:504-after-create') < (this.#faults.gatewayTimeoutAfterCreate ?? 0) && this.#count('504-after-create') !== undefined
+    return (
+      this.#draw('submit:504-after-create') < (this.#faults.gatewayTimeoutAfterCreate ?? 0) &&
+      this.#count('504-after-create') !== undefined
+    )
   }
 
   duplicateWebhook(): boolean {
-    return this.#draw('webhook:duplicate') < (this.#faults.duplicateWebhook ?? 0) && this.#count('duplicate-webhook') !== undefined
+    return (
+      this.#draw('webhook:duplicate') < (this.#faults.duplicateWebhook ?? 0) &&
+      this.#count('duplicate-webhook') !== undefined
+    )
   }
 
   truncateDownload(): boolean {
-    return this.#draw('output:truncate') < (this.#faults.truncateDownload ?? 0) && this.#count('truncate-download') !== undefined
+    return (
+      this.#draw('output:truncate') < (this.#faults.truncateDownload ?? 0) &&
+      this.#count('truncate-download') !== undefined
+    )
   }
 
   corruptOutput(download: OutputDownload): CorruptKind | undefined {
@@ -197,7 +213,8 @@ export class FaultInjector {
       failure = verdict === true ? DEFAULT_FAILURE : verdict || undefined
     } else if (rule !== undefined) {
       const spec = typeof rule === 'number' ? { rate: rule } : rule
-      if (this.#draw('prediction:fail') < spec.rate) failure = { code: spec.code ?? DEFAULT_FAILURE.code, error: spec.error ?? DEFAULT_FAILURE.error }
+      if (this.#draw('prediction:fail') < spec.rate)
+        failure = { code: spec.code ?? DEFAULT_FAILURE.code, error: spec.error ?? DEFAULT_FAILURE.error }
     }
     if (failure) this.#count('fail-prediction')
     return failure

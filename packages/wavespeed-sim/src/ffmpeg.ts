@@ -16,21 +16,38 @@ export function defaultFfmpeg(env: Readonly<Record<string, string | undefined>> 
  */
 export function runFfmpeg(ffmpeg: string, args: readonly string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: ['ignore', 'ignore', 'pipe'], signal })
+    const child = spawn(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      signal,
+    })
     let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-STDERR_KEEP)))
+    child.stderr
+      .setEncoding('utf8')
+      .on('data', (text: string) => (stderr = (stderr + text).slice(-STDERR_KEEP)))
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (signal?.aborted) return reject(signal.reason)
       if (error.code === 'ENOENT') {
-        return reject(new SimError('SIM_FFMPEG_MISSING', `ffmpeg was not found (tried "${ffmpeg}"). Install ffmpeg (apt install ffmpeg, brew install ffmpeg) or set FFMPEG_PATH to its full path.`, { cause: error }))
+        return reject(
+          new SimError(
+            'SIM_FFMPEG_MISSING',
+            `ffmpeg was not found (tried "${ffmpeg}"). Install ffmpeg (apt install ffmpeg, brew install ffmpeg) or set FFMPEG_PATH to its full path.`,
+            { cause: error },
+          ),
+        )
       }
-      reject(new SimError('SIM_FFMPEG_FAILED', `ffmpeg could not be started (${ffmpeg}): ${error.message}`, { cause: error }))
+      reject(
+        new SimError('SIM_FFMPEG_FAILED', `ffmpeg could not be started (${ffmpeg}): ${error.message}`, {
+          cause: error,
+        }),
+      )
     })
     child.once('close', (code, killedBy) => {
       if (code === 0) return resolve()
       if (signal?.aborted) return reject(signal.reason)
       const tail = stderr.trim().split('\n').slice(-5).join('\n')
-      reject(new SimError('SIM_FFMPEG_FAILED', `ffmpeg exited with ${code ?? killedBy}${tail ? `: ${tail}` : ''}`))
+      reject(
+        new SimError('SIM_FFMPEG_FAILED', `ffmpeg exited with ${code ?? killedBy}${tail ? `: ${tail}` : ''}`),
+      )
     })
   })
 }

@@ -13,7 +13,9 @@ export async function findFont(): Promise<string | undefined> {
   const known = CANDIDATES.find((file) => existsSync(file))
   if (known) return known
   const matched = await new Promise<string>((resolve) => {
-    execFile('fc-match', ['-f', '%{file}', 'sans-serif'], { timeout: 5000 }, (error, stdout) => resolve(error ? '' : stdout.trim()))
+    execFile('fc-match', ['-f', '%{file}', 'sans-serif'], { timeout: 5000 }, (error, stdout) =>
+      resolve(error ? '' : stdout.trim()),
+    )
   })
   return matched && /\.(ttf|otf|ttc)$/i.test(matched) && existsSync(matched) ? matched : undefined
 }

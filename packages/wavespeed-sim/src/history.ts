@@ -8,7 +8,11 @@ function parseTime(body: Readonly<Record<string, unknown>>, field: string): numb
   const value = body[field]
   if (value === undefined || value === null || value === '') return undefined
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN
-  if (Number.isNaN(ms)) throw new HttpProblem(400, `\`${field}\` must be an ISO 8601 date-time such as 2025-09-25T09:12:48Z (got ${JSON.stringify(value)}).`)
+  if (Number.isNaN(ms))
+    throw new HttpProblem(
+      400,
+      `\`${field}\` must be an ISO 8601 date-time such as 2025-09-25T09:12:48Z (got ${JSON.stringify(value)}).`,
+    )
   return ms
 }
 
@@ -16,10 +20,14 @@ function parseTime(body: Readonly<Record<string, unknown>>, field: string): numb
  * `POST /api/v3/predictions`: newest first, only the last 7 days, filtered by
  * model, status and creation time, then paged (page from 1, page_size 1..100).
  */
-export function selectHistory(records: readonly PredictionRecord[], body: Readonly<Record<string, unknown>>): { page: number; records: PredictionRecord[] } {
+export function selectHistory(
+  records: readonly PredictionRecord[],
+  body: Readonly<Record<string, unknown>>,
+): { page: number; records: PredictionRecord[] } {
   const page = body.page ?? 1
   const pageSize = body.page_size ?? 20
-  if (typeof page !== 'number' || !Number.isInteger(page) || page < 1) throw new HttpProblem(400, '`page` must be an integer from 1.')
+  if (typeof page !== 'number' || !Number.isInteger(page) || page < 1)
+    throw new HttpProblem(400, '`page` must be an integer from 1.')
   if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
     throw new HttpProblem(400, '`page_size` must be an integer from 1 to 100.')
   }

@@ -12,7 +12,8 @@ export class HttpProblem extends Error {
 /** Reads the whole request body, refusing more than `limit` bytes with 413. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > limit) throw new HttpProblem(413, `Request body is ${declared} bytes; the limit is ${limit} bytes.`)
+  if (declared > limit)
+    throw new HttpProblem(413, `Request body is ${declared} bytes; the limit is ${limit} bytes.`)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -24,14 +25,20 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 }
 
 /** Parses a JSON object body; an empty body counts as `{}`. */
-export async function readJsonObject(req: IncomingMessage, limit = 1024 * 1024): Promise<Record<string, unknown>> {
+export async function readJsonObject(
+  req: IncomingMessage,
+  limit = 1024 * 1024,
+): Promise<Record<string, unknown>> {
   const raw = await readBody(req, limit)
   if (raw.length === 0) return {}
   let value: unknown
   try {
     value = JSON.parse(raw.toString('utf8'))
   } catch {
-    throw new HttpProblem(400, 'Request body is not valid JSON. Send a JSON object with Content-Type: application/json.')
+    throw new HttpProblem(
+      400,
+      'Request body is not valid JSON. Send a JSON object with Content-Type: application/json.',
+    )
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HttpProblem(400, 'Request body must be a JSON object.')
@@ -39,15 +46,35 @@ export async function readJsonObject(req: IncomingMessage, limit = 1024 * 1024):
   return value as Record<string, unknown>
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }
 
 /** The WaveSpeed envelope: `code` repeats the HTTP status. */
-export function sendEnvelope(res: ServerResponse, status: number, message: string, data?: unknown, headers?: Record<string, string>): void {
-  sendJson(res, status, data === undefined ? { code: status, message } : { code: status, message, data }, headers)
+export function sendEnvelope(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  data?: unknown,
+  headers?: Record<string, string>,
+): void {
+  sendJson(
+    res,
+    status,
+    data === undefined ? { code: status, message } : { code: status, message, data },
+    headers,
+  )
 }
 
 /** A gateway error page, as a CDN in front of the API would send it: not JSON. */

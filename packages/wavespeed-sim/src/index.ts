@@ -1,15 +1,11 @@
-export { startSimulator } from './simulator.ts'
-export type { Simulator } from './simulator.ts'
-export { signWebhook } from './webhooks.ts'
-export type { WebhookDelivery } from './webhooks.ts'
-export { SimError } from './errors.ts'
 export type { SimErrorCode } from './errors.ts'
+export { SimError } from './errors.ts'
 export type {
   CorruptKind,
   CorruptOutput,
   FailPrediction,
-  Faults,
   FaultKind,
+  Faults,
   InjectedFailure,
   Outage,
   OutputDownload,
@@ -20,6 +16,8 @@ export type {
   StatusOverride,
 } from './faults.ts'
 export type { OutputSize, SimModel, SimParam } from './models.ts'
+export type { Simulator } from './simulator.ts'
+export { startSimulator } from './simulator.ts'
 export type {
   PredictionStatus,
   PredictionTimeline,
@@ -29,3 +27,5 @@ export type {
   SubmissionRecord,
   SubmittedImage,
 } from './types.ts'
+export type { WebhookDelivery } from './webhooks.ts'
+export { signWebhook } from './webhooks.ts'

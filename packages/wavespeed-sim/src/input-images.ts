@@ -1,6 +1,6 @@
 import { imageSize } from 'image-size'
-import type { SubmittedImage } from './types.ts'
 import { sha256 } from './sha256.ts'
+import type { SubmittedImage } from './types.ts'
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024
 const MIN_SIDE = 300
@@ -45,7 +45,8 @@ async function fetchBytes(ref: string, acceptBase64: boolean): Promise<Buffer | 
   }
   if (url.protocol === 'data:') return acceptBase64 ? decodeInline(ref) : undefined
   // The simulator has no network: only loopback URLs (its own uploads, test servers) can be fetched.
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !LOOPBACK_HOSTS.has(url.hostname)) return undefined
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !LOOPBACK_HOSTS.has(url.hostname))
+    return undefined
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })
     if (!response.ok) return undefined
@@ -63,7 +64,12 @@ export async function checkInputImage(ref: string, options: { acceptBase64: bool
   const bytes = await fetchBytes(ref, options.acceptBase64)
   if (!bytes) return { ok: false, code: 1402, error: DOWNLOAD_FAILED }
   const hash = sha256(bytes)
-  const reject = (reason: string): RejectedImage => ({ ok: false, code: 1401, error: `Invalid image: ${reason}`, sha256: hash })
+  const reject = (reason: string): RejectedImage => ({
+    ok: false,
+    code: 1401,
+    error: `Invalid image: ${reason}`,
+    sha256: hash,
+  })
   if (bytes.length > MAX_IMAGE_BYTES) return reject(`the file is ${bytes.length} bytes; the limit is 10 MB.`)
   let size: { width?: number; height?: number; type?: string }
   try {
@@ -72,11 +78,15 @@ export async function checkInputImage(ref: string, options: { acceptBase64: bool
     return reject('the file is not a readable image; use JPEG or PNG.')
   }
   const { width = 0, height = 0, type } = size
-  if (type !== 'jpg' && type !== 'png') return reject(`the format is ${type ?? 'unknown'}; only JPEG and PNG are accepted.`)
-  if (width < MIN_SIDE || height < MIN_SIDE) return reject(`the image is ${width}x${height}; both sides must be at least ${MIN_SIDE} px.`)
+  if (type !== 'jpg' && type !== 'png')
+    return reject(`the format is ${type ?? 'unknown'}; only JPEG and PNG are accepted.`)
+  if (width < MIN_SIDE || height < MIN_SIDE)
+    return reject(`the image is ${width}x${height}; both sides must be at least ${MIN_SIDE} px.`)
   const aspect = width / height
   if (aspect > MAX_ASPECT || aspect < 1 / MAX_ASPECT) {
-    return reject(`the aspect ratio is ${aspect.toFixed(2)}:1 (${width}x${height}); it must be between 1:2.5 and 2.5:1.`)
+    return reject(
+      `the aspect ratio is ${aspect.toFixed(2)}:1 (${width}x${height}); it must be between 1:2.5 and 2.5:1.`,
+    )
   }
   return { ok: true, bytes, sha256: hash, width, height, type }
 }
@@ -85,7 +95,11 @@ export async function checkInputImage(ref: string, options: { acceptBase64: bool
  * Checks a prediction's image fields in order, stopping at the first refusal,
  * and records each one in `into` as it goes (the submission record shows them).
  */
-export async function fetchInputImages(fields: readonly (readonly [string, unknown])[], acceptBase64: boolean, into: SubmittedImage[]): Promise<ImageCheck[]> {
+export async function fetchInputImages(
+  fields: readonly (readonly [string, unknown])[],
+  acceptBase64: boolean,
+  into: SubmittedImage[],
+): Promise<ImageCheck[]> {
   const checks: ImageCheck[] = []
   for (const [field, ref] of fields) {
     if (typeof ref !== 'string') continue

@@ -14,7 +14,10 @@ function propertySchema(spec: SimParam): Record<string, unknown> {
 
 function liveModel(model: SimModel, index: number, baseUrl: string): Record<string, unknown> {
   const names = Object.keys(model.params)
-  const size = 'height' in model.output ? `${model.output.height}p` : `about ${(model.output.pixels / 1e6).toFixed(1)} MP`
+  const size =
+    'height' in model.output
+      ? `${model.output.height}p`
+      : `about ${(model.output.pixels / 1e6).toFixed(1)} MP`
   return {
     model_id: model.id,
     name: model.name,
@@ -50,9 +53,17 @@ export function liveModels(baseUrl: string): Record<string, unknown>[] {
 /** `POST /api/v3/model/price` with `{model_id, inputs}`. */
 export function quotePrice(body: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const model = typeof body.model_id === 'string' ? modelById(body.model_id) : undefined
-  if (!model) throw new HttpProblem(404, `Model not found: ${String(body.model_id)}. List models with GET /api/v3/models.`)
-  const inputs = (typeof body.inputs === 'object' && body.inputs !== null ? body.inputs : {}) as Record<string, unknown>
-  const duration = typeof inputs.duration === 'number' ? inputs.duration : Number(model.params.duration?.default ?? 5)
+  if (!model)
+    throw new HttpProblem(
+      404,
+      `Model not found: ${String(body.model_id)}. List models with GET /api/v3/models.`,
+    )
+  const inputs = (typeof body.inputs === 'object' && body.inputs !== null ? body.inputs : {}) as Record<
+    string,
+    unknown
+  >
+  const duration =
+    typeof inputs.duration === 'number' ? inputs.duration : Number(model.params.duration?.default ?? 5)
   const price = priceFor(model, duration)
   return { model_id: model.id, price, discounted_price: price, currency: 'USD' }
 }

@@ -42,8 +42,20 @@ const GUIDANCE: SimParam = { type: 'number', min: 0, max: 1, default: 0.5 }
 const DURATION: SimParam = { type: 'integer', enum: [5, 10], default: 5 }
 const ASPECT: SimParam = { type: 'string', enum: ['16:9', '9:16', '1:1'], default: '16:9' }
 
-const I2V = { prompt: PROMPT, negative_prompt: NEGATIVE, image: IMAGE, guidance_scale: GUIDANCE, duration: DURATION }
-const T2V = { prompt: PROMPT, negative_prompt: NEGATIVE, aspect_ratio: ASPECT, guidance_scale: GUIDANCE, duration: DURATION }
+const I2V = {
+  prompt: PROMPT,
+  negative_prompt: NEGATIVE,
+  image: IMAGE,
+  guidance_scale: GUIDANCE,
+  duration: DURATION,
+}
+const T2V = {
+  prompt: PROMPT,
+  negative_prompt: NEGATIVE,
+  aspect_ratio: ASPECT,
+  guidance_scale: GUIDANCE,
+  duration: DURATION,
+}
 const P1080 = { height: 1080 }
 const P720 = { height: 720 }
 

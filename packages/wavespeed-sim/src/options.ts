@@ -3,7 +3,16 @@ import type { SimulatorOptions } from './types.ts'
 
 /** Throws `SIM_OPTION_INVALID` for the first option out of range. */
 export function checkOptions(options: SimulatorOptions): void {
-  for (const name of ['latencyMs', 'latencyJitterMs', 'queueDelayMs', 'balance', 'outputTtlMs', 'uploadTtlMs', 'syncTimeoutMs', 'webhookRetryBaseMs'] as const) {
+  for (const name of [
+    'latencyMs',
+    'latencyJitterMs',
+    'queueDelayMs',
+    'balance',
+    'outputTtlMs',
+    'uploadTtlMs',
+    'syncTimeoutMs',
+    'webhookRetryBaseMs',
+  ] as const) {
     const value = options[name]
     if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
       throw new SimError('SIM_OPTION_INVALID', `\`${name}\` must be a number >= 0 (got ${String(value)}).`)

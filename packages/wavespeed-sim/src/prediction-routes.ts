@@ -13,7 +13,8 @@ import type { SubmissionRecord } from './types.ts'
 import type { UploadStore } from './uploads.ts'
 import { validateInput, withDefaults } from './validate-input.ts'
 
-const BASE64_WEBHOOK_ERROR = 'webhook callback does not support base64 output, please use the normal API to use base64 output'
+const BASE64_WEBHOOK_ERROR =
+  'webhook callback does not support base64 output, please use the normal API to use base64 output'
 
 /** What the prediction routes work with: the simulator's state, minus its HTTP plumbing. */
 export interface PredictionApi {
@@ -30,7 +31,13 @@ export interface PredictionApi {
 }
 
 /** `POST /api/v3/{model}`: validates, charges, creates the prediction and answers (or, for sync mode, waits). */
-export async function submit(api: PredictionApi, req: IncomingMessage, res: ServerResponse, modelPath: string, webhook: string | undefined): Promise<void> {
+export async function submit(
+  api: PredictionApi,
+  req: IncomingMessage,
+  res: ServerResponse,
+  modelPath: string,
+  webhook: string | undefined,
+): Promise<void> {
   const body = await readJsonObject(req)
   const model = modelById(modelPath)
   const validated = model ? validateInput(model, body) : undefined
@@ -52,7 +59,8 @@ export async function submit(api: PredictionApi, req: IncomingMessage, res: Serv
     record(status, message)
     sendEnvelope(res, status, message)
   }
-  if (!model || !validated) return refuse(404, `Model not found: ${modelPath}. List models with GET /api/v3/models.`)
+  if (!model || !validated)
+    return refuse(404, `Model not found: ${modelPath}. List models with GET /api/v3/models.`)
   if (webhook !== undefined && body.enable_base64_output === true) {
     record(400, BASE64_WEBHOOK_ERROR)
     return sendJson(res, 400, { error: BASE64_WEBHOOK_ERROR })
@@ -83,7 +91,11 @@ export async function submit(api: PredictionApi, req: IncomingMessage, res: Serv
   sendEnvelope(res, 200, 'success', await apiView(prediction, api.url))
 }
 
-async function answerSync(api: PredictionApi, res: ServerResponse, prediction: PredictionRecord): Promise<void> {
+async function answerSync(
+  api: PredictionApi,
+  res: ServerResponse,
+  prediction: PredictionRecord,
+): Promise<void> {
   const timeoutMs = api.syncTimeoutMs
   const timer = new AbortController()
   const done = await Promise.race([
@@ -118,7 +130,9 @@ export function countPoll(api: PredictionApi, id: string): void {
 /** An image URL named by its content when it is one of our uploads, so re-uploads of the same bytes count as identical. */
 function imageKey(api: PredictionApi, ref: string): string {
   const prefix = `${api.url}/media/`
-  const hash = ref.startsWith(prefix) ? api.uploads.contentHash(ref.slice(prefix.length).split('/')[0]!) : undefined
+  const hash = ref.startsWith(prefix)
+    ? api.uploads.contentHash(ref.slice(prefix.length).split('/')[0]!)
+    : undefined
   return hash ? `sha256:${hash}` : ref
 }
 
@@ -130,9 +144,14 @@ export async function history(api: PredictionApi, req: IncomingMessage, res: Ser
 }
 
 /** `POST /api/v3/predictions/delete`. */
-export async function deletePredictions(api: PredictionApi, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function deletePredictions(
+  api: PredictionApi,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const { ids } = await readJsonObject(req)
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new HttpProblem(400, '`ids` must be an array of prediction ids.')
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+    throw new HttpProblem(400, '`ids` must be an array of prediction ids.')
   let deleted = 0
   for (const id of ids) {
     const record = api.engine.get(id)

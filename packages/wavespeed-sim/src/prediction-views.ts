@@ -8,7 +8,9 @@ export async function apiView(record: PredictionRecord, baseUrl: string): Promis
   const completed = record.status === 'completed' && record.file !== undefined
   let outputs: string[] = []
   if (completed) {
-    outputs = record.base64Output ? [(await readFile(record.file!)).toString('base64')] : [`${baseUrl}/outputs/${record.id}.mp4`]
+    outputs = record.base64Output
+      ? [(await readFile(record.file!)).toString('base64')]
+      : [`${baseUrl}/outputs/${record.id}.mp4`]
   }
   const { createdMono, startedMono, finishedMono } = record
   return {
@@ -22,7 +24,10 @@ export async function apiView(record: PredictionRecord, baseUrl: string): Promis
     created_at: record.createdAtIso,
     error: record.error,
     executionTime: finishedMono !== undefined ? elapsedMs(createdMono, finishedMono) : 0,
-    timings: { inference: startedMono !== undefined && finishedMono !== undefined ? elapsedMs(startedMono, finishedMono) : 0 },
+    timings: {
+      inference:
+        startedMono !== undefined && finishedMono !== undefined ? elapsedMs(startedMono, finishedMono) : 0,
+    },
     ...(record.code !== undefined ? { code: record.code } : {}),
   }
 }

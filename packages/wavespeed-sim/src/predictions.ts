@@ -3,14 +3,20 @@ import pLimit, { type LimitFunction } from 'p-limit'
 import { clipSize } from './clip-graph.ts'
 import { monotonicNow, sleepUntil } from './clock.ts'
 import type { FaultInjector } from './faults.ts'
-import { fetchInputImages, type CheckedImage, type ImageCheck } from './input-images.ts'
+import { type CheckedImage, fetchInputImages, type ImageCheck } from './input-images.ts'
 import { imageFields, type SimModel } from './models.ts'
 import { jitteredLatency, TakeCounter } from './takes.ts'
 import type { PredictionStatus, SubmittedImage } from './types.ts'
 import { withDefaults } from './validate-input.ts'
 import type { VideoRenderer } from './video-render.ts'
 
-const TERMINAL: ReadonlySet<PredictionStatus> = new Set(['completed', 'failed', 'cancelled', 'timeout', 'deleted'])
+const TERMINAL: ReadonlySet<PredictionStatus> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+  'timeout',
+  'deleted',
+])
 const REFUNDED: ReadonlySet<PredictionStatus> = new Set(['failed', 'cancelled', 'timeout'])
 const ASPECTS: Readonly<Record<string, number>> = { '16:9': 16 / 9, '9:16': 9 / 16, '1:1': 1 }
 const OVERRIDE_ERRORS: Readonly<Record<string, string>> = {
@@ -95,7 +101,11 @@ export class PredictionEngine {
   }
 
   /** `identity` names the request (see `requestIdentity`): identical ones become successive takes. */
-  create(model: SimModel, input: Record<string, unknown>, extra: { webhook?: string; base64Output: boolean; costCents: number; identity: string }): PredictionRecord {
+  create(
+    model: SimModel,
+    input: Record<string, unknown>,
+    extra: { webhook?: string; base64Output: boolean; costCents: number; identity: string },
+  ): PredictionRecord {
     const now = Date.now()
     const nth = this.#takes.next(extra.identity)
     const duration = Number(withDefaults(model, input).duration)
@@ -111,7 +121,12 @@ export class PredictionEngine {
       base64Output: extra.base64Output,
       costCents: extra.costCents,
       take: this.#options.distinctTakes ? nth : 0,
-      latencyMs: jitteredLatency(this.#options.latency(model, duration), this.#options.latencyJitterMs, extra.identity, nth),
+      latencyMs: jitteredLatency(
+        this.#options.latency(model, duration),
+        this.#options.latencyJitterMs,
+        extra.identity,
+        nth,
+      ),
       images: [],
       status: 'created',
       error: '',
@@ -129,7 +144,11 @@ export class PredictionEngine {
     this.outstanding++
     this.maxOutstanding = Math.max(this.maxOutstanding, this.outstanding)
     // Images are fetched right away so a queued prediction can start rendering the moment it gets a slot.
-    const images = fetchInputImages(imageFields(model).map((field) => [field, input[field]]), this.#options.acceptBase64Images, record.images)
+    const images = fetchInputImages(
+      imageFields(model).map((field) => [field, input[field]]),
+      this.#options.acceptBase64Images,
+      record.images,
+    )
     void this.#run(record, images)
     return record
   }
@@ -155,7 +174,11 @@ export class PredictionEngine {
   }
 
   #expire(record: PredictionRecord): void {
-    if (record.status === 'completed' && record.finishedMono !== undefined && monotonicNow() - record.finishedMono >= this.#options.outputTtlMs) {
+    if (
+      record.status === 'completed' &&
+      record.finishedMono !== undefined &&
+      monotonicNow() - record.finishedMono >= this.#options.outputTtlMs
+    ) {
       record.status = 'deleted'
       record.file = undefined
       record.error = 'Prediction expired: outputs are kept for a limited time and this one was deleted.'
@@ -198,7 +221,10 @@ export class PredictionEngine {
     if (failure) {
       this.#finish(record, 'failed', { code: failure.code, error: failure.error ?? 'Task failed.' })
     } else if (override) {
-      this.#finish(record, override, { code: override === 'timeout' ? 5004 : undefined, error: OVERRIDE_ERRORS[override] ?? '' })
+      this.#finish(record, override, {
+        code: override === 'timeout' ? 5004 : undefined,
+        error: OVERRIDE_ERRORS[override] ?? '',
+      })
     } else {
       record.file = file
       this.#finish(record, 'completed', {})
@@ -220,7 +246,11 @@ export class PredictionEngine {
     })
   }
 
-  #finish(record: PredictionRecord, status: PredictionStatus, outcome: { code?: number | undefined; error?: string }): void {
+  #finish(
+    record: PredictionRecord,
+    status: PredictionStatus,
+    outcome: { code?: number | undefined; error?: string },
+  ): void {
     if (TERMINAL.has(record.status)) return
     record.status = status
     record.code = outcome.code

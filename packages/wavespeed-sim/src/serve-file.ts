@@ -5,7 +5,10 @@ import { Readable } from 'node:stream'
 
 export type FileSource = { readonly path: string } | { readonly bytes: Buffer }
 
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'invalid' | undefined {
+function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'invalid' | undefined {
   if (!header) return undefined
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
   if (!match || (match[1] === '' && match[2] === '')) return 'invalid'
@@ -22,7 +25,9 @@ function parseRange(header: string | undefined, size: number): { start: number; 
 }
 
 function open(source: FileSource, start: number, end: number): Readable {
-  return 'path' in source ? createReadStream(source.path, { start, end }) : Readable.from([source.bytes.subarray(start, end + 1)])
+  return 'path' in source
+    ? createReadStream(source.path, { start, end })
+    : Readable.from([source.bytes.subarray(start, end + 1)])
 }
 
 /**
@@ -30,7 +35,12 @@ function open(source: FileSource, start: number, end: number): Readable {
  * With `truncate`, it announces the full length, sends about half, then destroys
  * the socket, the way a broken transfer looks to a client.
  */
-export async function serveFile(req: IncomingMessage, res: ServerResponse, source: FileSource, options: { contentType: string; truncate: boolean }): Promise<void> {
+export async function serveFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  source: FileSource,
+  options: { contentType: string; truncate: boolean },
+): Promise<void> {
   const size = 'path' in source ? (await stat(source.path)).size : source.bytes.length
   const range = parseRange(req.headers.range, size)
   if (range === 'invalid') {

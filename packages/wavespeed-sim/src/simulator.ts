@@ -7,17 +7,30 @@ import { join } from 'node:path'
 import { Account } from './account.ts'
 import { corruptBody } from './corrupt-output.ts'
 import { SimError } from './errors.ts'
+import { type CorruptKind, FaultInjector, type Faults, type Outage, type RouteName } from './faults.ts'
 import { defaultFfmpeg } from './ffmpeg.ts'
-import { FaultInjector, type CorruptKind, type Faults, type Outage, type RouteName } from './faults.ts'
 import { HttpProblem, readBody, readJsonObject, sendEnvelope, sendGatewayPage } from './http-io.ts'
 import { liveModels, quotePrice } from './live-models.ts'
 import { checkOptions } from './options.ts'
-import { countPoll, deletePredictions, history, result, submit, type PredictionApi } from './prediction-routes.ts'
+import {
+  countPoll,
+  deletePredictions,
+  history,
+  type PredictionApi,
+  result,
+  submit,
+} from './prediction-routes.ts'
 import { apiView, timelineOf } from './prediction-views.ts'
 import { isRefunded, PredictionEngine, type PredictionRecord } from './predictions.ts'
 import { classifyRoute } from './route-table.ts'
 import { serveFile } from './serve-file.ts'
-import type { PredictionTimeline, PredictionView, SimulatorOptions, SimulatorStats, SubmissionRecord } from './types.ts'
+import type {
+  PredictionTimeline,
+  PredictionView,
+  SimulatorOptions,
+  SimulatorStats,
+  SubmissionRecord,
+} from './types.ts'
 import { MAX_UPLOAD_BYTES, readMultipartFile, UploadStore } from './uploads.ts'
 import { VideoRenderer } from './video-render.ts'
 import { createWebhookSecret, deliverWebhook, type WebhookDelivery } from './webhooks.ts'
@@ -92,6 +105,8 @@ class SimulatorServer implements Simulator {
       signal: this.#closing.signal,
       onSettled: (record) => this.#onSettled(record),
     })
+    // The API object's getter must read the url of this simulator, not of the object literal.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const server = this
     this.#api = {
       get url() {
@@ -113,7 +128,15 @@ class SimulatorServer implements Simulator {
 
   async listen(port: number): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', (cause) => reject(new SimError('SIM_LISTEN_FAILED', `Cannot listen on 127.0.0.1:${port}: ${cause.message}. Pick another port or use 0.`, { cause })))
+      this.#server.once('error', (cause) =>
+        reject(
+          new SimError(
+            'SIM_LISTEN_FAILED',
+            `Cannot listen on 127.0.0.1:${port}: ${cause.message}. Pick another port or use 0.`,
+            { cause },
+          ),
+        ),
+      )
       this.#server.listen(port, '127.0.0.1', resolve)
     })
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`
@@ -150,7 +173,11 @@ class SimulatorServer implements Simulator {
   }
 
   outage(outage: Outage): void {
-    if (!(typeof outage.forMs === 'number' && outage.forMs >= 0)) throw new SimError('SIM_OPTION_INVALID', `\`forMs\` must be a number >= 0 (got ${String(outage.forMs)}).`)
+    if (!(typeof outage.forMs === 'number' && outage.forMs >= 0))
+      throw new SimError(
+        'SIM_OPTION_INVALID',
+        `\`forMs\` must be a number >= 0 (got ${String(outage.forMs)}).`,
+      )
     this.#faults.outage(outage)
   }
 
@@ -167,7 +194,11 @@ class SimulatorServer implements Simulator {
     // Only names of this very address: a web page that rebinds its own DNS name to 127.0.0.1 gets nothing.
     const port = new URL(this.url).port
     if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) {
-      return sendEnvelope(res, 403, `Forbidden: the simulator answers only requests addressed to 127.0.0.1:${port} (got Host ${JSON.stringify(req.headers.host ?? '')}).`)
+      return sendEnvelope(
+        res,
+        403,
+        `Forbidden: the simulator answers only requests addressed to 127.0.0.1:${port} (got Host ${JSON.stringify(req.headers.host ?? '')}).`,
+      )
     }
     const route = classifyRoute(method, pathname)
     this.#requests[route.name] = (this.#requests[route.name] ?? 0) + 1
@@ -178,12 +209,22 @@ class SimulatorServer implements Simulator {
     if (fault === '5xx') {
       const status = this.#faults.gatewayStatus(route.name)
       if (status === 502 || status === 504) return sendGatewayPage(res, status)
-      return sendEnvelope(res, status, status === 503 ? 'Service temporarily unavailable. Retry with backoff.' : 'Internal server error. Retry with backoff.')
+      return sendEnvelope(
+        res,
+        status,
+        status === 503
+          ? 'Service temporarily unavailable. Retry with backoff.'
+          : 'Internal server error. Retry with backoff.',
+      )
     }
     if (fault === '429') return this.#tooManyRequests(res, 1)
 
     if (route.auth && req.headers.authorization !== `Bearer ${this.apiKey}`) {
-      return sendEnvelope(res, 401, 'Unauthorized: the API key is missing or invalid. Send Authorization: Bearer <your WaveSpeed API key>.')
+      return sendEnvelope(
+        res,
+        401,
+        'Unauthorized: the API key is missing or invalid. Send Authorization: Bearer <your WaveSpeed API key>.',
+      )
     }
     switch (route.name) {
       case 'submit':
@@ -203,10 +244,20 @@ class SimulatorServer implements Simulator {
       case 'webhook-secret':
         return sendEnvelope(res, 200, 'success', { secret: this.#webhookSecret })
       case 'upload-ticket':
-        return sendEnvelope(res, 200, 'success', this.#uploads.createTicket(await readJsonObject(req), this.url))
+        return sendEnvelope(
+          res,
+          200,
+          'success',
+          this.#uploads.createTicket(await readJsonObject(req), this.url),
+        )
       case 'upload-binary': {
         const file = await readMultipartFile(req)
-        return sendEnvelope(res, 200, 'success', this.#uploads.storeBinary(file.name, file.type, file.bytes, this.url))
+        return sendEnvelope(
+          res,
+          200,
+          'success',
+          this.#uploads.storeBinary(file.name, file.type, file.bytes, this.url),
+        )
       }
       case 'upload-put':
         if (method !== 'PUT') throw new HttpProblem(405, 'Upload URLs take PUT.')
@@ -231,11 +282,20 @@ class SimulatorServer implements Simulator {
   async #output(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     const record = this.#engine.get(id)
     const path = record?.status === 'completed' ? record.file : undefined
-    if (!record || !path) throw new HttpProblem(404, 'Output not found: it expired, was deleted, or the prediction has not completed.')
+    if (!record || !path)
+      throw new HttpProblem(
+        404,
+        'Output not found: it expired, was deleted, or the prediction has not completed.',
+      )
     let corrupt: CorruptKind | undefined
     if (req.method !== 'HEAD') {
       record.downloads++
-      corrupt = this.#faults.corruptOutput({ id, model: record.model.id, params: record.input, download: record.downloads })
+      corrupt = this.#faults.corruptOutput({
+        id,
+        model: record.model.id,
+        params: record.input,
+        download: record.downloads,
+      })
     }
     const source = corrupt ? { bytes: await corruptBody(path, corrupt) } : { path }
     await serveFile(req, res, source, { contentType: 'video/mp4', truncate: this.#faults.truncateDownload() })
@@ -243,7 +303,13 @@ class SimulatorServer implements Simulator {
 
   #tooManyRequests(res: ServerResponse, retryAfterSeconds: number): void {
     this.#rateLimited++
-    sendEnvelope(res, 429, `Too many requests: rate limit exceeded. Retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) })
+    sendEnvelope(
+      res,
+      429,
+      `Too many requests: rate limit exceeded. Retry after ${retryAfterSeconds} s.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    )
   }
 
   #onSettled(record: PredictionRecord): void {
@@ -256,7 +322,15 @@ class SimulatorServer implements Simulator {
     try {
       const prediction = await apiView(record, this.url)
       const id = randomBytes(12).toString('hex')
-      const deliver = () => deliverWebhook({ url, id, secret: this.#webhookSecret, prediction, retryBaseMs: this.#options.webhookRetryBaseMs ?? 1000, signal: this.#closing.signal })
+      const deliver = () =>
+        deliverWebhook({
+          url,
+          id,
+          secret: this.#webhookSecret,
+          prediction,
+          retryBaseMs: this.#options.webhookRetryBaseMs ?? 1000,
+          signal: this.#closing.signal,
+        })
       this.#webhooks.push(await deliver())
       if (this.#faults.duplicateWebhook()) this.#webhooks.push(await deliver())
     } catch {

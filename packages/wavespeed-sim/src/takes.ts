@@ -7,13 +7,19 @@ import { withDefaults } from './validate-input.ts'
  * filled in), with each image named by its content when the simulator holds it
  * (its own uploads) and by its URL otherwise.
  */
-export function requestIdentity(model: SimModel, input: Readonly<Record<string, unknown>>, imageKey: (ref: string) => string): string {
+export function requestIdentity(
+  model: SimModel,
+  input: Readonly<Record<string, unknown>>,
+  imageKey: (ref: string) => string,
+): string {
   const effective = withDefaults(model, input)
   for (const field of imageFields(model)) {
     const ref = effective[field]
     if (typeof ref === 'string') effective[field] = imageKey(ref)
   }
-  const sorted = Object.keys(effective).sort().map((key) => [key, effective[key]])
+  const sorted = Object.keys(effective)
+    .sort()
+    .map((key) => [key, effective[key]])
   return sha256(JSON.stringify([model.id, sorted]))
 }
 

@@ -3,7 +3,8 @@ import type { SimModel } from './models.ts'
 import type { WebhookDelivery } from './webhooks.ts'
 
 /** The seven statuses the real service uses. */
-export type PredictionStatus = 'created' | 'processing' | 'completed' | 'failed' | 'cancelled' | 'timeout' | 'deleted'
+export type PredictionStatus =
+  'created' | 'processing' | 'completed' | 'failed' | 'cancelled' | 'timeout' | 'deleted'
 
 export interface SimulatorOptions {
   /** Port on 127.0.0.1; default 0 (any free port). */

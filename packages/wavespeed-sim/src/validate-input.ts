@@ -41,7 +41,11 @@ export function validateInput(model: SimModel, body: Readonly<Record<string, unk
   const dropped: string[] = []
   for (const [name, value] of Object.entries(body)) {
     if ((RESERVED_FLAGS as readonly string[]).includes(name)) {
-      if (typeof value !== 'boolean') return { ok: false, message: `Invalid parameter: \`${name}\` must be a boolean (got ${describe(value)})` }
+      if (typeof value !== 'boolean')
+        return {
+          ok: false,
+          message: `Invalid parameter: \`${name}\` must be a boolean (got ${describe(value)})`,
+        }
       continue
     }
     const spec = model.params[name]
@@ -63,8 +67,12 @@ export function validateInput(model: SimModel, body: Readonly<Record<string, unk
 }
 
 /** The input with the model's defaults filled in: what the render actually uses. */
-export function withDefaults(model: SimModel, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function withDefaults(
+  model: SimModel,
+  input: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const effective: Record<string, unknown> = {}
-  for (const [name, spec] of Object.entries(model.params)) if (spec.default !== undefined) effective[name] = spec.default
+  for (const [name, spec] of Object.entries(model.params))
+    if (spec.default !== undefined) effective[name] = spec.default
   return { ...effective, ...input }
 }

@@ -3,9 +3,16 @@ import { existsSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
+import {
+  type ClipFiles,
+  clipGraph,
+  type ClipSpec,
+  frameCount,
+  promptFontSize,
+  wrapPrompt,
+} from './clip-graph.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { findFont } from './find-font.ts'
-import { clipGraph, frameCount, promptFontSize, wrapPrompt, type ClipFiles, type ClipSpec } from './clip-graph.ts'
 
 /** Bump when the picture a spec produces changes, so stale cache entries are not reused. */
 const RENDER_VERSION = 'v2'
@@ -38,15 +45,24 @@ export class VideoRenderer {
   readonly #ffmpeg: string
 
   /** `signal` stops every render (the simulator closing); renders are shared between predictions, so none has its own. */
-  constructor(options: { cacheDir: string; ffmpeg: string; concurrency?: number | undefined; signal?: AbortSignal }) {
+  constructor(options: {
+    cacheDir: string
+    ffmpeg: string
+    concurrency?: number | undefined
+    signal?: AbortSignal
+  }) {
     this.#cacheDir = options.cacheDir
     this.#ffmpeg = options.ffmpeg
     this.#signal = options.signal
     this.#maxProcesses = options.concurrency ?? availableParallelism()
     this.#font = findFont()
-    this.#signal?.addEventListener('abort', () => {
-      for (const job of this.#queue.splice(0)) job.reject(this.#signal!.reason)
-    }, { once: true })
+    this.#signal?.addEventListener(
+      'abort',
+      () => {
+        for (const job of this.#queue.splice(0)) job.reject(this.#signal!.reason)
+      },
+      { once: true },
+    )
   }
 
   /** Returns the path of the clip for `spec`, rendering it unless an identical one exists. */
@@ -54,7 +70,20 @@ export class VideoRenderer {
     const font = await this.#font
     const key = createHash('sha256')
       // Take 0 keeps the key it had before takes existed, so caches filled then stay valid.
-      .update(JSON.stringify([RENDER_VERSION, spec.width, spec.height, spec.fps, spec.duration, spec.start?.sha256, spec.end?.sha256, spec.prompt, font ?? '', ...(spec.take > 0 ? [spec.take] : [])]))
+      .update(
+        JSON.stringify([
+          RENDER_VERSION,
+          spec.width,
+          spec.height,
+          spec.fps,
+          spec.duration,
+          spec.start?.sha256,
+          spec.end?.sha256,
+          spec.prompt,
+          font ?? '',
+          ...(spec.take > 0 ? [spec.take] : []),
+        ]),
+      )
       .digest('hex')
     const file = join(this.#cacheDir, `${key}.mp4`)
     let pending = this.#inFlight.get(key)
@@ -110,11 +139,30 @@ export class VideoRenderer {
         inputs.push(...clipInputs)
         inputCount += clipInputs.filter((arg) => arg === '-i').length
         graphs.push(graph)
-        outputs.push('-map', `[v${index}]`, '-frames:v', String(frameCount(job.spec)), '-r', String(job.spec.fps),
-          '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', join(scratch, `clip-${index}.mp4`))
+        outputs.push(
+          '-map',
+          `[v${index}]`,
+          '-frames:v',
+          String(frameCount(job.spec)),
+          '-r',
+          String(job.spec.fps),
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-pix_fmt',
+          'yuv420p',
+          '-movflags',
+          '+faststart',
+          join(scratch, `clip-${index}.mp4`),
+        )
       }
       this.processes++
-      await runFfmpeg(this.#ffmpeg, ['-y', ...inputs, '-filter_complex', graphs.join(';'), ...outputs], this.#signal)
+      await runFfmpeg(
+        this.#ffmpeg,
+        ['-y', ...inputs, '-filter_complex', graphs.join(';'), ...outputs],
+        this.#signal,
+      )
       for (const [index, job] of batch.entries()) {
         await rename(join(scratch, `clip-${index}.mp4`), job.file)
         this.renders++

@@ -40,7 +40,8 @@ export async function deliverWebhook(options: {
   const webhookId = options.id
   let status: number | undefined
   for (let attempt = 0; attempt <= RETRIES; attempt++) {
-    if (attempt > 0) await sleep(options.retryBaseMs * 2 ** (attempt - 1), undefined, { signal: options.signal })
+    if (attempt > 0)
+      await sleep(options.retryBaseMs * 2 ** (attempt - 1), undefined, { signal: options.signal })
     const timestamp = Math.floor(Date.now() / 1000)
     try {
       const response = await fetch(options.url, {
@@ -56,11 +57,24 @@ export async function deliverWebhook(options: {
       })
       status = response.status
       await response.arrayBuffer()
-      if (response.ok) return { url: options.url, predictionId: options.prediction.id, attempts: attempt + 1, status, delivered: true }
+      if (response.ok)
+        return {
+          url: options.url,
+          predictionId: options.prediction.id,
+          attempts: attempt + 1,
+          status,
+          delivered: true,
+        }
     } catch {
       if (options.signal.aborted) break
       status = undefined
     }
   }
-  return { url: options.url, predictionId: options.prediction.id, attempts: RETRIES + 1, status, delivered: false }
+  return {
+    url: options.url,
+    predictionId: options.prediction.id,
+    attempts: RETRIES + 1,
+    status,
+    delivered: false,
+  }
 }

@@ -6,7 +6,26 @@ import { expect, onTestFinished, test } from 'vitest'
 const BIN = fileURLToPath(new URL('../bin/wavespeed-sim.js', import.meta.url))
 
 test('the wavespeed-sim command prints the base URL and key, serves the API, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, [BIN, '--port', '0', '--latency', '100', '--latency-jitter', '20', '--same-takes', '--corrupt-output', '0', '--key', 'cli-test-key', '--balance', '7.5'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      '--port',
+      '0',
+      '--latency',
+      '100',
+      '--latency-jitter',
+      '20',
+      '--same-takes',
+      '--corrupt-output',
+      '0',
+      '--key',
+      'cli-test-key',
+      '--balance',
+      '7.5',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   onTestFinished(() => void child.kill('SIGKILL'))
   let out = ''
   child.stdout.setEncoding('utf8')

@@ -1,7 +1,7 @@
 // The official SDK, unmodified, must not be able to tell the simulator from WaveSpeed.
 import { join } from 'node:path'
-import { Client, WavespeedSyncTimeoutException } from 'wavespeed'
 import { describe, expect, test } from 'vitest'
+import { Client, WavespeedSyncTimeoutException } from 'wavespeed'
 import { download, makeImage, probeVideo, useSimulator, useTempDir } from './helpers.ts'
 
 describe('official wavespeed SDK 0.3.2 against the simulator', () => {
@@ -14,7 +14,11 @@ describe('official wavespeed SDK 0.3.2 against the simulator', () => {
 
     const url = await client.upload(image)
     expect(url.startsWith(`${sim.url}/`)).toBe(true)
-    const result = await client.run('kwaivgi/kling-v2.1-i2v-pro', { image: url, prompt: 'slow push in', duration: 5 }, { pollInterval: 0.05 })
+    const result = await client.run(
+      'kwaivgi/kling-v2.1-i2v-pro',
+      { image: url, prompt: 'slow push in', duration: 5 },
+      { pollInterval: 0.05 },
+    )
 
     expect(result.outputs).toHaveLength(1)
     const clip = await probeVideo(await download(String(result.outputs[0]), dir))
@@ -26,8 +30,16 @@ describe('official wavespeed SDK 0.3.2 against the simulator', () => {
     const sim = await useSimulator()
     const client = new Client(sim.apiKey, { baseUrl: sim.url })
 
-    const polled = await client.run('kwaivgi/kling-v2.5-turbo-pro/text-to-video', { prompt: 'a red fox in snow', aspect_ratio: '9:16' }, { pollInterval: 0.05 })
-    const synced = await client.run('kwaivgi/kling-v2.5-turbo-pro/text-to-video', { prompt: 'a red fox in snow' }, { enableSyncMode: true })
+    const polled = await client.run(
+      'kwaivgi/kling-v2.5-turbo-pro/text-to-video',
+      { prompt: 'a red fox in snow', aspect_ratio: '9:16' },
+      { pollInterval: 0.05 },
+    )
+    const synced = await client.run(
+      'kwaivgi/kling-v2.5-turbo-pro/text-to-video',
+      { prompt: 'a red fox in snow' },
+      { enableSyncMode: true },
+    )
 
     expect(polled.outputs[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/outputs\/[0-9a-f]+\.mp4$/)
     expect(synced.outputs[0]).toMatch(/\/outputs\/[0-9a-f]+\.mp4$/)
@@ -35,17 +47,25 @@ describe('official wavespeed SDK 0.3.2 against the simulator', () => {
   })
 
   test('a failed prediction surfaces its error text through the SDK', async () => {
-    const sim = await useSimulator({ faults: { failPrediction: () => ({ code: 1200, error: 'Content moderation: the prompt was flagged.' }) } })
+    const sim = await useSimulator({
+      faults: {
+        failPrediction: () => ({ code: 1200, error: 'Content moderation: the prompt was flagged.' }),
+      },
+    })
     const client = new Client(sim.apiKey, { baseUrl: sim.url })
-    await expect(client.run('kwaivgi/kling-v2.5-turbo-pro/text-to-video', { prompt: 'x' }, { pollInterval: 0.05 })).rejects.toThrow(
-      /Prediction failed \(task_id: [0-9a-f]+\): Content moderation/,
-    )
+    await expect(
+      client.run('kwaivgi/kling-v2.5-turbo-pro/text-to-video', { prompt: 'x' }, { pollInterval: 0.05 }),
+    ).rejects.toThrow(/Prediction failed \(task_id: [0-9a-f]+\): Content moderation/)
   })
 
   test('the SDK recognises the sync-mode timeout answer', async () => {
     const sim = await useSimulator({ latencyMs: 2000, syncTimeoutMs: 100 })
     const client = new Client(sim.apiKey, { baseUrl: sim.url })
-    const outcome = await client.runNoThrow('kwaivgi/kling-v2.5-turbo-pro/text-to-video', { prompt: 'x' }, { enableSyncMode: true })
+    const outcome = await client.runNoThrow(
+      'kwaivgi/kling-v2.5-turbo-pro/text-to-video',
+      { prompt: 'x' },
+      { enableSyncMode: true },
+    )
     expect(outcome.detail.error).toBeInstanceOf(WavespeedSyncTimeoutException)
     expect(outcome.detail.status).toBe('processing')
   })

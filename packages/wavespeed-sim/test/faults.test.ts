@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import type { Faults, Simulator } from '../src/index.ts'
-import { api, probeVideo, useSimulator, useTempDir, waitForResult, type PredictionData } from './helpers.ts'
+import { api, type PredictionData, probeVideo, useSimulator, useTempDir, waitForResult } from './helpers.ts'
 
 const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
 
@@ -11,7 +11,10 @@ async function balanceStatuses(sim: Simulator, n: number): Promise<number[]> {
   const statuses: number[] = []
   for (let i = 0; i < n; i++) {
     try {
-      statuses.push((await fetch(`${sim.url}/api/v3/balance`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).status)
+      statuses.push(
+        (await fetch(`${sim.url}/api/v3/balance`, { headers: { authorization: `Bearer ${sim.apiKey}` } }))
+          .status,
+      )
     } catch {
       statuses.push(0)
     }
@@ -35,7 +38,9 @@ describe('fault injection', () => {
     const sim = await useSimulator({ faults: { rate5xx: { result: 1 } } })
     const submitted = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
     expect(submitted.httpStatus).toBe(200)
-    const response = await fetch(`${sim.url}/api/v3/predictions/${submitted.data.id}/result`, { headers: { authorization: `Bearer ${sim.apiKey}` } })
+    const response = await fetch(`${sim.url}/api/v3/predictions/${submitted.data.id}/result`, {
+      headers: { authorization: `Bearer ${sim.apiKey}` },
+    })
     expect([500, 502, 503, 504]).toContain(response.status)
     expect(sim.stats().faults).toEqual({ '5xx': 1 })
     sim.setFaults({})
@@ -85,11 +90,20 @@ describe('fault injection', () => {
 
   test('failPrediction by predicate picks the business code per prompt', async () => {
     const sim = await useSimulator({
-      faults: { failPrediction: ({ params }) => (String(params.prompt).includes('gore') ? { code: 1200, error: 'Content moderation: sensitive content.' } : undefined) },
+      faults: {
+        failPrediction: ({ params }) =>
+          String(params.prompt).includes('gore')
+            ? { code: 1200, error: 'Content moderation: sensitive content.' }
+            : undefined,
+      },
     })
     const bad = (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'gore' })).data
     const good = (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'kittens' })).data
-    expect(await waitForResult(sim, bad.id)).toMatchObject({ status: 'failed', code: 1200, error: 'Content moderation: sensitive content.' })
+    expect(await waitForResult(sim, bad.id)).toMatchObject({
+      status: 'failed',
+      code: 1200,
+      error: 'Content moderation: sensitive content.',
+    })
     expect((await waitForResult(sim, good.id)).status).toBe('completed')
   })
 
@@ -136,9 +150,14 @@ describe('outputs', () => {
     expect((await fetch(done.outputs[0]!)).status).toBe(200)
     // Timelines use this process's monotonic clock, as the expiry does.
     const expiresAt = sim.timelines()[0]!.finishedAt! + 1000
-    await new Promise((resolve) => setTimeout(resolve, Math.ceil(expiresAt - (performance.timeOrigin + performance.now())) + 5))
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.ceil(expiresAt - (performance.timeOrigin + performance.now())) + 5),
+    )
     expect((await fetch(done.outputs[0]!)).status).toBe(404)
-    expect((await api<PredictionData>(sim, 'GET', `predictions/${data.id}/result`)).data).toMatchObject({ status: 'deleted', outputs: [] })
+    expect((await api<PredictionData>(sim, 'GET', `predictions/${data.id}/result`)).data).toMatchObject({
+      status: 'deleted',
+      outputs: [],
+    })
   })
 })
 
@@ -163,7 +182,12 @@ describe('corrupt outputs and outages', () => {
     expect(truncated).toEqual(clip.subarray(0, truncated.length))
     const file = join(dir, 'truncated.mp4')
     await writeFile(file, truncated)
-    expect(await probeVideo(file).then((info) => info.frames, () => 0)).toBeLessThan(120)
+    expect(
+      await probeVideo(file).then(
+        (info) => info.frames,
+        () => 0,
+      ),
+    ).toBeLessThan(120)
     // As many bytes as the clip, none of them video.
     expect(notVideo.length).toBe(clip.length)
     expect(notVideo.subarray(4, 8).toString('latin1')).not.toBe('ftyp')
@@ -175,7 +199,9 @@ describe('corrupt outputs and outages', () => {
   test('corruptOutput as a probability serves non-video bodies', async () => {
     const sim = await useSimulator({ faults: { corruptOutput: 1 } })
     const { data } = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x' })
-    const body = Buffer.from(await (await fetch((await waitForResult(sim, data.id)).outputs[0]!)).arrayBuffer())
+    const body = Buffer.from(
+      await (await fetch((await waitForResult(sim, data.id)).outputs[0]!)).arrayBuffer(),
+    )
     expect(body.toString('latin1')).toMatch(/^<html>/)
   })
 
@@ -204,8 +230,15 @@ describe('corrupt outputs and outages', () => {
     const sim = await useSimulator()
     sim.outage({ route: ['balance', 'models'], forMs: 60_000 })
     const statuses = new Set<number>()
-    for (let i = 0; i < 24; i++) statuses.add((await fetch(`${sim.url}/api/v3/balance`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).status)
+    for (let i = 0; i < 24; i++)
+      statuses.add(
+        (await fetch(`${sim.url}/api/v3/balance`, { headers: { authorization: `Bearer ${sim.apiKey}` } }))
+          .status,
+      )
     expect([...statuses].sort()).toEqual([500, 502, 503, 504])
-    expect((await fetch(`${sim.url}/api/v3/models`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).status).toBeGreaterThanOrEqual(500)
+    expect(
+      (await fetch(`${sim.url}/api/v3/models`, { headers: { authorization: `Bearer ${sim.apiKey}` } }))
+        .status,
+    ).toBeGreaterThanOrEqual(500)
   })
 })

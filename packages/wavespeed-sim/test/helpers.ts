@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { expect, onTestFinished } from 'vitest'
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/index.ts'
+import { type Simulator, type SimulatorOptions, startSimulator } from '../src/index.ts'
 
 const run = promisify(execFile)
 
@@ -39,7 +39,10 @@ export async function api<T = Record<string, unknown>>(
 ): Promise<Envelope<T>> {
   const response = await fetch(`${sim.url}/api/v3/${path}`, {
     method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   })
   const json = (await response.json()) as { code: number; message: string; data: T }
@@ -70,8 +73,24 @@ export async function waitForResult(sim: Simulator, id: string, intervalMs = 25)
 }
 
 /** A still made with lavfi (`source` e.g. `color=c=red` or `testsrc2`), as PNG or JPEG by extension. */
-export async function makeImage(dest: string, width: number, height: number, source = 'testsrc2'): Promise<Buffer> {
-  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${source}${source.includes('=') ? ':' : '='}s=${width}x${height}`, '-frames:v', '1', dest])
+export async function makeImage(
+  dest: string,
+  width: number,
+  height: number,
+  source = 'testsrc2',
+): Promise<Buffer> {
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `${source}${source.includes('=') ? ':' : '='}s=${width}x${height}`,
+    '-frames:v',
+    '1',
+    dest,
+  ])
   return readFile(dest)
 }
 
@@ -79,7 +98,15 @@ export async function makeImage(dest: string, width: number, height: number, sou
 export async function makeQuadrants(dest: string, width: number, height: number): Promise<Buffer> {
   const w = width / 2
   const h = height / 2
-  const graph = [`color=c=red:s=${w}x${h}[a]`, `color=c=lime:s=${w}x${h}[b]`, `color=c=blue:s=${w}x${h}[c]`, `color=c=yellow:s=${w}x${h}[d]`, '[a][b]hstack[top]', '[c][d]hstack[bottom]', '[top][bottom]vstack']
+  const graph = [
+    `color=c=red:s=${w}x${h}[a]`,
+    `color=c=lime:s=${w}x${h}[b]`,
+    `color=c=blue:s=${w}x${h}[c]`,
+    `color=c=yellow:s=${w}x${h}[d]`,
+    '[a][b]hstack[top]',
+    '[c][d]hstack[bottom]',
+    '[top][bottom]vstack',
+  ]
   await run('ffmpeg', ['-v', 'error', '-y', '-filter_complex', graph.join(';'), '-frames:v', '1', dest])
   return readFile(dest)
 }
@@ -93,10 +120,28 @@ export interface Frame {
 
 /** Decodes frame `index` (0-based) of a video of `width`x`height` to RGB24. */
 export async function readFrame(file: string, index: number, width: number, height: number): Promise<Frame> {
-  const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', file, '-vf', `select=eq(n\\,${index})`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
-    encoding: 'buffer',
-    maxBuffer: 64 * 1024 * 1024,
-  })
+  const { stdout } = await run(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-vf',
+      `select=eq(n\\,${index})`,
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
+    {
+      encoding: 'buffer',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  )
   return {
     width,
     height,
@@ -108,8 +153,21 @@ export async function readFrame(file: string, index: number, width: number, heig
   }
 }
 
-export async function probeVideo(file: string): Promise<{ codec: string; width: number; height: number; frames: number; duration: number; fps: string }> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,nb_read_frames,duration,r_frame_rate', '-of', 'json', file])
+export async function probeVideo(
+  file: string,
+): Promise<{ codec: string; width: number; height: number; frames: number; duration: number; fps: string }> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-count_frames',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=codec_name,width,height,nb_read_frames,duration,r_frame_rate',
+    '-of',
+    'json',
+    file,
+  ])
   const stream = (JSON.parse(stdout) as { streams: Record<string, string | number>[] }).streams[0]!
   return {
     codec: String(stream.codec_name),
@@ -136,13 +194,21 @@ export function closeTo(actual: readonly number[], expected: readonly number[], 
 
 /** Uploads bytes through the ticket flow; returns the download URL to put in an image field. */
 export async function upload(sim: Simulator, bytes: Buffer, filename: string): Promise<string> {
-  const ticket = await api<{ download_url: string; upload: { url: string; headers: Record<string, string> } }>(sim, 'POST', 'media/uploads', { filename, size: bytes.length })
+  const ticket = await api<{
+    download_url: string
+    upload: { url: string; headers: Record<string, string> }
+  }>(sim, 'POST', 'media/uploads', { filename, size: bytes.length })
   await fetch(ticket.data.upload.url, { method: 'PUT', headers: ticket.data.upload.headers, body: bytes })
   return ticket.data.download_url
 }
 
 /** Submits, waits for completion and downloads the clip into `dir`. */
-export async function render(sim: Simulator, model: string, params: Record<string, unknown>, dir: string): Promise<string> {
+export async function render(
+  sim: Simulator,
+  model: string,
+  params: Record<string, unknown>,
+  dir: string,
+): Promise<string> {
   const { data } = await api<PredictionData>(sim, 'POST', model, params)
   const result = await waitForResult(sim, data.id)
   expect(result.status, result.error).toBe('completed')

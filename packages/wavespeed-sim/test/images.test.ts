@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, onTestFinished, test } from 'vitest'
-import { api, makeImage, useSimulator, useTempDir, waitForResult, type PredictionData } from './helpers.ts'
+import { api, makeImage, type PredictionData, useSimulator, useTempDir, waitForResult } from './helpers.ts'
 
 const I2V = 'kwaivgi/kling-v2.1-i2v-pro'
 
@@ -14,11 +14,16 @@ async function serveFiles(files: Record<string, Buffer>): Promise<string> {
     res.writeHead(200, { 'content-length': body.length }).end(body)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  onTestFinished(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))))
+  onTestFinished(
+    () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  )
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
-async function submitImage(sim: Awaited<ReturnType<typeof useSimulator>>, image: string): Promise<PredictionData> {
+async function submitImage(
+  sim: Awaited<ReturnType<typeof useSimulator>>,
+  image: string,
+): Promise<PredictionData> {
   const { data } = await api<PredictionData>(sim, 'POST', I2V, { image, prompt: 'x' })
   return waitForResult(sim, data.id)
 }
@@ -28,7 +33,11 @@ describe('input images', () => {
     const sim = await useSimulator()
     const host = await serveFiles({})
     for (const url of [`${host}/missing.png`, 'https://example.com/cat.png']) {
-      expect(await submitImage(sim, url)).toMatchObject({ status: 'failed', code: 1402, error: 'Failed to download image from the provided URL.' })
+      expect(await submitImage(sim, url)).toMatchObject({
+        status: 'failed',
+        code: 1402,
+        error: 'Failed to download image from the provided URL.',
+      })
     }
   })
 
@@ -65,7 +74,9 @@ describe('input images', () => {
     const result = await submitImage(sim, `${host}/ok.png`)
     expect(result.status).toBe('completed')
     const { createHash } = await import('node:crypto')
-    expect(sim.submissions()[0]!.images).toEqual([{ field: 'image', ref: `${host}/ok.png`, sha256: createHash('sha256').update(png).digest('hex') }])
+    expect(sim.submissions()[0]!.images).toEqual([
+      { field: 'image', ref: `${host}/ok.png`, sha256: createHash('sha256').update(png).digest('hex') },
+    ])
   })
 
   test('base64 images are refused unless acceptBase64Images is set', async () => {
@@ -75,7 +86,9 @@ describe('input images', () => {
     expect(await submitImage(strict, png.toString('base64'))).toMatchObject({ status: 'failed', code: 1402 })
     const lenient = await useSimulator({ acceptBase64Images: true })
     expect((await submitImage(lenient, png.toString('base64'))).status).toBe('completed')
-    expect((await submitImage(lenient, `data:image/png;base64,${png.toString('base64')}`)).status).toBe('completed')
+    expect((await submitImage(lenient, `data:image/png;base64,${png.toString('base64')}`)).status).toBe(
+      'completed',
+    )
   })
 })
 
@@ -83,12 +96,16 @@ describe('uploads', () => {
   test('the ticket PUT needs exactly the ticket headers and no Authorization', async () => {
     const sim = await useSimulator()
     const bytes = Buffer.from('0123456789')
-    const ticket = await api<{ download_url: string; upload: { method: string; url: string; headers: Record<string, string> } }>(
-      sim, 'POST', 'media/uploads', { filename: 'frame.png', size: bytes.length, content_type: 'image/png' },
-    )
+    const ticket = await api<{
+      download_url: string
+      upload: { method: string; url: string; headers: Record<string, string> }
+    }>(sim, 'POST', 'media/uploads', { filename: 'frame.png', size: bytes.length, content_type: 'image/png' })
     expect(ticket.data.upload).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'image/png' } })
-    const put = (headers: Record<string, string>, body = bytes) => fetch(ticket.data.upload.url, { method: 'PUT', headers, body })
-    expect((await put({ 'Content-Type': 'image/png', Authorization: `Bearer ${sim.apiKey}` })).status).toBe(400)
+    const put = (headers: Record<string, string>, body = bytes) =>
+      fetch(ticket.data.upload.url, { method: 'PUT', headers, body })
+    expect((await put({ 'Content-Type': 'image/png', Authorization: `Bearer ${sim.apiKey}` })).status).toBe(
+      400,
+    )
     expect((await put({ 'Content-Type': 'image/jpeg' })).status).toBe(403)
     expect((await put(ticket.data.upload.headers, Buffer.from('short'))).status).toBe(400)
     expect((await fetch(ticket.data.download_url)).status).toBe(404)
@@ -104,9 +121,19 @@ describe('uploads', () => {
     const png = await makeImage(join(dir, 'frame.png'), 320, 320)
     const form = new FormData()
     form.append('file', new Blob([png], { type: 'image/png' }), 'frame.png')
-    const response = await fetch(`${sim.url}/api/v3/media/upload/binary`, { method: 'POST', headers: { authorization: `Bearer ${sim.apiKey}` }, body: form })
-    const reply = (await response.json()) as { code: number; data: { type: string; download_url: string; filename: string; size: number } }
-    expect(reply).toMatchObject({ code: 200, data: { type: 'image', filename: 'frame.png', size: png.length } })
+    const response = await fetch(`${sim.url}/api/v3/media/upload/binary`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.apiKey}` },
+      body: form,
+    })
+    const reply = (await response.json()) as {
+      code: number
+      data: { type: string; download_url: string; filename: string; size: number }
+    }
+    expect(reply).toMatchObject({
+      code: 200,
+      data: { type: 'image', filename: 'frame.png', size: png.length },
+    })
     expect(Buffer.from(await (await fetch(reply.data.download_url)).arrayBuffer())).toEqual(png)
   })
 

@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import { describe, expect, onTestFinished, test, vi } from 'vitest'
-import { api, useSimulator, useTempDir, waitForResult, type PredictionData } from './helpers.ts'
+import { api, type PredictionData, useSimulator, useTempDir, waitForResult } from './helpers.ts'
 
 const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
 
-const submit = async (sim: Awaited<ReturnType<typeof useSimulator>>, prompt: string) => (await api<PredictionData>(sim, 'POST', T2V, { prompt })).data.id
+const submit = async (sim: Awaited<ReturnType<typeof useSimulator>>, prompt: string) =>
+  (await api<PredictionData>(sim, 'POST', T2V, { prompt })).data.id
 
 describe('stats and timelines', () => {
   test('maxOutstanding is the most predictions ever created and not finished at once', async () => {
@@ -12,7 +13,10 @@ describe('stats and timelines', () => {
     const sim = await useSimulator({ queueDelayMs: 60_000 })
     const finish = (ids: string[]) => api(sim, 'POST', 'predictions/delete', { ids })
     // A client that never has more than two in flight...
-    for (const pair of [['a', 'b'], ['c', 'd']]) {
+    for (const pair of [
+      ['a', 'b'],
+      ['c', 'd'],
+    ]) {
       const ids = await Promise.all(pair.map((prompt) => submit(sim, prompt)))
       expect(sim.stats().outstanding).toBe(2)
       await finish(ids)
@@ -44,7 +48,16 @@ describe('stats and timelines', () => {
     await api(sim, 'GET', `predictions/${id}`)
     await waitForResult(sim, other)
     const [polled, unpolled] = sim.timelines()
-    expect(polled).toMatchObject({ id, model: T2V, status: 'completed', take: 0, latencyMs: 300, cost: 0.35, resultRequests: polls + 1, downloads: 0 })
+    expect(polled).toMatchObject({
+      id,
+      model: T2V,
+      status: 'completed',
+      take: 0,
+      latencyMs: 300,
+      cost: 0.35,
+      resultRequests: polls + 1,
+      downloads: 0,
+    })
     expect(polled!.startedAt! - polled!.createdAt).toBeGreaterThanOrEqual(0)
     expect(polled!.finishedAt! - polled!.startedAt!).toBeGreaterThanOrEqual(300)
     // Noticed by the poll that first answered `completed`, not by the one after it.
@@ -60,7 +73,9 @@ describe('ffmpeg', () => {
     const sim = await useSimulator({ cacheDir: join(dir, 'cache'), ffmpegPath: join(dir, 'no-ffmpeg-here') })
     const result = await waitForResult(sim, await submit(sim, 'needs a render'))
     expect(result).toMatchObject({ status: 'failed', code: 5000 })
-    expect(result.error).toMatch(/ffmpeg was not found \(tried ".*no-ffmpeg-here"\)\. Install ffmpeg .* or set FFMPEG_PATH/)
+    expect(result.error).toMatch(
+      /ffmpeg was not found \(tried ".*no-ffmpeg-here"\)\. Install ffmpeg .* or set FFMPEG_PATH/,
+    )
   })
 
   test('FFMPEG_PATH names the ffmpeg to run', async () => {

@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { describe, expect, test } from 'vitest'
-import { api, useSimulator, waitForResult, type PredictionData } from './helpers.ts'
+import { api, type PredictionData, useSimulator, waitForResult } from './helpers.ts'
 
 const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
 
@@ -12,7 +12,13 @@ describe('envelope and auth', () => {
     expect(reply.code).toBe(200)
     expect(reply.message).toBe('success')
     expect(reply.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
-    expect(reply.data).toMatchObject({ model: T2V, status: 'created', outputs: [], has_nsfw_contents: [], error: '' })
+    expect(reply.data).toMatchObject({
+      model: T2V,
+      status: 'created',
+      outputs: [],
+      has_nsfw_contents: [],
+      error: '',
+    })
     expect(reply.data.urls.get).toBe(`${sim.url}/api/v3/predictions/${reply.data.id}/result`)
     expect(reply.data.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/)
   })
@@ -52,10 +58,14 @@ describe('envelope and auth', () => {
     const port = new URL(sim.url).port
     const statusFor = (host: string) =>
       new Promise<number>((resolve, reject) => {
-        const req = request(`${sim.url}/api/v3/balance`, { headers: { host, authorization: `Bearer ${sim.apiKey}` } }, (res) => {
-          res.resume()
-          resolve(res.statusCode ?? 0)
-        })
+        const req = request(
+          `${sim.url}/api/v3/balance`,
+          { headers: { host, authorization: `Bearer ${sim.apiKey}` } },
+          (res) => {
+            res.resume()
+            resolve(res.statusCode ?? 0)
+          },
+        )
         req.once('error', reject).end()
       })
     expect(await statusFor('attacker.invalid')).toBe(403)
@@ -95,9 +105,18 @@ describe('parameters', () => {
 
   test('keys the model does not take are stripped, recorded, and the run is still billed', async () => {
     const sim = await useSimulator()
-    const { data } = await api<PredictionData>(sim, 'POST', 'kwaivgi/kling-v2.0-t2v-master', { prompt: 'x', seed: 42, guidance_scale: 0.7, cfg_scale: 0.5 })
+    const { data } = await api<PredictionData>(sim, 'POST', 'kwaivgi/kling-v2.0-t2v-master', {
+      prompt: 'x',
+      seed: 42,
+      guidance_scale: 0.7,
+      cfg_scale: 0.5,
+    })
     const [submission] = sim.submissions()
-    expect(submission).toMatchObject({ id: data.id, status: 200, dropped: ['seed', 'guidance_scale', 'cfg_scale'] })
+    expect(submission).toMatchObject({
+      id: data.id,
+      status: 200,
+      dropped: ['seed', 'guidance_scale', 'cfg_scale'],
+    })
     expect(submission!.params).toEqual({ prompt: 'x', seed: 42, guidance_scale: 0.7, cfg_scale: 0.5 })
     expect(data.input).toEqual({ prompt: 'x' })
     expect(sim.stats()).toMatchObject({ charged: 1.3, balance: 98.7 })
@@ -105,14 +124,16 @@ describe('parameters', () => {
 })
 
 describe('account', () => {
-  test('balance is charged the model\'s price per prediction and refused with 403 when short', async () => {
+  test("balance is charged the model's price per prediction and refused with 403 when short", async () => {
     const sim = await useSimulator({ balance: 1 })
     expect((await api(sim, 'GET', 'balance')).data).toEqual({ balance: 1 })
     expect((await api(sim, 'POST', T2V, { prompt: 'x', duration: 10 })).httpStatus).toBe(200)
     expect((await api(sim, 'GET', 'balance')).data).toEqual({ balance: 0.3 })
     const refused = await api(sim, 'POST', T2V, { prompt: 'x' })
     expect(refused).toMatchObject({ httpStatus: 403, code: 403 })
-    expect(refused.message).toMatch(/Insufficient balance: this prediction costs \$0\.35 and the balance is \$0\.30/)
+    expect(refused.message).toMatch(
+      /Insufficient balance: this prediction costs \$0\.35 and the balance is \$0\.30/,
+    )
     expect(sim.stats().createdTotal).toBe(1)
   })
 
@@ -125,16 +146,29 @@ describe('account', () => {
     expect(sim.stats()).toMatchObject({ charged: 0.35, refunded: 0.35, balance: 2 })
   })
 
-  test('models and prices come from the simulator\'s model table', async () => {
+  test("models and prices come from the simulator's model table", async () => {
     const sim = await useSimulator()
     const models = await api<Record<string, unknown>[]>(sim, 'GET', 'models')
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- loosely typed API answers in a bench/test
     const master = models.data.find((m) => m.model_id === 'kwaivgi/kling-v2.0-i2v-master') as any
     expect(master).toMatchObject({ type: 'image-to-video', base_price: 1.3 })
     expect(master.api_schema.api_schemas[0].request_schema.required).toEqual(['prompt', 'image'])
-    expect(master.api_schema.api_schemas[0].request_schema.properties.duration).toEqual({ type: 'integer', enum: [5, 10], default: 5 })
+    expect(master.api_schema.api_schemas[0].request_schema.properties.duration).toEqual({
+      type: 'integer',
+      enum: [5, 10],
+      default: 5,
+    })
     expect(master.api_schema.api_schemas[0].request_schema.properties).toHaveProperty('end_image')
-    const price = await api(sim, 'POST', 'model/price', { model_id: 'kwaivgi/kling-v2.1-i2v-master', inputs: { duration: 10 } })
-    expect(price.data).toEqual({ model_id: 'kwaivgi/kling-v2.1-i2v-master', price: 2.6, discounted_price: 2.6, currency: 'USD' })
+    const price = await api(sim, 'POST', 'model/price', {
+      model_id: 'kwaivgi/kling-v2.1-i2v-master',
+      inputs: { duration: 10 },
+    })
+    expect(price.data).toEqual({
+      model_id: 'kwaivgi/kling-v2.1-i2v-master',
+      price: 2.6,
+      discounted_price: 2.6,
+      currency: 'USD',
+    })
   })
 })
 
@@ -150,17 +184,33 @@ describe('history and delete', () => {
     // created_before and created_after are inclusive: keep the next prediction out of the cut's millisecond.
     await pause()
     const second = (await api<PredictionData>(sim, 'POST', T2V, { prompt: 'two', duration: 10 })).data
-    const other = (await api<PredictionData>(sim, 'POST', 'kwaivgi/kling-v2.0-t2v-master', { prompt: 'three', duration: 10 })).data
+    const other = (
+      await api<PredictionData>(sim, 'POST', 'kwaivgi/kling-v2.0-t2v-master', {
+        prompt: 'three',
+        duration: 10,
+      })
+    ).data
 
-    const all = await api<{ page: number; items: PredictionData[] }>(sim, 'POST', 'predictions', { page: 1, page_size: 10 })
+    const all = await api<{ page: number; items: PredictionData[] }>(sim, 'POST', 'predictions', {
+      page: 1,
+      page_size: 10,
+    })
     expect(all.data.items.map((p) => p.id)).toEqual([other.id, second.id, first.id])
-    const byModel = await api<{ items: PredictionData[] }>(sim, 'POST', 'predictions', { model: T2V, created_after: cut })
+    const byModel = await api<{ items: PredictionData[] }>(sim, 'POST', 'predictions', {
+      model: T2V,
+      created_after: cut,
+    })
     expect(byModel.data.items.map((p) => p.id)).toEqual([second.id])
-    const completed = await api<{ items: PredictionData[] }>(sim, 'POST', 'predictions', { status: 'completed' })
+    const completed = await api<{ items: PredictionData[] }>(sim, 'POST', 'predictions', {
+      status: 'completed',
+    })
     expect(completed.data.items.map((p) => p.id)).toEqual([first.id])
     const before = await api<{ items: PredictionData[] }>(sim, 'POST', 'predictions', { created_before: cut })
     expect(before.data.items.map((p) => p.id)).toEqual([first.id])
-    const page2 = await api<{ page: number; items: PredictionData[] }>(sim, 'POST', 'predictions', { page: 2, page_size: 2 })
+    const page2 = await api<{ page: number; items: PredictionData[] }>(sim, 'POST', 'predictions', {
+      page: 2,
+      page_size: 2,
+    })
     expect(page2.data).toMatchObject({ page: 2, items: [{ id: first.id }] })
     expect((await api(sim, 'POST', 'predictions', { page_size: 101 })).httpStatus).toBe(400)
     expect((await api(sim, 'POST', 'predictions', { created_after: 'yesterday' })).httpStatus).toBe(400)
@@ -173,7 +223,10 @@ describe('history and delete', () => {
     expect((await fetch(done.outputs[0]!)).status).toBe(200)
     const reply = await api(sim, 'POST', 'predictions/delete', { ids: [data.id, 'nope'] })
     expect(reply.data).toEqual({ deleted_count: 1 })
-    expect((await api<PredictionData>(sim, 'GET', `predictions/${data.id}/result`)).data).toMatchObject({ status: 'deleted', outputs: [] })
+    expect((await api<PredictionData>(sim, 'GET', `predictions/${data.id}/result`)).data).toMatchObject({
+      status: 'deleted',
+      outputs: [],
+    })
     expect((await fetch(done.outputs[0]!)).status).toBe(404)
   })
 })

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, onTestFinished, test } from 'vitest'
-import { api, useSimulator, waitForResult, type PredictionData } from './helpers.ts'
+import { api, type PredictionData, useSimulator, waitForResult } from './helpers.ts'
 
 const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
 
@@ -12,7 +12,9 @@ interface Received {
 }
 
 /** A webhook receiver that answers the given statuses in turn (then 200). */
-async function receiver(statuses: number[] = []): Promise<{ url: string; received: Received[]; next: () => Promise<Received> }> {
+async function receiver(
+  statuses: number[] = [],
+): Promise<{ url: string; received: Received[]; next: () => Promise<Received> }> {
   const received: Received[] = []
   const waiters: ((r: Received) => void)[] = []
   const server = createServer(async (req, res) => {
@@ -24,7 +26,9 @@ async function receiver(statuses: number[] = []): Promise<{ url: string; receive
     waiters.shift()?.(entry)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  onTestFinished(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))))
+  onTestFinished(
+    () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  )
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
@@ -35,10 +39,16 @@ async function receiver(statuses: number[] = []): Promise<{ url: string; receive
 /** The documented verification, written independently of the simulator's signer. */
 function verify(secret: string, headers: IncomingMessage['headers'], body: string): boolean {
   const key = secret.replace(/^whsec_/, '')
-  const expected = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`).digest('hex')
+  const expected = createHmac('sha256', key)
+    .update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`)
+    .digest('hex')
   const [version, signature] = String(headers['webhook-signature']).split(',')
   const age = Math.abs(Date.now() / 1000 - Number(headers['webhook-timestamp']))
-  return version === 'v3' && age < 300 && timingSafeEqual(Buffer.from(signature!, 'hex'), Buffer.from(expected, 'hex'))
+  return (
+    version === 'v3' &&
+    age < 300 &&
+    timingSafeEqual(Buffer.from(signature!, 'hex'), Buffer.from(expected, 'hex'))
+  )
 }
 
 describe('sync mode', () => {
@@ -52,7 +62,10 @@ describe('sync mode', () => {
 
   test('after the sync timeout it answers 200 with the 5004 shape and the task keeps running', async () => {
     const sim = await useSimulator({ latencyMs: 600, syncTimeoutMs: 100 })
-    const reply = await api<Record<string, unknown>>(sim, 'POST', T2V, { prompt: 'x', enable_sync_mode: true })
+    const reply = await api<Record<string, unknown>>(sim, 'POST', T2V, {
+      prompt: 'x',
+      enable_sync_mode: true,
+    })
     expect(reply.httpStatus).toBe(200)
     const id = String(reply.data.id)
     expect(reply.data).toEqual({
@@ -67,7 +80,11 @@ describe('sync mode', () => {
 
   test('base64 output returns the clip bytes inline, without a data: prefix', async () => {
     const sim = await useSimulator({ latencyMs: 50 })
-    const reply = await api<PredictionData>(sim, 'POST', T2V, { prompt: 'x', enable_sync_mode: true, enable_base64_output: true })
+    const reply = await api<PredictionData>(sim, 'POST', T2V, {
+      prompt: 'x',
+      enable_sync_mode: true,
+      enable_base64_output: true,
+    })
     const bytes = Buffer.from(reply.data.outputs[0]!, 'base64')
     expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp')
   })
@@ -78,14 +95,23 @@ describe('webhooks', () => {
     const sim = await useSimulator({ latencyMs: 50 })
     const hook = await receiver()
     const delivered = hook.next()
-    const { data } = await api<PredictionData>(sim, 'POST', `${T2V}?webhook=${encodeURIComponent(hook.url)}`, { prompt: 'x' })
+    const { data } = await api<PredictionData>(
+      sim,
+      'POST',
+      `${T2V}?webhook=${encodeURIComponent(hook.url)}`,
+      { prompt: 'x' },
+    )
     const { headers, body } = await delivered
     const { secret } = (await api<{ secret: string }>(sim, 'GET', 'webhook/secret')).data
     expect(secret).toMatch(/^whsec_/)
     expect(verify(secret, headers, body)).toBe(true)
     expect(verify(`whsec_${'0'.repeat(48)}`, headers, body)).toBe(false)
     expect(headers['content-type']).toBe('application/json')
-    expect(JSON.parse(body)).toMatchObject({ id: data.id, status: 'completed', outputs: [`${sim.url}/outputs/${data.id}.mp4`] })
+    expect(JSON.parse(body)).toMatchObject({
+      id: data.id,
+      status: 'completed',
+      outputs: [`${sim.url}/outputs/${data.id}.mp4`],
+    })
     expect(JSON.parse(body)).not.toHaveProperty('code')
     expect(sim.submissions()[0]!.webhook).toBe(hook.url)
   })
@@ -118,7 +144,10 @@ describe('webhooks', () => {
       body: JSON.stringify({ prompt: 'x', enable_base64_output: true }),
     })
     expect(response.status).toBe(400)
-    expect(await response.json()).toEqual({ error: 'webhook callback does not support base64 output, please use the normal API to use base64 output' })
+    expect(await response.json()).toEqual({
+      error:
+        'webhook callback does not support base64 output, please use the normal API to use base64 output',
+    })
     expect(sim.stats().createdTotal).toBe(0)
   })
 })

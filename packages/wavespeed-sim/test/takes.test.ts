@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { closeTo, makeImage, makeQuadrants, meanDiff, readFrame, render, upload, useSimulator, useTempDir } from './helpers.ts'
+import {
+  closeTo,
+  makeImage,
+  makeQuadrants,
+  meanDiff,
+  readFrame,
+  render,
+  upload,
+  useSimulator,
+  useTempDir,
+} from './helpers.ts'
 
 const I2V_END = 'kwaivgi/kling-v2.5-turbo-pro/image-to-video'
 const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
@@ -16,7 +26,14 @@ describe('takes: identical requests give different clips, as the real API does',
     // The second take uploads the same start image again: a new URL, the same request.
     const takes = []
     for (const name of ['start-1.png', 'start-2.png']) {
-      takes.push(await render(sim, I2V_END, { image: await upload(sim, quadrants, name), last_image: end, prompt: 'slow push in', duration: 5 }, dir))
+      takes.push(
+        await render(
+          sim,
+          I2V_END,
+          { image: await upload(sim, quadrants, name), last_image: end, prompt: 'slow push in', duration: 5 },
+          dir,
+        ),
+      )
     }
     expect(sim.timelines().map((t) => t.take)).toEqual([0, 1])
 
@@ -29,7 +46,12 @@ describe('takes: identical requests give different clips, as the real API does',
       expect(closeTo(first.pixel(120, 67), [255, 0, 0], 24)).toBe(true)
       expect(closeTo(first.pixel(360, 202), [255, 255, 0], 24)).toBe(true)
       const last = await frame(file, 119)
-      for (const [x, y] of [[10, 10], [240, 135], [470, 260]] as const) expect(closeTo(last.pixel(x, y), BLUE, 24)).toBe(true)
+      for (const [x, y] of [
+        [10, 10],
+        [240, 135],
+        [470, 260],
+      ] as const)
+        expect(closeTo(last.pixel(x, y), BLUE, 24)).toBe(true)
     }
   })
 
@@ -38,7 +60,9 @@ describe('takes: identical requests give different clips, as the real API does',
     const sim = await useSimulator({ videoScale: 0.2, cacheDir: join(dir, 'cache') })
     const first = await render(sim, T2V, { prompt: 'a lighthouse in fog' }, dir)
     const second = await render(sim, T2V, { prompt: 'a lighthouse in fog', duration: 5 }, dir)
-    expect(meanDiff(await readFrame(first, 60, 384, 216), await readFrame(second, 60, 384, 216))).toBeGreaterThan(8)
+    expect(
+      meanDiff(await readFrame(first, 60, 384, 216), await readFrame(second, 60, 384, 216)),
+    ).toBeGreaterThan(8)
   })
 
   test('with distinctTakes false every identical request gets the same clip', async () => {

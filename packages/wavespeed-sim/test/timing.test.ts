@@ -1,12 +1,20 @@
 import { describe, expect, test } from 'vitest'
 import type { PredictionTimeline } from '../src/index.ts'
-import { api, useSimulator, waitForResult, type PredictionData } from './helpers.ts'
+import { api, type PredictionData, useSimulator, waitForResult } from './helpers.ts'
 
 const T2V = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
 
 /** The most intervals [startedAt, finishedAt) that overlap at any instant. */
 function mostAtOnce(timelines: readonly PredictionTimeline[]): number {
-  const edges = timelines.flatMap((t) => [[t.startedAt!, 1], [t.finishedAt!, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  const edges = timelines
+    .flatMap(
+      (t) =>
+        [
+          [t.startedAt!, 1],
+          [t.finishedAt!, -1],
+        ] as const,
+    )
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
   let current = 0
   let most = 0
   for (const [, step] of edges) most = Math.max(most, (current += step))
@@ -16,7 +24,11 @@ function mostAtOnce(timelines: readonly PredictionTimeline[]): number {
 describe('queueing and rate limits', () => {
   test('a third prediction waits as created while two process, then runs for its full latency', async () => {
     const sim = await useSimulator({ latencyMs: 1000, concurrency: 2 })
-    const ids = await Promise.all(['a', 'b', 'c'].map(async (prompt) => (await api<PredictionData>(sim, 'POST', T2V, { prompt })).data.id))
+    const ids = await Promise.all(
+      ['a', 'b', 'c'].map(
+        async (prompt) => (await api<PredictionData>(sim, 'POST', T2V, { prompt })).data.id,
+      ),
+    )
     // Read the simulator's own state at once: no request round trips between the three.
     const statuses = new Map((await sim.predictions()).map((p) => [p.id, p.status]))
     expect([...statuses.values()].sort()).toEqual(['created', 'processing', 'processing'])
@@ -33,7 +45,9 @@ describe('queueing and rate limits', () => {
     for (const t of timelines) expect(t.finishedAt! - t.startedAt!).toBeGreaterThanOrEqual(1000)
     for (const r of results) expect(r.timings.inference).toBeGreaterThanOrEqual(1000)
     const waited = results.find((r) => r.id === waiting.id)!
-    expect(waited.executionTime - waited.timings.inference).toBeGreaterThanOrEqual(Math.floor(waiting.startedAt! - waiting.createdAt))
+    expect(waited.executionTime - waited.timings.inference).toBeGreaterThanOrEqual(
+      Math.floor(waiting.startedAt! - waiting.createdAt),
+    )
   })
 
   test('queueDelayMs keeps a prediction created for at least that long', async () => {

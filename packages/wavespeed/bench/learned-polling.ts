@@ -10,8 +10,15 @@
  * `scale`, each policy waiting for its own prediction at the same moment.
  */
 import { startSimulator } from '@storyreel/wavespeed-sim'
-import { POLL_BOUNDED, POLL_ECONOMICAL, createClient, createRenderTimeModel, pollInterval, pollSchedule } from '../src/index.ts'
 import type { PollPlan, PollPolicy } from '../src/index.ts'
+import {
+  createClient,
+  createRenderTimeModel,
+  POLL_BOUNDED,
+  POLL_ECONOMICAL,
+  pollInterval,
+  pollSchedule,
+} from '../src/index.ts'
 
 const MODEL = 'kwaivgi/kling-v2.5-turbo-pro/text-to-video'
 const KEY = `${MODEL} 5s`
@@ -78,7 +85,9 @@ async function virtualClock(): Promise<string[]> {
     const learned: Outcome[] = []
     for (const draw of draws) learned.push(replay(draw, await model.plan(KEY)))
     const fixed = (policy: PollPolicy) => cells(draws.map((d) => replay(d, policy)))
-    rows.push(`| ${name} | ${fixed(POLL_ECONOMICAL)} | ${fixed(POLL_BOUNDED)} | ${cells(learned.slice(20), true)} | ${cells(learned.slice(0, 10))} |`)
+    rows.push(
+      `| ${name} | ${fixed(POLL_ECONOMICAL)} | ${fixed(POLL_BOUNDED)} | ${cells(learned.slice(20), true)} | ${cells(learned.slice(0, 10))} |`,
+    )
   }
   return rows
 }
@@ -98,7 +107,10 @@ function scaled(plan: PollPlan, scale: number, count: { requests: number; answer
 
 async function simulator(scale: number): Promise<string[]> {
   const random = prng(7)
-  const sim = await startSimulator({ latency: () => (RENDER_MS * (0.85 + 0.3 * random())) / scale, concurrency: 64 })
+  const sim = await startSimulator({
+    latency: () => (RENDER_MS * (0.85 + 0.3 * random())) / scale,
+    concurrency: 64,
+  })
   try {
     const client = createClient({ apiKey: sim.apiKey, baseUrl: sim.url })
     const input = { prompt: 'benchmark', duration: 5 }
@@ -111,29 +123,58 @@ async function simulator(scale: number): Promise<string[]> {
       const finishedAt = Date.parse(done.created_at!) + done.executionTime!
       return { requests: count.requests, lagS: ((count.answeredAt - finishedAt) * scale) / 1000 }
     }
-    const fixed = (policy: PollPolicy): PollPlan => ({ firstMs: policy.firstMs, maxMs: policy.maxMs, observe: (a) => pollInterval(a.elapsedMs, policy) })
+    const fixed = (policy: PollPolicy): PollPlan => ({
+      firstMs: policy.firstMs,
+      maxMs: policy.maxMs,
+      observe: (a) => pollInterval(a.elapsedMs, policy),
+    })
     // The first render fills the simulator's clip cache (ffmpeg time is not render time) and teaches nothing.
     await one(fixed(POLL_BOUNDED))
     for (let i = 0; i < 10; i++) await one(await model.plan(KEY))
-    const results: Record<'economical' | 'bounded' | 'learned', Outcome[]> = { economical: [], bounded: [], learned: [] }
+    const results: Record<'economical' | 'bounded' | 'learned', Outcome[]> = {
+      economical: [],
+      bounded: [],
+      learned: [],
+    }
     for (let i = 0; i < 20; i++) {
-      const [e, b, l] = await Promise.all([one(fixed(POLL_ECONOMICAL)), one(fixed(POLL_BOUNDED)), one(await model.plan(KEY))])
+      const [e, b, l] = await Promise.all([
+        one(fixed(POLL_ECONOMICAL)),
+        one(fixed(POLL_BOUNDED)),
+        one(await model.plan(KEY)),
+      ])
       results.economical.push(e)
       results.bounded.push(b)
       results.learned.push(l)
     }
-    return [`| 120 s ± 15% (uniform) | ${cells(results.economical)} | ${cells(results.bounded)} | ${cells(results.learned, true)} | n/a | n/a |`]
+    return [
+      `| 120 s ± 15% (uniform) | ${cells(results.economical)} | ${cells(results.bounded)} | ${cells(results.learned, true)} | n/a | n/a |`,
+    ]
   } finally {
     await sim.close()
   }
 }
 
-export async function learnedPollingReport(options: { readonly scale: number; readonly skipSim: boolean }): Promise<string[]> {
+export async function learnedPollingReport(options: {
+  readonly scale: number
+  readonly skipSim: boolean
+}): Promise<string[]> {
   const header = [
     '| render times | economical requests | lag s | bounded requests | lag s | learned requests | lag s | learned, cold (first 10) requests | lag s |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ]
-  const out = ['### Learned render times, virtual clock (400 predictions each; medians, p90 in brackets)', '', ...header, ...(await virtualClock())]
-  if (!options.skipSim) out.push('', `### Learned render times against the simulator, time divided by ${options.scale} (20 predictions per policy, learned after 10; lag in real-scale seconds, includes HTTP round trips × ${options.scale})`, '', ...header, ...(await simulator(options.scale)))
+  const out = [
+    '### Learned render times, virtual clock (400 predictions each; medians, p90 in brackets)',
+    '',
+    ...header,
+    ...(await virtualClock()),
+  ]
+  if (!options.skipSim)
+    out.push(
+      '',
+      `### Learned render times against the simulator, time divided by ${options.scale} (20 predictions per policy, learned after 10; lag in real-scale seconds, includes HTTP round trips × ${options.scale})`,
+      '',
+      ...header,
+      ...(await simulator(options.scale)),
+    )
   return out
 }

@@ -16,8 +16,8 @@
  */
 import { startSimulator } from '@storyreel/wavespeed-sim'
 import { Client } from 'wavespeed'
-import { POLL_BOUNDED, POLL_ECONOMICAL, createClient, pollSchedule } from '../src/index.ts'
 import type { PollPolicy } from '../src/index.ts'
+import { createClient, POLL_BOUNDED, POLL_ECONOMICAL, pollSchedule } from '../src/index.ts'
 import { learnedPollingReport } from './learned-polling.ts'
 
 const LATENCIES_S = [10, 30, 60, 120, 300]
@@ -72,7 +72,9 @@ const policies: [string, (d: number) => number[]][] = [
 
 const out: string[] = []
 out.push('### Virtual clock (401 render times within ±10% of each latency; medians, lag p95 in brackets)', '')
-out.push('| render time | SDK requests | economical requests | ratio | bounded requests | ratio | SDK lag s | economical lag s | bounded lag s | target lag 2 s + 10% |')
+out.push(
+  '| render time | SDK requests | economical requests | ratio | bounded requests | ratio | SDK lag s | economical lag s | bounded lag s | target lag 2 s + 10% |',
+)
 out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const latency of LATENCIES_S) {
   const [sdk, eco, bounded] = policies.map(([, schedule]) => replay(schedule, latency)) as [Row, Row, Row]
@@ -82,16 +84,32 @@ for (const latency of LATENCIES_S) {
 }
 
 function scaled(policy: PollPolicy): PollPolicy {
-  return { firstMs: policy.firstMs / scale, baseMs: policy.baseMs / scale, growth: policy.growth, minMs: policy.minMs / scale, maxMs: policy.maxMs / scale }
+  return {
+    firstMs: policy.firstMs / scale,
+    baseMs: policy.baseMs / scale,
+    growth: policy.growth,
+    minMs: policy.minMs / scale,
+    maxMs: policy.maxMs / scale,
+  }
 }
 
-async function measure(latencyS: number, poll: (client: ReturnType<typeof createClient>, key: string, url: string) => Promise<unknown>): Promise<{ requests: number; lagS: number }> {
+async function measure(
+  latencyS: number,
+  poll: (client: ReturnType<typeof createClient>, key: string, url: string) => Promise<unknown>,
+): Promise<{ requests: number; lagS: number }> {
   // Same takes: the measured request must be the warmed-up one, not a new take with a new render.
-  const sim = await startSimulator({ latencyMs: (latencyS * 1000) / scale, concurrency: 64, distinctTakes: false })
+  const sim = await startSimulator({
+    latencyMs: (latencyS * 1000) / scale,
+    concurrency: 64,
+    distinctTakes: false,
+  })
   try {
     const client = createClient({ apiKey: sim.apiKey, baseUrl: sim.url })
     // Warm the simulator's clip cache so ffmpeg time does not add to the render time.
-    await client.run({ model: MODEL, input: { prompt: 'benchmark', duration: 5 } }, { poll: scaled(POLL_BOUNDED) })
+    await client.run(
+      { model: MODEL, input: { prompt: 'benchmark', duration: 5 } },
+      { poll: scaled(POLL_BOUNDED) },
+    )
     const before = sim.stats().requests.result ?? 0
     const started = performance.now()
     await poll(client, sim.apiKey, sim.url)
@@ -104,13 +122,25 @@ async function measure(latencyS: number, poll: (client: ReturnType<typeof create
 
 if (!skipSim) {
   const input = { prompt: 'benchmark', duration: 5 }
-  out.push('', `### Against the simulator, time divided by ${scale} (one prediction each; lag in real-scale seconds, includes HTTP round trips × ${scale})`, '')
-  out.push('| render time | SDK 0.3.2 requests | economical requests | ratio | bounded requests | ratio | SDK lag s | economical lag s | bounded lag s |')
+  out.push(
+    '',
+    `### Against the simulator, time divided by ${scale} (one prediction each; lag in real-scale seconds, includes HTTP round trips × ${scale})`,
+    '',
+  )
+  out.push(
+    '| render time | SDK 0.3.2 requests | economical requests | ratio | bounded requests | ratio | SDK lag s | economical lag s | bounded lag s |',
+  )
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
   for (const latency of LATENCIES_S) {
-    const sdk = await measure(latency, (_c, key, url) => new Client(key, { baseUrl: url }).run(MODEL, input, { pollInterval: 1 / scale }))
-    const eco = await measure(latency, (c) => c.run({ model: MODEL, input }, { poll: scaled(POLL_ECONOMICAL) }))
-    const bounded = await measure(latency, (c) => c.run({ model: MODEL, input }, { poll: scaled(POLL_BOUNDED) }))
+    const sdk = await measure(latency, (_c, key, url) =>
+      new Client(key, { baseUrl: url }).run(MODEL, input, { pollInterval: 1 / scale }),
+    )
+    const eco = await measure(latency, (c) =>
+      c.run({ model: MODEL, input }, { poll: scaled(POLL_ECONOMICAL) }),
+    )
+    const bounded = await measure(latency, (c) =>
+      c.run({ model: MODEL, input }, { poll: scaled(POLL_BOUNDED) }),
+    )
     out.push(
       `| ${latency} s | ${sdk.requests} | ${eco.requests} | ${fmt(eco.requests / sdk.requests, 2)} | ${bounded.requests} | ${fmt(bounded.requests / sdk.requests, 2)} | ${fmt(sdk.lagS)} | ${fmt(eco.lagS)} | ${fmt(bounded.lagS)} |`,
     )

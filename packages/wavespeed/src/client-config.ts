@@ -5,7 +5,12 @@ export const DEFAULT_BASE_URL = 'https://api.wavespeed.ai'
 /** The environment variable that allows a plain-http base URL on a non-loopback host. */
 export const INSECURE_BASE_URL_ENV = 'STORYREEL_INSECURE_BASE_URL'
 
-const CHARACTER_NAMES: Readonly<Record<string, string>> = { '\n': 'a line break', '\r': 'a line break', '\t': 'a tab', ' ': 'a space' }
+const CHARACTER_NAMES: Readonly<Record<string, string>> = {
+  '\n': 'a line break',
+  '\r': 'a line break',
+  '\t': 'a tab',
+  ' ': 'a space',
+}
 
 /**
  * The key as it is sent: whitespace around it (a trailing newline from `cat key.txt`) is dropped;
@@ -16,12 +21,18 @@ const CHARACTER_NAMES: Readonly<Record<string, string>> = { '\n': 'a line break'
  */
 export function checkApiKey(raw: unknown): string {
   const key = typeof raw === 'string' ? raw.trim() : ''
-  if (key === '') throw new WaveSpeedError('WS_CONFIG', 'No WaveSpeed API key: set WAVESPEED_API_KEY (create one at https://wavespeed.ai/accesskey).')
+  if (key === '')
+    throw new WaveSpeedError(
+      'WS_CONFIG',
+      'No WaveSpeed API key: set WAVESPEED_API_KEY (create one at https://wavespeed.ai/accesskey).',
+    )
   // Bearer tokens are visible ASCII; the position helps find the stray character without showing the key.
   const bad = /[^\x21-\x7e]/.exec(key)
   if (bad) {
     const char = bad[0]
-    const name = CHARACTER_NAMES[char] ?? (/[\x00-\x1f\x7f-\x9f]/.test(char) ? 'a control character' : 'a character that is not plain ASCII')
+    const name =
+      CHARACTER_NAMES[char] ??
+      (/[\x00-\x1f\x7f-\x9f]/.test(char) ? 'a control character' : 'a character that is not plain ASCII')
     const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
     throw new WaveSpeedError(
       'WS_CONFIG',
@@ -51,7 +62,10 @@ export function checkBaseUrl(baseUrl: string, options: { readonly allowInsecure?
     // reported below
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    throw new WaveSpeedError('WS_CONFIG', `WAVESPEED_BASE_URL must be an https URL such as ${DEFAULT_BASE_URL}; got "${baseUrl.slice(0, 100)}".`)
+    throw new WaveSpeedError(
+      'WS_CONFIG',
+      `WAVESPEED_BASE_URL must be an https URL such as ${DEFAULT_BASE_URL}; got "${baseUrl.slice(0, 100)}".`,
+    )
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !options.allowInsecure)
     throw new WaveSpeedError(
       'WS_CONFIG',

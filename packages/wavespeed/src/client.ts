@@ -1,23 +1,23 @@
 import type { Dispatcher } from 'undici'
-import { DEFAULT_BASE_URL, checkApiKey, checkBaseUrl, insecureAllowedByEnv } from './client-config.ts'
-import { WaveSpeedError } from './errors.ts'
-import { downloadOutput } from './download.ts'
+import { checkApiKey, checkBaseUrl, DEFAULT_BASE_URL, insecureAllowedByEnv } from './client-config.ts'
 import type { DownloadOptions, DownloadReport } from './download.ts'
-import { findPrediction, queryHistory } from './find-prediction.ts'
+import { downloadOutput } from './download.ts'
+import { WaveSpeedError } from './errors.ts'
 import type { FindOptions } from './find-prediction.ts'
+import { findPrediction, queryHistory } from './find-prediction.ts'
 import type { ClientContext, ClientLimits, SubmitPolicy } from './internal/context.ts'
 import { createRedactor } from './internal/redact.ts'
 import type { RetryOptions } from './internal/retry.ts'
 import { withRetry } from './internal/retry.ts'
 import { callApi } from './internal/transport.ts'
 import type { PollPolicy } from './polling.ts'
-import { submitPrediction } from './submit.ts'
 import type { SubmitOptions } from './submit.ts'
-import { uploadMedia } from './upload.ts'
-import type { UploadSource } from './upload.ts'
-import { getResult, waitForResult } from './wait.ts'
-import type { WaitOptions } from './wait.ts'
+import { submitPrediction } from './submit.ts'
 import type { HistoryPage, HistoryQuery, Prediction, SubmitRequest, UploadResult } from './types.ts'
+import type { UploadSource } from './upload.ts'
+import { uploadMedia } from './upload.ts'
+import type { WaitOptions } from './wait.ts'
+import { getResult, waitForResult } from './wait.ts'
 
 const MB = 1024 * 1024
 
@@ -68,7 +68,11 @@ export interface WaveSpeedClient {
   /** Submits, then waits (or returns the sync-mode answer when it is already finished). */
   run(request: SubmitRequest, options?: SubmitOptions & WaitOptions): Promise<Prediction>
   /** Finds an unclaimed prediction of this model and input created since `since` (epoch ms). */
-  findPrediction(request: SubmitRequest, since: number, options?: FindOptions): Promise<Prediction | undefined>
+  findPrediction(
+    request: SubmitRequest,
+    since: number,
+    options?: FindOptions,
+  ): Promise<Prediction | undefined>
   /** Uploads an image (ticket flow, multipart fallback); returns its `download_url`. */
   upload(source: UploadSource, options?: Signal): Promise<UploadResult>
   /** `GET /api/v3/balance`, in USD. */
@@ -92,7 +96,9 @@ export interface WaveSpeedClient {
 export function createClient(options: ClientOptions): WaveSpeedClient {
   const apiKey = checkApiKey(options.apiKey)
   const redact = createRedactor(apiKey)
-  const baseUrl = checkBaseUrl(redact(options.baseUrl ?? DEFAULT_BASE_URL), { allowInsecure: options.allowInsecureBaseUrl })
+  const baseUrl = checkBaseUrl(redact(options.baseUrl ?? DEFAULT_BASE_URL), {
+    allowInsecure: options.allowInsecureBaseUrl,
+  })
   const limits: ClientLimits = {
     maxResponseBytes: options.maxResponseBytes ?? 4 * MB,
     maxDownloadBytes: options.maxDownloadBytes ?? 500 * MB,
@@ -115,7 +121,8 @@ export function createClient(options: ClientOptions): WaveSpeedClient {
     syncTimeoutMs: options.syncTimeoutMs ?? 150_000,
     claimed: new Set(),
   }
-  const withPoll = (o: WaitOptions = {}): WaitOptions => (o.poll || !options.poll ? o : { ...o, poll: options.poll })
+  const withPoll = (o: WaitOptions = {}): WaitOptions =>
+    o.poll || !options.poll ? o : { ...o, poll: options.poll }
   const client: WaveSpeedClient = {
     baseUrl: baseUrl.href.replace(/\/$/, ''),
     limits,
@@ -133,21 +140,43 @@ export function createClient(options: ClientOptions): WaveSpeedClient {
     upload: (source, o) => uploadMedia(ctx, source, o?.signal),
     async balance(o = {}) {
       const data = await withRetry(
-        () => callApi<{ balance?: unknown }>(ctx.transport, { method: 'GET', path: '/api/v3/balance', signal: o.signal, timeoutMs: ctx.requestTimeoutMs }),
+        () =>
+          callApi<{ balance?: unknown }>(ctx.transport, {
+            method: 'GET',
+            path: '/api/v3/balance',
+            signal: o.signal,
+            timeoutMs: ctx.requestTimeoutMs,
+          }),
         ctx.retry,
         { signal: o.signal },
       )
-      if (typeof data.balance !== 'number') throw new WaveSpeedError('WS_BAD_RESPONSE', 'WaveSpeed answered GET /api/v3/balance without a numeric balance.', { retryable: true })
+      if (typeof data.balance !== 'number')
+        throw new WaveSpeedError(
+          'WS_BAD_RESPONSE',
+          'WaveSpeed answered GET /api/v3/balance without a numeric balance.',
+          { retryable: true },
+        )
       return data.balance
     },
     history: (query = {}, o = {}) => queryHistory(ctx, query, o.signal),
     async webhookSecret(o = {}) {
       const data = await withRetry(
-        () => callApi<{ secret?: unknown }>(ctx.transport, { method: 'GET', path: '/api/v3/webhook/secret', signal: o.signal, timeoutMs: ctx.requestTimeoutMs }),
+        () =>
+          callApi<{ secret?: unknown }>(ctx.transport, {
+            method: 'GET',
+            path: '/api/v3/webhook/secret',
+            signal: o.signal,
+            timeoutMs: ctx.requestTimeoutMs,
+          }),
         ctx.retry,
         { signal: o.signal },
       )
-      if (typeof data.secret !== 'string' || data.secret === '') throw new WaveSpeedError('WS_BAD_RESPONSE', 'WaveSpeed answered GET /api/v3/webhook/secret without a secret; retry later.', { retryable: true })
+      if (typeof data.secret !== 'string' || data.secret === '')
+        throw new WaveSpeedError(
+          'WS_BAD_RESPONSE',
+          'WaveSpeed answered GET /api/v3/webhook/secret without a secret; retry later.',
+          { retryable: true },
+        )
       return data.secret
     },
     download: (url, dest, o) => downloadOutput(ctx, url, dest, o),
@@ -161,7 +190,10 @@ export function createClient(options: ClientOptions): WaveSpeedClient {
  *
  * @throws WaveSpeedError `WS_CONFIG` when the key is missing or malformed, or the base URL is refused.
  */
-export function clientFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, options: Omit<ClientOptions, 'apiKey' | 'baseUrl'> = {}): WaveSpeedClient {
+export function clientFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: Omit<ClientOptions, 'apiKey' | 'baseUrl'> = {},
+): WaveSpeedClient {
   const apiKey = env.WAVESPEED_API_KEY ?? ''
   const baseUrl = env.WAVESPEED_BASE_URL?.trim() || DEFAULT_BASE_URL
   const allowInsecureBaseUrl = options.allowInsecureBaseUrl ?? insecureAllowedByEnv(env)

@@ -38,7 +38,12 @@ export interface DownloadReport {
  * @throws WaveSpeedError `WS_OUTPUT_EXPIRED` on 404/410, `WS_DOWNLOAD_TOO_LARGE`, `WS_UNSAFE_URL`,
  *   `WS_DOWNLOAD` after the retries or the time limit.
  */
-export async function downloadOutput(ctx: ClientContext, url: string, dest: string, options: DownloadOptions = {}): Promise<DownloadReport> {
+export async function downloadOutput(
+  ctx: ClientContext,
+  url: string,
+  dest: string,
+  options: DownloadOptions = {},
+): Promise<DownloadReport> {
   const { signal } = options
   const target = assertFetchable(url, ctx.transport.baseUrl)
   const where = `${target.host}${target.pathname}`
@@ -69,26 +74,41 @@ export async function downloadOutput(ctx: ClientContext, url: string, dest: stri
         const { statusCode: status, headers } = res
         if (status === 404 || status === 410) {
           await res.body.dump()
-          throw new WaveSpeedError('WS_OUTPUT_EXPIRED', `The output ${where} is gone (HTTP ${status}). WaveSpeed deletes outputs after 7 days; render the shot again.`, {
-            httpStatus: status,
-          })
+          throw new WaveSpeedError(
+            'WS_OUTPUT_EXPIRED',
+            `The output ${where} is gone (HTTP ${status}). WaveSpeed deletes outputs after 7 days; render the shot again.`,
+            {
+              httpStatus: status,
+            },
+          )
         }
         if (status !== 200 && status !== 206) {
           await res.body.dump()
           lastProblem = `HTTP ${status}`
           // Keep the partial file: the next attempt may still resume it.
           if (status === 429 || status >= 500) continue
-          throw new WaveSpeedError('WS_DOWNLOAD', `Downloading ${where} failed with HTTP ${status}; check the URL.`, { httpStatus: status })
+          throw new WaveSpeedError(
+            'WS_DOWNLOAD',
+            `Downloading ${where} failed with HTTP ${status}; check the URL.`,
+            { httpStatus: status },
+          )
         }
         ranges = String(headers['accept-ranges']) === 'bytes'
         const appending = resume && status === 206 && contentRangeStart(headers['content-range']) === have
         if (!appending) have = 0
-        total = appending ? contentRangeTotal(headers['content-range']) ?? total : numberHeader(headers['content-length'])
+        total = appending
+          ? (contentRangeTotal(headers['content-range']) ?? total)
+          : numberHeader(headers['content-length'])
         if (total !== undefined && total > maxBytes) {
           res.body.destroy()
           throw tooLarge(total, true)
         }
-        await pipeline(res.body, byteLimit(maxBytes, have), createWriteStream(tmp, { flags: appending ? 'a' : 'w' }), { signal: stop })
+        await pipeline(
+          res.body,
+          byteLimit(maxBytes, have),
+          createWriteStream(tmp, { flags: appending ? 'a' : 'w' }),
+          { signal: stop },
+        )
       } catch (error) {
         if (stop.aborted) throw error
         if (error instanceof WaveSpeedError) throw error
@@ -123,10 +143,14 @@ export async function downloadOutput(ctx: ClientContext, url: string, dest: stri
     throw error
   }
   await unlink(tmp).catch(() => undefined)
-  throw new WaveSpeedError('WS_DOWNLOAD', `Downloading ${where} failed after ${retries + 1} attempts (${lastProblem}). The render is paid for and kept 7 days: run again to retry the download.`, {
-    retryable: true,
-    cause: redactCause(lastCause, ctx.transport.redact),
-  })
+  throw new WaveSpeedError(
+    'WS_DOWNLOAD',
+    `Downloading ${where} failed after ${retries + 1} attempts (${lastProblem}). The render is paid for and kept 7 days: run again to retry the download.`,
+    {
+      retryable: true,
+      cause: redactCause(lastCause, ctx.transport.redact),
+    },
+  )
 }
 
 function numberHeader(value: string | string[] | undefined): number | undefined {
@@ -145,5 +169,8 @@ function contentRangeTotal(value: string | string[] | undefined): number | undef
 }
 
 async function sizeOf(path: string): Promise<number> {
-  return stat(path).then((s) => s.size, () => 0)
+  return stat(path).then(
+    (s) => s.size,
+    () => 0,
+  )
 }

@@ -1,7 +1,7 @@
 import { WaveSpeedError } from './errors.ts'
-import { callApi } from './internal/transport.ts'
 import type { ClientContext } from './internal/context.ts'
 import { withRetry } from './internal/retry.ts'
+import { callApi } from './internal/transport.ts'
 import type { HistoryPage, HistoryQuery, Prediction, SubmitRequest } from './types.ts'
 
 /** Fields the client adds to a submission that are not part of the model input. */
@@ -16,18 +16,29 @@ export interface FindOptions {
 }
 
 /** `POST /api/v3/predictions`: one page of the last 7 days of predictions. */
-export async function queryHistory(ctx: ClientContext, query: HistoryQuery, signal?: AbortSignal): Promise<HistoryPage> {
+export async function queryHistory(
+  ctx: ClientContext,
+  query: HistoryQuery,
+  signal?: AbortSignal,
+): Promise<HistoryPage> {
   const body: Record<string, unknown> = { page: query.page ?? 1, page_size: query.pageSize ?? PAGE_SIZE }
   if (query.model !== undefined) body.model = query.model
   if (query.status !== undefined) body.status = query.status
   if (query.createdAfter !== undefined) body.created_after = new Date(query.createdAfter).toISOString()
   if (query.createdBefore !== undefined) body.created_before = new Date(query.createdBefore).toISOString()
   const data = await withRetry(
-    () => callApi<Partial<HistoryPage>>(ctx.transport, { method: 'POST', path: '/api/v3/predictions', body, signal, timeoutMs: ctx.requestTimeoutMs }),
+    () =>
+      callApi<Partial<HistoryPage>>(ctx.transport, {
+        method: 'POST',
+        path: '/api/v3/predictions',
+        body,
+        signal,
+        timeoutMs: ctx.requestTimeoutMs,
+      }),
     ctx.retry,
     { signal },
   )
-  return { page: data.page ?? body.page as number, items: Array.isArray(data.items) ? data.items : [] }
+  return { page: data.page ?? (body.page as number), items: Array.isArray(data.items) ? data.items : [] }
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -40,7 +51,11 @@ function sameValue(a: unknown, b: unknown): boolean {
  * may add defaults and lacks fields the model dropped, so only shared keys count,
  * and at least one must be shared.
  */
-function inputMatches(sent: Readonly<Record<string, unknown>>, echoed: Readonly<Record<string, unknown>>, ignore: ReadonlySet<string>): boolean {
+function inputMatches(
+  sent: Readonly<Record<string, unknown>>,
+  echoed: Readonly<Record<string, unknown>>,
+  ignore: ReadonlySet<string>,
+): boolean {
   let shared = 0
   for (const [key, value] of Object.entries(sent)) {
     if (RESERVED.has(key) || ignore.has(key) || !(key in echoed)) continue
@@ -60,13 +75,22 @@ function inputMatches(sent: Readonly<Record<string, unknown>>, echoed: Readonly<
  * @throws WaveSpeedError `WS_SUBMIT_AMBIGUOUS` when history lists candidates whose
  *   input it does not echo, or any error of the history call when it cannot be reached.
  */
-export async function findPrediction(ctx: ClientContext, request: SubmitRequest, since: number, options: FindOptions = {}): Promise<Prediction | undefined> {
+export async function findPrediction(
+  ctx: ClientContext,
+  request: SubmitRequest,
+  since: number,
+  options: FindOptions = {},
+): Promise<Prediction | undefined> {
   const after = since - ctx.submit.skewMs
   const ignore = new Set(options.ignoreFields ?? [])
   const matches: Prediction[] = []
   let unverifiable = 0
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const { items } = await queryHistory(ctx, { page, pageSize: PAGE_SIZE, model: request.model, createdAfter: after }, options.signal)
+    const { items } = await queryHistory(
+      ctx,
+      { page, pageSize: PAGE_SIZE, model: request.model, createdAfter: after },
+      options.signal,
+    )
     for (const item of items) {
       if (ctx.claimed.has(item.id) || (item.model !== undefined && item.model !== request.model)) continue
       const created = item.created_at === undefined ? Number.NaN : Date.parse(item.created_at)

@@ -28,13 +28,31 @@ export interface PollPolicy {
 }
 
 /** Default: ~11 requests for a 2-minute render, mean lag ≤ 2 s + 10% of the render time. */
-export const POLL_ECONOMICAL: PollPolicy = { firstMs: 2000, baseMs: 4000, growth: 0.2, minMs: 1000, maxMs: 30_000 }
+export const POLL_ECONOMICAL: PollPolicy = {
+  firstMs: 2000,
+  baseMs: 4000,
+  growth: 0.2,
+  minMs: 1000,
+  maxMs: 30_000,
+}
 
 /** Worst-case lag ≤ 2 s + 10% of the render time, at ~21 requests for a 2-minute render. */
-export const POLL_BOUNDED: PollPolicy = { firstMs: 1000, baseMs: 2000, growth: 0.1, minMs: 1000, maxMs: 30_000 }
+export const POLL_BOUNDED: PollPolicy = {
+  firstMs: 1000,
+  baseMs: 2000,
+  growth: 0.1,
+  minMs: 1000,
+  maxMs: 30_000,
+}
 
 /** Sparse polls for when webhook deliveries are expected: about 5 requests for a 2-minute render, in case none arrives. */
-export const POLL_WEBHOOK_FALLBACK: PollPolicy = { firstMs: 15_000, baseMs: 10_000, growth: 0.5, minMs: 5000, maxMs: 60_000 }
+export const POLL_WEBHOOK_FALLBACK: PollPolicy = {
+  firstMs: 15_000,
+  baseMs: 10_000,
+  growth: 0.5,
+  minMs: 5000,
+  maxMs: 60_000,
+}
 
 /** What one status read (or webhook delivery) found. */
 export interface PollAnswer {
@@ -62,7 +80,11 @@ export function pollInterval(elapsedMs: number, policy: PollPolicy): number {
 
 export function planOf(poll: PollPolicy | PollPlan): PollPlan {
   if ('observe' in poll) return poll
-  return { firstMs: poll.firstMs, maxMs: poll.maxMs, observe: (answer) => pollInterval(answer.elapsedMs, poll) }
+  return {
+    firstMs: poll.firstMs,
+    maxMs: poll.maxMs,
+    observe: (answer) => pollInterval(answer.elapsedMs, poll),
+  }
 }
 
 /**

@@ -1,15 +1,22 @@
 import { basename } from 'node:path'
-import type { ImageRef, ModelSpec, Provider, ProviderCallOptions, RenderRequest, RenderResult } from '@storyreel/core'
+import type {
+  ImageRef,
+  ModelSpec,
+  Provider,
+  ProviderCallOptions,
+  RenderRequest,
+  RenderResult,
+} from '@storyreel/core'
 import type { WaveSpeedClient } from './client.ts'
 import { WaveSpeedError } from './errors.ts'
 import { readUploadFile } from './internal/read-upload.ts'
-import { POLL_WEBHOOK_FALLBACK } from './polling.ts'
 import type { PollPlan, PollPolicy } from './polling.ts'
+import { POLL_WEBHOOK_FALLBACK } from './polling.ts'
 import { outputUrl } from './prediction-outcome.ts'
 import type { RenderTimeModel } from './render-times.ts'
 import type { PredictionStatus } from './types.ts'
-import { createUploadCache, sha256 } from './upload-cache.ts'
 import type { UploadCache } from './upload-cache.ts'
+import { createUploadCache, sha256 } from './upload-cache.ts'
 import type { WebhookInbox } from './webhook-inbox.ts'
 
 export interface WavespeedProviderOptions {
@@ -40,7 +47,10 @@ export interface WavespeedProviderOptions {
 }
 
 function refused(model: ModelSpec, message: string): WaveSpeedError {
-  return new WaveSpeedError('WS_INVALID_PARAM', `${model.id}: ${message} Nothing was sent.`, { model: model.id, retryable: false })
+  return new WaveSpeedError('WS_INVALID_PARAM', `${model.id}: ${message} Nothing was sent.`, {
+    model: model.id,
+    retryable: false,
+  })
 }
 
 /**
@@ -49,15 +59,20 @@ function refused(model: ModelSpec, message: string): WaveSpeedError {
  * `model.endFrameField`. WaveSpeed silently drops (and still bills) fields a model
  * does not take, so anything else is a programming error and throws before paying.
  */
-export function buildInput(request: RenderRequest, images: { readonly start?: string; readonly end?: string }): Record<string, unknown> {
+export function buildInput(
+  request: RenderRequest,
+  images: { readonly start?: string; readonly end?: string },
+): Record<string, unknown> {
   const { model } = request
   const input: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(request.params)) {
     if (value === undefined) continue
     const spec = model.params[key]
     if (!spec) continue
-    if (spec.type === 'integer' && !Number.isInteger(value)) throw refused(model, `\`${key}\` must be an integer; got ${JSON.stringify(value)}.`)
-    if (key === 'duration' && !model.durations.includes(value as number)) throw refused(model, `duration ${String(value)} is not one of ${model.durations.join(', ')} s.`)
+    if (spec.type === 'integer' && !Number.isInteger(value))
+      throw refused(model, `\`${key}\` must be an integer; got ${JSON.stringify(value)}.`)
+    if (key === 'duration' && !model.durations.includes(value as number))
+      throw refused(model, `duration ${String(value)} is not one of ${model.durations.join(', ')} s.`)
     input[key] = value
   }
   if (images.start !== undefined) {
@@ -67,7 +82,11 @@ export function buildInput(request: RenderRequest, images: { readonly start?: st
     throw refused(model, 'this image-to-video model needs a start image.')
   }
   if (images.end !== undefined) {
-    if (!model.endFrameField) throw refused(model, 'this model takes no end frame; pick one with an end-frame field (see the model catalog).')
+    if (!model.endFrameField)
+      throw refused(
+        model,
+        'this model takes no end frame; pick one with an end-frame field (see the model catalog).',
+      )
     input[model.endFrameField] = images.end
   } else if (model.endFrameRequired) {
     throw refused(model, `this model needs an end frame (\`${model.endFrameField ?? 'end_image'}\`).`)
@@ -75,7 +94,10 @@ export function buildInput(request: RenderRequest, images: { readonly start?: st
   return input
 }
 
-const PHASE: Partial<Record<PredictionStatus, 'queued' | 'processing'>> = { created: 'queued', processing: 'processing' }
+const PHASE: Partial<Record<PredictionStatus, 'queued' | 'processing'>> = {
+  created: 'queued',
+  processing: 'processing',
+}
 
 /** What render times are learned by: the model, and the clip length, which the render time scales with. */
 function renderTimeKey(request: RenderRequest): string {
@@ -86,7 +108,10 @@ function renderTimeKey(request: RenderRequest): string {
  * The WaveSpeed `Provider`: uploads local images (cached by content), submits
  * with the never-pay-twice policy, waits with adaptive polling, downloads atomically.
  */
-export function createWavespeedProvider(client: WaveSpeedClient, options: WavespeedProviderOptions = {}): Provider {
+export function createWavespeedProvider(
+  client: WaveSpeedClient,
+  options: WavespeedProviderOptions = {},
+): Provider {
   const cache = options.uploadCache ?? createUploadCache()
   const submitted = new Map<string, { readonly at: number; readonly key: string }>()
 
@@ -98,11 +123,17 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
     return options.poll
   }
 
-  async function resolveImage(image: ImageRef | undefined, signal?: AbortSignal): Promise<string | undefined> {
+  async function resolveImage(
+    image: ImageRef | undefined,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
     if (!image) return undefined
     if (image.kind === 'url') return image.url
     const data = await readUploadFile(image.path, client.limits.maxUploadBytes)
-    return cache.getOrUpload(data, async () => (await client.upload({ data, filename: basename(image.path) }, { signal })).downloadUrl)
+    return cache.getOrUpload(
+      data,
+      async () => (await client.upload({ data, filename: basename(image.path) }, { signal })).downloadUrl,
+    )
   }
 
   /**
@@ -110,7 +141,11 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
    * know it (another process, an in-memory cache): that field is then left out of
    * the comparison, and model, prompt and time still have to match.
    */
-  async function submittedUrl(image: ImageRef | undefined, field: string, unknown: string[]): Promise<string | undefined> {
+  async function submittedUrl(
+    image: ImageRef | undefined,
+    field: string,
+    unknown: string[],
+  ): Promise<string | undefined> {
     if (!image) return undefined
     if (image.kind === 'url') return image.url
     const cached = await cache.lookup(sha256(await readUploadFile(image.path, client.limits.maxUploadBytes)))
@@ -124,8 +159,12 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
     async submit(request: RenderRequest, call: ProviderCallOptions = {}) {
       const { signal } = call
       buildInput(request, { start: request.startImage && 'pending', end: request.endImage && 'pending' })
-      if (request.startImage?.kind === 'file' || request.endImage?.kind === 'file') call.onPhase?.('uploading')
-      const [start, end] = await Promise.all([resolveImage(request.startImage, signal), resolveImage(request.endImage, signal)])
+      if (request.startImage?.kind === 'file' || request.endImage?.kind === 'file')
+        call.onPhase?.('uploading')
+      const [start, end] = await Promise.all([
+        resolveImage(request.startImage, signal),
+        resolveImage(request.endImage, signal),
+      ])
       const input = buildInput(request, { start, end })
       call.onPhase?.('submitting')
       const startedAt = Date.now()
@@ -139,9 +178,16 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
     async recover(request: RenderRequest, since: number, call: ProviderCallOptions = {}) {
       const ignoreFields: string[] = []
       const start = await submittedUrl(request.startImage, 'image', ignoreFields)
-      const end = await submittedUrl(request.endImage, request.model.endFrameField ?? 'end_image', ignoreFields)
+      const end = await submittedUrl(
+        request.endImage,
+        request.model.endFrameField ?? 'end_image',
+        ignoreFields,
+      )
       const input = buildInput(request, { start, end })
-      const found = await client.findPrediction({ model: request.model.id, input }, since, { signal: call.signal, ignoreFields })
+      const found = await client.findPrediction({ model: request.model.id, input }, since, {
+        signal: call.signal,
+        ignoreFields,
+      })
       return found?.id
     },
     async wait(id: string, call: ProviderCallOptions = {}): Promise<RenderResult> {
@@ -160,11 +206,19 @@ export function createWavespeedProvider(client: WaveSpeedClient, options: Wavesp
       })
       const output = outputUrl(prediction)
       if (output === undefined)
-        throw new WaveSpeedError('WS_BAD_RESPONSE', `Prediction ${id} completed without an output URL; look at it on wavespeed.ai.`, { predictionId: id, retryable: true })
+        throw new WaveSpeedError(
+          'WS_BAD_RESPONSE',
+          `Prediction ${id} completed without an output URL; look at it on wavespeed.ai.`,
+          { predictionId: id, retryable: true },
+        )
       return { output, inferenceMs: prediction.timings?.inference ?? prediction.executionTime }
     },
     async download(result: RenderResult, dest: string, call: ProviderCallOptions = {}) {
-      await client.download(result.output, dest, { signal: call.signal, maxBytes: options.maxDownloadBytes, timeoutMs: options.downloadTimeoutMs })
+      await client.download(result.output, dest, {
+        signal: call.signal,
+        maxBytes: options.maxDownloadBytes,
+        timeoutMs: options.downloadTimeoutMs,
+      })
     },
   }
 }

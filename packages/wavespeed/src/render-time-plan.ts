@@ -1,5 +1,5 @@
-import { POLL_BOUNDED, pollInterval } from './polling.ts'
 import type { PollPlan, PollPolicy } from './polling.ts'
+import { POLL_BOUNDED, pollInterval } from './polling.ts'
 
 export interface RenderTimePlanOptions {
   /** Render times (ms from the start of rendering to completion) of earlier predictions like this one; empty when unseen. */
@@ -29,10 +29,16 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /** Where completions are expected, in ms since the render started: the central 60% of the samples, plus a margin that shrinks as samples accumulate. */
-export function completionWindow(samples: readonly number[]): { readonly fromMs: number; readonly toMs: number } {
+export function completionWindow(samples: readonly number[]): {
+  readonly fromMs: number
+  readonly toMs: number
+} {
   const sorted = [...samples].sort((a, b) => a - b)
   const margin = Math.max(WINDOW_GAP_MS, (0.1 * quantile(sorted, 0.5)) / Math.sqrt(sorted.length))
-  return { fromMs: Math.max(0, quantile(sorted, WINDOW_QUANTILES[0]) - margin), toMs: quantile(sorted, WINDOW_QUANTILES[1]) + margin }
+  return {
+    fromMs: Math.max(0, quantile(sorted, WINDOW_QUANTILES[0]) - margin),
+    toMs: quantile(sorted, WINDOW_QUANTILES[1]) + margin,
+  }
 }
 
 /**
@@ -63,7 +69,12 @@ export function renderTimePlan(options: RenderTimePlanOptions): PollPlan {
 
   function sinceStartNext(sinceStart: number): number {
     const { fromMs, toMs } = window!
-    if (sinceStart < fromMs) return Math.min(fromMs, sinceStart + LEAD_IN_MAX_MS, Math.max(sinceStart * LEAD_IN_FACTOR, sinceStart + 1000))
+    if (sinceStart < fromMs)
+      return Math.min(
+        fromMs,
+        sinceStart + LEAD_IN_MAX_MS,
+        Math.max(sinceStart * LEAD_IN_FACTOR, sinceStart + 1000),
+      )
     if (sinceStart < toMs) return sinceStart + WINDOW_GAP_MS
     return sinceStart + Math.min(30_000, 2000 + 0.1 * (sinceStart - toMs))
   }

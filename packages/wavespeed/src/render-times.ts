@@ -48,7 +48,10 @@ async function readEntries(file: string | undefined): Promise<Record<string, Ent
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<RenderTimesFile>
     if (parsed.version !== 1 || typeof parsed.models !== 'object' || parsed.models === null) return {}
     const valid = Object.entries(parsed.models).filter(
-      ([, e]) => Array.isArray(e?.samples) && e.samples.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0) && typeof e.updatedAt === 'number',
+      ([, e]) =>
+        Array.isArray(e?.samples) &&
+        e.samples.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0) &&
+        typeof e.updatedAt === 'number',
     )
     return Object.fromEntries(valid)
   } catch {
@@ -76,9 +79,14 @@ export function createRenderTimeModel(options: RenderTimeModelOptions = {}): Ren
 
   const load = (): Promise<Record<string, Entry>> => (entries ??= readEntries(options.file))
 
-  function merge(into: Record<string, Entry>, added: readonly [string, number][], at: number): Record<string, Entry> {
+  function merge(
+    into: Record<string, Entry>,
+    added: readonly [string, number][],
+    at: number,
+  ): Record<string, Entry> {
     const merged = { ...into }
-    for (const [key, ms] of added) merged[key] = { samples: [...(merged[key]?.samples ?? []), ms].slice(-maxSamples), updatedAt: at }
+    for (const [key, ms] of added)
+      merged[key] = { samples: [...(merged[key]?.samples ?? []), ms].slice(-maxSamples), updatedAt: at }
     const newest = Object.entries(merged).sort(([, a], [, b]) => b.updatedAt - a.updatedAt)
     return Object.fromEntries(newest.slice(0, maxKeys))
   }
@@ -86,17 +94,19 @@ export function createRenderTimeModel(options: RenderTimeModelOptions = {}): Ren
   function persist(): Promise<void> {
     const file = options.file
     if (!file) return Promise.resolve()
-    writes = writes.catch(() => undefined).then(async () => {
-      if (unwritten.length === 0) return
-      const added = unwritten
-      unwritten = []
-      const merged = merge(await readEntries(file), added, now())
-      const tmp = `${file}.${randomUUID().slice(0, 8)}.tmp`
-      await mkdir(dirname(file), { recursive: true })
-      await writeFile(tmp, `${JSON.stringify({ version: 1, models: merged } satisfies RenderTimesFile)}\n`)
-      await rename(tmp, file)
-      entries = Promise.resolve(merge(merged, unwritten, now()))
-    })
+    writes = writes
+      .catch(() => undefined)
+      .then(async () => {
+        if (unwritten.length === 0) return
+        const added = unwritten
+        unwritten = []
+        const merged = merge(await readEntries(file), added, now())
+        const tmp = `${file}.${randomUUID().slice(0, 8)}.tmp`
+        await mkdir(dirname(file), { recursive: true })
+        await writeFile(tmp, `${JSON.stringify({ version: 1, models: merged } satisfies RenderTimesFile)}\n`)
+        await rename(tmp, file)
+        entries = Promise.resolve(merge(merged, unwritten, now()))
+      })
     return writes
   }
 
@@ -112,7 +122,11 @@ export function createRenderTimeModel(options: RenderTimeModelOptions = {}): Ren
     async plan(key, fallback) {
       const samples = await model.samples(key)
       // Recording is best effort: a cache directory that cannot be written only costs polls later.
-      return renderTimePlan({ samples, fallback, onRenderTime: (ms) => void model.record(key, ms).catch(() => undefined) })
+      return renderTimePlan({
+        samples,
+        fallback,
+        onRenderTime: (ms) => void model.record(key, ms).catch(() => undefined),
+      })
     },
     flush: () => writes.catch(() => undefined),
   }

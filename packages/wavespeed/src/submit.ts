@@ -1,4 +1,4 @@
-import { WaveSpeedError, isWaveSpeedError } from './errors.ts'
+import { isWaveSpeedError, WaveSpeedError } from './errors.ts'
 import { findPrediction } from './find-prediction.ts'
 import { jitteredDelay, sleep } from './internal/backoff.ts'
 import type { ClientContext } from './internal/context.ts'
@@ -32,7 +32,11 @@ export interface SubmitOptions {
  *    thrown with `ambiguous: true` so the caller can journal it and call
  *    `findPrediction` later.
  */
-export async function submitPrediction(ctx: ClientContext, request: SubmitRequest, options: SubmitOptions = {}): Promise<Prediction> {
+export async function submitPrediction(
+  ctx: ClientContext,
+  request: SubmitRequest,
+  options: SubmitOptions = {},
+): Promise<Prediction> {
   const { signal } = options
   const policy = ctx.submit
   const firstAttempt = Date.now()
@@ -54,11 +58,15 @@ export async function submitPrediction(ctx: ClientContext, request: SubmitReques
         model: request.model,
       })
       if (typeof prediction.id !== 'string' || prediction.id === '')
-        throw new WaveSpeedError('WS_BAD_RESPONSE', `WaveSpeed accepted the ${request.model} submission but returned no prediction id. A prediction may have been created.`, {
-          ambiguous: true,
-          retryable: true,
-          model: request.model,
-        })
+        throw new WaveSpeedError(
+          'WS_BAD_RESPONSE',
+          `WaveSpeed accepted the ${request.model} submission but returned no prediction id. A prediction may have been created.`,
+          {
+            ambiguous: true,
+            retryable: true,
+            model: request.model,
+          },
+        )
       ctx.claimed.add(prediction.id)
       return prediction
     } catch (error) {
@@ -85,7 +93,13 @@ export async function submitPrediction(ctx: ClientContext, request: SubmitReques
 }
 
 /** Resolves an ambiguous failure through history; throws an `ambiguous` error when history cannot tell. */
-async function lookUp(ctx: ClientContext, request: SubmitRequest, since: number, failure: WaveSpeedError, signal?: AbortSignal): Promise<Prediction | undefined> {
+async function lookUp(
+  ctx: ClientContext,
+  request: SubmitRequest,
+  since: number,
+  failure: WaveSpeedError,
+  signal?: AbortSignal,
+): Promise<Prediction | undefined> {
   try {
     await sleep(ctx.submit.settleMs, signal)
     return await findPrediction(ctx, request, since, { signal })
@@ -94,7 +108,13 @@ async function lookUp(ctx: ClientContext, request: SubmitRequest, since: number,
     throw new WaveSpeedError(
       'WS_SUBMIT_AMBIGUOUS',
       `${failure.message} Looking it up in history failed too (${lookupError instanceof Error ? lookupError.message : String(lookupError)}), so it is unknown whether a paid ${request.model} prediction exists. Run again later: storyreel will look it up before submitting again.`,
-      { cause: redactCause(failure, ctx.transport.redact), ambiguous: true, retryable: true, model: request.model, httpStatus: failure.httpStatus },
+      {
+        cause: redactCause(failure, ctx.transport.redact),
+        ambiguous: true,
+        retryable: true,
+        model: request.model,
+        httpStatus: failure.httpStatus,
+      },
     )
   }
 }
@@ -103,7 +123,13 @@ function certainlyAbsent(failure: WaveSpeedError, request: SubmitRequest): WaveS
   return new WaveSpeedError(
     failure.code,
     `${failure.message} History shows no ${request.model} prediction from these attempts, so nothing was paid for; retry later.`,
-    { cause: failure, retryable: true, ambiguous: false, model: request.model, httpStatus: failure.httpStatus },
+    {
+      cause: failure,
+      retryable: true,
+      ambiguous: false,
+      model: request.model,
+      httpStatus: failure.httpStatus,
+    },
   )
 }
 
@@ -111,6 +137,11 @@ function abortedInFlight(request: SubmitRequest, reason: unknown, ctx: ClientCon
   return new WaveSpeedError(
     'WS_SUBMIT_AMBIGUOUS',
     `The ${request.model} submission was aborted while in flight, so a paid prediction may exist. Run again: storyreel will look it up before submitting again.`,
-    { cause: redactCause(reason, ctx.transport.redact), ambiguous: true, retryable: true, model: request.model },
+    {
+      cause: redactCause(reason, ctx.transport.redact),
+      ambiguous: true,
+      retryable: true,
+      model: request.model,
+    },
   )
 }

@@ -1,5 +1,6 @@
 /** The seven statuses the server uses (shared/wavespeed-api.md §3). */
-export type PredictionStatus = 'created' | 'processing' | 'completed' | 'failed' | 'cancelled' | 'timeout' | 'deleted'
+export type PredictionStatus =
+  'created' | 'processing' | 'completed' | 'failed' | 'cancelled' | 'timeout' | 'deleted'
 
 /** A prediction as `GET /api/v3/predictions/{id}/result` returns it in `data`. */
 export interface Prediction {

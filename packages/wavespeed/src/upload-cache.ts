@@ -62,7 +62,9 @@ export function createUploadCache(options: UploadCacheOptions = {}): UploadCache
     if (!path) return Promise.resolve()
     // Serialised, and atomic via rename, so concurrent runs never read half a file.
     writes = writes.then(async () => {
-      const fresh = Object.fromEntries(Object.entries(entries ?? {}).filter(([, e]) => now() - e.uploadedAt < maxAge))
+      const fresh = Object.fromEntries(
+        Object.entries(entries ?? {}).filter(([, e]) => now() - e.uploadedAt < maxAge),
+      )
       const tmp = `${path}.${randomUUID().slice(0, 8)}.tmp`
       await mkdir(dirname(path), { recursive: true })
       await writeFile(tmp, JSON.stringify({ version: 1, entries: fresh } satisfies CacheFile, null, 1))

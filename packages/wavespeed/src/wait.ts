@@ -1,10 +1,10 @@
-import { WaveSpeedError, isWaveSpeedError } from './errors.ts'
+import { isWaveSpeedError, WaveSpeedError } from './errors.ts'
 import { sleep } from './internal/backoff.ts'
 import type { ClientContext } from './internal/context.ts'
 import { withRetry } from './internal/retry.ts'
 import { callApi } from './internal/transport.ts'
-import { POLL_ECONOMICAL, planOf } from './polling.ts'
 import type { PollPlan, PollPolicy } from './polling.ts'
+import { planOf, POLL_ECONOMICAL } from './polling.ts'
 import { isFailed, predictionError } from './prediction-outcome.ts'
 import type { Prediction, PredictionStatus } from './types.ts'
 import type { WebhookInbox } from './webhook-inbox.ts'
@@ -31,11 +31,20 @@ export interface WaitOptions {
 }
 
 /** `GET /api/v3/predictions/{id}/result`, retried on 429/5xx/network errors. */
-export function getResult(ctx: ClientContext, id: string, options: { signal?: AbortSignal; onRateLimit?: (ms: number) => void } = {}): Promise<Prediction> {
+export function getResult(
+  ctx: ClientContext,
+  id: string,
+  options: { signal?: AbortSignal; onRateLimit?: (ms: number) => void } = {},
+): Promise<Prediction> {
   const { signal, onRateLimit } = options
   return withRetry(
     () =>
-      callApi<Prediction>(ctx.transport, { method: 'GET', path: `/api/v3/predictions/${encodeURIComponent(id)}/result`, signal, timeoutMs: ctx.requestTimeoutMs }),
+      callApi<Prediction>(ctx.transport, {
+        method: 'GET',
+        path: `/api/v3/predictions/${encodeURIComponent(id)}/result`,
+        signal,
+        timeoutMs: ctx.requestTimeoutMs,
+      }),
     ctx.retry,
     { signal, onRateLimit },
   )
@@ -53,7 +62,11 @@ const MAX_UNREADABLE_MS = 60 * 60_000
  *   (see `prediction-outcome.ts`, `predictionEnded` set), or, with the prediction possibly still
  *   running, `WS_WAIT_TIMEOUT`, `WS_STATUS_UNKNOWN` or a non-retryable answer such as `WS_AUTH`.
  */
-export async function waitForResult(ctx: ClientContext, id: string, options: WaitOptions = {}): Promise<Prediction> {
+export async function waitForResult(
+  ctx: ClientContext,
+  id: string,
+  options: WaitOptions = {},
+): Promise<Prediction> {
   const done = new AbortController()
   const { signal } = options
   const delivered = options.inbox?.next(id, signal ? AbortSignal.any([signal, done.signal]) : done.signal)
@@ -65,7 +78,12 @@ export async function waitForResult(ctx: ClientContext, id: string, options: Wai
   }
 }
 
-async function poll(ctx: ClientContext, id: string, options: WaitOptions, delivered: Promise<Prediction> | undefined): Promise<Prediction> {
+async function poll(
+  ctx: ClientContext,
+  id: string,
+  options: WaitOptions,
+  delivered: Promise<Prediction> | undefined,
+): Promise<Prediction> {
   const { signal } = options
   const plan = planOf(options.poll ?? POLL_ECONOMICAL)
   const startedAt = options.startedAt ?? Date.now()
@@ -77,7 +95,11 @@ async function poll(ctx: ClientContext, id: string, options: WaitOptions, delive
   let lastStatus: PredictionStatus | undefined
   let webhook = delivered
   for (;;) {
-    let prediction: Prediction | undefined = await napUnlessDelivered(Math.max(0, next - Date.now()), signal, webhook)
+    let prediction: Prediction | undefined = await napUnlessDelivered(
+      Math.max(0, next - Date.now()),
+      signal,
+      webhook,
+    )
     const viaWebhook = prediction !== undefined
     // A delivery is used once; deliveries come for finished predictions, so this only guards against odd ones.
     if (prediction) webhook = undefined
@@ -101,9 +123,14 @@ async function poll(ctx: ClientContext, id: string, options: WaitOptions, delive
       options.onStatus?.(prediction.status, prediction)
     }
     const now = Date.now()
-    interval = plan.observe({ elapsedMs: now - startedAt, status: prediction.status, ...(viaWebhook ? { delivered: true } : {}) })
+    interval = plan.observe({
+      elapsedMs: now - startedAt,
+      status: prediction.status,
+      ...(viaWebhook ? { delivered: true } : {}),
+    })
     if (prediction.status === 'completed') return prediction
-    if (isFailed(prediction.status)) throw predictionError({ ...prediction, id: prediction.id || id }, ctx.transport.redact)
+    if (isFailed(prediction.status))
+      throw predictionError({ ...prediction, id: prediction.id || id }, ctx.transport.redact)
     if (options.timeoutMs !== undefined && now - startedAt >= options.timeoutMs)
       throw new WaveSpeedError(
         'WS_WAIT_TIMEOUT',
@@ -115,7 +142,11 @@ async function poll(ctx: ClientContext, id: string, options: WaitOptions, delive
 }
 
 /** Sleeps until the next poll, or returns early with a webhook delivery. */
-async function napUnlessDelivered(ms: number, signal: AbortSignal | undefined, delivered: Promise<Prediction> | undefined): Promise<Prediction | undefined> {
+async function napUnlessDelivered(
+  ms: number,
+  signal: AbortSignal | undefined,
+  delivered: Promise<Prediction> | undefined,
+): Promise<Prediction | undefined> {
   if (!delivered) return sleep(ms, signal).then(() => undefined)
   const woken = new AbortController()
   const nap = sleep(ms, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal).then(() => undefined)
@@ -139,7 +170,13 @@ function statusUnknown(id: string, error: WaveSpeedError, forMs: number): WaveSp
   return new WaveSpeedError(
     'WS_STATUS_UNKNOWN',
     `Could not read the status of prediction ${id} for ${Math.round(forMs / 1000)} s (last answer: ${error.message}). It may still be rendering, and it is paid for: run again later to pick it up; it is not submitted again.`,
-    { cause: error, predictionId: id, httpStatus: error.httpStatus, apiMessage: error.apiMessage, retryable: true },
+    {
+      cause: error,
+      predictionId: id,
+      httpStatus: error.httpStatus,
+      apiMessage: error.apiMessage,
+      retryable: true,
+    },
   )
 }
 

@@ -1,6 +1,6 @@
-import { verifyWebhook } from './webhook.ts'
-import type { VerifyWebhookInput } from './webhook.ts'
 import type { Prediction } from './types.ts'
+import type { VerifyWebhookInput } from './webhook.ts'
+import { verifyWebhook } from './webhook.ts'
 
 export interface WebhookInbox {
   /**
@@ -23,12 +23,19 @@ export interface WebhookInbox {
  *   // in the HTTP handler of the webhook URL: inbox.accept({ headers: req.headers, rawBody })
  *   await client.waitForResult(id, { inbox })
  */
-export function createWebhookInbox(options: { readonly secret: string; readonly toleranceSec?: number }): WebhookInbox {
+export function createWebhookInbox(options: {
+  readonly secret: string
+  readonly toleranceSec?: number
+}): WebhookInbox {
   const arrived = new Map<string, Prediction>()
   const waiting = new Map<string, Set<(p: Prediction) => void>>()
   return {
     accept(delivery) {
-      const prediction = verifyWebhook({ ...delivery, secret: options.secret, toleranceSec: options.toleranceSec })
+      const prediction = verifyWebhook({
+        ...delivery,
+        secret: options.secret,
+        toleranceSec: options.toleranceSec,
+      })
       const waiters = waiting.get(prediction.id)
       if (waiters) {
         waiting.delete(prediction.id)

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isLoopbackHost } from './client-config.ts'
-import { WaveSpeedError, isWaveSpeedError } from './errors.ts'
+import { isWaveSpeedError, WaveSpeedError } from './errors.ts'
 import { BodyLimitError, readLimited } from './internal/read-body.ts'
-import { createWebhookInbox } from './webhook-inbox.ts'
 import type { WebhookInbox } from './webhook-inbox.ts'
+import { createWebhookInbox } from './webhook-inbox.ts'
 
 export interface WebhookReceiverOptions {
   /** The secret that signs deliveries (`client.webhookSecret()`). */
@@ -72,7 +72,10 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       answer(200, 'ok')
     } catch (error) {
       if (error instanceof BodyLimitError) return answer(error.limit === 'size' ? 413 : 408, error.message)
-      answer(isWaveSpeedError(error, 'WS_WEBHOOK_INVALID') ? 400 : 500, isWaveSpeedError(error) ? error.message : 'The delivery could not be read.')
+      answer(
+        isWaveSpeedError(error, 'WS_WEBHOOK_INVALID') ? 400 : 500,
+        isWaveSpeedError(error) ? error.message : 'The delivery could not be read.',
+      )
     }
   }
 
@@ -96,6 +99,10 @@ function publicAddress(publicUrl: string): URL {
   } catch {
     // reported below
   }
-  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)))) return url
-  throw new WaveSpeedError('WS_CONFIG', `The webhook URL must be a public https address that reaches this machine (a tunnel); got "${publicUrl.slice(0, 100)}".`)
+  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))))
+    return url
+  throw new WaveSpeedError(
+    'WS_CONFIG',
+    `The webhook URL must be a public https address that reaches this machine (a tunnel); got "${publicUrl.slice(0, 100)}".`,
+  )
 }

@@ -3,7 +3,8 @@ import { WaveSpeedError } from './errors.ts'
 import type { Prediction } from './types.ts'
 
 /** Node's `IncomingHttpHeaders`, a fetch `Headers`, or a plain record. */
-export type WebhookHeaders = { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>
+export type WebhookHeaders =
+  { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>
 
 export interface VerifyWebhookInput {
   readonly headers: WebhookHeaders
@@ -18,7 +19,8 @@ export interface VerifyWebhookInput {
 }
 
 function header(headers: WebhookHeaders, name: string): string | undefined {
-  if (typeof headers.get === 'function') return (headers as { get(name: string): string | null }).get(name) ?? undefined
+  if (typeof headers.get === 'function')
+    return (headers as { get(name: string): string | null }).get(name) ?? undefined
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>
   const key = Object.keys(record).find((k) => k.toLowerCase() === name)
   const value = key === undefined ? undefined : record[key]
@@ -43,13 +45,19 @@ export function verifyWebhook(input: VerifyWebhookInput): Prediction {
   const id = header(input.headers, 'webhook-id')
   const timestamp = header(input.headers, 'webhook-timestamp')
   const signatures = header(input.headers, 'webhook-signature')
-  if (!id || !timestamp || !signatures) throw invalid('The webhook delivery lacks webhook-id, webhook-timestamp or webhook-signature; it did not come from WaveSpeed.')
+  if (!id || !timestamp || !signatures)
+    throw invalid(
+      'The webhook delivery lacks webhook-id, webhook-timestamp or webhook-signature; it did not come from WaveSpeed.',
+    )
   const seconds = Number(timestamp)
   const tolerance = input.toleranceSec ?? 300
   const nowSec = (input.now ?? Date.now()) / 1000
   if (!/^\d+$/.test(timestamp) || Math.abs(nowSec - seconds) > tolerance)
-    throw invalid(`The webhook timestamp ${timestamp.slice(0, 20)} is more than ${tolerance} s from now; rejecting it as a possible replay (check the server clock).`)
-  const body = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : Buffer.from(input.rawBody)
+    throw invalid(
+      `The webhook timestamp ${timestamp.slice(0, 20)} is more than ${tolerance} s from now; rejecting it as a possible replay (check the server clock).`,
+    )
+  const body =
+    typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : Buffer.from(input.rawBody)
   const key = input.secret.startsWith('whsec_') ? input.secret.slice('whsec_'.length) : input.secret
   const expected = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest()
   const ok = signatures.split(' ').some((entry) => {
@@ -58,7 +66,10 @@ export function verifyWebhook(input: VerifyWebhookInput): Prediction {
     const given = Buffer.from(hex, 'hex')
     return given.length === expected.length && timingSafeEqual(given, expected)
   })
-  if (!ok) throw invalid('The webhook signature does not match: check the webhook secret, and verify the raw body before parsing it.')
+  if (!ok)
+    throw invalid(
+      'The webhook signature does not match: check the webhook secret, and verify the raw body before parsing it.',
+    )
   try {
     return JSON.parse(body.toString('utf8')) as Prediction
   } catch (cause) {

@@ -12,7 +12,11 @@ function client(baseUrl: string) {
 }
 
 /** Serves PAYLOAD; `cut(n)` says how many bytes the n-th transfer sends before the connection dies. */
-async function fileServer(options: { ranges: boolean; cut: (n: number) => number | undefined; lie?: boolean }) {
+async function fileServer(options: {
+  ranges: boolean
+  cut: (n: number) => number | undefined
+  lie?: boolean
+}) {
   let n = 0
   const ranges: string[] = []
   const api = await startFakeApi((req, res) => {
@@ -20,7 +24,10 @@ async function fileServer(options: { ranges: boolean; cut: (n: number) => number
     if (req.headers.range) ranges.push(String(req.headers.range))
     const start = options.ranges && range ? Number(range[1]) : 0
     const body = PAYLOAD.subarray(start)
-    const headers: Record<string, string> = { 'content-type': 'video/mp4', 'content-length': String(body.length) }
+    const headers: Record<string, string> = {
+      'content-type': 'video/mp4',
+      'content-length': String(body.length),
+    }
     if (options.ranges) headers['accept-ranges'] = 'bytes'
     if (start > 0) headers['content-range'] = `bytes ${start}-${PAYLOAD.length - 1}/${PAYLOAD.length}`
     res.writeHead(start > 0 ? 206 : 200, headers)
@@ -55,7 +62,9 @@ describe('download', () => {
   test('a transfer that always ends short of Content-Length fails with WS_DOWNLOAD and leaves no file', async () => {
     const server = await fileServer({ ranges: false, cut: () => 10_000 })
     const dir = await tempDir()
-    const error = await client(server.url).download(`${server.url}/outputs/c.mp4`, join(dir, 'c.mp4'), { retries: 2 }).catch((e: unknown) => e)
+    const error = await client(server.url)
+      .download(`${server.url}/outputs/c.mp4`, join(dir, 'c.mp4'), { retries: 2 })
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'WS_DOWNLOAD', retryable: true })
     expect((error as Error).message).toMatch(/after 3 attempts/)
     expect(server.transfers()).toBe(3)
@@ -68,7 +77,9 @@ describe('download', () => {
       res.end('gone')
     })
     const dir = await tempDir()
-    const error = await client(api.url).download(`${api.url}/outputs/old.mp4`, join(dir, 'old.mp4')).catch((e: unknown) => e)
+    const error = await client(api.url)
+      .download(`${api.url}/outputs/old.mp4`, join(dir, 'old.mp4'))
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'WS_OUTPUT_EXPIRED', httpStatus: status })
     expect((error as Error).message).toMatch(/7 days/)
     expect(api.seen).toHaveLength(1)
@@ -85,7 +96,11 @@ describe('download', () => {
     const dir = await tempDir()
     await mkdir(dir, { recursive: true })
     const https = createClient({ apiKey: 'k-123456789', baseUrl: 'https://api.wavespeed.ai' })
-    await expect(https.download('http://cdn.example/x.mp4', join(dir, 'x.mp4'))).rejects.toMatchObject({ code: 'WS_UNSAFE_URL' })
-    await expect(https.download('file:///etc/passwd', join(dir, 'x.mp4'))).rejects.toMatchObject({ code: 'WS_UNSAFE_URL' })
+    await expect(https.download('http://cdn.example/x.mp4', join(dir, 'x.mp4'))).rejects.toMatchObject({
+      code: 'WS_UNSAFE_URL',
+    })
+    await expect(https.download('file:///etc/passwd', join(dir, 'x.mp4'))).rejects.toMatchObject({
+      code: 'WS_UNSAFE_URL',
+    })
   })
 })

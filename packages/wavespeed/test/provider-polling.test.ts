@@ -1,15 +1,19 @@
 import { createHmac } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { MODELS } from '@storyreel/core'
 import type { RenderRequest } from '@storyreel/core'
+import { MODELS } from '@storyreel/core'
 import { request } from 'undici'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { createRenderTimeModel, createWavespeedProvider, startWebhookReceiver } from '../src/index.ts'
 import { tempDir, withSimulator } from './helpers/sim.ts'
 
 const T2V = MODELS.find((m) => m.id === 'kwaivgi/kling-v2.5-turbo-pro/text-to-video')!
-const SHOT: RenderRequest = { shotId: 's', model: T2V, params: { prompt: 'a lighthouse at dusk', duration: 5 } }
+const SHOT: RenderRequest = {
+  shotId: 's',
+  model: T2V,
+  params: { prompt: 'a lighthouse at dusk', duration: 5 },
+}
 const SECRET = 'whsec_receiver-test-secret'
 
 describe('the provider with learned render times', () => {
@@ -25,7 +29,9 @@ describe('the provider with learned render times', () => {
       walls.push(Date.now() - started)
     }
     await renderTimes.flush()
-    const saved = JSON.parse(await readFile(file, 'utf8')) as { models: Record<string, { samples: number[] }> }
+    const saved = JSON.parse(await readFile(file, 'utf8')) as {
+      models: Record<string, { samples: number[] }>
+    }
     const samples = saved.models[`${T2V.id} 5s`]?.samples
     expect(samples).toHaveLength(2)
     samples!.forEach((ms, i) => {
@@ -62,9 +68,21 @@ describe('the provider with a webhook receiver', () => {
     const body = JSON.stringify({ id: 'p1', status: 'completed', outputs: ['https://cdn.example/p1.mp4'] })
     const timestamp = String(Math.floor(Date.now() / 1000))
     const signature = `v3,${createHmac('sha256', SECRET.slice('whsec_'.length)).update(`msg_1.${timestamp}.${body}`).digest('hex')}`
-    const signed = { 'webhook-id': 'msg_1', 'webhook-timestamp': timestamp, 'webhook-signature': signature, 'content-type': 'application/json' }
-    const send = async (url: string, init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}) => {
-      const res = await request(url, { method: init.method ?? 'POST', headers: { ...signed, ...init.headers }, body: init.body ?? body })
+    const signed = {
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': timestamp,
+      'webhook-signature': signature,
+      'content-type': 'application/json',
+    }
+    const send = async (
+      url: string,
+      init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {},
+    ) => {
+      const res = await request(url, {
+        method: init.method ?? 'POST',
+        headers: { ...signed, ...init.headers },
+        body: init.body ?? body,
+      })
       await res.body.dump()
       return res.statusCode
     }
@@ -80,6 +98,8 @@ describe('the provider with a webhook receiver', () => {
   })
 
   test('refuses a public URL that is not https', async () => {
-    await expect(startWebhookReceiver({ secret: SECRET, publicUrl: 'http://hooks.example.invalid' })).rejects.toMatchObject({ code: 'WS_CONFIG' })
+    await expect(
+      startWebhookReceiver({ secret: SECRET, publicUrl: 'http://hooks.example.invalid' }),
+    ).rejects.toMatchObject({ code: 'WS_CONFIG' })
   })
 })

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { POLL_BOUNDED, createRenderTimeModel, pollSchedule, renderTimePlan } from '../src/index.ts'
+import { createRenderTimeModel, POLL_BOUNDED, pollSchedule, renderTimePlan } from '../src/index.ts'
 import { tempDir } from './helpers/sim.ts'
 
 /** 40 earlier renders of 2 minutes ± 15%, spread evenly. */
@@ -36,7 +36,10 @@ describe('renderTimePlan', () => {
   })
 
   test('a render far outside what was seen is still noticed: early ones (failures) within 3x their time, late ones within 2 s + 10% of the overrun', () => {
-    for (const done of [3_000, 20_000]) expect(pollSchedule(done, renderTimePlan({ samples: SEEN })).at(-1)! - done).toBeLessThanOrEqual(3 * done)
+    for (const done of [3_000, 20_000])
+      expect(pollSchedule(done, renderTimePlan({ samples: SEEN })).at(-1)! - done).toBeLessThanOrEqual(
+        3 * done,
+      )
     const early = pollSchedule(20_000, renderTimePlan({ samples: SEEN }))
     const gaps = early.slice(1).map((t, i) => t - early[i]!)
     expect(Math.max(...gaps)).toBeLessThanOrEqual(60_000)
@@ -46,7 +49,11 @@ describe('renderTimePlan', () => {
 
   test('a prediction waiting for a slot at the API is timed from when it starts rendering, and learns the render alone', () => {
     let measured = 0
-    const times = pollSchedule(240_000, renderTimePlan({ samples: SEEN, onRenderTime: (ms) => (measured = ms) }), 120_000)
+    const times = pollSchedule(
+      240_000,
+      renderTimePlan({ samples: SEEN, onRenderTime: (ms) => (measured = ms) }),
+      120_000,
+    )
     expect(times.at(-1)! - 240_000).toBeLessThanOrEqual(3000)
     expect(times.filter((t) => t > 120_000).length).toBeLessThanOrEqual(12)
     expect(Math.abs(measured - 120_000)).toBeLessThanOrEqual(10_000)
@@ -62,7 +69,10 @@ describe('createRenderTimeModel', () => {
     await first.record(KEY, 118_000)
     await first.record(KEY, 121_000)
     await first.record('other 10s', 240_000)
-    const saved = JSON.parse(await readFile(file, 'utf8')) as { version: number; models: Record<string, { samples: number[] }> }
+    const saved = JSON.parse(await readFile(file, 'utf8')) as {
+      version: number
+      models: Record<string, { samples: number[] }>
+    }
     expect(saved.version).toBe(1)
     expect(saved.models[KEY]?.samples).toEqual([118_000, 121_000])
     expect(await createRenderTimeModel({ file }).samples(KEY)).toEqual([118_000, 121_000])
@@ -85,13 +95,21 @@ describe('createRenderTimeModel', () => {
     await model.record('b', 10)
     await model.record('c', 20)
     const reloaded = createRenderTimeModel({ file })
-    expect([await reloaded.samples('a'), await reloaded.samples('b'), await reloaded.samples('c')]).toEqual([[], [10], [20]])
+    expect([await reloaded.samples('a'), await reloaded.samples('b'), await reloaded.samples('c')]).toEqual([
+      [],
+      [10],
+      [20],
+    ])
     await model.record('a', 6)
     const again = createRenderTimeModel({ file })
-    expect([await again.samples('a'), await again.samples('b'), await again.samples('c')]).toEqual([[6], [], [20]])
+    expect([await again.samples('a'), await again.samples('b'), await again.samples('c')]).toEqual([
+      [6],
+      [],
+      [20],
+    ])
   })
 
-  test('runs sharing the file keep each other\'s samples; a corrupt file is only a fresh start', async () => {
+  test("runs sharing the file keep each other's samples; a corrupt file is only a fresh start", async () => {
     const file = join(await tempDir(), 'render-times.json')
     await writeFile(file, '{"version":1,"models":{"x":{"samples":"not a list"')
     const one = createRenderTimeModel({ file })

@@ -1,7 +1,7 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises'
+import { open, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { findModel } from '@storyreel/core'
 import type { ModelSpec, RenderRequest } from '@storyreel/core'
+import { findModel } from '@storyreel/core'
 import { describe, expect, test } from 'vitest'
 import { createClient, createUploadCache, createWavespeedProvider, isWaveSpeedError } from '../src/index.ts'
 import { FAST } from './helpers/fake-api.ts'
@@ -33,12 +33,20 @@ describe('provider against the simulator', () => {
     const dir = await tempDir()
     const start = await makePng(dir, 'start.png', 'red')
     const end = await makePng(dir, 'end.png', 'blue')
-    const provider = createWavespeedProvider(client, { uploadCache: createUploadCache({ path: join(dir, 'uploads.json') }) })
+    const provider = createWavespeedProvider(client, {
+      uploadCache: createUploadCache({ path: join(dir, 'uploads.json') }),
+    })
     const phases: string[] = []
     const request: RenderRequest = {
       shotId: 'a',
       model: I2V_END,
-      params: { prompt: 'a red door opens', negative_prompt: 'blur', guidance_scale: 0.4, duration: 5, aspect_ratio: '9:16' },
+      params: {
+        prompt: 'a red door opens',
+        negative_prompt: 'blur',
+        guidance_scale: 0.4,
+        duration: 5,
+        aspect_ratio: '9:16',
+      },
       startImage: { kind: 'file', path: start },
       endImage: { kind: 'file', path: end },
     }
@@ -51,13 +59,22 @@ describe('provider against the simulator', () => {
     expect(phases).toContain('processing')
     const [submission] = sim.submissions()
     expect(submission?.dropped).toEqual([])
-    expect(Object.keys(submission!.params).sort()).toEqual(['duration', 'guidance_scale', 'image', 'last_image', 'negative_prompt', 'prompt'])
+    expect(Object.keys(submission!.params).sort()).toEqual([
+      'duration',
+      'guidance_scale',
+      'image',
+      'last_image',
+      'negative_prompt',
+      'prompt',
+    ])
     expect(submission?.params.duration).toBe(5)
     expect(submission?.images.map((i) => i.field).sort()).toEqual(['image', 'last_image'])
     expect(sim.stats().createdTotal).toBe(1)
     // Same bytes again: served from the persisted cache, no new upload.
     const uploadsBefore = sim.stats().requests['upload-ticket'] ?? 0
-    const again = createWavespeedProvider(client, { uploadCache: createUploadCache({ path: join(dir, 'uploads.json') }) })
+    const again = createWavespeedProvider(client, {
+      uploadCache: createUploadCache({ path: join(dir, 'uploads.json') }),
+    })
     await again.submit({ ...request, shotId: 'b' })
     expect(sim.stats().requests['upload-ticket'] ?? 0).toBe(uploadsBefore)
     expect(await readdir(dir)).not.toContain(expect.stringMatching(/\.part$/))
@@ -82,7 +99,14 @@ describe('provider against the simulator', () => {
     const results = await Promise.all(
       shots.map(async (shot, i) => {
         const request: RenderRequest =
-          i % 2 === 0 ? t2v(shot) : { shotId: shot, model: i2v, params: { prompt: `shot ${shot}`, duration: 5 }, startImage: { kind: 'file', path: image } }
+          i % 2 === 0
+            ? t2v(shot)
+            : {
+                shotId: shot,
+                model: i2v,
+                params: { prompt: `shot ${shot}`, duration: 5 },
+                startImage: { kind: 'file', path: image },
+              }
         const { id } = await provider.submit(request)
         const result = await provider.wait(id)
         await provider.download(result, join(dir, `${shot}.mp4`))
@@ -103,22 +127,33 @@ describe('provider against the simulator', () => {
   test('a dropped submission response is adopted from history, not paid twice', async () => {
     const { sim, client } = await withSimulator({ faults: { dropSubmitAfterCreate: 1 } })
     const adopted: string[] = []
-    const p = await client.submit({ model: T2V.id, input: { prompt: 'the lost answer', duration: 5 } }, { onAdopt: (x) => adopted.push(x.id) })
+    const p = await client.submit(
+      { model: T2V.id, input: { prompt: 'the lost answer', duration: 5 } },
+      { onAdopt: (x) => adopted.push(x.id) },
+    )
     expect(adopted).toEqual([p.id])
     expect(sim.stats().createdTotal).toBe(1)
     expect(sim.submissions()).toHaveLength(1)
   })
 
-  test.each(['cancelled', 'timeout', 'deleted'] as const)('status %s ends the wait with a typed error', async (status) => {
-    const { client } = await withSimulator({ faults: { statusOverride: status } })
-    const provider = createWavespeedProvider(client)
-    const { id } = await provider.submit(t2v('x'))
-    const error = await provider.wait(id).catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: { cancelled: 'WS_CANCELLED', timeout: 'WS_TIMEOUT', deleted: 'WS_DELETED' }[status], predictionId: id })
-  })
+  test.each(['cancelled', 'timeout', 'deleted'] as const)(
+    'status %s ends the wait with a typed error',
+    async (status) => {
+      const { client } = await withSimulator({ faults: { statusOverride: status } })
+      const provider = createWavespeedProvider(client)
+      const { id } = await provider.submit(t2v('x'))
+      const error = await provider.wait(id).catch((e: unknown) => e)
+      expect(error).toMatchObject({
+        code: { cancelled: 'WS_CANCELLED', timeout: 'WS_TIMEOUT', deleted: 'WS_DELETED' }[status],
+        predictionId: id,
+      })
+    },
+  )
 
   test('moderation failure is typed, carries the business code and is not retryable', async () => {
-    const { client } = await withSimulator({ faults: { failPrediction: { rate: 1, code: 1200, error: 'Content flagged' } } })
+    const { client } = await withSimulator({
+      faults: { failPrediction: { rate: 1, code: 1200, error: 'Content flagged' } },
+    })
     const provider = createWavespeedProvider(client)
     const { id } = await provider.submit(t2v('m'))
     const error = await provider.wait(id).catch((e: unknown) => e)
@@ -130,19 +165,30 @@ describe('provider against the simulator', () => {
     const { sim, client } = await withSimulator()
     const dir = await tempDir()
     const start = await makePng(dir, 's.png', 'green')
-    const request: RenderRequest = { shotId: 'r', model: model('kling-v2.1-i2v-pro'), params: { prompt: 'green field', duration: 5 }, startImage: { kind: 'file', path: start } }
+    const request: RenderRequest = {
+      shotId: 'r',
+      model: model('kling-v2.1-i2v-pro'),
+      params: { prompt: 'green field', duration: 5 },
+      startImage: { kind: 'file', path: start },
+    }
     const since = Date.now()
     const { id } = await createWavespeedProvider(client).submit(request)
     // A new process: fresh client state, no upload cache: the image field cannot be compared.
     const provider = createWavespeedProvider(createClient({ apiKey: sim.apiKey, baseUrl: sim.url, ...FAST }))
     expect(await provider.recover!(request, since)).toBe(id)
-    expect(await provider.recover!({ ...request, params: { ...request.params, prompt: 'another' } }, since)).toBeUndefined()
+    expect(
+      await provider.recover!({ ...request, params: { ...request.params, prompt: 'another' } }, since),
+    ).toBeUndefined()
   })
 
   test('a wrong key gives WS_AUTH and the key never appears in the error', async () => {
     const { sim } = await withSimulator()
     const secret = 'sk-live-THIS-MUST-NOT-LEAK-42'
-    const client = createClient({ apiKey: secret, baseUrl: sim.url, retry: { retries: 0, baseMs: 1, capMs: 1 } })
+    const client = createClient({
+      apiKey: secret,
+      baseUrl: sim.url,
+      retry: { retries: 0, baseMs: 1, capMs: 1 },
+    })
     const error = await client.balance().catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'WS_AUTH', httpStatus: 401 })
     expect(JSON.stringify(error)).not.toContain(secret)
@@ -161,10 +207,16 @@ describe('provider against the simulator', () => {
   test('sync mode returns the finished prediction in one request, and falls back to polling after a 5004 sync timeout', async () => {
     const { sim, client } = await withSimulator({ latencyMs: 300, syncTimeoutMs: 100 })
     const quick = await withSimulator({ latencyMs: 50 })
-    const done = await quick.client.run({ model: T2V.id, input: { prompt: 'sync', duration: 5 } }, { sync: true })
+    const done = await quick.client.run(
+      { model: T2V.id, input: { prompt: 'sync', duration: 5 } },
+      { sync: true },
+    )
     expect(done.status).toBe('completed')
     expect(quick.sim.stats().requests.result ?? 0).toBe(0)
-    const late = await client.run({ model: T2V.id, input: { prompt: 'sync slow', duration: 5 } }, { sync: true })
+    const late = await client.run(
+      { model: T2V.id, input: { prompt: 'sync slow', duration: 5 } },
+      { sync: true },
+    )
     expect(late.status).toBe('completed')
     expect(sim.stats().requests.result ?? 0).toBeGreaterThan(0)
     expect(sim.stats().createdTotal).toBe(1)

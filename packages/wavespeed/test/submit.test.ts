@@ -1,13 +1,22 @@
 import { describe, expect, test } from 'vitest'
 import { createClient, isWaveSpeedError } from '../src/index.ts'
-import { FAST, envelope, startFakeApi } from './helpers/fake-api.ts'
+import { envelope, FAST, startFakeApi } from './helpers/fake-api.ts'
 
 const MODEL = 'kwaivgi/kling-v2.1-t2v-master'
 const INPUT = { prompt: 'a lighthouse at dusk', duration: 5 }
 const KEY = 'sk-test-0123456789abcdef'
 
 function prediction(id: string, extra: Record<string, unknown> = {}) {
-  return { id, model: MODEL, status: 'created', outputs: [], created_at: new Date().toISOString(), error: '', input: INPUT, ...extra }
+  return {
+    id,
+    model: MODEL,
+    status: 'created',
+    outputs: [],
+    created_at: new Date().toISOString(),
+    error: '',
+    input: INPUT,
+    ...extra,
+  }
 }
 
 describe('submit', () => {
@@ -27,7 +36,11 @@ describe('submit', () => {
 
   test('retries a 429 after Retry-After and reports the wait', async () => {
     let n = 0
-    const api = await startFakeApi((_req, res) => (++n === 1 ? envelope(res, 429, undefined, { 'retry-after': '0.2' }, 'rate limited') : envelope(res, 200, prediction('p2'))))
+    const api = await startFakeApi((_req, res) =>
+      ++n === 1
+        ? envelope(res, 429, undefined, { 'retry-after': '0.2' }, 'rate limited')
+        : envelope(res, 200, prediction('p2')),
+    )
     const waits: number[] = []
     const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST })
     const started = Date.now()
@@ -41,7 +54,11 @@ describe('submit', () => {
   test('after a 502 HTML page it adopts the prediction history shows instead of paying again', async () => {
     const created = prediction('p-created')
     const api = await startFakeApi((req, res) => {
-      if (req.path === '/api/v3/predictions') return envelope(res, 200, { page: 1, items: [prediction('other', { input: { prompt: 'x' } }), created] })
+      if (req.path === '/api/v3/predictions')
+        return envelope(res, 200, {
+          page: 1,
+          items: [prediction('other', { input: { prompt: 'x' } }), created],
+        })
       res.writeHead(502, { 'content-type': 'text/html' })
       res.end('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>')
     })
@@ -98,11 +115,23 @@ describe('submit', () => {
   test('does not adopt a prediction whose input differs, nor one already claimed', async () => {
     const api = await startFakeApi((req, res) => {
       if (req.path === '/api/v3/predictions')
-        return envelope(res, 200, { page: 1, items: [prediction('p-other', { input: { ...INPUT, prompt: 'a different shot' } }), prediction('p1', { input: INPUT })] })
-      if (api.seen.filter((r) => r.method === 'POST' && r.path.startsWith('/api/v3/kwaivgi')).length === 1) return envelope(res, 200, prediction('p1'))
+        return envelope(res, 200, {
+          page: 1,
+          items: [
+            prediction('p-other', { input: { ...INPUT, prompt: 'a different shot' } }),
+            prediction('p1', { input: INPUT }),
+          ],
+        })
+      if (api.seen.filter((r) => r.method === 'POST' && r.path.startsWith('/api/v3/kwaivgi')).length === 1)
+        return envelope(res, 200, prediction('p1'))
       envelope(res, 500, undefined, {}, 'boom')
     })
-    const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST, submit: { ...FAST.submit, maxResubmits: 0 } })
+    const client = createClient({
+      apiKey: KEY,
+      baseUrl: api.url,
+      ...FAST,
+      submit: { ...FAST.submit, maxResubmits: 0 },
+    })
     expect((await client.submit({ model: MODEL, input: INPUT })).id).toBe('p1')
     const error = await client.submit({ model: MODEL, input: INPUT }).catch((e: unknown) => e)
     expect(isWaveSpeedError(error, 'WS_SERVER')).toBe(true)
@@ -112,10 +141,17 @@ describe('submit', () => {
     const closed = createClient({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9', ...FAST })
     const refused = await closed.submit({ model: MODEL, input: INPUT }).catch((e: unknown) => e)
     expect(refused).toMatchObject({ code: 'WS_NETWORK', ambiguous: false })
-    const api = await startFakeApi((_req, res) => envelope(res, 400, undefined, {}, 'duration must be 5 or 10'))
+    const api = await startFakeApi((_req, res) =>
+      envelope(res, 400, undefined, {}, 'duration must be 5 or 10'),
+    )
     const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST })
     const bad = await client.submit({ model: MODEL, input: INPUT }).catch((e: unknown) => e)
-    expect(bad).toMatchObject({ code: 'WS_BAD_REQUEST', httpStatus: 400, apiMessage: 'duration must be 5 or 10', ambiguous: false })
+    expect(bad).toMatchObject({
+      code: 'WS_BAD_REQUEST',
+      httpStatus: 400,
+      apiMessage: 'duration must be 5 or 10',
+      ambiguous: false,
+    })
     expect(api.seen).toHaveLength(1)
   })
 
@@ -124,7 +160,9 @@ describe('submit', () => {
     const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST })
     const controller = new AbortController()
     setTimeout(() => controller.abort(new Error('user pressed ctrl-c')), 50)
-    const error = await client.submit({ model: MODEL, input: INPUT }, { signal: controller.signal }).catch((e: unknown) => e)
+    const error = await client
+      .submit({ model: MODEL, input: INPUT }, { signal: controller.signal })
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'WS_SUBMIT_AMBIGUOUS', ambiguous: true })
     expect(api.seen).toHaveLength(1)
   })

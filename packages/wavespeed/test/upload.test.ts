@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { SIX_DAYS_MS, createClient, createUploadCache } from '../src/index.ts'
-import { FAST, envelope, startFakeApi } from './helpers/fake-api.ts'
+import { createClient, createUploadCache, SIX_DAYS_MS } from '../src/index.ts'
+import { envelope, FAST, startFakeApi } from './helpers/fake-api.ts'
 import { tempDir } from './helpers/sim.ts'
 
 const KEY = 'sk-upload-key-abcdef123'
@@ -15,7 +15,11 @@ describe('upload', () => {
         return envelope(res, 200, {
           type: 'image',
           download_url: 'https://media.example/abc.png',
-          upload: { method: 'PUT', url: `${api.url}/put/abc?sig=1`, headers: { 'Content-Type': 'image/png', 'x-amz-meta-k': 'v' } },
+          upload: {
+            method: 'PUT',
+            url: `${api.url}/put/abc?sig=1`,
+            headers: { 'Content-Type': 'image/png', 'x-amz-meta-k': 'v' },
+          },
         })
       res.statusCode = 200
       res.end()
@@ -24,7 +28,11 @@ describe('upload', () => {
     const result = await client.upload({ data: BYTES, filename: 'frame.png' })
     expect(result.downloadUrl).toBe('https://media.example/abc.png')
     const [ticket, put] = api.seen
-    expect(JSON.parse(ticket!.body)).toEqual({ filename: 'frame.png', size: BYTES.length, content_type: 'image/png' })
+    expect(JSON.parse(ticket!.body)).toEqual({
+      filename: 'frame.png',
+      size: BYTES.length,
+      content_type: 'image/png',
+    })
     expect(ticket?.headers.authorization).toBe(`Bearer ${KEY}`)
     expect(put?.method).toBe('PUT')
     expect(put?.path).toBe('/put/abc?sig=1')
@@ -40,7 +48,9 @@ describe('upload', () => {
       envelope(res, 200, { type: 'image', download_url: 'https://media.example/bin.png' })
     })
     const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST })
-    expect((await client.upload({ data: BYTES, filename: 'frame.png' })).downloadUrl).toBe('https://media.example/bin.png')
+    expect((await client.upload({ data: BYTES, filename: 'frame.png' })).downloadUrl).toBe(
+      'https://media.example/bin.png',
+    )
     const binary = api.seen[1]
     expect(binary?.path).toBe('/api/v3/media/upload/binary')
     expect(binary?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)

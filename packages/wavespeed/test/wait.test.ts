@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { POLL_BOUNDED, POLL_ECONOMICAL, createClient, pollSchedule } from '../src/index.ts'
 import type { PredictionStatus } from '../src/index.ts'
-import { FAST, envelope, startFakeApi } from './helpers/fake-api.ts'
+import { createClient, POLL_BOUNDED, POLL_ECONOMICAL, pollSchedule } from '../src/index.ts'
+import { envelope, FAST, startFakeApi } from './helpers/fake-api.ts'
 
 const KEY = 'sk-wait-key-123456'
 
@@ -10,7 +10,14 @@ async function resultsServer(statuses: readonly PredictionStatus[], extra: Recor
   let n = 0
   return startFakeApi((_req, res) => {
     const status = statuses[Math.min(n++, statuses.length - 1)]
-    envelope(res, 200, { id: 'p1', model: 'm', status, outputs: status === 'completed' ? ['https://cdn.example/p1.mp4'] : [], error: '', ...(status === 'completed' ? {} : extra) })
+    envelope(res, 200, {
+      id: 'p1',
+      model: 'm',
+      status,
+      outputs: status === 'completed' ? ['https://cdn.example/p1.mp4'] : [],
+      error: '',
+      ...(status === 'completed' ? {} : extra),
+    })
   })
 }
 
@@ -34,23 +41,40 @@ describe('waitForResult', () => {
     ['failed', 1402, 'WS_MEDIA_ACCESS', false],
     ['failed', 5000, 'WS_PREDICTION_FAILED', true],
   ] as const)('status %s (code %s) stops polling with %s', async (status, code, expected, retryable) => {
-    const api = await resultsServer(['processing', status], code === undefined ? { error: `it ended ${status}` } : { code, error: 'the API says why' })
+    const api = await resultsServer(
+      ['processing', status],
+      code === undefined ? { error: `it ended ${status}` } : { code, error: 'the API says why' },
+    )
     const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST })
     const error = await client.waitForResult('p1').catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: expected, predictionId: 'p1', retryable, predictionEnded: true, refunded: status !== 'deleted' })
-    if (code !== undefined) expect(error).toMatchObject({ businessCode: code, apiMessage: 'the API says why' })
+    expect(error).toMatchObject({
+      code: expected,
+      predictionId: 'p1',
+      retryable,
+      predictionEnded: true,
+      refunded: status !== 'deleted',
+    })
+    if (code !== undefined)
+      expect(error).toMatchObject({ businessCode: code, apiMessage: 'the API says why' })
     expect(api.seen).toHaveLength(2)
   })
 
   test('a failed prediction is marked as ended; a status that cannot be read is not', async () => {
     const failed = await resultsServer(['failed'], { code: 5000, error: 'worker crashed' })
-    const ended = await createClient({ apiKey: KEY, baseUrl: failed.url, ...FAST }).waitForResult('p1').catch((e: unknown) => e)
+    const ended = await createClient({ apiKey: KEY, baseUrl: failed.url, ...FAST })
+      .waitForResult('p1')
+      .catch((e: unknown) => e)
     expect(ended).toMatchObject({ code: 'WS_PREDICTION_FAILED', predictionEnded: true })
 
     const down = await startFakeApi((_req, res) => envelope(res, 503, undefined, {}, 'maintenance'))
     const client = createClient({ apiKey: KEY, baseUrl: down.url, ...FAST })
     const unknown = await client.waitForResult('p1', { maxUnreadableMs: 300 }).catch((e: unknown) => e)
-    expect(unknown).toMatchObject({ code: 'WS_STATUS_UNKNOWN', predictionId: 'p1', retryable: true, predictionEnded: false })
+    expect(unknown).toMatchObject({
+      code: 'WS_STATUS_UNKNOWN',
+      predictionId: 'p1',
+      retryable: true,
+      predictionEnded: false,
+    })
     expect((unknown as Error).message).toMatch(/may still be rendering.*run again later/)
   })
 
@@ -62,7 +86,12 @@ describe('waitForResult', () => {
       if (++n <= 12) return envelope(res, 503, undefined, {}, 'maintenance')
       envelope(res, 200, { id: 'p1', status: 'completed', outputs: ['https://cdn.example/x.mp4'] })
     })
-    const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST, retry: { retries: 1, baseMs: 1, capMs: 1 } })
+    const client = createClient({
+      apiKey: KEY,
+      baseUrl: api.url,
+      ...FAST,
+      retry: { retries: 1, baseMs: 1, capMs: 1 },
+    })
     expect((await client.waitForResult('p1')).status).toBe('completed')
     expect(n).toBe(13)
     // Pairs of requests (a poll and its one retry): the pauses between polls grow.
@@ -88,7 +117,10 @@ describe('waitForResult', () => {
   })
 
   test('a sync-mode timeout marker (processing + 5004) keeps polling', async () => {
-    const api = await resultsServer(['processing', 'completed'], { code: 5004, error: 'Sync mode timed out after 90 seconds.' })
+    const api = await resultsServer(['processing', 'completed'], {
+      code: 5004,
+      error: 'Sync mode timed out after 90 seconds.',
+    })
     const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST })
     expect((await client.waitForResult('p1')).status).toBe('completed')
   })
@@ -104,7 +136,10 @@ describe('waitForResult', () => {
   test('gives up with WS_WAIT_TIMEOUT and the id after timeoutMs', async () => {
     const api = await resultsServer(['processing'])
     const client = createClient({ apiKey: KEY, baseUrl: api.url, ...FAST })
-    await expect(client.waitForResult('p1', { timeoutMs: 80 })).rejects.toMatchObject({ code: 'WS_WAIT_TIMEOUT', predictionId: 'p1' })
+    await expect(client.waitForResult('p1', { timeoutMs: 80 })).rejects.toMatchObject({
+      code: 'WS_WAIT_TIMEOUT',
+      predictionId: 'p1',
+    })
   })
 })
 

@@ -1,4 +1,4 @@
-import { UsageError, type Command } from '../command.ts'
+import { type Command, UsageError } from '../command.ts'
 import { withFailureMessages } from '../render/failure.ts'
 import { reassemble } from '../render/reassemble.ts'
 
@@ -6,15 +6,21 @@ export const assembleCommand: Command = {
   name: 'assemble',
   usage: 'storyreel assemble RUN_DIR [--json]',
   description: [
-    'Re-reads the storyboard the run\'s manifest names, so changes to transitions, trims, the output size',
+    "Re-reads the storyboard the run's manifest names, so changes to transitions, trims, the output size",
     'or the soundtrack apply, and stitches the clips already in RUN_DIR/shots. Nothing is submitted.',
     'Only what an edit changed is encoded again (the mezzanines and transition pieces are kept in RUN_DIR/.work).',
     'The manifest, contact sheet and report are rewritten. Exit code: 0 reel written, 1 failure, 2 usage error.',
   ].join('\n'),
   options: {
-    json: { type: 'boolean', description: 'Progress as newline-delimited JSON events (assemble, note, result) on stdout' },
+    json: {
+      type: 'boolean',
+      description: 'Progress as newline-delimited JSON events (assemble, note, result) on stdout',
+    },
   },
-  examples: ['storyreel assemble renders/storm-at-sea', 'storyreel assemble renders/storm-at-sea   # after changing a transition in the storyboard'],
+  examples: [
+    'storyreel assemble renders/storm-at-sea',
+    'storyreel assemble renders/storm-at-sea   # after changing a transition in the storyboard',
+  ],
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('assemble needs exactly one run directory', 'assemble')
     return withFailureMessages(io, () => reassemble(positionals[0]!, { json: values.json === true }, io))

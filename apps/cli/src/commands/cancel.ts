@@ -1,4 +1,4 @@
-import { UsageError, type Command } from '../command.ts'
+import { type Command, UsageError } from '../command.ts'
 import { redisUrlOf } from '../farm/farm-options.ts'
 import { cancelFarmRun } from '../farm/farm-status.ts'
 import { withFailureMessages } from '../render/failure.ts'
@@ -12,7 +12,7 @@ export const cancelCommand: Command = {
     'clip cache: rendering the same storyboard again reuses them.',
   ].join('\n'),
   options: {
-    queue: { type: 'string', valueName: 'URL', description: 'The farm\'s Redis, e.g. redis://127.0.0.1:6379' },
+    queue: { type: 'string', valueName: 'URL', description: "The farm's Redis, e.g. redis://127.0.0.1:6379" },
   },
   examples: ['storyreel cancel storm-at-sea-m1x2y3-a1b2c3 --queue redis://127.0.0.1:6379'],
   run({ values, positionals }, io) {

@@ -1,8 +1,8 @@
 import { MODELS, priceOf } from '@storyreel/core'
-import { EXIT, UsageError, type Command } from '../command.ts'
+import { type Command, EXIT, UsageError } from '../command.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 import { formatTable } from '../output/table.ts'
 import { formatUsd } from '../output/units.ts'
-import { JSON_VERSION } from '../output/json-version.ts'
 
 export const modelsCommand: Command = {
   name: 'models',
@@ -51,7 +51,7 @@ export const modelsCommand: Command = {
       [
         '',
         '* inferred price: WaveSpeed does not publish it; the bill may differ.',
-        'end_image: whether a shot may set end_image (sent as the model\'s own field, end_image or last_image).',
+        "end_image: whether a shot may set end_image (sent as the model's own field, end_image or last_image).",
         'Write the model name (or its full id, kwaivgi/...) as `model:` in a storyboard.',
         '',
       ].join('\n'),

@@ -1,35 +1,48 @@
-import { positiveIntegerOption, usdOption, UsageError, type Command, type OptionValues } from '../command.ts'
+import { type Command, type OptionValues, positiveIntegerOption, UsageError, usdOption } from '../command.ts'
 import { keyConcurrencyOf } from '../farm/farm-options.ts'
 import { withFailureMessages } from '../render/failure.ts'
-import { renderStoryboard } from '../render/render-storyboard.ts'
 import type { WebhookOptions } from '../render/open-provider.ts'
+import { renderStoryboard } from '../render/render-storyboard.ts'
 import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
 
 /** `--webhook-url URL [--webhook-port N]`: completions delivered to URL, which reaches port N on 127.0.0.1. */
 function webhookOption(values: OptionValues): WebhookOptions | undefined {
   const url = values['webhook-url']
   if (url === undefined) {
-    if (values['webhook-port'] !== undefined) throw new UsageError('--webhook-port needs --webhook-url: the public https address that reaches that port', 'render')
+    if (values['webhook-port'] !== undefined)
+      throw new UsageError(
+        '--webhook-port needs --webhook-url: the public https address that reaches that port',
+        'render',
+      )
     return undefined
   }
-  if (typeof url !== 'string' || !URL.canParse(url)) throw new UsageError(`--webhook-url must be a URL such as https://example.trycloudflare.com, not "${String(url)}"`, 'render')
+  if (typeof url !== 'string' || !URL.canParse(url))
+    throw new UsageError(
+      `--webhook-url must be a URL such as https://example.trycloudflare.com, not "${String(url)}"`,
+      'render',
+    )
   if (values['webhook-port'] === undefined) return { url }
   const port = positiveIntegerOption(values, 'webhook-port', 0, 'render')
-  if (port > 65535) throw new UsageError(`--webhook-port must be a port number from 1 to 65535, not "${port}"`, 'render')
+  if (port > 65535)
+    throw new UsageError(`--webhook-port must be a port number from 1 to 65535, not "${port}"`, 'render')
   return { url, port }
 }
 
 function onlyOption(values: OptionValues): string[] | undefined {
   const raw = values.only
   if (raw === undefined) return undefined
-  const ids = String(raw).split(',').map((id) => id.trim()).filter(Boolean)
+  const ids = String(raw)
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean)
   if (ids.length === 0) throw new UsageError('--only needs shot ids, e.g. --only deck,rescue', 'render')
   return ids
 }
 
 export const renderCommand: Command = {
   name: 'render',
-  usage: 'storyreel render FILE [--out DIR] [--provider wavespeed|animatic] [--concurrency N] [--max-cost USD] [--yes] [--only ID,...] [--force] [--json] [--queue URL [--detach] [--store DIR] [--key-concurrency N]]',
+  usage:
+    'storyreel render FILE [--out DIR] [--provider wavespeed|animatic] [--concurrency N] [--max-cost USD] [--yes] [--only ID,...] [--force] [--json] [--queue URL [--detach] [--store DIR] [--key-concurrency N]]',
   description: [
     'Validates the storyboard, shows what the run will spend (shots already rendered excluded), renders',
     'every shot along its chains, then stitches the reel and writes manifest.json, contact-sheet.png and',
@@ -45,20 +58,66 @@ export const renderCommand: Command = {
     'Exit code: 0 reel written, 1 validation or render failure, 2 usage error, 130 interrupted.',
   ].join('\n'),
   options: {
-    out: { type: 'string', short: 'o', valueName: 'DIR', description: 'Run directory (default renders/<storyboard name>/)' },
-    provider: { type: 'string', valueName: 'NAME', description: 'wavespeed or animatic (default: wavespeed when WAVESPEED_API_KEY is set)' },
-    concurrency: { type: 'string', short: 'c', valueName: 'N', description: 'Shots rendering at once (default 4 on WaveSpeed, 2 for animatics)' },
-    'max-cost': { type: 'string', valueName: 'USD', description: 'Refuse to start above this estimate; stop retrying before passing it' },
+    out: {
+      type: 'string',
+      short: 'o',
+      valueName: 'DIR',
+      description: 'Run directory (default renders/<storyboard name>/)',
+    },
+    provider: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'wavespeed or animatic (default: wavespeed when WAVESPEED_API_KEY is set)',
+    },
+    concurrency: {
+      type: 'string',
+      short: 'c',
+      valueName: 'N',
+      description: 'Shots rendering at once (default 4 on WaveSpeed, 2 for animatics)',
+    },
+    'max-cost': {
+      type: 'string',
+      valueName: 'USD',
+      description: 'Refuse to start above this estimate; stop retrying before passing it',
+    },
     yes: { type: 'boolean', short: 'y', description: 'Do not ask before spending' },
-    only: { type: 'string', valueName: 'ID,...', description: 'Render only these shots; the rest come from earlier runs or are skipped' },
-    force: { type: 'boolean', description: 'Render again even when a clip with the same inputs exists (with --only: just those)' },
+    only: {
+      type: 'string',
+      valueName: 'ID,...',
+      description: 'Render only these shots; the rest come from earlier runs or are skipped',
+    },
+    force: {
+      type: 'boolean',
+      description: 'Render again even when a clip with the same inputs exists (with --only: just those)',
+    },
     json: { type: 'boolean', description: 'Progress as newline-delimited JSON events on stdout' },
-    queue: { type: 'string', valueName: 'URL', description: 'Render on the farm whose Redis is at URL (redis://HOST:PORT)' },
+    queue: {
+      type: 'string',
+      valueName: 'URL',
+      description: 'Render on the farm whose Redis is at URL (redis://HOST:PORT)',
+    },
     detach: { type: 'boolean', description: 'With --queue: print the run id and exit without following' },
-    store: { type: 'string', valueName: 'DIR', description: 'With --queue: where this machine sees the farm\'s store (to print real paths)' },
-    'key-concurrency': { type: 'string', valueName: 'N', description: 'With --queue: most predictions in flight for the key across the farm' },
-    'webhook-url': { type: 'string', valueName: 'URL', description: 'Have WaveSpeed deliver completions to URL (a tunnel to the port below); polling stays as the fallback' },
-    'webhook-port': { type: 'string', valueName: 'N', description: 'Port on 127.0.0.1 the webhook receiver listens on (default: any free one, printed)' },
+    store: {
+      type: 'string',
+      valueName: 'DIR',
+      description: "With --queue: where this machine sees the farm's store (to print real paths)",
+    },
+    'key-concurrency': {
+      type: 'string',
+      valueName: 'N',
+      description: 'With --queue: most predictions in flight for the key across the farm',
+    },
+    'webhook-url': {
+      type: 'string',
+      valueName: 'URL',
+      description:
+        'Have WaveSpeed deliver completions to URL (a tunnel to the port below); polling stays as the fallback',
+    },
+    'webhook-port': {
+      type: 'string',
+      valueName: 'N',
+      description: 'Port on 127.0.0.1 the webhook receiver listens on (default: any free one, printed)',
+    },
   },
   examples: [
     'storyreel render storyboards/storm-at-sea.yaml',
@@ -70,7 +129,8 @@ export const renderCommand: Command = {
   ],
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('render needs exactly one storyboard file', 'render')
-    const concurrency = values.concurrency === undefined ? undefined : positiveIntegerOption(values, 'concurrency', 1, 'render')
+    const concurrency =
+      values.concurrency === undefined ? undefined : positiveIntegerOption(values, 'concurrency', 1, 'render')
     const maxCost = usdOption(values, 'max-cost', 'render')
     const only = onlyOption(values)
     const common = {
@@ -83,15 +143,32 @@ export const renderCommand: Command = {
       ...(only ? { only } : {}),
     }
     if (typeof values.queue === 'string') {
-      if (values.out !== undefined || values.concurrency !== undefined || values['webhook-url'] !== undefined) throw new UsageError('--out, --concurrency and --webhook-url are for a local render; on a farm the store and --key-concurrency decide', 'render')
+      if (values.out !== undefined || values.concurrency !== undefined || values['webhook-url'] !== undefined)
+        throw new UsageError(
+          '--out, --concurrency and --webhook-url are for a local render; on a farm the store and --key-concurrency decide',
+          'render',
+        )
       const keyConcurrency = keyConcurrencyOf(values, io.env, 'render')
-      const farm = { queue: values.queue, detach: values.detach === true, ...(typeof values.store === 'string' ? { store: values.store } : {}), ...(keyConcurrency === undefined ? {} : { keyConcurrency }) }
+      const farm = {
+        queue: values.queue,
+        detach: values.detach === true,
+        ...(typeof values.store === 'string' ? { store: values.store } : {}),
+        ...(keyConcurrency === undefined ? {} : { keyConcurrency }),
+      }
       // BullMQ and ioredis are loaded only for a farm render, so a local render starts without them.
-      return withFailureMessages(io, async () => (await import('../farm/farm-render.ts')).renderOnFarm({ ...common, ...farm }, io))
+      return withFailureMessages(io, async () =>
+        (await import('../farm/farm-render.ts')).renderOnFarm({ ...common, ...farm }, io),
+      )
     }
-    for (const flag of ['detach', 'store', 'key-concurrency']) if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --queue URL`, 'render')
+    for (const flag of ['detach', 'store', 'key-concurrency'])
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --queue URL`, 'render')
     const webhook = webhookOption(values)
-    const local = { ...common, ...(typeof values.out === 'string' ? { out: values.out } : {}), ...(concurrency !== undefined ? { concurrency } : {}), ...(webhook ? { webhook } : {}) }
+    const local = {
+      ...common,
+      ...(typeof values.out === 'string' ? { out: values.out } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(webhook ? { webhook } : {}),
+    }
     return withFailureMessages(io, () => renderStoryboard(local, io))
   },
 }

@@ -1,5 +1,5 @@
 import { storyboardSchema } from '@storyreel/core'
-import { EXIT, UsageError, type Command } from '../command.ts'
+import { type Command, EXIT, UsageError } from '../command.ts'
 
 export const schemaCommand: Command = {
   name: 'schema',

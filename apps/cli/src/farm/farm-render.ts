@@ -1,12 +1,12 @@
 import { join, resolve } from 'node:path'
-import { openFarmClient, type FarmClient } from '@storyreel/farm'
-import { schedulerError, type FailedOutcome } from '@storyreel/scheduler'
+import { type FarmClient, openFarmClient } from '@storyreel/farm'
+import { type FailedOutcome, schedulerError } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
-import { redactingIo, secretsOf } from '../render/redacting-io.ts'
 import { EXIT, UsageError } from '../command.ts'
 import { approveSpend, overBudgetFailure } from '../render/approve-spend.ts'
 import { trapInterrupts } from '../render/interrupt.ts'
 import { printOutcome } from '../render/print-outcome.ts'
+import { redactingIo, secretsOf } from '../render/redacting-io.ts'
 import { createRenderSession } from '../render/render-session.ts'
 import { loadValidPlan, type RenderOptions } from '../render/render-storyboard.ts'
 import { terminalOf } from '../render/terminal.ts'
@@ -20,10 +20,17 @@ export interface FarmRenderOptions extends RenderOptions {
 }
 
 /** The farm renders with the workers' key: this machine needs none to enqueue a WaveSpeed run. */
-function farmProvider(flag: string | undefined, env: CliIo['env']): { name: 'wavespeed' | 'animatic'; paid: boolean; notice?: string } {
-  if (flag !== undefined && flag !== 'wavespeed' && flag !== 'animatic') throw new UsageError(`--provider must be wavespeed or animatic, not "${flag}"`, 'render')
+function farmProvider(
+  flag: string | undefined,
+  env: CliIo['env'],
+): { name: 'wavespeed' | 'animatic'; paid: boolean; notice?: string } {
+  if (flag !== undefined && flag !== 'wavespeed' && flag !== 'animatic')
+    throw new UsageError(`--provider must be wavespeed or animatic, not "${flag}"`, 'render')
   const name = flag ?? (env.WAVESPEED_API_KEY?.trim() ? 'wavespeed' : 'animatic')
-  const notice = flag === undefined && name === 'animatic' ? 'No WAVESPEED_API_KEY here and no --provider: the farm renders an offline animatic (free). Pass --provider wavespeed to render with the workers\' key.' : undefined
+  const notice =
+    flag === undefined && name === 'animatic'
+      ? "No WAVESPEED_API_KEY here and no --provider: the farm renders an offline animatic (free). Pass --provider wavespeed to render with the workers' key."
+      : undefined
   return { name, paid: name === 'wavespeed', ...(notice ? { notice } : {}) }
 }
 
@@ -44,18 +51,41 @@ export async function renderOnFarm(options: FarmRenderOptions, processIo: CliIo)
   const store = options.store === undefined ? undefined : resolve(io.cwd, options.store)
   const farm = openFarmClient(options.queue, { onDown: say, onUp: say, ...(store ? { store } : {}) })
   try {
-    const scope = { ...(options.force ? { force: true } : {}), ...(options.only ? { only: options.only } : {}) }
+    const scope = {
+      ...(options.force ? { force: true } : {}),
+      ...(options.only ? { only: options.only } : {}),
+    }
     const estimate = await farm.estimate(plan, { provider, ...scope })
-    if (options.maxCost !== undefined && estimate.cost > options.maxCost) throw overBudgetFailure(schedulerError('SCHED_OVER_BUDGET', '', { estimate, maxCost: options.maxCost }), say)
-    if (!(await approveSpend({ paid: provider.paid, yes: options.yes, terminal, say })(estimate))) return EXIT.failure
-    const runId = await farm.submit(plan, { provider, estimate, ...scope, ...(options.maxCost === undefined ? {} : { maxCost: options.maxCost }), ...(options.keyConcurrency === undefined ? {} : { keyConcurrency: options.keyConcurrency }) })
+    if (options.maxCost !== undefined && estimate.cost > options.maxCost)
+      throw overBudgetFailure(
+        schedulerError('SCHED_OVER_BUDGET', '', { estimate, maxCost: options.maxCost }),
+        say,
+      )
+    if (!(await approveSpend({ paid: provider.paid, yes: options.yes, terminal, say })(estimate)))
+      return EXIT.failure
+    const runId = await farm.submit(plan, {
+      provider,
+      estimate,
+      ...scope,
+      ...(options.maxCost === undefined ? {} : { maxCost: options.maxCost }),
+      ...(options.keyConcurrency === undefined ? {} : { keyConcurrency: options.keyConcurrency }),
+    })
     if (options.detach) {
       io.stdout.write(options.json ? `${JSON.stringify({ type: 'enqueued', runId })}\n` : `${runId}\n`)
       say(`Enqueued run ${runId}. Follow it with: storyreel status ${runId} --queue ${options.queue}`)
       return EXIT.ok
     }
     say(`Enqueued run ${runId}; following it (Ctrl-C stops following, the farm goes on).`)
-    return await follow(farm, runId, { ...options, ...(store ? { store } : {}) }, plan, estimate, provider.paid, io, terminal)
+    return await follow(
+      farm,
+      runId,
+      { ...options, ...(store ? { store } : {}) },
+      plan,
+      estimate,
+      provider.paid,
+      io,
+      terminal,
+    )
   } finally {
     await farm.close()
   }
@@ -73,29 +103,60 @@ async function follow(
 ): Promise<number> {
   const say = (text: string) => io.stderr.write(`${text}\n`)
   const state = await farm.state(runId)
-  const session = createRenderSession({ plan, io, terminal, json: options.json, concurrency: state.meta.keyConcurrency, paid })
+  const session = createRenderSession({
+    plan,
+    io,
+    terminal,
+    json: options.json,
+    concurrency: state.meta.keyConcurrency,
+    paid,
+  })
   session.start(estimate)
-  const interrupt = trapInterrupts((text) => session.note(text), (code) => process.exit(code))
+  const interrupt = trapInterrupts(
+    (text) => session.note(text),
+    (code) => process.exit(code),
+  )
   try {
-    const end = await farm.follow(runId, (e) => (e.kind === 'shot' ? session.onEvent(e.event) : undefined), interrupt.signal)
+    const end = await farm.follow(
+      runId,
+      (e) => (e.kind === 'shot' ? session.onEvent(e.event) : undefined),
+      interrupt.signal,
+    )
     if (!end || end.status === 'canceled') {
       session.close()
-      say(end ? `Run ${runId} was canceled: nothing more is submitted.` : `Stopped following; run ${runId} goes on on the farm. Follow it with: storyreel status ${runId} --queue ${options.queue}`)
+      say(
+        end
+          ? `Run ${runId} was canceled: nothing more is submitted.`
+          : `Stopped following; run ${runId} goes on on the farm. Follow it with: storyreel status ${runId} --queue ${options.queue}`,
+      )
       return end ? EXIT.failure : EXIT.interrupted
     }
     if (!end.finished) {
       session.close()
-      say(`Run ${runId} could not be assembled: ${end.message ?? 'see the worker\'s log'}. Its clips are in the store; render it again to assemble without paying twice.`)
+      say(
+        `Run ${runId} could not be assembled: ${end.message ?? "see the worker's log"}. Its clips are in the store; render it again to assemble without paying twice.`,
+      )
       return EXIT.failure
     }
     const outcomes = await farm.outcomes(runId)
-    const result = { shots: outcomes, failures: outcomes.filter((o): o is FailedOutcome => o.status === 'failed') }
+    const result = {
+      shots: outcomes,
+      failures: outcomes.filter((o): o is FailedOutcome => o.status === 'failed'),
+    }
     session.close()
     const where = (name: string) => (options.store ? join(options.store, name) : name)
     const finished = end.finished
-    const shown = { status: finished.status, ...(finished.reel ? { reel: where(finished.reel) } : {}), manifest: where(finished.manifest), report: where(finished.report) }
+    const shown = {
+      status: finished.status,
+      ...(finished.reel ? { reel: where(finished.reel) } : {}),
+      manifest: where(finished.manifest),
+      report: where(finished.report),
+    }
     const spent = session.run!.spent
-    if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', status: shown.status, runId, reel: shown.reel, report: shown.report, manifest: shown.manifest, spent })}\n`)
+    if (options.json)
+      io.stdout.write(
+        `${JSON.stringify({ type: 'result', status: shown.status, runId, reel: shown.reel, report: shown.report, manifest: shown.manifest, spent })}\n`,
+      )
     return printOutcome(result, shown, spent, options.json, io)
   } finally {
     interrupt.dispose()

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path'
 import { openFsStore, startWorker, type WorkerLog } from '@storyreel/farm'
 import type { CliIo } from '../cli-io.ts'
-import { redactingIo, secretsOf } from '../render/redacting-io.ts'
 import { EXIT } from '../command.ts'
 import { cacheDirOf } from '../render/cache-dir.ts'
+import { redactingIo, secretsOf } from '../render/redacting-io.ts'
 import { assembleLikeLocal, clipHooks, providerFromEnv } from './worker-hooks.ts'
 
 export interface WorkerCommandOptions {
@@ -22,7 +22,10 @@ export async function runWorker(options: WorkerCommandOptions, processIo: CliIo)
   const secrets = secretsOf(processIo.env)
   const io = redactingIo(processIo, secrets)
   const cacheDir = cacheDirOf(processIo.env as NodeJS.ProcessEnv, io.cwd)
-  const print = (line: WorkerLog) => io.stdout.write(options.json ? `${JSON.stringify(line)}\n` : `${new Date(line.at).toISOString()} ${line.message}\n`)
+  const print = (line: WorkerLog) =>
+    io.stdout.write(
+      options.json ? `${JSON.stringify(line)}\n` : `${new Date(line.at).toISOString()} ${line.message}\n`,
+    )
   const stopped = new Promise<void>((resolveStop) => {
     const onSignal = () => {
       process.off('SIGTERM', onSignal)

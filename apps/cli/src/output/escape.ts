@@ -5,7 +5,7 @@
  * an API cannot set the window title, clear the screen, move the cursor or forge a line. `--json`
  * output needs nothing: JSON escapes them already.
  */
-// eslint-disable-next-line no-control-regex
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }

@@ -1,7 +1,7 @@
 import { formatIssue, type Issue } from '@storyreel/core'
 import type { CliIo } from '../cli-io.ts'
-import { createStyle } from './style.ts'
 import { escapeControl } from './escape.ts'
+import { createStyle } from './style.ts'
 
 /** Writes findings to stderr, one `file:line:col: message` line each. */
 export function printIssues(issues: readonly Issue[], io: CliIo): void {
@@ -23,5 +23,12 @@ export function countIssues(issues: readonly Issue[]): string {
 
 /** The JSON form of a finding (stable: documented in the README). */
 export function issueJson(issue: Issue) {
-  return { code: issue.code, severity: issue.severity, file: issue.file, line: issue.line, col: issue.col, message: issue.message }
+  return {
+    code: issue.code,
+    severity: issue.severity,
+    file: issue.file,
+    line: issue.line,
+    col: issue.col,
+    message: issue.message,
+  }
 }

@@ -1,5 +1,14 @@
 import { dirname, isAbsolute, relative } from 'node:path'
-import { criticalPath, estimateWallClockSeconds, planChains, planTotals, shotCost, type ImageRef, type Plan, type StartSource } from '@storyreel/core'
+import {
+  criticalPath,
+  estimateWallClockSeconds,
+  type ImageRef,
+  type Plan,
+  planChains,
+  planTotals,
+  shotCost,
+  type StartSource,
+} from '@storyreel/core'
 import { JSON_VERSION } from './json-version.ts'
 
 /** An image for people: a URL, a path relative to the storyboard's folder when inside it, else the full path. */
@@ -26,7 +35,9 @@ export function describeStart(start: StartSource, plan: Plan): string {
 }
 
 function imageJson(image: ImageRef) {
-  return image.kind === 'url' ? { kind: 'url' as const, url: image.url } : { kind: 'file' as const, path: image.path }
+  return image.kind === 'url'
+    ? { kind: 'url' as const, url: image.url }
+    : { kind: 'file' as const, path: image.path }
 }
 
 function startJson(start: StartSource) {
@@ -120,7 +131,9 @@ export function drawChains(plan: Plan, chains: readonly (readonly string[])[]): 
   }
   const lines: string[] = []
   // A stack instead of recursion: a branch inside a branch inside a branch... cannot overflow it.
-  const pending: { id: string; prefix: string }[] = chains.map((chain) => ({ id: chain[0]!, prefix: '' })).reverse()
+  const pending: { id: string; prefix: string }[] = chains
+    .map((chain) => ({ id: chain[0]!, prefix: '' }))
+    .reverse()
   for (let next = pending.pop(); next; next = pending.pop()) {
     let line = next.prefix + next.id
     let current = next.id

@@ -5,7 +5,11 @@ import { displayWidth, pad } from './width.ts'
  * take none, CJK characters two). Columns listed in
  * `alignRight` (by index) are right-aligned, for numbers and prices.
  */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[] = []): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  alignRight: readonly number[] = [],
+): string {
   const all = [header, ...rows]
   const widths = header.map((_, column) => Math.max(...all.map((row) => displayWidth(row[column] ?? ''))))
   const line = (row: readonly string[]) =>

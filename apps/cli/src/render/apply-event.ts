@@ -1,5 +1,5 @@
 import type { SchedulerEvent } from '@storyreel/scheduler'
-import { shotById, type AttemptRecord, type RunState, type ShotRecord } from './run-state.ts'
+import { type AttemptRecord, type RunState, shotById, type ShotRecord } from './run-state.ts'
 
 /**
  * Folds one scheduler event into the run's records. Returns the shot it
@@ -13,7 +13,13 @@ export function applyEvent(run: RunState, event: SchedulerEvent): ShotRecord | u
   // Another take than the pick: its predictions are the shot's (attempts, spend), but what the reel's
   // shot is doing, and its clip, follow the picked take alone.
   if (event.picked === false) {
-    if (event.type === 'submitted') Object.assign(attempt(shot, event.attempt), { predictionId: event.predictionId, submittedAt: event.at, cost: event.cost, take: event.take })
+    if (event.type === 'submitted')
+      Object.assign(attempt(shot, event.attempt), {
+        predictionId: event.predictionId,
+        submittedAt: event.at,
+        cost: event.cost,
+        take: event.take,
+      })
     if (event.type === 'failed' && event.attempt > 0) {
       const a = attempt(shot, event.attempt)
       a.error = event.message
@@ -100,4 +106,3 @@ function attempt(shot: ShotRecord, number: number): AttemptRecord {
   while (shot.attempts.length < number) shot.attempts.push({ cost: 0 })
   return shot.attempts[number - 1]!
 }
-

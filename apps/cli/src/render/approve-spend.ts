@@ -37,9 +37,21 @@ export function approveSpend(approval: SpendApproval): (estimate: RunEstimate) =
     }
     const reused = estimate.shots.filter((s) => s.action === 'reuse').length
     const interactive = approval.ask !== undefined || approval.terminal.interactive
-    const gate = spendGate({ ...estimate, reused, paid: true, yes: approval.yes, interactive, threshold: CONFIRM_ABOVE_USD })
+    const gate = spendGate({
+      ...estimate,
+      reused,
+      paid: true,
+      yes: approval.yes,
+      interactive,
+      threshold: CONFIRM_ABOVE_USD,
+    })
     const question = `Spend about ${formatUsd(estimate.cost)} on WaveSpeed?`
-    if (gate === 'ask' && !(await (approval.ask ? approval.ask(question, estimate.cost) : confirm(question, approval.terminal.stdin, process.stderr)))) {
+    if (
+      gate === 'ask' &&
+      !(await (approval.ask
+        ? approval.ask(question, estimate.cost)
+        : confirm(question, approval.terminal.stdin, process.stderr)))
+    ) {
       approval.say('Nothing was submitted.')
       return false
     }
@@ -48,7 +60,10 @@ export function approveSpend(approval: SpendApproval): (estimate: RunEstimate) =
 }
 
 /** `--max-cost` refused the estimate (the scheduler's one budget check): show the estimate, then what to do. */
-export function overBudgetFailure(error: SchedulerErrorOf<'SCHED_OVER_BUDGET'>, say: (text: string) => void): CliFailure {
+export function overBudgetFailure(
+  error: SchedulerErrorOf<'SCHED_OVER_BUDGET'>,
+  say: (text: string) => void,
+): CliFailure {
   say(estimateLineOf(error.estimate, true))
   return new CliFailure(
     `The estimate ${formatUsd(error.estimate.cost)} is over --max-cost ${formatUsd(error.maxCost)}: nothing was submitted. Raise --max-cost, or render fewer shots with --only ID,...`,

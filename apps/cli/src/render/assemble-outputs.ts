@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises'
 import { assembleReel, contactSheet, type ContactSheetShot, type ReelStage } from '@storyreel/assembler'
 import type { Plan } from '@storyreel/core'
-import { sha256File, type RunLayout } from '@storyreel/scheduler'
+import { type RunLayout, sha256File } from '@storyreel/scheduler'
 import type { LiveReel } from './live-reel.ts'
 import type { Manifest } from './manifest.ts'
 import type { ReelClip } from './reel-inputs.ts'
@@ -38,12 +38,25 @@ export async function assembleOutputs(
 ): Promise<{ reel: ReelRecord; contactSheet: string }> {
   const { signal, onProgress } = options
   const reelPath = layout.reel(plan.output.file)
-  options.notify?.(`Stitching ${plan.shots.length} clip${plan.shots.length === 1 ? '' : 's'} into ${plan.output.file}...`)
-  const reelProgress = onProgress && ((p: { stage: ReelStage; fraction: number }) => onProgress({ phase: p.stage, fraction: p.fraction }))
+  options.notify?.(
+    `Stitching ${plan.shots.length} clip${plan.shots.length === 1 ? '' : 's'} into ${plan.output.file}...`,
+  )
+  const reelProgress =
+    onProgress &&
+    ((p: { stage: ReelStage; fraction: number }) => onProgress({ phase: p.stage, fraction: p.fraction }))
   const made = options.live
-    ? await options.live.finish(new Map(clips.map((c) => [c.id, c.clip])), { ...(signal && { signal }), ...(reelProgress && { onProgress: reelProgress }) })
+    ? await options.live.finish(new Map(clips.map((c) => [c.id, c.clip])), {
+        ...(signal && { signal }),
+        ...(reelProgress && { onProgress: reelProgress }),
+      })
     : await assembleReel({
-        segments: plan.shots.map((s, i) => ({ file: clips[i]!.clip, id: s.id, trim: s.trim, seam: s.seam, transition: s.transition })),
+        segments: plan.shots.map((s, i) => ({
+          file: clips[i]!.clip,
+          id: s.id,
+          trim: s.trim,
+          seam: s.seam,
+          transition: s.transition,
+        })),
         output: { ...plan.output, file: reelPath },
         workDir: layout.workDir,
         cacheDir: options.cacheDir,
@@ -54,10 +67,18 @@ export async function assembleOutputs(
   await contactSheet(await sheetShots(clips), layout.contactSheet, {
     cacheDir: options.cacheDir,
     ...(signal && { signal }),
-    ...(onProgress && { onProgress: (p: { fraction: number }) => onProgress({ phase: 'contact-sheet', fraction: p.fraction }) }),
+    ...(onProgress && {
+      onProgress: (p: { fraction: number }) => onProgress({ phase: 'contact-sheet', fraction: p.fraction }),
+    }),
   })
   return {
-    reel: { file: plan.output.file, duration: made.duration, sha256: await sha256File(reelPath), inputsSha256, writtenAt },
+    reel: {
+      file: plan.output.file,
+      duration: made.duration,
+      sha256: await sha256File(reelPath),
+      inputsSha256,
+      writtenAt,
+    },
     contactSheet: layout.relative(layout.contactSheet),
   }
 }
@@ -66,8 +87,15 @@ export async function assembleOutputs(
 async function sheetShots(clips: readonly ReelClip[]): Promise<ContactSheetShot[]> {
   return Promise.all(
     clips.map(async (c): Promise<ContactSheetShot> => {
-      if (c.takes) return { id: c.id, takes: c.takes.map(({ take, first, last, picked }) => ({ take, first, last, picked })) }
-      const frames = c.frames && (await Promise.all([exists(c.frames.first), exists(c.frames.last)])).every(Boolean) ? c.frames : undefined
+      if (c.takes)
+        return {
+          id: c.id,
+          takes: c.takes.map(({ take, first, last, picked }) => ({ take, first, last, picked })),
+        }
+      const frames =
+        c.frames && (await Promise.all([exists(c.frames.first), exists(c.frames.last)])).every(Boolean)
+          ? c.frames
+          : undefined
       return frames ? { id: c.id, first: frames.first, last: frames.last } : { id: c.id, clip: c.clip }
     }),
   )

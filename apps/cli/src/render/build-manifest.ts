@@ -2,7 +2,14 @@ import { dirname } from 'node:path'
 import type { Plan, PlannedShot } from '@storyreel/core'
 import type { LedgerEntry as SchedulerLedgerEntry, RunLayout } from '@storyreel/scheduler'
 import { describeImage, type ImageFacts } from './describe-image.ts'
-import { MANIFEST_VERSION, type LedgerEntry, type Manifest, type ManifestShot, type ManifestTake, type RunStatus } from './manifest.ts'
+import {
+  type LedgerEntry,
+  type Manifest,
+  MANIFEST_VERSION,
+  type ManifestShot,
+  type ManifestTake,
+  type RunStatus,
+} from './manifest.ts'
 import type { RunState, ShotRecord, TakeRecord } from './run-state.ts'
 import { STORYREEL_VERSION } from './version.ts'
 
@@ -100,8 +107,12 @@ function manifestShot(planned: PlannedShot, record: ShotRecord, facts: ImageFact
       inferenceMs: record.inferenceMs,
     },
     cost: round(record.spent),
-    ...(finished && record.clip ? { clip: { file: layout.relative(record.clip), sha256: record.sha256 } } : {}),
-    ...(finished && record.frames ? { frames: { first: layout.relative(record.frames.first), last: layout.relative(record.frames.last) } } : {}),
+    ...(finished && record.clip
+      ? { clip: { file: layout.relative(record.clip), sha256: record.sha256 } }
+      : {}),
+    ...(finished && record.frames
+      ? { frames: { first: layout.relative(record.frames.first), last: layout.relative(record.frames.last) } }
+      : {}),
     ...(record.error ? { error: record.error } : {}),
     pick: record.pick,
     ...(record.takes ? { takes: record.takes.map((t) => manifestTake(t, layout)) } : {}),
@@ -112,8 +123,12 @@ function manifestTake(take: TakeRecord, layout: RunLayout): ManifestTake {
   return {
     take: take.take,
     ...(take.predictionId ? { predictionId: take.predictionId } : {}),
-    ...(take.clip ? { clip: { file: layout.relative(take.clip), ...(take.sha256 ? { sha256: take.sha256 } : {}) } } : {}),
-    ...(take.frames ? { frames: { first: layout.relative(take.frames.first), last: layout.relative(take.frames.last) } } : {}),
+    ...(take.clip
+      ? { clip: { file: layout.relative(take.clip), ...(take.sha256 ? { sha256: take.sha256 } : {}) } }
+      : {}),
+    ...(take.frames
+      ? { frames: { first: layout.relative(take.frames.first), last: layout.relative(take.frames.last) } }
+      : {}),
     cost: round(take.cost),
     status: take.status,
     picked: take.picked,
@@ -126,7 +141,13 @@ function ledgerOf(run: RunState): LedgerEntry[] {
   for (const shot of run.shots) {
     for (const attempt of shot.attempts) {
       if (!attempt.predictionId) continue
-      entries.push({ predictionId: attempt.predictionId, shot: shot.id, model: shot.model, cost: attempt.cost, createdAt: iso(attempt.submittedAt) })
+      entries.push({
+        predictionId: attempt.predictionId,
+        shot: shot.id,
+        model: shot.model,
+        cost: attempt.cost,
+        createdAt: iso(attempt.submittedAt),
+      })
     }
   }
   return entries.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''))

@@ -14,7 +14,9 @@ type Frames = { readonly first: string; readonly last: string }
  * decoding the clip again. A clip changed since it was verified, or never verified (reused
  * from the cache), is extracted as before.
  */
-export function sharedDecodeHooks(workDir: string): Required<Pick<ClipHooks, 'verifyClip' | 'extractFrames'>> {
+export function sharedDecodeHooks(
+  workDir: string,
+): Required<Pick<ClipHooks, 'verifyClip' | 'extractFrames'>> {
   const verified = new Map<string, { identity: string; frames: Frames }>()
   const identity = async (clip: string) => {
     const { size, mtimeMs, ino } = await stat(clip)
@@ -43,7 +45,13 @@ export function sharedDecodeHooks(workDir: string): Required<Pick<ClipHooks, 've
       for (const which of ['first', 'last'] as const) {
         const dest = wanted[which]
         if (!dest) continue
-        const moved = known && current === known.identity && (await rename(known.frames[which], dest).then(() => true, () => false))
+        const moved =
+          known &&
+          current === known.identity &&
+          (await rename(known.frames[which], dest).then(
+            () => true,
+            () => false,
+          ))
         if (!moved) missing[which] = dest
       }
       if (missing.first || missing.last) await extractFrames(clip, missing, call)

@@ -7,7 +7,13 @@ export type ImageDescription =
   | { readonly kind: 'file'; readonly path: string; readonly sha256?: string }
   | { readonly kind: 'url'; readonly url: string }
   | { readonly kind: 'last-frame'; readonly shot: string; readonly path: string; readonly sha256?: string }
-  | { readonly kind: 'end-image'; readonly shot: string; readonly path?: string; readonly url?: string; readonly sha256?: string }
+  | {
+      readonly kind: 'end-image'
+      readonly shot: string
+      readonly path?: string
+      readonly url?: string
+      readonly sha256?: string
+    }
 
 export interface ImageFacts {
   /** Makes storyboard image paths relative to the storyboard. */
@@ -19,7 +25,10 @@ export interface ImageFacts {
 }
 
 /** The image as the manifest describes it; hashes are of the bytes that were (or would be) uploaded. */
-export function describeImage(source: StartSource | ImageRef, facts: ImageFacts): ImageDescription | undefined {
+export function describeImage(
+  source: StartSource | ImageRef,
+  facts: ImageFacts,
+): ImageDescription | undefined {
   const sha256 = (path: string) => {
     const hash = facts.images.get(path)
     return hash ? { sha256: hash } : {}
@@ -37,7 +46,15 @@ export function describeImage(source: StartSource | ImageRef, facts: ImageFacts)
     }
     case 'end-image': {
       const image = describeImage(source.image, facts)
-      return { kind: 'end-image', shot: source.shot, ...(image?.kind === 'file' ? { path: image.path, sha256: image.sha256 } : image?.kind === 'url' ? { url: image.url } : {}) }
+      return {
+        kind: 'end-image',
+        shot: source.shot,
+        ...(image?.kind === 'file'
+          ? { path: image.path, sha256: image.sha256 }
+          : image?.kind === 'url'
+            ? { url: image.url }
+            : {}),
+      }
     }
   }
 }

@@ -26,25 +26,41 @@ export interface FailureReport {
   readonly unexpected: boolean
 }
 
-const RESUME = 'Finished shots and submitted predictions are recorded in the run directory; run the same command again to resume without paying twice.'
+const RESUME =
+  'Finished shots and submitted predictions are recorded in the run directory; run the same command again to resume without paying twice.'
 
 export function describeFailure(error: unknown): FailureReport {
-  if (error instanceof CliFailure) return { message: escapeControl(error.message), exitCode: error.exitCode, unexpected: false }
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown; path?: unknown; syscall?: unknown }
+  if (error instanceof CliFailure)
+    return { message: escapeControl(error.message), exitCode: error.exitCode, unexpected: false }
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown
+    message?: unknown
+    path?: unknown
+    syscall?: unknown
+  }
   const code = typeof e.code === 'string' ? e.code : undefined
   // Messages carry paths, ids and the API's words: shown escaped (see escapeControl).
   const message = escapeControl(typeof e.message === 'string' ? e.message : String(error))
-  if (code === 'SCHED_ABORTED') return { message: `Interrupted. ${RESUME}`, exitCode: EXIT.interrupted, unexpected: false }
-  if (isSchedulerError(error, 'SCHED_UNWRITABLE')) return { message: unwritableMessage(error), exitCode: EXIT.failure, unexpected: false }
+  if (code === 'SCHED_ABORTED')
+    return { message: `Interrupted. ${RESUME}`, exitCode: EXIT.interrupted, unexpected: false }
+  if (isSchedulerError(error, 'SCHED_UNWRITABLE'))
+    return { message: unwritableMessage(error), exitCode: EXIT.failure, unexpected: false }
   const system = code ? systemMessage(code, typeof e.path === 'string' ? e.path : undefined) : undefined
   if (system) return { message: system, exitCode: EXIT.failure, unexpected: false }
   const cause = (error as { cause?: unknown } | undefined)?.cause
   if (code && /^(CORE|WS|SCHED|FFMPEG|ASM|ANIMATIC|FARM)_/.test(code)) {
     // A wrapped disk or permission error is better explained by its cause.
-    const inner = cause && typeof (cause as { code?: unknown }).code === 'string' ? systemMessage((cause as { code: string }).code, (cause as { path?: string }).path) : undefined
+    const inner =
+      cause && typeof (cause as { code?: unknown }).code === 'string'
+        ? systemMessage((cause as { code: string }).code, (cause as { path?: string }).path)
+        : undefined
     return { message: inner ?? message, exitCode: EXIT.failure, unexpected: false }
   }
-  return { message: `Unexpected error: ${message}\nThis is a bug in storyreel; please report it with the command you ran (set STORYREEL_DEBUG=1 for details).`, exitCode: EXIT.failure, unexpected: true }
+  return {
+    message: `Unexpected error: ${message}\nThis is a bug in storyreel; please report it with the command you ran (set STORYREEL_DEBUG=1 for details).`,
+    exitCode: EXIT.failure,
+    unexpected: true,
+  }
 }
 
 const WHY_UNWRITABLE: Readonly<Record<string, string>> = {
@@ -78,9 +94,14 @@ const SYSTEM_TEXT: readonly (readonly [RegExp, string])[] = [
  * When shots failed because of the machine rather than the shot (a full disk,
  * a permission), the one message that says so; the per-shot lines stay as detail.
  */
-export function machineCauseOf(failures: readonly { readonly code?: string; readonly message: string }[]): string | undefined {
+export function machineCauseOf(
+  failures: readonly { readonly code?: string; readonly message: string }[],
+): string | undefined {
   for (const failure of failures) {
-    const code = failure.code && systemMessage(failure.code, undefined) ? failure.code : SYSTEM_TEXT.find(([pattern]) => pattern.test(failure.message))?.[1]
+    const code =
+      failure.code && systemMessage(failure.code, undefined)
+        ? failure.code
+        : SYSTEM_TEXT.find(([pattern]) => pattern.test(failure.message))?.[1]
     if (code) return systemMessage(code, undefined)
   }
   return undefined
@@ -112,7 +133,13 @@ function systemMessage(code: string, path: string | undefined): string | undefin
  * Runs a command body and turns anything it throws into one message on stderr
  * and an exit code. Usage errors go on to `main`, which prints the help hint.
  */
-export async function withFailureMessages(io: { readonly stderr: { write(text: string): unknown }; readonly env: Readonly<Record<string, string | undefined>> }, body: () => Promise<number>): Promise<number> {
+export async function withFailureMessages(
+  io: {
+    readonly stderr: { write(text: string): unknown }
+    readonly env: Readonly<Record<string, string | undefined>>
+  },
+  body: () => Promise<number>,
+): Promise<number> {
   try {
     return await body()
   } catch (error) {

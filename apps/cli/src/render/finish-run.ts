@@ -1,10 +1,10 @@
 import type { Plan } from '@storyreel/core'
 import { redact, type RunLayout, type RunResult } from '@storyreel/scheduler'
 import writeFileAtomic from 'write-file-atomic'
-import { assembleOutputs, type AssembleOptions } from './assemble-outputs.ts'
+import { type AssembleOptions, assembleOutputs } from './assemble-outputs.ts'
 import { buildManifest } from './build-manifest.ts'
-import { readManifest, writeManifest, type Manifest, type RunStatus } from './manifest.ts'
-import { reelInputsHash, upToDateOutputs, type ReelClip, type ReelTake } from './reel-inputs.ts'
+import { type Manifest, readManifest, type RunStatus, writeManifest } from './manifest.ts'
+import { type ReelClip, reelInputsHash, type ReelTake, upToDateOutputs } from './reel-inputs.ts'
 import { reportPage } from './report/report-page.ts'
 import type { RunState } from './run-state.ts'
 
@@ -44,8 +44,14 @@ export async function finishRun(input: FinishInput): Promise<Finished> {
     const inputs = await reelInputsHash(input.plan, clips)
     const previous = await readManifest(layout.manifest).catch(() => undefined)
     const kept = await upToDateOutputs(previous, inputs, layout)
-    outputs = kept?.reel && kept.contactSheet ? { reel: kept.reel, contactSheet: kept.contactSheet } : await assembleOutputs(input.plan, layout, clips, inputs, input.assemble)
-    if (kept) input.assemble.notify?.(`The reel is up to date with its clips and the storyboard: kept ${input.plan.output.file}.`)
+    outputs =
+      kept?.reel && kept.contactSheet
+        ? { reel: kept.reel, contactSheet: kept.contactSheet }
+        : await assembleOutputs(input.plan, layout, clips, inputs, input.assemble)
+    if (kept)
+      input.assemble.notify?.(
+        `The reel is up to date with its clips and the storyboard: kept ${input.plan.output.file}.`,
+      )
   }
   const status: RunStatus = input.interrupted ? 'interrupted' : complete ? 'completed' : 'failed'
   const manifest = buildManifest({
@@ -60,7 +66,12 @@ export async function finishRun(input: FinishInput): Promise<Finished> {
     ...(input.result ? { ledger: input.result.ledger } : {}),
   })
   await writeRunRecords(layout, manifest, input.secrets)
-  return { status, ...(outputs ? { reel: layout.reel(outputs.reel.file) } : {}), manifest: layout.manifest, report: layout.report }
+  return {
+    status,
+    ...(outputs ? { reel: layout.reel(outputs.reel.file) } : {}),
+    manifest: layout.manifest,
+    report: layout.report,
+  }
 }
 
 /** Every shot's clip, in reel order, when every shot has one. */
@@ -69,19 +80,33 @@ function reelClipsOf(run: RunState): ReelClip[] | undefined {
   for (const shot of run.shots) {
     if ((shot.state !== 'done' && shot.state !== 'cached') || !shot.clip || !shot.sha256) return undefined
     const takes = shot.takeCount > 1 ? reelTakesOf(shot) : undefined
-    clips.push({ id: shot.id, clip: shot.clip, sha256: shot.sha256, ...(shot.frames ? { frames: shot.frames } : {}), ...(takes ? { takes } : {}) })
+    clips.push({
+      id: shot.id,
+      clip: shot.clip,
+      sha256: shot.sha256,
+      ...(shot.frames ? { frames: shot.frames } : {}),
+      ...(takes ? { takes } : {}),
+    })
   }
   return clips
 }
 
 /** The takes of a shot that have a clip and frames, for its row on the contact sheet. */
 function reelTakesOf(shot: RunState['shots'][number]): ReelTake[] | undefined {
-  const takes = (shot.takes ?? []).flatMap((t) => (t.frames && t.sha256 ? [{ take: t.take, first: t.frames.first, last: t.frames.last, sha256: t.sha256, picked: t.picked }] : []))
+  const takes = (shot.takes ?? []).flatMap((t) =>
+    t.frames && t.sha256
+      ? [{ take: t.take, first: t.frames.first, last: t.frames.last, sha256: t.sha256, picked: t.picked }]
+      : [],
+  )
   return takes.length > 0 ? takes : undefined
 }
 
 /** Writes manifest.json and report.html, both scrubbed of `secrets`. */
-export async function writeRunRecords(layout: RunLayout, manifest: Manifest, secrets: readonly string[]): Promise<void> {
+export async function writeRunRecords(
+  layout: RunLayout,
+  manifest: Manifest,
+  secrets: readonly string[],
+): Promise<void> {
   await writeManifest(layout.manifest, manifest, secrets)
   await writeFileAtomic(layout.report, redact(reportPage(manifest), secrets))
 }

@@ -2,7 +2,15 @@ import type { Plan } from '@storyreel/core'
 import type { RunState } from './run-state.ts'
 
 /** Every shot waiting, nothing spent; `estimate` is the scheduler's (0 for a free provider). */
-export function initialRunState(plan: Plan, options: { readonly concurrency: number; readonly estimate: number; readonly paid: boolean; readonly now: number }): RunState {
+export function initialRunState(
+  plan: Plan,
+  options: {
+    readonly concurrency: number
+    readonly estimate: number
+    readonly paid: boolean
+    readonly now: number
+  },
+): RunState {
   return {
     startedAt: options.now,
     concurrency: options.concurrency,

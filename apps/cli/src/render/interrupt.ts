@@ -19,7 +19,9 @@ export function trapInterrupts(notify: (text: string) => void, exitNow: (code: n
       notify('Stopping: no new shots will be submitted. Press Ctrl-C again to quit at once.')
       controller.abort(new Error('interrupted'))
     } else {
-      notify('Quitting now. Run the same command again to resume: predictions already paid for are re-attached, not paid twice.')
+      notify(
+        'Quitting now. Run the same command again to resume: predictions already paid for are re-attached, not paid twice.',
+      )
       exitNow(130)
     }
   }

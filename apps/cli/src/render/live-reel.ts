@@ -1,4 +1,4 @@
-import { openReel, type IncrementalReel, type ReelProgress, type ReelResult } from '@storyreel/assembler'
+import { type IncrementalReel, openReel, type ReelProgress, type ReelResult } from '@storyreel/assembler'
 import type { Plan } from '@storyreel/core'
 import type { RunLayout, SchedulerEvent } from '@storyreel/scheduler'
 
@@ -16,7 +16,10 @@ export interface LiveReel {
   /** Feed every scheduler event: finished clips are taken from `done` and `cached`. */
   readonly onEvent: (event: SchedulerEvent) => void
   /** Writes the reel from `clips` (shot id → clip); clips the background has not seen are landed first. */
-  finish(clips: ReadonlyMap<string, string>, options: { signal?: AbortSignal; onProgress?: (progress: ReelProgress) => void }): Promise<ReelResult>
+  finish(
+    clips: ReadonlyMap<string, string>,
+    options: { signal?: AbortSignal; onProgress?: (progress: ReelProgress) => void },
+  ): Promise<ReelResult>
   /** Stops the background; resolves once no ffmpeg it started runs. */
   close(): Promise<void>
 }

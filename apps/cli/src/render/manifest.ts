@@ -120,7 +120,11 @@ export interface Manifest {
  * line of defence: nothing should carry the API key here, and if a bug ever made
  * something do so, the file on disk still must not.
  */
-export async function writeManifest(path: string, manifest: Manifest, secrets: readonly string[]): Promise<void> {
+export async function writeManifest(
+  path: string,
+  manifest: Manifest,
+  secrets: readonly string[],
+): Promise<void> {
   await writeFileAtomic(path, redact(`${JSON.stringify(manifest, null, 2)}\n`, secrets))
 }
 

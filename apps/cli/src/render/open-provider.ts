@@ -1,7 +1,15 @@
 import { join } from 'node:path'
 import { createAnimaticProvider } from '@storyreel/animatic'
 import type { OutputSpec, Provider } from '@storyreel/core'
-import { clientFromEnv, createRenderTimeModel, createUploadCache, createWavespeedProvider, POLL_BOUNDED, POLL_ECONOMICAL, startWebhookReceiver } from '@storyreel/wavespeed'
+import {
+  clientFromEnv,
+  createRenderTimeModel,
+  createUploadCache,
+  createWavespeedProvider,
+  POLL_BOUNDED,
+  POLL_ECONOMICAL,
+  startWebhookReceiver,
+} from '@storyreel/wavespeed'
 import type { PollName } from '../settings/config-file.ts'
 import { perBaseUrlFile } from './cache-dir.ts'
 import type { ProviderName } from './choose-provider.ts'
@@ -38,21 +46,42 @@ export interface OpenedProvider {
  * polls around the completion times earlier runs saw; with `webhook`, completions are delivered
  * and polling is only the fallback.
  */
-export async function openProvider(name: ProviderName, env: NodeJS.ProcessEnv, cacheDir: string, options: { webhook?: WebhookOptions | undefined; output?: OutputSpec; poll?: PollName } = {}): Promise<OpenedProvider> {
+export async function openProvider(
+  name: ProviderName,
+  env: NodeJS.ProcessEnv,
+  cacheDir: string,
+  options: { webhook?: WebhookOptions | undefined; output?: OutputSpec; poll?: PollName } = {},
+): Promise<OpenedProvider> {
   if (name === 'animatic') {
     // On a canvas the storyboard fixes, animatics are written as mezzanines: the reel copies them, nothing is normalized.
     const { width, height, fps } = options.output ?? {}
     const canvas = width && height && fps ? { width, height, fps } : undefined
-    return { provider: createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic'), canvas }), close: async () => {} }
+    return {
+      provider: createAnimaticProvider({ cacheDir: join(cacheDir, 'animatic'), canvas }),
+      close: async () => {},
+    }
   }
   const { webhook } = options
   const client = clientFromEnv(env)
   const balance = await client.balance()
   const uploadCache = uploadCacheOf(cacheDir, client.baseUrl)
-  const renderTimes = createRenderTimeModel({ file: perBaseUrlFile(cacheDir, 'render-times', client.baseUrl) })
-  const receiver = webhook && (await startWebhookReceiver({ secret: await client.webhookSecret(), publicUrl: webhook.url, ...(webhook.port !== undefined && { port: webhook.port }) }))
+  const renderTimes = createRenderTimeModel({
+    file: perBaseUrlFile(cacheDir, 'render-times', client.baseUrl),
+  })
+  const receiver =
+    webhook &&
+    (await startWebhookReceiver({
+      secret: await client.webhookSecret(),
+      publicUrl: webhook.url,
+      ...(webhook.port !== undefined && { port: webhook.port }),
+    }))
   return {
-    provider: createWavespeedProvider(client, { uploadCache, renderTimes, ...(!receiver && options.poll && { poll: POLL_POLICIES[options.poll] }), ...(receiver && { webhook: receiver.url, inbox: receiver.inbox }) }),
+    provider: createWavespeedProvider(client, {
+      uploadCache,
+      renderTimes,
+      ...(!receiver && options.poll && { poll: POLL_POLICIES[options.poll] }),
+      ...(receiver && { webhook: receiver.url, inbox: receiver.inbox }),
+    }),
     balance,
     ...(receiver && { webhookListening: receiver.localUrl }),
     async close() {

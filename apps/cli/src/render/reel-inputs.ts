@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { sha256File, type RunLayout } from '@storyreel/scheduler'
 import type { Plan } from '@storyreel/core'
+import { type RunLayout, sha256File } from '@storyreel/scheduler'
 import type { Manifest } from './manifest.ts'
 
 /** A shot's clip as the reel and the contact sheet use it, with the facts the scheduler already has. */
@@ -30,14 +30,25 @@ export interface ReelTake {
 export async function reelInputsHash(plan: Plan, clips: readonly ReelClip[]): Promise<string> {
   const audio = plan.output.audio ? await sha256File(plan.output.audio.file) : null
   // Takes only enter the hash when a shot has several (undefined is left out of the JSON), so runs without takes keep their hash.
-  const takes = clips.some((c) => c.takes) ? clips.map((c) => c.takes?.map((t) => t.sha256) ?? null) : undefined
-  return createHash('sha256').update(JSON.stringify({ storyboard: plan.hash, clips: clips.map((c) => c.sha256), audio, takes })).digest('hex')
+  const takes = clips.some((c) => c.takes)
+    ? clips.map((c) => c.takes?.map((t) => t.sha256) ?? null)
+    : undefined
+  return createHash('sha256')
+    .update(JSON.stringify({ storyboard: plan.hash, clips: clips.map((c) => c.sha256), audio, takes }))
+    .digest('hex')
 }
 
 /** The previous run's reel and contact sheet, when they are still on disk, untouched, and made from `inputs`. */
-export async function upToDateOutputs(previous: Manifest | undefined, inputs: string, layout: RunLayout): Promise<Pick<Manifest, 'reel' | 'contactSheet'> | undefined> {
+export async function upToDateOutputs(
+  previous: Manifest | undefined,
+  inputs: string,
+  layout: RunLayout,
+): Promise<Pick<Manifest, 'reel' | 'contactSheet'> | undefined> {
   const reel = previous?.reel
   if (!reel || reel.inputsSha256 !== inputs || !previous.contactSheet) return undefined
-  const [reelSha] = await Promise.all([sha256File(layout.reel(reel.file)), sha256File(layout.contactSheet)]).catch(() => [undefined])
+  const [reelSha] = await Promise.all([
+    sha256File(layout.reel(reel.file)),
+    sha256File(layout.contactSheet),
+  ]).catch(() => [undefined])
   return reelSha === reel.sha256 ? { reel, contactSheet: previous.contactSheet } : undefined
 }

@@ -1,8 +1,8 @@
 import type { Plan } from '@storyreel/core'
 import type { RunEstimate, RunResult, SchedulerEvent, TakeOutcome } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
-import type { AssemblyProgress } from './assemble-outputs.ts'
 import { applyEvent } from './apply-event.ts'
+import type { AssemblyProgress } from './assemble-outputs.ts'
 import { initialRunState } from './initial-run-state.ts'
 import { chooseView } from './progress/choose-view.ts'
 import type { ProgressView } from './progress/progress-view.ts'
@@ -46,7 +46,12 @@ export function createRenderSession(options: SessionOptions): RenderSession {
       return run
     },
     start(estimate) {
-      run = initialRunState(options.plan, { concurrency: options.concurrency, estimate: estimate.cost, paid: options.paid, now: Date.now() })
+      run = initialRunState(options.plan, {
+        concurrency: options.concurrency,
+        estimate: estimate.cost,
+        paid: options.paid,
+        now: Date.now(),
+      })
       view = chooseView({
         stream: options.json ? io.stdout : io.stderr,
         isTTY: terminal.stderrIsTTY,
@@ -72,7 +77,10 @@ export function createRenderSession(options: SessionOptions): RenderSession {
       if (!run) return
       const previous = run.assembly
       // Jobs running side by side report their fractions in turns; within a phase the bar only moves forward.
-      const fraction = previous?.phase === progress.phase ? Math.max(previous.fraction, progress.fraction) : progress.fraction
+      const fraction =
+        previous?.phase === progress.phase
+          ? Math.max(previous.fraction, progress.fraction)
+          : progress.fraction
       run.assembly = { startedAt: previous?.startedAt ?? Date.now(), phase: progress.phase, fraction }
       view?.assembling(run)
     },
@@ -121,10 +129,21 @@ function takeRecord(outcome: TakeOutcome): TakeRecord {
         cost: outcome.status === 'done' ? outcome.cost : 0,
       }
     case 'failed':
-      return { ...base, status: 'failed', ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}), cost: outcome.cost, error: outcome.message }
+      return {
+        ...base,
+        status: 'failed',
+        ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}),
+        cost: outcome.cost,
+        error: outcome.message,
+      }
     case 'skipped':
       return { ...base, status: 'skipped', cost: 0, error: outcome.reason }
     case 'aborted':
-      return { ...base, status: 'interrupted', ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}), cost: 0 }
+      return {
+        ...base,
+        status: 'interrupted',
+        ...(outcome.predictionId ? { predictionId: outcome.predictionId } : {}),
+        cost: 0,
+      }
   }
 }

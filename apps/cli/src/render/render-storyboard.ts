@@ -1,11 +1,19 @@
 import { dirname, resolve } from 'node:path'
 import { locateFfmpeg } from '@storyreel/assembler'
 import { closestMatch, loadStoryboard, type Plan } from '@storyreel/core'
-import { isSchedulerError, openFileRunStore, runPlan, type RunOptions, type RunResult, type SchedulerEvent } from '@storyreel/scheduler'
+import {
+  isSchedulerError,
+  openFileRunStore,
+  type RunOptions,
+  runPlan,
+  type RunResult,
+  type SchedulerEvent,
+} from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT, UsageError } from '../command.ts'
 import { escapeControl } from '../output/escape.ts'
 import { printIssues } from '../output/issues.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 import { migrateOldCache } from '../settings/migrate-cache.ts'
 import { resolveSettings } from '../settings/settings.ts'
 import { approveSpend, overBudgetFailure } from './approve-spend.ts'
@@ -20,7 +28,6 @@ import { redactingIo, secretsOf } from './redacting-io.ts'
 import { createRenderSession, type RenderSession } from './render-session.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
 import { terminalOf } from './terminal.ts'
-import { JSON_VERSION } from '../output/json-version.ts'
 
 export interface RenderOptions {
   readonly file: string
@@ -53,26 +60,64 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   if (!plan) return EXIT.failure
   if (options.only) checkOnly(options.only, plan)
   const flags = { concurrency: options.concurrency, maxCost: options.maxCost, provider: options.provider }
-  const settings = await resolveSettings({ flags, env: io.env, cwd: io.cwd, startDir: dirname(resolve(io.cwd, options.file)) })
+  const settings = await resolveSettings({
+    flags,
+    env: io.env,
+    cwd: io.cwd,
+    startDir: dirname(resolve(io.cwd, options.file)),
+  })
   const choice = chooseProvider(settings.provider.value, io.env)
   if (choice.notice) say(choice.notice)
   const root = resolve(io.cwd, options.out ?? defaultOutDir(options.file, io.cwd, settings.outDir.value))
   const cacheDir = settings.cacheDir.value
   const migrated = await migrateOldCache(io.cwd, cacheDir)
-  if (migrated) say(`Moved the clip cache from ${shortPath(io.cwd, migrated)} to ${cacheDir}: one cache is now shared by every run on this machine (STORYREEL_CACHE_DIR or cacheDir in storyreel.config.yaml choose another folder).`)
-  if (options.webhook && choice.name !== 'wavespeed') throw new UsageError('--webhook-url is for renders on WaveSpeed; an animatic renders on this machine and needs none', 'render')
+  if (migrated)
+    say(
+      `Moved the clip cache from ${shortPath(io.cwd, migrated)} to ${cacheDir}: one cache is now shared by every run on this machine (STORYREEL_CACHE_DIR or cacheDir in storyreel.config.yaml choose another folder).`,
+    )
+  if (options.webhook && choice.name !== 'wavespeed')
+    throw new UsageError(
+      '--webhook-url is for renders on WaveSpeed; an animatic renders on this machine and needs none',
+      'render',
+    )
   // ffmpeg's capabilities from the cache directory, once, before anything renders or is paid for.
   await locateFfmpeg({ cacheDir })
-  const opened = await openProvider(choice.name, io.env, cacheDir, { webhook: options.webhook, output: plan.output, poll: settings.poll.value })
+  const opened = await openProvider(choice.name, io.env, cacheDir, {
+    webhook: options.webhook,
+    output: plan.output,
+    poll: settings.poll.value,
+  })
   const { provider, balance } = opened
-  if (opened.webhookListening) say(`Webhook receiver listening on ${opened.webhookListening} for ${options.webhook!.url}; polling stays as the fallback.`)
+  if (opened.webhookListening)
+    say(
+      `Webhook receiver listening on ${opened.webhookListening} for ${options.webhook!.url}; polling stays as the fallback.`,
+    )
   const concurrency = settings.concurrency.value ?? DEFAULT_CONCURRENCY[choice.name]
   const store = openFileRunStore(root, { secrets })
-  const session = createRenderSession({ plan, io, terminal, json: options.json, concurrency, paid: provider.paid })
-  const approve = approveSpend({ paid: provider.paid, ...(balance === undefined ? {} : { balance }), yes: options.yes, terminal, say, ...(options.ask ? { ask: options.ask } : {}) })
+  const session = createRenderSession({
+    plan,
+    io,
+    terminal,
+    json: options.json,
+    concurrency,
+    paid: provider.paid,
+  })
+  const approve = approveSpend({
+    paid: provider.paid,
+    ...(balance === undefined ? {} : { balance }),
+    yes: options.yes,
+    terminal,
+    say,
+    ...(options.ask ? { ask: options.ask } : {}),
+  })
 
   const live = openLiveReel(plan, store.layout, cacheDir)
-  const interrupt = options.signal ? interruptFrom(options.signal) : trapInterrupts((text) => session.note(text), (code) => process.exit(code))
+  const interrupt = options.signal
+    ? interruptFrom(options.signal)
+    : trapInterrupts(
+        (text) => session.note(text),
+        (code) => process.exit(code),
+      )
   const resumeHint = `run the same command again to resume: predictions already paid for are recorded in ${shortPath(io.cwd, root)} and will not be paid twice.`
   try {
     const onEvent = (event: SchedulerEvent) => {
@@ -111,10 +156,19 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       result,
       interrupted,
       secrets,
-      assemble: { signal: interrupt.signal, notify: (text) => session.note(text), onProgress: (progress) => session.assembling(progress), cacheDir, live },
+      assemble: {
+        signal: interrupt.signal,
+        notify: (text) => session.note(text),
+        onProgress: (progress) => session.assembling(progress),
+        cacheDir,
+        live,
+      },
     })
     session.close()
-    if (options.json) io.stdout.write(`${JSON.stringify({ type: 'result', version: JSON_VERSION, status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`)
+    if (options.json)
+      io.stdout.write(
+        `${JSON.stringify({ type: 'result', version: JSON_VERSION, status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`,
+      )
     if (interrupted) {
       say(`Interrupted; ${resumeHint}`)
       return EXIT.interrupted
@@ -137,7 +191,9 @@ export async function loadValidPlan(file: string, io: CliIo): Promise<Plan | und
   const loaded = await loadStoryboard(file, { cwd: io.cwd })
   printIssues(loaded.issues, io)
   if (loaded.ok) return loaded.plan
-  io.stderr.write(`${escapeControl(file)} is not valid: nothing was rendered. Fix the errors above and run again.\n`)
+  io.stderr.write(
+    `${escapeControl(file)} is not valid: nothing was rendered. Fix the errors above and run again.\n`,
+  )
   return undefined
 }
 
@@ -147,7 +203,10 @@ export function checkOnly(only: readonly string[], plan: Plan): void {
   const unknown = only.find((id) => !ids.includes(id))
   if (unknown === undefined) return
   const suggestion = closestMatch(unknown, ids)
-  throw new UsageError(`--only names shot "${escapeControl(unknown)}", which the storyboard does not have${suggestion ? `; did you mean "${escapeControl(suggestion)}"?` : `. Its shots: ${ids.map(escapeControl).join(', ')}`}`, 'render')
+  throw new UsageError(
+    `--only names shot "${escapeControl(unknown)}", which the storyboard does not have${suggestion ? `; did you mean "${escapeControl(suggestion)}"?` : `. Its shots: ${ids.map(escapeControl).join(', ')}`}`,
+    'render',
+  )
 }
 
 /** Runs the scheduler into the session; an interruption is an outcome, a decline or `--max-cost` a message. */

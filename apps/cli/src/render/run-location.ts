@@ -5,7 +5,11 @@ import { isAbsolute, join, relative } from 'node:path'
  * setting, default `renders/` in the current directory). Always a folder of its own under it,
  * whatever the name (`...yaml` is not `renders/..`).
  */
-export function defaultOutDir(storyboardFile: string, cwd: string, parent: string = join(cwd, 'renders')): string {
+export function defaultOutDir(
+  storyboardFile: string,
+  cwd: string,
+  parent: string = join(cwd, 'renders'),
+): string {
   const base = storyboardFile.split(/[\\/]/).pop() ?? ''
   const name = base.replace(/\.(ya?ml)$/i, '')
   return join(parent, name === '' || /^\.+$/.test(name) ? 'storyboard' : name)

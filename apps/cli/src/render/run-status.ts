@@ -1,46 +1,76 @@
 import { resolve } from 'node:path'
-import { openFileRunStore, readJournal, type JournalSummary } from '@storyreel/scheduler'
+import { type JournalSummary, openFileRunStore, readJournal } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
+import { escapeControl } from '../output/escape.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/units.ts'
+import { displayWidth, pad } from '../output/width.ts'
 import { CliFailure } from './failure.ts'
 import { readManifest } from './manifest.ts'
-import { JSON_VERSION } from '../output/json-version.ts'
-import { escapeControl } from '../output/escape.ts'
-import { displayWidth, pad } from '../output/width.ts'
 
 /**
  * `storyreel status RUN_DIR`: each shot's state as the journal records it,
  * in storyboard order when a manifest says what that order is. Spend is what
  * the journal recorded: nothing for a free provider, refunds excluded.
  */
-export async function showStatus(runRoot: string, options: { readonly json: boolean }, io: CliIo): Promise<number> {
+export async function showStatus(
+  runRoot: string,
+  options: { readonly json: boolean },
+  io: CliIo,
+): Promise<number> {
   const store = openFileRunStore(resolve(io.cwd, runRoot))
   const summary = await readJournal(store)
-  if (summary.shots.length === 0) throw new CliFailure(`${runRoot} has no journal: nothing was rendered there yet. Start with: storyreel render FILE --out ${runRoot}`)
+  if (summary.shots.length === 0)
+    throw new CliFailure(
+      `${runRoot} has no journal: nothing was rendered there yet. Start with: storyreel render FILE --out ${runRoot}`,
+    )
   const manifest = await readManifest(store.layout.manifest).catch(() => undefined)
   printJournalStatus(summary, manifest?.shots.map((s) => s.id) ?? [], options, io)
   return EXIT.ok
 }
 
 /** Each shot's journal state, in `order` (storyboard order) where known; `extra` joins the JSON. */
-export function printJournalStatus(summary: JournalSummary, order: readonly string[], options: { readonly json: boolean; readonly extra?: object }, io: CliIo): void {
+export function printJournalStatus(
+  summary: JournalSummary,
+  order: readonly string[],
+  options: { readonly json: boolean; readonly extra?: object },
+  io: CliIo,
+): void {
   const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length)
   const shots = [...summary.shots].sort((a, b) => rank(a.shot) - rank(b.shot))
   if (options.json) {
-    const listed = shots.map(({ clip, ...s }) => ({ ...s, ...(s.state === 'done' && clip ? { clip: clip.file } : {}) }))
-    io.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ...options.extra, shots: listed, spent: summary.spent, ledger: summary.ledger })}\n`)
+    const listed = shots.map(({ clip, ...s }) => ({
+      ...s,
+      ...(s.state === 'done' && clip ? { clip: clip.file } : {}),
+    }))
+    io.stdout.write(
+      `${JSON.stringify({ version: JSON_VERSION, ...options.extra, shots: listed, spent: summary.spent, ledger: summary.ledger })}\n`,
+    )
     return
   }
   const colors = createStyle(io)
-  const paint = (state: string) => (state === 'done' ? colors.green(state) : state === 'failed' ? colors.red(state) : state === 'skipped' ? colors.yellow(state) : state)
+  const paint = (state: string) =>
+    state === 'done'
+      ? colors.green(state)
+      : state === 'failed'
+        ? colors.red(state)
+        : state === 'skipped'
+          ? colors.yellow(state)
+          : state
   const width = Math.max(4, ...shots.map((s) => displayWidth(escapeControl(s.shot))))
-  io.stdout.write(`${pad('shot', width)}  ${'state'.padEnd(11)}  attempts  ${'spent'.padStart(7)}  prediction / note\n`)
+  io.stdout.write(
+    `${pad('shot', width)}  ${'state'.padEnd(11)}  attempts  ${'spent'.padStart(7)}  prediction / note\n`,
+  )
   for (const s of shots) {
     const note = escapeControl([s.predictionId, s.message].filter(Boolean).join('  '))
-    io.stdout.write(`${pad(escapeControl(s.shot), width)}  ${paint(s.state.padEnd(11))}  ${String(s.attempts).padStart(8)}  ${formatUsd(s.spent).padStart(7)}  ${note}\n`)
+    io.stdout.write(
+      `${pad(escapeControl(s.shot), width)}  ${paint(s.state.padEnd(11))}  ${String(s.attempts).padStart(8)}  ${formatUsd(s.spent).padStart(7)}  ${note}\n`,
+    )
   }
   const done = shots.filter((s) => s.state === 'done').length
-  io.stdout.write(`${done}/${shots.length} shots done, ${formatUsd(summary.spent)} spent on ${summary.ledger.length} prediction${summary.ledger.length === 1 ? '' : 's'}\n`)
+  io.stdout.write(
+    `${done}/${shots.length} shots done, ${formatUsd(summary.spent)} spent on ${summary.ledger.length} prediction${summary.ledger.length === 1 ? '' : 's'}\n`,
+  )
 }

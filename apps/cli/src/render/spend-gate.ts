@@ -16,8 +16,10 @@ export interface SpendDecision {
 
 /** The line shown before anything is submitted: what will be spent, cached shots excluded. */
 export function estimateLine(d: Pick<SpendDecision, 'cost' | 'submissions' | 'reused' | 'paid'>): string {
-  const reused = d.reused > 0 ? `; ${d.reused} shot${d.reused === 1 ? '' : 's'} already rendered, not paid again` : ''
-  if (!d.paid) return `Rendering ${d.submissions} shot${d.submissions === 1 ? '' : 's'} locally (no cost)${reused}.`
+  const reused =
+    d.reused > 0 ? `; ${d.reused} shot${d.reused === 1 ? '' : 's'} already rendered, not paid again` : ''
+  if (!d.paid)
+    return `Rendering ${d.submissions} shot${d.submissions === 1 ? '' : 's'} locally (no cost)${reused}.`
   return `Will submit ${d.submissions} prediction${d.submissions === 1 ? '' : 's'}, estimated ${formatUsd(d.cost)} (retries of failed predictions come on top)${reused}.`
 }
 

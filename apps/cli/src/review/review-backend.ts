@@ -4,7 +4,7 @@ import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { CliFailure, withFailureMessages } from '../render/failure.ts'
 import { requireRenderedTake } from '../render/pick-take.ts'
-import { renderStoryboard, type RenderOptions } from '../render/render-storyboard.ts'
+import { type RenderOptions, renderStoryboard } from '../render/render-storyboard.ts'
 import { shortPath } from '../render/run-location.ts'
 import { reviewSnapshot } from './review-snapshot.ts'
 
@@ -38,13 +38,18 @@ function lineSink(line: (text: string) => void): CliIo['stdout'] {
 function parseEvent(line: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(line)
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
   } catch {
     return undefined
   }
 }
 
-const STATUS_BY_EXIT: Readonly<Record<number, string>> = { [EXIT.ok]: 'completed', [EXIT.interrupted]: 'interrupted' }
+const STATUS_BY_EXIT: Readonly<Record<number, string>> = {
+  [EXIT.ok]: 'completed',
+  [EXIT.interrupted]: 'interrupted',
+}
 
 /**
  * The review server's backend: the snapshot from core's plan and the scheduler's estimate, a pick as
@@ -56,20 +61,38 @@ export function createReviewBackend(options: BackendOptions): ReviewBackend {
   const { io } = options
   return {
     runDir: options.runDir,
-    snapshot: () => reviewSnapshot({ file: options.file, cwd: io.cwd, runDir: options.runDir, cacheDir: options.cacheDir, provider: options.provider }),
+    snapshot: () =>
+      reviewSnapshot({
+        file: options.file,
+        cwd: io.cwd,
+        runDir: options.runDir,
+        cacheDir: options.cacheDir,
+        provider: options.provider,
+      }),
     async pick(shot, take) {
       // As `storyreel pick` does: only a valid storyboard, only a take that was rendered, one line written.
       const loaded = await loadStoryboard(options.file, { cwd: io.cwd })
-      if (!loaded.ok) throw new CliFailure(`${options.file} is not valid, so no take was picked: fix the errors shown first.`)
+      if (!loaded.ok)
+        throw new CliFailure(
+          `${options.file} is not valid, so no take was picked: fix the errors shown first.`,
+        )
       const planned = loaded.plan.shots.find((s) => s.id === shot)
       if (!planned) throw new CliFailure(`${options.file} has no shot ${JSON.stringify(shot)}.`)
-      await requireRenderedTake(planned, take, options.runDir, { file: options.file, where: shortPath(io.cwd, options.runDir) })
+      await requireRenderedTake(planned, take, options.runDir, {
+        file: options.file,
+        where: shortPath(io.cwd, options.runDir),
+      })
       await pickInFile(options.file, shot, take, { cwd: io.cwd })
     },
     async render(call): Promise<RenderEnd> {
       let status: string | undefined
       let declined = false
-      const note = (message: string) => call.onEvent({ type: 'note', message: message.replace(/^storyreel: /, ''), time: new Date().toISOString() })
+      const note = (message: string) =>
+        call.onEvent({
+          type: 'note',
+          message: message.replace(/^storyreel: /, ''),
+          time: new Date().toISOString(),
+        })
       const renderIo: CliIo = {
         ...io,
         isTTY: false,
@@ -99,7 +122,10 @@ export function createReviewBackend(options: BackendOptions): ReviewBackend {
           renderIo,
         ),
       )
-      const end = status ?? STATUS_BY_EXIT[code] ?? (declined ? 'declined' : call.signal.aborted ? 'interrupted' : 'failed')
+      const end =
+        status ??
+        STATUS_BY_EXIT[code] ??
+        (declined ? 'declined' : call.signal.aborted ? 'interrupted' : 'failed')
       io.stderr.write(`Render from the page: ${end}.\n`)
       return { status: end }
     },

@@ -1,7 +1,7 @@
 import { loadStoryboard, type PlannedShot, type Provider } from '@storyreel/core'
-import { runLayout, staleShots, type StaleShot } from '@storyreel/scheduler'
 import type { ReviewShot, ReviewSnapshot, ReviewTake } from '@storyreel/review'
-import { readManifest, type ManifestShot } from '../render/manifest.ts'
+import { runLayout, type StaleShot, staleShots } from '@storyreel/scheduler'
+import { type ManifestShot, readManifest } from '../render/manifest.ts'
 import { WHY_STALE } from '../render/pick-take.ts'
 
 export interface SnapshotSource {
@@ -35,15 +35,27 @@ export async function reviewSnapshot(source: SnapshotSource): Promise<ReviewSnap
     title: plan.title,
     file: source.file,
     issues: loaded.issues,
-    shots: plan.shots.map((shot) => reviewShot(shot, run?.shots.find((s) => s.id === shot.id), stale.shots.find((s) => s.shot === shot.id))),
-    ...(run?.reel ? { reel: { file: run.reel.file, ...(run.reel.sha256 ? { sha256: run.reel.sha256 } : {}) } } : {}),
+    shots: plan.shots.map((shot) =>
+      reviewShot(
+        shot,
+        run?.shots.find((s) => s.id === shot.id),
+        stale.shots.find((s) => s.shot === shot.id),
+      ),
+    ),
+    ...(run?.reel
+      ? { reel: { file: run.reel.file, ...(run.reel.sha256 ? { sha256: run.reel.sha256 } : {}) } }
+      : {}),
     stale: { shots: stale.shots.map((s) => s.shot), submissions: stale.submissions, cost: stale.cost },
     provider: source.provider.name,
     paid: source.provider.paid,
   }
 }
 
-function reviewShot(shot: PlannedShot, recorded: ManifestShot | undefined, stale: StaleShot | undefined): ReviewShot {
+function reviewShot(
+  shot: PlannedShot,
+  recorded: ManifestShot | undefined,
+  stale: StaleShot | undefined,
+): ReviewShot {
   return {
     id: shot.id,
     prompt: shot.params.prompt,
@@ -64,10 +76,16 @@ function reviewShot(shot: PlannedShot, recorded: ManifestShot | undefined, stale
  * Every take the storyboard asks for now (a lowered `takes` hides the others; their clips stay), each
  * with its clip when the last run had one. A manifest from before takes has one clip per shot: take 1.
  */
-function takesOf(shot: PlannedShot, recorded: ManifestShot | undefined, rendering: readonly number[]): ReviewTake[] {
+function takesOf(
+  shot: PlannedShot,
+  recorded: ManifestShot | undefined,
+  rendering: readonly number[],
+): ReviewTake[] {
   const takes: ReviewTake[] = []
   for (let take = 1; take <= shot.takes; take++) {
-    const made = recorded?.takes?.find((t) => t.take === take) ?? (take === 1 && !recorded?.takes && recorded?.clip ? { ...recorded, take } : undefined)
+    const made =
+      recorded?.takes?.find((t) => t.take === take) ??
+      (take === 1 && !recorded?.takes && recorded?.clip ? { ...recorded, take } : undefined)
     const clip = made?.clip
     takes.push({
       take,

@@ -36,10 +36,14 @@ export function binaryIdentity(path: string): string {
 /** The capabilities of the ffmpeg at `path`, from memory, then `cacheDir`, then by asking it (three listings at once). */
 export async function ffmpegCapabilities(path: string, cacheDir?: string): Promise<FfmpegCapabilities> {
   const identity = binaryIdentity(path)
-  const file = cacheDir && join(cacheDir, `ffmpeg-caps-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}.json`)
+  const file =
+    cacheDir &&
+    join(cacheDir, `ffmpeg-caps-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}.json`)
   let caps = inMemory.get(identity)
   if (!caps) {
-    caps = (file ? readCapabilities(file, identity) : Promise.resolve(undefined)).then(async (cached) => cached ?? (await askFfmpeg(path)))
+    caps = (file ? readCapabilities(file, identity) : Promise.resolve(undefined)).then(
+      async (cached) => cached ?? (await askFfmpeg(path)),
+    )
     inMemory.set(identity, caps)
     caps.catch(() => inMemory.delete(identity))
   }
@@ -53,7 +57,9 @@ export async function ffmpegCapabilities(path: string, cacheDir?: string): Promi
 
 async function askFfmpeg(path: string): Promise<FfmpegCapabilities> {
   const [versionOut, filtersOut, encodersOut] = await Promise.all(
-    [['-version'], ['-filters'], ['-encoders']].map((args) => runTool(path, ['-hide_banner', ...args], { captureStdout: true })),
+    [['-version'], ['-filters'], ['-encoders']].map((args) =>
+      runTool(path, ['-hide_banner', ...args], { captureStdout: true }),
+    ),
   )
   return {
     version: /ffmpeg version (\S+)/.exec(versionOut!.stdout)?.[1] ?? 'unknown',

@@ -25,7 +25,8 @@ export function drawtext(text: string, font: string, style: TextStyle): string {
     `x=${filterValue(style.x)}`,
     `y=${filterValue(style.y)}`,
   ]
-  if (style.box) options.push('box=1', 'boxcolor=black@0.55', `boxborderw=${Math.max(2, Math.round(style.size / 4))}`)
+  if (style.box)
+    options.push('box=1', 'boxcolor=black@0.55', `boxborderw=${Math.max(2, Math.round(style.size / 4))}`)
   return `drawtext=${options.join(':')}`
 }
 

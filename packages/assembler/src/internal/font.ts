@@ -2,8 +2,19 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runTool } from './runner.ts'
 
-const FONT_DIRS = ['/usr/share/fonts', '/usr/local/share/fonts', '/Library/Fonts', '/System/Library/Fonts', 'C:\\Windows\\Fonts']
-const PREFERRED = [/DejaVuSans-Bold\.ttf$/i, /DejaVuSans\.ttf$/i, /LiberationSans-(Bold|Regular)\.ttf$/i, /Arial\.ttf$/i]
+const FONT_DIRS = [
+  '/usr/share/fonts',
+  '/usr/local/share/fonts',
+  '/Library/Fonts',
+  '/System/Library/Fonts',
+  'C:\\Windows\\Fonts',
+]
+const PREFERRED = [
+  /DejaVuSans-Bold\.ttf$/i,
+  /DejaVuSans\.ttf$/i,
+  /LiberationSans-(Bold|Regular)\.ttf$/i,
+  /Arial\.ttf$/i,
+]
 
 let cached: Promise<string | undefined> | undefined
 
@@ -19,7 +30,9 @@ export function findFont(): Promise<string | undefined> {
 
 async function fromFontconfig(): Promise<string | undefined> {
   try {
-    const { stdout } = await runTool('fc-match', ['-f', '%{file}', 'sans-serif:bold'], { captureStdout: true })
+    const { stdout } = await runTool('fc-match', ['-f', '%{file}', 'sans-serif:bold'], {
+      captureStdout: true,
+    })
     return /\.(ttf|otf|ttc)$/i.test(stdout.trim()) ? stdout.trim() : undefined
   } catch {
     return undefined // no fontconfig tools: look in the usual folders instead

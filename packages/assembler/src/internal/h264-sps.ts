@@ -9,7 +9,25 @@ export interface SpsFacts {
 
 const HIGH_PROFILES = new Set([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135])
 /** Table E-1 of the H.264 spec: aspect_ratio_idc 1–16. */
-const SAR_TABLE = ['0:1', '1:1', '12:11', '10:11', '16:11', '40:33', '24:11', '20:11', '32:11', '80:33', '18:11', '15:11', '64:33', '160:99', '4:3', '3:2', '2:1']
+const SAR_TABLE = [
+  '0:1',
+  '1:1',
+  '12:11',
+  '10:11',
+  '16:11',
+  '40:33',
+  '24:11',
+  '20:11',
+  '32:11',
+  '80:33',
+  '18:11',
+  '15:11',
+  '64:33',
+  '160:99',
+  '4:3',
+  '3:2',
+  '2:1',
+]
 
 /** Reads the SPS NAL unit (with its header byte); undefined when it cannot be parsed. */
 export function parseSps(nal: Buffer): SpsFacts | undefined {
@@ -26,7 +44,9 @@ export function parseSps(nal: Buffer): SpsFacts | undefined {
       bitDepth = bits.ue() + 8
       if (bits.ue() + 8 !== bitDepth) return undefined // luma and chroma depths differ: let ffprobe describe it
       bits.u(1)
-      if (bits.u(1)) for (let i = 0; i < (chromaFormat === 3 ? 12 : 8); i++) if (bits.u(1)) skipScalingList(bits, i < 6 ? 16 : 64)
+      if (bits.u(1))
+        for (let i = 0; i < (chromaFormat === 3 ? 12 : 8); i++)
+          if (bits.u(1)) skipScalingList(bits, i < 6 ? 16 : 64)
     }
     bits.ue() // log2_max_frame_num
     const pocType = bits.ue()

@@ -4,13 +4,20 @@
  * again retries it; progress goes to everyone waiting.
  */
 export class JobMap<T> {
-  readonly #jobs = new Map<string, { promise: Promise<T>; listeners: Set<(fraction: number) => void>; value?: T }>()
+  readonly #jobs = new Map<
+    string,
+    { promise: Promise<T>; listeners: Set<(fraction: number) => void>; value?: T }
+  >()
 
   /**
    * The job `key`: the running or finished one, else `start` (with a progress
    * reporter). `signal` stops only the waiting, not a job someone else started.
    */
-  run(key: string, start: (report: (fraction: number) => void) => Promise<T>, options: { signal?: AbortSignal | undefined; onProgress?: ((fraction: number) => void) | undefined } = {}): Promise<T> {
+  run(
+    key: string,
+    start: (report: (fraction: number) => void) => Promise<T>,
+    options: { signal?: AbortSignal | undefined; onProgress?: ((fraction: number) => void) | undefined } = {},
+  ): Promise<T> {
     let job = this.#jobs.get(key)
     if (!job) {
       const listeners = new Set<(fraction: number) => void>()

@@ -39,7 +39,11 @@ export function children(buffer: Buffer, start: number, end: number): Box[] {
   while (offset + 8 <= end) {
     const size = buffer.readUInt32BE(offset)
     if (size < 8 || offset + size > end) break
-    boxes.push({ type: buffer.toString('latin1', offset + 4, offset + 8), start: offset + 8, end: offset + size })
+    boxes.push({
+      type: buffer.toString('latin1', offset + 4, offset + 8),
+      start: offset + 8,
+      end: offset + size,
+    })
     offset += size
   }
   return boxes
@@ -68,4 +72,3 @@ export function readStts(stts: Buffer): { samples: number; delta: number; total:
   }
   return { samples, delta, total }
 }
-

@@ -49,7 +49,15 @@ export async function readMp4Fingerprint(file: string): Promise<Mp4Fingerprint |
         ;[videoFrames, videoSeconds] = [samples, total / timescale]
         video = describeVideo(stsd, tkhd, timescale, delta)
       }
-      tracks.push([handler, timescale, delta, matrix, createHash('sha256').update(withoutBitrate(stsd)).digest('hex')].join(':'))
+      tracks.push(
+        [
+          handler,
+          timescale,
+          delta,
+          matrix,
+          createHash('sha256').update(withoutBitrate(stsd)).digest('hex'),
+        ].join(':'),
+      )
     }
     if (videoFrames === undefined) return undefined
     return { key: tracks.join('|'), videoFrames, videoSeconds, ...(video && { video }) }
@@ -76,10 +84,16 @@ function withoutBitrate(stsd: Buffer): Buffer {
 /** Sample entry header (8) + reserved/data-reference (8) + VisualSampleEntry fields (70): where its child boxes start. */
 const VISUAL_ENTRY_CHILDREN = 86
 
-function describeVideo(stsd: Buffer, tkhd: Buffer, timescale: number, delta: number): HeaderVideoInfo | undefined {
+function describeVideo(
+  stsd: Buffer,
+  tkhd: Buffer,
+  timescale: number,
+  delta: number,
+): HeaderVideoInfo | undefined {
   const entry = 8 // after version/flags and entry_count
   const entryEnd = entry + stsd.readUInt32BE(entry)
-  if (!['avc1', 'avc3'].includes(stsd.toString('latin1', entry + 4, entry + 8)) || delta === 0) return undefined
+  if (!['avc1', 'avc3'].includes(stsd.toString('latin1', entry + 4, entry + 8)) || delta === 0)
+    return undefined
   const width = stsd.readUInt16BE(entry + 32)
   const height = stsd.readUInt16BE(entry + 34)
   const boxes = children(stsd, entry + VISUAL_ENTRY_CHILDREN, entryEnd)
@@ -94,7 +108,8 @@ function describeVideo(stsd: Buffer, tkhd: Buffer, timescale: number, delta: num
   const [a, b] = [tkhd.readInt32BE(matrixAt), tkhd.readInt32BE(matrixAt + 4)]
   const rotation = ((Math.round((Math.atan2(b, a) * 180) / Math.PI) % 360) + 360) % 360
   const quarterTurn = rotation === 90 || rotation === 270
-  const pixFmt = sps.chromaFormat === 1 && sps.bitDepth === 8 ? (sps.fullRange ? 'yuvj420p' : 'yuv420p') : 'other'
+  const pixFmt =
+    sps.chromaFormat === 1 && sps.bitDepth === 8 ? (sps.fullRange ? 'yuvj420p' : 'yuv420p') : 'other'
   return {
     codec: 'h264',
     width,

@@ -29,7 +29,11 @@ export interface ToolOutput {
 }
 
 /** Runs `bin args…`, resolving with its output when it exits with 0 and rejecting with FFMPEG_EXIT otherwise. */
-export function runTool(bin: string, args: readonly string[], options: RunToolOptions = {}): Promise<ToolOutput> {
+export function runTool(
+  bin: string,
+  args: readonly string[],
+  options: RunToolOptions = {},
+): Promise<ToolOutput> {
   const { signal, onStdoutLine, captureStdout = false, stderrLines = 40 } = options
   if (signal?.aborted) return Promise.reject(signal.reason)
   return new Promise((resolve, reject) => {
@@ -77,11 +81,15 @@ export function runTool(bin: string, args: readonly string[], options: RunToolOp
       if (exitCode === 0) return resolve({ stdout: stdoutChunks.join(''), stderrTail })
       const lastLines = tail.slice(-8).join('\n') || `(no output; killed by ${killedBy ?? 'nothing'})`
       reject(
-        new AssemblerError('FFMPEG_EXIT', `${bin} failed with exit code ${exitCode ?? killedBy}:\n${lastLines}`, {
-          stderr: stderrTail,
-          exitCode,
-          args,
-        }),
+        new AssemblerError(
+          'FFMPEG_EXIT',
+          `${bin} failed with exit code ${exitCode ?? killedBy}:\n${lastLines}`,
+          {
+            stderr: stderrTail,
+            exitCode,
+            args,
+          },
+        ),
       )
     })
   })
@@ -138,11 +146,16 @@ function toFluentCommand(bin: string, args: readonly string[]): ffmpeg.FfmpegCom
  * Runs one ffmpeg job through fluent-ffmpeg. `args` is a whole command line
  * whose last element is the output target; fluent-ffmpeg adds `-y` in front.
  */
-export function runFfmpegJob(bin: string, args: readonly string[], options: RunFfmpegJobOptions = {}): Promise<ToolOutput> {
+export function runFfmpegJob(
+  bin: string,
+  args: readonly string[],
+  options: RunFfmpegJobOptions = {},
+): Promise<ToolOutput> {
   const { signal, onStderrLine, isReportLine, stderrLines = 40 } = options
   if (signal?.aborted) return Promise.reject(signal.reason)
   const target = args.at(-1)
-  if (target === undefined) return Promise.reject(new TypeError('Expected `args` to end with the output target'))
+  if (target === undefined)
+    return Promise.reject(new TypeError('Expected `args` to end with the output target'))
   return new Promise((resolve, reject) => {
     const tail: string[] = []
     const command = toFluentCommand(bin, args)
@@ -164,16 +177,26 @@ export function runFfmpegJob(bin: string, args: readonly string[], options: RunF
       signal?.removeEventListener('abort', onAbort)
       if (signal?.aborted) return reject(signal.reason)
       if (error.code === 'ENOENT' || error.code === 'EACCES') {
-        return reject(new AssemblerError('FFMPEG_NOT_FOUND', `Could not start ${bin}: ${error.code === 'ENOENT' ? 'no such file' : 'not executable'}. Install ffmpeg (apt-get install ffmpeg) or set FFMPEG_PATH.`, { cause: error, args }))
+        return reject(
+          new AssemblerError(
+            'FFMPEG_NOT_FOUND',
+            `Could not start ${bin}: ${error.code === 'ENOENT' ? 'no such file' : 'not executable'}. Install ffmpeg (apt-get install ffmpeg) or set FFMPEG_PATH.`,
+            { cause: error, args },
+          ),
+        )
       }
       const exitCode = Number(/exited with code (\d+)/.exec(error.message)?.[1] ?? Number.NaN)
       const lastLines = tail.slice(-8).join('\n') || `(no output; ${error.message.split(':')[0]})`
       reject(
-        new AssemblerError('FFMPEG_EXIT', `${bin} failed with exit code ${Number.isNaN(exitCode) ? 'unknown' : exitCode}:\n${lastLines}`, {
-          stderr: tail.join('\n'),
-          exitCode: Number.isNaN(exitCode) ? null : exitCode,
-          args,
-        }),
+        new AssemblerError(
+          'FFMPEG_EXIT',
+          `${bin} failed with exit code ${Number.isNaN(exitCode) ? 'unknown' : exitCode}:\n${lastLines}`,
+          {
+            stderr: tail.join('\n'),
+            exitCode: Number.isNaN(exitCode) ? null : exitCode,
+            args,
+          },
+        ),
       )
     })
     command.run()

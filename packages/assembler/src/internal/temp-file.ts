@@ -5,7 +5,10 @@ import { basename, dirname, extname, join } from 'node:path'
 /** A unique hidden sibling of `final` with the same extension, so ffmpeg still picks the right muxer. */
 export function tempSibling(final: string): string {
   const ext = extname(final)
-  return join(dirname(final), `.${basename(final, ext)}.${process.pid}-${randomBytes(4).toString('hex')}.partial${ext}`)
+  return join(
+    dirname(final),
+    `.${basename(final, ext)}.${process.pid}-${randomBytes(4).toString('hex')}.partial${ext}`,
+  )
 }
 
 /**

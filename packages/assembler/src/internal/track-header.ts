@@ -54,7 +54,9 @@ export async function readTrackHeader(file: string): Promise<TrackHeader | undef
         timescale,
         frameDelta: timing.delta,
         codec: entryType,
-        ...(avcC && { parameterSets: createHash('sha256').update(stsd.subarray(avcC.start, avcC.end)).digest('hex') }),
+        ...(avcC && {
+          parameterSets: createHash('sha256').update(stsd.subarray(avcC.start, avcC.end)).digest('hex'),
+        }),
         width: stsd.readUInt16BE(8 + 32),
         height: stsd.readUInt16BE(8 + 34),
       }
@@ -76,7 +78,10 @@ function readSyncSamples(stss: Buffer): number[] {
 /** All entries but a trailing single sample have the same duration. */
 function uniformDurations(stts: Buffer): boolean {
   const entries = stts.readUInt32BE(4)
-  const durations = Array.from({ length: entries }, (_, i) => ({ count: stts.readUInt32BE(8 + i * 8), delta: stts.readUInt32BE(12 + i * 8) }))
+  const durations = Array.from({ length: entries }, (_, i) => ({
+    count: stts.readUInt32BE(8 + i * 8),
+    delta: stts.readUInt32BE(12 + i * 8),
+  }))
   const body = durations.at(-1)?.count === 1 && durations.length > 1 ? durations.slice(0, -1) : durations
   return new Set(body.map((d) => d.delta)).size <= 1
 }

@@ -18,14 +18,19 @@ function el(tag, attrs, ...children) {
     else if (name.startsWith('on')) node.addEventListener(name.slice(2), value)
     else node.setAttribute(name, value === true ? '' : String(value))
   }
-  for (const child of children) if (child !== undefined && child !== null) node.append(child instanceof Node ? child : String(child))
+  for (const child of children)
+    if (child !== undefined && child !== null) node.append(child instanceof Node ? child : String(child))
   return node
 }
 
 const usd = (n) => `$${(Math.round(n * 100) / 100).toFixed(2)}`
 
 async function post(path, body) {
-  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-storyreel-token': token }, body: JSON.stringify(body ?? {}) })
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-storyreel-token': token },
+    body: JSON.stringify(body ?? {}),
+  })
   const data = await res.json().catch(() => ({}))
   if (!res.ok && res.status !== 409) throw new Error(data.error ?? `${res.status} ${res.statusText}`)
   return data
@@ -41,7 +46,9 @@ function note(text) {
 function showIssues(issues) {
   const errors = issues.filter((i) => i.severity === 'error')
   $('issues').hidden = errors.length === 0
-  $('issue-list').replaceChildren(...errors.map((i) => el('li', {}, `${i.file}:${i.line}:${i.col}: ${i.message} [${i.code}]`)))
+  $('issue-list').replaceChildren(
+    ...errors.map((i) => el('li', {}, `${i.file}:${i.line}:${i.col}: ${i.message} [${i.code}]`)),
+  )
 }
 
 function staleSummary(s) {
@@ -54,22 +61,53 @@ function staleSummary(s) {
 
 // A take whose clip and marks did not change keeps its element, so a save does not stop a take playing.
 let kept = new Map()
-const takeKey = (shot, take) => JSON.stringify([shot.id, take.take, take.clipUrl, take.posterUrl, take.status, take.cost, take.picked])
+const takeKey = (shot, take) =>
+  JSON.stringify([shot.id, take.take, take.clipUrl, take.posterUrl, take.status, take.cost, take.picked])
 
 function takeFigure(shot, take) {
   const same = kept.get(takeKey(shot, take))
   if (same) return same
   const media = take.clipUrl
-    ? el('video', { src: take.clipUrl, poster: take.posterUrl, preload: 'none', playsinline: true, muted: true, 'data-take': take.take, title: 'Click to play' })
+    ? el('video', {
+        src: take.clipUrl,
+        poster: take.posterUrl,
+        preload: 'none',
+        playsinline: true,
+        muted: true,
+        'data-take': take.take,
+        title: 'Click to play',
+      })
     : el('div', { class: 'empty' }, take.status === 'new' ? 'not rendered yet' : take.status)
-  if (media.tagName === 'VIDEO') media.addEventListener('click', () => (media.paused ? media.play().catch(() => {}) : media.pause()))
+  if (media.tagName === 'VIDEO')
+    media.addEventListener('click', () => (media.paused ? media.play().catch(() => {}) : media.pause()))
   // Only a take that was rendered can be picked (as `storyreel pick` insists): one you could watch.
   const action = take.picked
     ? el('span', { class: 'picked-mark' }, '✓ picked')
     : take.clipUrl
-      ? el('button', { type: 'button', class: 'pick', 'data-shot': shot.id, 'data-take': take.take, disabled: renderRunning, onclick: () => pick(shot.id, take.take) }, 'Pick')
+      ? el(
+          'button',
+          {
+            type: 'button',
+            class: 'pick',
+            'data-shot': shot.id,
+            'data-take': take.take,
+            disabled: renderRunning,
+            onclick: () => pick(shot.id, take.take),
+          },
+          'Pick',
+        )
       : undefined
-  return el('figure', { class: `take${take.picked ? ' picked' : ''}`, 'data-take': take.take, 'data-key': takeKey(shot, take) }, media, el('figcaption', {}, el('span', {}, `Take ${take.take} · ${take.status}${take.cost ? ` · ${usd(take.cost)}` : ''}`), action))
+  return el(
+    'figure',
+    { class: `take${take.picked ? ' picked' : ''}`, 'data-take': take.take, 'data-key': takeKey(shot, take) },
+    media,
+    el(
+      'figcaption',
+      {},
+      el('span', {}, `Take ${take.take} · ${take.status}${take.cost ? ` · ${usd(take.cost)}` : ''}`),
+      action,
+    ),
+  )
 }
 
 function shotRow(shot) {
@@ -78,10 +116,26 @@ function shotRow(shot) {
     { class: 'shot-head' },
     el('span', { class: 'shot-id' }, shot.id),
     el('span', { class: `badge${shot.status === 'failed' ? ' failed' : ''}` }, shot.status),
-    shot.stale ? el('span', { class: 'badge stale' }, `stale: ${shot.staleReason ?? 'inputs changed'} · ${usd(shot.refreshCost)} to refresh`) : undefined,
-    el('span', { class: 'muted' }, `${shot.model} · ${shot.duration} s · ${usd(shot.price)} a take${shot.cost ? ` · spent ${usd(shot.cost)}` : ''}`),
+    shot.stale
+      ? el(
+          'span',
+          { class: 'badge stale' },
+          `stale: ${shot.staleReason ?? 'inputs changed'} · ${usd(shot.refreshCost)} to refresh`,
+        )
+      : undefined,
+    el(
+      'span',
+      { class: 'muted' },
+      `${shot.model} · ${shot.duration} s · ${usd(shot.price)} a take${shot.cost ? ` · spent ${usd(shot.cost)}` : ''}`,
+    ),
   )
-  return el('section', { class: `shot${shot.stale ? ' stale' : ''}`, 'data-shot': shot.id, 'data-stale': shot.stale }, head, el('p', { class: 'prompt' }, shot.prompt), el('div', { class: 'takes' }, ...shot.takes.map((t) => takeFigure(shot, t))))
+  return el(
+    'section',
+    { class: `shot${shot.stale ? ' stale' : ''}`, 'data-shot': shot.id, 'data-stale': shot.stale },
+    head,
+    el('p', { class: 'prompt' }, shot.prompt),
+    el('div', { class: 'takes' }, ...shot.takes.map((t) => takeFigure(shot, t))),
+  )
 }
 
 function render(next) {
@@ -121,11 +175,19 @@ function showProgress(event) {
   if (event.type === 'shot') {
     progress.set(event.shot, event)
     $('progress-shots').replaceChildren(
-      ...[...progress.values()].map((e) => el('li', { 'data-shot': e.shot, 'data-state': e.state }, `${e.shot}: ${e.state}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`)),
+      ...[...progress.values()].map((e) =>
+        el(
+          'li',
+          { 'data-shot': e.shot, 'data-state': e.state },
+          `${e.shot}: ${e.state}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`,
+        ),
+      ),
     )
     $('progress-state').textContent = `· spent ${usd(event.spent ?? 0)}`
   } else if (event.type === 'note') note(event.message)
-  else if (event.type === 'run-end') $('progress-state').textContent = `· ${event.done} rendered, ${event.cached} reused, ${event.failed} failed, ${event.skipped} skipped · spent ${usd(event.spent)}`
+  else if (event.type === 'run-end')
+    $('progress-state').textContent =
+      `· ${event.done} rendered, ${event.cached} reused, ${event.failed} failed, ${event.skipped} skipped · spent ${usd(event.spent)}`
 }
 
 async function pick(shot, take) {
@@ -190,7 +252,8 @@ $('question-yes').addEventListener('click', () => answer(true))
 $('question-no').addEventListener('click', () => answer(false))
 document.addEventListener('keydown', (e) => {
   if (e.key !== 'r' || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return
-  if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable]')) return
+  if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable]'))
+    return
   e.preventDefault()
   startRender()
 })

@@ -1,5 +1,5 @@
-import { findModel, priceOf } from '@storyreel/core'
 import type { ImageRef, Plan, PlannedShot, StartSource } from '@storyreel/core'
+import { findModel, priceOf } from '@storyreel/core'
 
 export interface ShotSpec {
   readonly id: string
@@ -18,7 +18,9 @@ export interface ShotSpec {
 /** Builds a Plan in code, the way core's planner would, so scheduler tests need no storyboard file. */
 export function planOf(specs: readonly ShotSpec[], title = 'test'): Plan {
   const shots = specs.map((spec, index): PlannedShot => {
-    const start: StartSource = spec.after ? { kind: 'last-frame', shot: spec.after } : (spec.image ?? { kind: 'none' })
+    const start: StartSource = spec.after
+      ? { kind: 'last-frame', shot: spec.after }
+      : (spec.image ?? { kind: 'none' })
     const alias = spec.model ?? (start.kind === 'none' ? 'kling-v2.5-turbo-pro-t2v' : 'kling-v2.1-i2v-pro')
     const model = findModel(alias)
     if (!model) throw new Error(`unknown model ${alias}`)
@@ -44,14 +46,25 @@ export function planOf(specs: readonly ShotSpec[], title = 'test'): Plan {
       line: index + 1,
     }
   })
-  return { title, file: `/tmp/${title}.yaml`, hash: 'h', shots, output: { file: 'reel.mp4', fit: 'contain', transition: { type: 'cut', duration: 0 } } }
+  return {
+    title,
+    file: `/tmp/${title}.yaml`,
+    hash: 'h',
+    shots,
+    output: { file: 'reel.mp4', fit: 'contain', transition: { type: 'cut', duration: 0 } },
+  }
 }
 
 /** `chains` chains of `length` shots: c0s0 (text-to-video) → c0s1 → ... */
-export function chainsPlan(chains: number, length: number, prompt = (c: number, s: number) => `chain ${c} shot ${s}, slow dolly`): Plan {
+export function chainsPlan(
+  chains: number,
+  length: number,
+  prompt = (c: number, s: number) => `chain ${c} shot ${s}, slow dolly`,
+): Plan {
   const specs: ShotSpec[] = []
   for (let c = 0; c < chains; c++) {
-    for (let s = 0; s < length; s++) specs.push({ id: `c${c}s${s}`, prompt: prompt(c, s), ...(s > 0 ? { after: `c${c}s${s - 1}` } : {}) })
+    for (let s = 0; s < length; s++)
+      specs.push({ id: `c${c}s${s}`, prompt: prompt(c, s), ...(s > 0 ? { after: `c${c}s${s - 1}` } : {}) })
   }
   return planOf(specs)
 }

@@ -1,9 +1,9 @@
-import { onTestFinished } from 'vitest'
 import type { Provider } from '@storyreel/core'
 import { SIMULATOR_CLIENT } from '@storyreel/test-utils'
 import { createClient, createWavespeedProvider } from '@storyreel/wavespeed'
-import { startSimulator } from '@storyreel/wavespeed-sim'
 import type { Simulator, SimulatorOptions } from '@storyreel/wavespeed-sim'
+import { startSimulator } from '@storyreel/wavespeed-sim'
+import { onTestFinished } from 'vitest'
 
 export { tempDir, testCard } from '@storyreel/test-utils'
 
@@ -20,7 +20,10 @@ export async function startSim(options: SimulatorOptions = {}): Promise<Simulato
 }
 
 /** Created predictions per shot id, read from the simulator's submissions (prompts carry the shot id). */
-export function createdPerShot(sim: Simulator, shotOfPrompt: (prompt: string) => string): Record<string, number> {
+export function createdPerShot(
+  sim: Simulator,
+  shotOfPrompt: (prompt: string) => string,
+): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const s of sim.submissions()) {
     if (!s.id) continue

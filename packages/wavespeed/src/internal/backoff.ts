@@ -25,7 +25,11 @@ export interface BackoffOptions {
  * "Full jitter" exponential backoff: a uniform draw in [0, min(cap, base·2^attempt)],
  * which spreads retries of many clients instead of synchronising them.
  */
-export function jitteredDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+export function jitteredDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   return Math.round(random() * Math.min(options.capMs, options.baseMs * 2 ** attempt))
 }
 

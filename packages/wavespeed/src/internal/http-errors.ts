@@ -1,8 +1,15 @@
-import { WaveSpeedError } from '../errors.ts'
 import type { WaveSpeedErrorCode } from '../errors.ts'
+import { WaveSpeedError } from '../errors.ts'
 
 /** Network error codes raised before a request reached the server: nothing was created. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
 
 /** True when a transport error proves the request never reached the server. */
 export function neverSent(error: unknown): boolean {
@@ -31,15 +38,29 @@ export function httpError(f: HttpFailure): WaveSpeedError {
   const said = f.apiMessage === '' ? '' : `: ${f.apiMessage}`
   const base = `WaveSpeed answered HTTP ${f.status} to ${f.what}${said}`
   const common = { httpStatus: f.status, apiMessage: f.apiMessage, model: f.model, cause: f.cause }
-  const make = (code: WaveSpeedErrorCode, hint: string, extra: { retryable?: boolean; ambiguous?: boolean } = {}) =>
-    new WaveSpeedError(code, `${base}. ${hint}`, { ...common, retryAfterMs: f.retryAfterMs, ...extra })
+  const make = (
+    code: WaveSpeedErrorCode,
+    hint: string,
+    extra: { retryable?: boolean; ambiguous?: boolean } = {},
+  ) => new WaveSpeedError(code, `${base}. ${hint}`, { ...common, retryAfterMs: f.retryAfterMs, ...extra })
   if (f.status === 401) return make('WS_AUTH', 'Check WAVESPEED_API_KEY: the key was refused.')
   if (f.status === 402 || (f.status === 403 && BALANCE.test(f.apiMessage)))
-    return make('WS_INSUFFICIENT_BALANCE', 'Your WaveSpeed balance is too low: top up at https://wavespeed.ai/ and run again.')
-  if (f.status === 403) return make('WS_FORBIDDEN', 'The account may not use this endpoint or model; check its access on wavespeed.ai.')
-  if (f.status === 404) return make('WS_NOT_FOUND', 'Check the model id or prediction id (predictions are deleted after 7 days).')
+    return make(
+      'WS_INSUFFICIENT_BALANCE',
+      'Your WaveSpeed balance is too low: top up at https://wavespeed.ai/ and run again.',
+    )
+  if (f.status === 403)
+    return make(
+      'WS_FORBIDDEN',
+      'The account may not use this endpoint or model; check its access on wavespeed.ai.',
+    )
+  if (f.status === 404)
+    return make('WS_NOT_FOUND', 'Check the model id or prediction id (predictions are deleted after 7 days).')
   if (f.status === 413) return make('WS_TOO_LARGE', 'Use a smaller file (images up to 10 MB for Kling).')
-  if (f.status === 429) return make('WS_RATE_LIMITED', 'Too many requests; wait and retry, or lower concurrency.', { retryable: true })
+  if (f.status === 429)
+    return make('WS_RATE_LIMITED', 'Too many requests; wait and retry, or lower concurrency.', {
+      retryable: true,
+    })
   if (f.status >= 500)
     return make(
       'WS_SERVER',

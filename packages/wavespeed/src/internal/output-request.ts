@@ -1,5 +1,5 @@
-import { request } from 'undici'
 import type { Dispatcher } from 'undici'
+import { request } from 'undici'
 import { WaveSpeedError } from '../errors.ts'
 import type { ClientContext } from './context.ts'
 import { NO_REDIRECTS } from './transport.ts'
@@ -13,9 +13,13 @@ export function assertFetchable(url: string | URL, apiBase: URL, redirectedFrom?
   try {
     parsed = new URL(url)
   } catch {
-    throw new WaveSpeedError('WS_UNSAFE_URL', `WaveSpeed handed out "${String(url).slice(0, 120)}", which is not a URL.`)
+    throw new WaveSpeedError(
+      'WS_UNSAFE_URL',
+      `WaveSpeed handed out "${String(url).slice(0, 120)}", which is not a URL.`,
+    )
   }
-  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && apiBase.protocol === 'http:')) return parsed
+  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && apiBase.protocol === 'http:'))
+    return parsed
   const via = redirectedFrom ? `, where ${redirectedFrom.host}${redirectedFrom.pathname} redirected,` : ''
   throw new WaveSpeedError(
     'WS_UNSAFE_URL',
@@ -27,7 +31,12 @@ export function assertFetchable(url: string | URL, apiBase: URL, redirectedFrom?
  * GETs an output URL without the API key, following up to 5 redirects by hand so that every hop is
  * held to `assertFetchable` (undici's request() follows none by itself).
  */
-export async function requestOutput(ctx: ClientContext, url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+export async function requestOutput(
+  ctx: ClientContext,
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Dispatcher.ResponseData> {
   let target = url
   for (let hop = 0; ; hop++) {
     const res = await request(target, {
@@ -43,8 +52,15 @@ export async function requestOutput(ctx: ClientContext, url: URL, headers: Recor
     if (!REDIRECTS.has(res.statusCode) || location === undefined) return res
     await res.body.dump().catch(() => undefined)
     if (hop >= MAX_REDIRECTS)
-      throw new WaveSpeedError('WS_DOWNLOAD', `Downloading ${url.host}${url.pathname} was redirected more than ${MAX_REDIRECTS} times; check the output URL on wavespeed.ai.`)
+      throw new WaveSpeedError(
+        'WS_DOWNLOAD',
+        `Downloading ${url.host}${url.pathname} was redirected more than ${MAX_REDIRECTS} times; check the output URL on wavespeed.ai.`,
+      )
     const next = Array.isArray(location) ? location[0]! : location
-    target = assertFetchable(URL.canParse(next, target.href) ? new URL(next, target) : next, ctx.transport.baseUrl, target)
+    target = assertFetchable(
+      URL.canParse(next, target.href) ? new URL(next, target) : next,
+      ctx.transport.baseUrl,
+      target,
+    )
   }
 }

@@ -1,5 +1,5 @@
-import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
+import { Transform } from 'node:stream'
 
 /** A body went past a limit: `size` bytes (or a Content-Length) above the cap, or `time` ms in transfer. */
 export class BodyLimitError extends Error {
@@ -9,7 +9,11 @@ export class BodyLimitError extends Error {
   readonly bytes: number
 
   constructor(limit: 'size' | 'time', bytes: number) {
-    super(limit === 'size' ? `the body is larger than allowed (${bytes} bytes or more)` : `the body did not arrive in time (${bytes} bytes received)`)
+    super(
+      limit === 'size'
+        ? `the body is larger than allowed (${bytes} bytes or more)`
+        : `the body did not arrive in time (${bytes} bytes received)`,
+    )
     this.limit = limit
     this.bytes = bytes
   }
@@ -24,8 +28,17 @@ interface Body extends AsyncIterable<Uint8Array> {
  * past either the stream is destroyed (closing the connection) and a `BodyLimitError` thrown.
  * A Content-Length above the cap is refused before anything is read.
  */
-export async function readLimited(body: Body, limits: { readonly maxBytes: number; readonly timeoutMs: number; readonly contentLength?: string | string[] }): Promise<Buffer> {
-  const announced = Number(Array.isArray(limits.contentLength) ? limits.contentLength[0] : limits.contentLength)
+export async function readLimited(
+  body: Body,
+  limits: {
+    readonly maxBytes: number
+    readonly timeoutMs: number
+    readonly contentLength?: string | string[]
+  },
+): Promise<Buffer> {
+  const announced = Number(
+    Array.isArray(limits.contentLength) ? limits.contentLength[0] : limits.contentLength,
+  )
   if (announced > limits.maxBytes) {
     body.destroy()
     throw new BodyLimitError('size', announced)

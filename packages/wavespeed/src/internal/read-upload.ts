@@ -25,11 +25,19 @@ export function checkUploadSize(name: string, bytes: number, maxBytes: number): 
  * @throws WaveSpeedError `WS_TOO_LARGE`, or `WS_UPLOAD` for a file that is missing or not a regular file.
  */
 export async function readUploadFile(path: string, maxBytes: number): Promise<Buffer> {
-  const unreadable = (why: string) => new WaveSpeedError('WS_UPLOAD', `Cannot upload ${path}: ${why}. Nothing was uploaded.`, { retryable: false })
+  const unreadable = (why: string) =>
+    new WaveSpeedError('WS_UPLOAD', `Cannot upload ${path}: ${why}. Nothing was uploaded.`, {
+      retryable: false,
+    })
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw unreadable(error.code === 'ENOENT' ? 'there is no such file' : `it cannot be read (${error.code ?? error.message})`)
+    throw unreadable(
+      error.code === 'ENOENT'
+        ? 'there is no such file'
+        : `it cannot be read (${error.code ?? error.message})`,
+    )
   })
-  if (!info.isFile()) throw unreadable('it is not a regular file (a folder, device or pipe); point to an image file')
+  if (!info.isFile())
+    throw unreadable('it is not a regular file (a folder, device or pipe); point to an image file')
   checkUploadSize(path, info.size, maxBytes)
   const file = await open(path, 'r')
   try {
@@ -39,7 +47,8 @@ export async function readUploadFile(path: string, maxBytes: number): Promise<Bu
       const { bytesRead, buffer } = await file.read(Buffer.alloc(CHUNK), 0, CHUNK, null)
       if (bytesRead === 0) return Buffer.concat(chunks, length)
       length += bytesRead
-      if (length > maxBytes) throw tooLarge(path, `more than ${megabytes(maxBytes)} (it grew while being read)`, maxBytes)
+      if (length > maxBytes)
+        throw tooLarge(path, `more than ${megabytes(maxBytes)} (it grew while being read)`, maxBytes)
       chunks.push(buffer.subarray(0, bytesRead))
     }
   } finally {

@@ -1,6 +1,6 @@
 import { isWaveSpeedError } from '../errors.ts'
-import { jitteredDelay, sleep } from './backoff.ts'
 import type { BackoffOptions } from './backoff.ts'
+import { jitteredDelay, sleep } from './backoff.ts'
 
 export interface RetryOptions extends BackoffOptions {
   /** Further attempts after the first. */
@@ -16,7 +16,11 @@ export interface RetryHooks {
  * Runs an idempotent call, retrying 429, 5xx, network errors and unreadable
  * bodies with full-jitter backoff; a 429's Retry-After is a lower bound.
  */
-export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions, hooks: RetryHooks = {}): Promise<T> {
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  options: RetryOptions,
+  hooks: RetryHooks = {},
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn()

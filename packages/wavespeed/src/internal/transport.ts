@@ -1,11 +1,11 @@
-import { request } from 'undici'
 import type { Dispatcher, FormData } from 'undici'
+import { request } from 'undici'
 import { WaveSpeedError } from '../errors.ts'
-import { excerpt, httpError, messageOf, neverSent } from './http-errors.ts'
 import { parseRetryAfter } from './backoff.ts'
+import { excerpt, httpError, messageOf, neverSent } from './http-errors.ts'
 import { BodyLimitError, megabytes, readLimited } from './read-body.ts'
-import { redactCause } from './redact.ts'
 import type { Redactor } from './redact.ts'
+import { redactCause } from './redact.ts'
 
 /** What every API call needs: where, who, how. Built once by `createClient`. */
 export interface Transport {
@@ -55,7 +55,11 @@ export function apiUrl(t: Transport, path: string, query?: Readonly<Record<strin
 export async function callApi<T>(t: Transport, call: ApiCall): Promise<T> {
   const url = apiUrl(t, call.path, call.query)
   const what = `${call.method} ${url.pathname}`
-  const headers: Record<string, string> = { ...t.headers, authorization: `Bearer ${t.apiKey}`, accept: 'application/json' }
+  const headers: Record<string, string> = {
+    ...t.headers,
+    authorization: `Bearer ${t.apiKey}`,
+    accept: 'application/json',
+  }
   if (call.body !== undefined) headers['content-type'] = 'application/json'
   const creates = call.creates ?? false
   let status: number
@@ -80,7 +84,13 @@ export async function callApi<T>(t: Transport, call: ApiCall): Promise<T> {
     }
     const ra = res.headers['retry-after']
     retryAfter = Array.isArray(ra) ? ra[0] : ra
-    text = (await readLimited(res.body, { maxBytes: t.maxResponseBytes, timeoutMs: call.timeoutMs, contentLength: res.headers['content-length'] })).toString('utf8')
+    text = (
+      await readLimited(res.body, {
+        maxBytes: t.maxResponseBytes,
+        timeoutMs: call.timeoutMs,
+        contentLength: res.headers['content-length'],
+      })
+    ).toString('utf8')
   } catch (error) {
     if (call.signal?.aborted) throw call.signal.reason
     if (error instanceof WaveSpeedError) throw error
@@ -92,12 +102,16 @@ export async function callApi<T>(t: Transport, call: ApiCall): Promise<T> {
       : sent
         ? 'The request may have reached WaveSpeed, so a prediction may exist.'
         : 'The request never reached WaveSpeed, so nothing was created.'
-    throw new WaveSpeedError('WS_NETWORK', t.redact(`${what} to ${url.host} failed (${detail}). ${consequence}`), {
-      cause: redactCause(error, t.redact),
-      retryable: true,
-      ambiguous: creates && sent,
-      model: call.model,
-    })
+    throw new WaveSpeedError(
+      'WS_NETWORK',
+      t.redact(`${what} to ${url.host} failed (${detail}). ${consequence}`),
+      {
+        cause: redactCause(error, t.redact),
+        retryable: true,
+        ambiguous: creates && sent,
+        model: call.model,
+      },
+    )
   }
   return parseEnvelope<T>(t, { status, text, retryAfter, what, creates, model: call.model })
 }
@@ -107,12 +121,20 @@ function tooLarge(t: Transport, what: string, bytes: number, call: ApiCall): Wav
   return new WaveSpeedError(
     'WS_RESPONSE_TOO_LARGE',
     `WaveSpeed's answer to ${what} is larger than the ${megabytes(t.maxResponseBytes)} an API answer may be (${megabytes(bytes)} or more); it was not read. ` +
-      (creates ? 'A prediction may have been created.' : 'Check WAVESPEED_BASE_URL points at the WaveSpeed API; retry later.'),
+      (creates
+        ? 'A prediction may have been created.'
+        : 'Check WAVESPEED_BASE_URL points at the WaveSpeed API; retry later.'),
     { retryable: true, ambiguous: creates, model: call.model },
   )
 }
 
-function redirectRefused(t: Transport, what: string, status: number, location: string | string[] | undefined, call: ApiCall): WaveSpeedError {
+function redirectRefused(
+  t: Transport,
+  what: string,
+  status: number,
+  location: string | string[] | undefined,
+  call: ApiCall,
+): WaveSpeedError {
   const to = Array.isArray(location) ? location[0] : location
   const creates = call.creates ?? false
   return new WaveSpeedError(
@@ -142,8 +164,12 @@ function parseEnvelope<T>(t: Transport, a: Answer): T {
   } catch (error) {
     parseError = error
   }
-  const envelopeCode = typeof json === 'object' && json !== null ? (json as { code?: unknown }).code : undefined
-  const effective = a.status >= 200 && a.status < 300 && typeof envelopeCode === 'number' && envelopeCode !== 200 ? envelopeCode : a.status
+  const envelopeCode =
+    typeof json === 'object' && json !== null ? (json as { code?: unknown }).code : undefined
+  const effective =
+    a.status >= 200 && a.status < 300 && typeof envelopeCode === 'number' && envelopeCode !== 200
+      ? envelopeCode
+      : a.status
   if (effective < 200 || effective >= 300) {
     const apiMessage = t.redact(messageOf(json) ?? (json === undefined ? excerpt(a.text) : ''))
     throw httpError({
@@ -161,7 +187,13 @@ function parseEnvelope<T>(t: Transport, a: Answer): T {
     throw new WaveSpeedError(
       'WS_BAD_RESPONSE',
       `WaveSpeed answered ${a.what} with HTTP ${a.status} but ${got}.${a.creates ? ' A prediction may have been created.' : ' Retry later.'}`,
-      { httpStatus: a.status, retryable: true, ambiguous: a.creates, model: a.model, cause: redactCause(parseError, t.redact) },
+      {
+        httpStatus: a.status,
+        retryable: true,
+        ambiguous: a.creates,
+        model: a.model,
+        cause: redactCause(parseError, t.redact),
+      },
     )
   }
   return data as T

@@ -1,6 +1,6 @@
 import { once } from 'node:events'
-import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { onTestFinished } from 'vitest'
 
@@ -19,7 +19,12 @@ export async function startFakeApi(handler: Handler): Promise<{ url: string; see
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
-    const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+    const request = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    }
     seen.push(request)
     try {
       await handler(request, res)
@@ -36,8 +41,16 @@ export async function startFakeApi(handler: Handler): Promise<{ url: string; see
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen }
 }
 
-export function envelope(res: ServerResponse, status: number, data?: unknown, headers: Record<string, string> = {}, message = status === 200 ? 'success' : 'error'): void {
-  const text = JSON.stringify(data === undefined ? { code: status, message } : { code: status, message, data })
+export function envelope(
+  res: ServerResponse,
+  status: number,
+  data?: unknown,
+  headers: Record<string, string> = {},
+  message = status === 200 ? 'success' : 'error',
+): void {
+  const text = JSON.stringify(
+    data === undefined ? { code: status, message } : { code: status, message, data },
+  )
   res.writeHead(status, { 'content-type': 'application/json', ...headers })
   res.end(text)
 }
@@ -49,7 +62,10 @@ export { TEST_SERVER_CLIENT as FAST } from '@storyreel/test-utils'
  * A hostile body: `prefix`, then filler up to `total` bytes, written as fast as the client reads and
  * stopped when it hangs up. `sent.bytes` counts what the client let through.
  */
-export async function pour(res: ServerResponse, options: { prefix?: string; total: number; sent: { bytes: number }; headers?: Record<string, string> }): Promise<void> {
+export async function pour(
+  res: ServerResponse,
+  options: { prefix?: string; total: number; sent: { bytes: number }; headers?: Record<string, string> },
+): Promise<void> {
   res.writeHead(200, options.headers ?? {})
   if (options.prefix) res.write(options.prefix)
   const chunk = Buffer.alloc(64 * 1024, 'a')

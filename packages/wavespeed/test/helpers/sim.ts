@@ -1,17 +1,24 @@
 import { join } from 'node:path'
 import { makeImage } from '@storyreel/test-utils'
-import { startSimulator } from '@storyreel/wavespeed-sim'
 import type { Simulator, SimulatorOptions } from '@storyreel/wavespeed-sim'
+import { startSimulator } from '@storyreel/wavespeed-sim'
 import { onTestFinished } from 'vitest'
-import { createClient } from '../../src/index.ts'
 import type { WaveSpeedClient } from '../../src/index.ts'
+import { createClient } from '../../src/index.ts'
 import { FAST } from './fake-api.ts'
 
 /** A simulator with short renders, a client on it, both closed when the test ends. */
-export async function withSimulator(options: SimulatorOptions = {}): Promise<{ sim: Simulator; client: WaveSpeedClient }> {
+export async function withSimulator(
+  options: SimulatorOptions = {},
+): Promise<{ sim: Simulator; client: WaveSpeedClient }> {
   const sim = await startSimulator({ latencyMs: 100, concurrency: 8, webhookRetryBaseMs: 10, ...options })
   onTestFinished(() => sim.close())
-  const client = createClient({ apiKey: sim.apiKey, baseUrl: sim.url, ...FAST, submit: { ...FAST.submit, settleMs: 50 } })
+  const client = createClient({
+    apiKey: sim.apiKey,
+    baseUrl: sim.url,
+    ...FAST,
+    submit: { ...FAST.submit, settleMs: 50 },
+  })
   return { sim, client }
 }
 

@@ -1,7 +1,7 @@
 import type { CliIo } from '../../cli-io.ts'
-import type { AssemblyProgress } from '../assemble-outputs.ts'
-import { JSON_VERSION } from '../../output/json-version.ts'
 import { escapeControl } from '../../output/escape.ts'
+import { JSON_VERSION } from '../../output/json-version.ts'
+import type { AssemblyProgress } from '../assemble-outputs.ts'
 
 /** What `storyreel assemble` shows while it stitches: the same `assemble` events and bar as a render's. */
 export interface AssemblyView {
@@ -14,7 +14,10 @@ export interface AssemblyView {
  * `--json`: an `assemble` event per change of phase or whole percent; a terminal: one line
  * redrawn in place (`[#####---] join 45%`); anything else: one line per phase.
  */
-export function createAssemblyView(out: CliIo['stderr'], options: { readonly json: boolean; readonly live: boolean }): AssemblyView {
+export function createAssemblyView(
+  out: CliIo['stderr'],
+  options: { readonly json: boolean; readonly live: boolean },
+): AssemblyView {
   let last = ''
   let drawn = false
   let best = 0
@@ -32,7 +35,10 @@ export function createAssemblyView(out: CliIo['stderr'], options: { readonly jso
       const key = options.json || options.live ? `${phase}|${percent}` : phase
       if (key === last) return
       last = key
-      if (options.json) out.write(`${JSON.stringify({ type: 'assemble', version: JSON_VERSION, phase, percent, time: new Date().toISOString() })}\n`)
+      if (options.json)
+        out.write(
+          `${JSON.stringify({ type: 'assemble', version: JSON_VERSION, phase, percent, time: new Date().toISOString() })}\n`,
+        )
       else if (options.live) {
         erase()
         const filled = Math.round((percent / 100) * 24)
@@ -41,7 +47,10 @@ export function createAssemblyView(out: CliIo['stderr'], options: { readonly jso
       } else out.write(`stitching: ${phase}\n`)
     },
     note(text) {
-      if (options.json) out.write(`${JSON.stringify({ type: 'note', version: JSON_VERSION, message: text, time: new Date().toISOString() })}\n`)
+      if (options.json)
+        out.write(
+          `${JSON.stringify({ type: 'note', version: JSON_VERSION, message: text, time: new Date().toISOString() })}\n`,
+        )
       else {
         erase()
         out.write(`${escapeControl(text)}\n`)

@@ -19,7 +19,8 @@ export interface ViewTarget {
 export function chooseView({ stream, isTTY, rows, columns, env, json }: ViewTarget): ProgressView {
   if (json) return createJsonView(stream)
   const style = createStyle({ stdout: stream, stderr: stream, cwd: '', env, isTTY })
-  if (liveViewWanted(isTTY, env)) return createTtyView(stream, { style, ...(rows ? { rows } : {}), ...(columns ? { columns } : {}) })
+  if (liveViewWanted(isTTY, env))
+    return createTtyView(stream, { style, ...(rows ? { rows } : {}), ...(columns ? { columns } : {}) })
   return createLineView(stream, { style })
 }
 

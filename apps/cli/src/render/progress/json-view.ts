@@ -10,7 +10,8 @@ import { assemblyPercent, type ProgressView } from './progress-view.ts'
  * phase and whole percent (one per change).
  */
 export function createJsonView(out: CliIo['stderr'], now: () => number = Date.now): ProgressView {
-  const emit = (event: Record<string, unknown>) => out.write(`${JSON.stringify({ ...event, version: JSON_VERSION, time: new Date(now()).toISOString() })}\n`)
+  const emit = (event: Record<string, unknown>) =>
+    out.write(`${JSON.stringify({ ...event, version: JSON_VERSION, time: new Date(now()).toISOString() })}\n`)
   let lastAssembly = ''
   return {
     shotChanged(run, shot) {

@@ -1,12 +1,15 @@
 import type { CliIo } from '../../cli-io.ts'
+import { escapeControl } from '../../output/escape.ts'
 import type { Style } from '../../output/style.ts'
 import { formatDuration, formatUsd } from '../../output/units.ts'
-import { stateDetail, type ProgressView } from './progress-view.ts'
 import type { RunState, ShotRecord } from '../run-state.ts'
-import { escapeControl } from '../../output/escape.ts'
+import { type ProgressView, stateDetail } from './progress-view.ts'
 
 /** One plain line per state change: for CI logs and pipes, where redrawing would make a mess. */
-export function createLineView(out: CliIo['stderr'], options: { style: Style; now?: () => number }): ProgressView {
+export function createLineView(
+  out: CliIo['stderr'],
+  options: { style: Style; now?: () => number },
+): ProgressView {
   const colors = options.style
   const now = options.now ?? Date.now
   const last = new Map<string, string>()
@@ -29,7 +32,9 @@ export function createLineView(out: CliIo['stderr'], options: { style: Style; no
     },
     close(run) {
       const finished = run.shots.filter((s) => s.state === 'done' || s.state === 'cached').length
-      out.write(`${stamp(run, now())} ${finished}/${run.shots.length} shots ready${run.paid ? `, ${formatUsd(run.spent)} spent` : ''}\n`)
+      out.write(
+        `${stamp(run, now())} ${finished}/${run.shots.length} shots ready${run.paid ? `, ${formatUsd(run.spent)} spent` : ''}\n`,
+      )
     },
   }
 }

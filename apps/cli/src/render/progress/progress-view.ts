@@ -1,5 +1,5 @@
-import { pickedAttempts, type RunState, type ShotRecord } from '../run-state.ts'
 import { escapeControl } from '../../output/escape.ts'
+import { pickedAttempts, type RunState, type ShotRecord } from '../run-state.ts'
 
 /** Something that shows a run's progress: a live terminal view, plain lines, or NDJSON events. */
 export interface ProgressView {

@@ -1,11 +1,11 @@
 import type { CliIo } from '../../cli-io.ts'
-import { estimateRemainingMs } from './estimate-remaining.ts'
+import { escapeControl } from '../../output/escape.ts'
 import type { Style } from '../../output/style.ts'
 import { formatDuration, formatUsd } from '../../output/units.ts'
-import { assemblyPercent, stateDetail, type ProgressView } from './progress-view.ts'
-import { FINAL_STATES, type RunState, type ShotRecord } from '../run-state.ts'
-import { escapeControl } from '../../output/escape.ts'
 import { displayWidth, fit, pad } from '../../output/width.ts'
+import { FINAL_STATES, type RunState, type ShotRecord } from '../run-state.ts'
+import { estimateRemainingMs } from './estimate-remaining.ts'
+import { assemblyPercent, type ProgressView, stateDetail } from './progress-view.ts'
 
 const REDRAW_MS = 100
 const TICK_MS = 500
@@ -71,7 +71,8 @@ export function createTtyView(out: CliIo['stderr'], options: TtyViewOptions): Pr
 
 export function frame(run: RunState, colors: Style, at: number, rows: number, columns: number): string[] {
   const room = Math.max(1, rows - 3)
-  const visible = run.shots.length <= room ? run.shots : run.shots.filter((s) => !FINAL_STATES.has(s.state)).slice(0, room)
+  const visible =
+    run.shots.length <= room ? run.shots : run.shots.filter((s) => !FINAL_STATES.has(s.state)).slice(0, room)
   const idWidth = Math.min(24, Math.max(...run.shots.map((s) => displayWidth(escapeControl(s.id))), 4))
   const lines = visible.map((shot) => shotLine(shot, colors, at, idWidth, columns))
   const final = run.shots.filter((s) => FINAL_STATES.has(s.state)).length
@@ -91,10 +92,19 @@ export function frame(run: RunState, colors: Style, at: number, rows: number, co
 }
 
 function shotLine(shot: ShotRecord, colors: Style, at: number, idWidth: number, columns: number): string {
-  const icon = { done: colors.green('✓'), cached: colors.green('='), failed: colors.red('✗'), skipped: colors.yellow('-') }[shot.state as string] ?? colors.dim('…')
+  const icon =
+    {
+      done: colors.green('✓'),
+      cached: colors.green('='),
+      failed: colors.red('✗'),
+      skipped: colors.yellow('-'),
+    }[shot.state as string] ?? colors.dim('…')
   const since = shot.submittedAt ?? shot.queuedAt
   const end = shot.completedAt ?? at
-  const elapsed = since === undefined || shot.state === 'cached' || shot.state === 'waiting' ? '' : formatDuration((end - since) / 1000)
+  const elapsed =
+    since === undefined || shot.state === 'cached' || shot.state === 'waiting'
+      ? ''
+      : formatDuration((end - since) / 1000)
   const text = `${pad(fit(escapeControl(shot.id), idWidth), idWidth)}  ${shot.state.padEnd(11)} ${elapsed.padStart(7)}  `
   const room = Math.max(0, columns - 2 - displayWidth(text))
   return `${icon} ${fit(text, columns - 2)}${colors.dim(fit(stateDetail(shot), room))}`

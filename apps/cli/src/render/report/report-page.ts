@@ -85,8 +85,13 @@ function shotCard(shot: ManifestShot): string {
   const thumbs = shot.frames
     ? `<div class="thumbs"><figure><img src="${relativeUrl(shot.frames.first)}" alt="first frame of ${escapeHtml(shot.id)}" loading="lazy"><figcaption>first frame</figcaption></figure><figure><img src="${relativeUrl(shot.frames.last)}" alt="last frame of ${escapeHtml(shot.id)}" loading="lazy"><figcaption>last frame</figcaption></figure></div>`
     : ''
-  const clip = shot.clip ? `<video controls preload="metadata" src="${relativeUrl(shot.clip.file)}"></video>` : ''
-  const takes = shot.takes && shot.takes.length > 1 ? `<div class="takes">${shot.takes.map((t) => takeFigure(shot.id, t)).join('')}</div>` : ''
+  const clip = shot.clip
+    ? `<video controls preload="metadata" src="${relativeUrl(shot.clip.file)}"></video>`
+    : ''
+  const takes =
+    shot.takes && shot.takes.length > 1
+      ? `<div class="takes">${shot.takes.map((t) => takeFigure(shot.id, t)).join('')}</div>`
+      : ''
   return `<article class="card" id="shot-${escapeHtml(shot.id)}">
 <h3>${escapeHtml(shot.id)} <span class="status ${escapeHtml(shot.status)}">${escapeHtml(shot.status)}</span></h3>
 ${thumbs}
@@ -109,7 +114,9 @@ ${shot.error ? `<p class="error">${escapeHtml(shot.error)}</p>` : ''}
 /** One take: its clip with the first frame as poster (plays on click), marked when it is the pick. */
 function takeFigure(id: string, take: ManifestTake): string {
   const poster = take.frames ? ` poster="${relativeUrl(take.frames.first)}"` : ''
-  const video = take.clip ? `<video controls preload="none"${poster} src="${relativeUrl(take.clip.file)}" aria-label="take ${take.take} of ${escapeHtml(id)}"></video>` : ''
+  const video = take.clip
+    ? `<video controls preload="none"${poster} src="${relativeUrl(take.clip.file)}" aria-label="take ${take.take} of ${escapeHtml(id)}"></video>`
+    : ''
   const status = take.status === 'done' || take.status === 'cached' ? '' : ` · ${escapeHtml(take.status)}`
   return `<figure class="take${take.picked ? ' picked' : ''}" data-take="${take.take}">${video}<figcaption>take ${take.take}${take.picked ? ' · picked' : ''}${status} · $${take.cost.toFixed(2)}</figcaption></figure>`
 }

@@ -39,7 +39,9 @@ export function timelineSvg(manifest: Manifest): string {
   for (let i = 0; i <= 4; i++) {
     const t = (end * i) / 4
     const anchor = i === 0 ? 'start' : i === 4 ? 'end' : 'middle'
-    parts.push(`<line x1="${x(t)}" y1="10" x2="${x(t)}" y2="${height - 8}" class="grid"/><text x="${x(t)}" y="${height}" class="tick" text-anchor="${anchor}">${(t / 1000).toFixed(1)}s</text>`)
+    parts.push(
+      `<line x1="${x(t)}" y1="10" x2="${x(t)}" y2="${height - 8}" class="grid"/><text x="${x(t)}" y="${height}" class="tick" text-anchor="${anchor}">${(t / 1000).toFixed(1)}s</text>`,
+    )
   }
   for (const span of spans) {
     const top = y(span.row)
@@ -50,11 +52,27 @@ export function timelineSvg(manifest: Manifest): string {
       continue
     }
     if (span.waitFrom !== undefined && span.renderFrom !== undefined && span.renderFrom > span.waitFrom) {
-      parts.push(rect(x(span.waitFrom), top, x(span.renderFrom) - x(span.waitFrom), 'wait', `${name} waited ${seconds(span.renderFrom - span.waitFrom)}`))
+      parts.push(
+        rect(
+          x(span.waitFrom),
+          top,
+          x(span.renderFrom) - x(span.waitFrom),
+          'wait',
+          `${name} waited ${seconds(span.renderFrom - span.waitFrom)}`,
+        ),
+      )
     }
     if (span.renderFrom !== undefined) {
       const stop = span.to ?? end
-      parts.push(rect(x(span.renderFrom), top, Math.max(2, x(stop) - x(span.renderFrom)), span.shot.status, `${name} rendered ${seconds(stop - span.renderFrom)}`))
+      parts.push(
+        rect(
+          x(span.renderFrom),
+          top,
+          Math.max(2, x(stop) - x(span.renderFrom)),
+          span.shot.status,
+          `${name} rendered ${seconds(stop - span.renderFrom)}`,
+        ),
+      )
     } else if (span.shot.status === 'skipped' || span.shot.status === 'failed') {
       parts.push(`<text x="${LABEL + 4}" y="${top + 13}" class="note">${escapeHtml(span.shot.status)}</text>`)
     }
@@ -62,13 +80,23 @@ export function timelineSvg(manifest: Manifest): string {
   if (stitched) {
     const top = y(spans.length)
     parts.push(`<text x="${LABEL - 8}" y="${top + 13}" class="label">reel</text>`)
-    parts.push(rect(x(rendersEnd), top, x(end) - x(rendersEnd), 'stitch', `stitching the reel took ${seconds(end - rendersEnd)}`))
+    parts.push(
+      rect(
+        x(rendersEnd),
+        top,
+        x(end) - x(rendersEnd),
+        'stitch',
+        `stitching the reel took ${seconds(end - rendersEnd)}`,
+      ),
+    )
   }
   for (const span of spans) {
     for (const dep of span.shot.dependsOn) {
       const from = spans.find((s) => s.shot.id === dep)
       if (from?.to === undefined || span.renderFrom === undefined) continue
-      parts.push(`<path d="M${x(from.to)},${y(from.row) + 16} L${x(span.renderFrom)},${y(span.row) + 4}" class="chain"/>`)
+      parts.push(
+        `<path d="M${x(from.to)},${y(from.row) + 16} L${x(span.renderFrom)},${y(span.row) + 4}" class="chain"/>`,
+      )
     }
   }
   return `<svg class="timeline" viewBox="0 0 ${WIDTH} ${height + 6}" role="img" aria-label="When each shot waited and rendered">${parts.join('')}</svg>`

@@ -51,7 +51,8 @@ function runAndKill(
   point: KillPoint,
 ): Promise<{ killed: boolean; lines: string[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    // The workspace's packages from their source, as vitest resolves them (no build needed).
+    const child = spawn(process.execPath, ['--conditions=@storyreel/source', '--import', 'tsx', CHILD], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

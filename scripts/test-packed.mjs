@@ -22,7 +22,6 @@ const PACKAGES = [
   'packages/review',
   'packages/farm',
   'packages/wavespeed',
-  'packages/review',
   'apps/cli',
 ]
 const keep = process.argv.includes('--keep')

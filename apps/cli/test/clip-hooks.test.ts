@@ -12,7 +12,7 @@ const exists = (path: string) =>
   )
 
 describe('verifying a clip and taking its frames share one decode', () => {
-  test('the frames verification wrote are moved into place, identical to an extraction of their own', async () => {
+  test('the frames verification wrote are moved into place, identical to an extraction of their own', { timeout: 60_000 }, async () => {
     const dir = await tempDir('storyreel-hooks-')
     const clip = await makeClip(join(dir, 'a.mp4'), { seconds: 2 })
     const hooks = sharedDecodeHooks(join(dir, 'work'))
@@ -24,7 +24,7 @@ describe('verifying a clip and taking its frames share one decode', () => {
     expect(await readFile(join(dir, 'a.first.png'))).toEqual(await readFile(join(dir, 'ref.first.png')))
   })
 
-  test('a clip replaced after it was verified, or never verified, has its frames extracted from itself', async () => {
+  test('a clip replaced after it was verified, or never verified, has its frames extracted from itself', { timeout: 60_000 }, async () => {
     const dir = await tempDir('storyreel-hooks-')
     const clip = await makeClip(join(dir, 'a.mp4'), { seconds: 1 })
     const hooks = sharedDecodeHooks(join(dir, 'work'))
@@ -38,7 +38,7 @@ describe('verifying a clip and taking its frames share one decode', () => {
     expect(await exists(join(dir, 'b.first.png'))).toBe(true)
   })
 
-  test('a clip that fails verification leaves no frames behind and is rejected', async () => {
+  test('a clip that fails verification leaves no frames behind and is rejected', { timeout: 60_000 }, async () => {
     const dir = await tempDir('storyreel-hooks-')
     const clip = await makeClip(join(dir, 'a.mp4'), { seconds: 1 })
     const hooks = sharedDecodeHooks(join(dir, 'work'))

@@ -113,6 +113,13 @@ async function until(condition: () => boolean, timeoutMs: number, state: () => s
 
 test('two workers and a third after one is SIGKILLed render 12 shots with 12 predictions, never more than 3 at once, into the reel a local render makes', async () => {
   const first = startWorker('--key-concurrency', '3')
+  // The limit is the first worker's to set: a worker that starts without one takes the default (4)
+  // until it is set, so the second starts only once the first is ready.
+  await until(
+    () => first.lines().some((l) => l.state === 'ready'),
+    60_000,
+    () => first.errors(),
+  )
   const second = startWorker()
   // The CLI that enqueues has no key: the workers render with theirs.
   const rendering = runCli(

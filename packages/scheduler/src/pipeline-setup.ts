@@ -23,6 +23,8 @@ export interface PipelineSetup {
   readonly chainOutranksWaiting: (shot: string) => boolean
   /** A take's final outcome; the picked take's is its shot's. */
   readonly settle: (unit: TakeUnit, outcome: ShotOutcome) => void
+  /** Readies the shots chained after a picked take before its own outcome is final (see `TakeLedger.handOff`). */
+  readonly handOff: (unit: TakeUnit, outcome: ShotOutcome) => void
   /** The whole shot is not rendered (every take). */
   readonly skip: (shot: string, reason: string) => void
   /** Something went wrong outside the provider's answers (disk, journal): the take fails with it, or aborts. */

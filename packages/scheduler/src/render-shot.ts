@@ -1,14 +1,24 @@
 import type { RenderRequest, RenderResult } from '@storyreel/core'
 import { recordFailure, unresolvedPrediction } from './attempt-failure.ts'
 import type { RenderDecision } from './decide-shot.ts'
-import { downloadClip } from './download-clip.ts'
+import { downloadClip, fetchClip, keepClip, type NotDownloaded } from './download-clip.ts'
 import { providerErrorFacts } from './errors.ts'
+import { sha256File } from './hash.ts'
 import { providerCallOptions, type RenderContext, type TakeUnit } from './render-context.ts'
 import { resumeTake } from './resume-take.ts'
 import { submitPrediction } from './submit-prediction.ts'
 import { type RenderOutcome, startAttempt } from './take-attempt.ts'
 
 export type { RenderOutcome } from './take-attempt.ts'
+
+export interface RenderShotOptions {
+  /**
+   * Return as soon as the clip is fetched and hashed, leaving its check (`verifyClip`), journaling and
+   * caching to the outcome's `keep`: for a clip a chained shot waits on, whose last frame can be proven
+   * (and handed on) well before the whole clip is decoded.
+   */
+  readonly deferCheck?: boolean
+}
 
 /**
  * Takes one take of a shot from "inputs ready" to a verified clip on disk: re-attaches to or
@@ -20,6 +30,7 @@ export async function renderShot(
   decision: RenderDecision,
   request: RenderRequest,
   ctx: RenderContext,
+  options: RenderShotOptions = {},
 ): Promise<RenderOutcome> {
   const { journal, signal } = ctx
   const t = startAttempt(unit, decision, request, ctx)
@@ -65,23 +76,28 @@ export async function renderShot(
     }
 
     ctx.emit({ type: 'downloading', ...t.about, attempt, predictionId: id })
-    const downloaded = await downloadClip(unit, decision.key, attempt, id, result, ctx)
+    const origin = { unit, key: decision.key, attempt, id, result }
     const { attempts } = t
-    if (!downloaded.ok) {
-      const { aborted, message, code } = downloaded
-      return aborted
-        ? { status: 'aborted', predictionId: id, attempts }
-        : { status: 'failed', message, ...(code ? { code } : {}), predictionId: id, attempt, attempts }
-    }
-    return {
+    const rendered = {
       status: 'rendered',
-      clip: downloaded.clip,
-      sha256: downloaded.sha256,
       predictionId: id,
       attempt,
       attempts,
       ...(t.submittedAt === undefined ? {} : { submittedAt: t.submittedAt }),
       ...(result.inferenceMs === undefined ? {} : { inferenceMs: result.inferenceMs }),
+    } as const
+    const notRendered = ({ aborted, message, code }: NotDownloaded): RenderOutcome =>
+      aborted
+        ? { status: 'aborted', predictionId: id, attempts }
+        : { status: 'failed', message, ...(code ? { code } : {}), predictionId: id, attempt, attempts }
+    if (options.deferCheck) {
+      const fetched = await fetchClip(origin, ctx)
+      if (!fetched.ok) return notRendered(fetched)
+      const { clip } = fetched
+      return { ...rendered, clip, sha256: await sha256File(clip), keep: () => keepClip(origin, ctx) }
     }
+    const downloaded = await downloadClip(origin, ctx)
+    if (!downloaded.ok) return notRendered(downloaded)
+    return { ...rendered, clip: downloaded.clip, sha256: downloaded.sha256 }
   }
 }

@@ -104,6 +104,7 @@ export async function runShots(
     enqueue: (item) => dispatcher.enqueue(item),
     chainOutranksWaiting: (shot) => dispatcher.outranksWaiting(graph.dependents(shot)),
     settle: ledger.settle,
+    handOff: ledger.handOff,
     skip: ledger.skip,
     fail: ledger.fail,
   })

@@ -27,14 +27,17 @@ export function createShotPipeline(setup: PipelineSetup): ShotPipeline {
     async render({ shot, take, decision }, slot) {
       const unit = { shot, take }
       const startedAt = ctx.now()
+      // A picked take that other shots start from hands them its last frame before its full check.
+      const deferCheck = take === shot.pick && setup.graph.dependents(shot.id).length > 0
       try {
-        const outcome = await renderShot(unit, decision, renderRequestOf(shot, take, ctx.layout), ctx)
+        const request = renderRequestOf(shot, take, ctx.layout)
+        const outcome = await renderShot(unit, decision, request, ctx, { deferCheck })
         // The prediction is finished, so the account's slot is free. Keep it for the picked take's chain
         // (until its next shot is decided) only when that shot would win it anyway; otherwise the slot
         // goes to a waiting take of higher priority while the frames are extracted outside it.
         if (outcome.status === 'rendered' && !(take === shot.pick && setup.chainOutranksWaiting(shot.id)))
           slot.release()
-        await completeTake(setup, unit, decision.key, outcome, startedAt)
+        await completeTake(setup, unit, decision.key, outcome, startedAt, () => slot.release())
       } catch (error) {
         setup.fail(unit, error)
       }

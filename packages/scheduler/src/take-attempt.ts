@@ -1,5 +1,6 @@
 import type { PlannedShot, RenderRequest, RenderResult } from '@storyreel/core'
 import type { RenderDecision } from './decide-shot.ts'
+import type { Downloaded } from './download-clip.ts'
 import { priceOf } from './estimate.ts'
 import { aboutTake, type RenderContext, type TakeUnit } from './render-context.ts'
 
@@ -13,6 +14,11 @@ export type RenderOutcome =
       readonly attempts: number
       readonly submittedAt?: number
       readonly inferenceMs?: number
+      /**
+       * Only when the render was asked to `deferCheck`: the clip is fetched and hashed but not yet checked
+       * (`verifyClip`), journaled or cached; this does that, and resolves `ok: false` for a clip that fails.
+       */
+      readonly keep?: () => Promise<Downloaded>
     }
   | {
       readonly status: 'failed'

@@ -29,6 +29,12 @@ export interface TakeLedger {
   open(shot: PlannedShot): void
   /** A take's final outcome (the first word counts); the picked take's is its shot's. */
   settle(unit: TakeUnit, outcome: ShotOutcome): void
+  /**
+   * The picked take's clip is far enough along for the shots chained after it (its last frame is in place):
+   * they are readied with this outcome now, while the take stays open until `settle` gives the final one,
+   * which replaces it (a clip that then fails its check fails the shot, not the shots already started from it).
+   */
+  handOff(unit: TakeUnit, outcome: ShotOutcome): void
   /** The whole shot is not rendered (every take). */
   skip(shot: string, reason: string): void
   /** Something went wrong outside the provider's answers (disk, journal): the take fails with it, or aborts. */
@@ -46,6 +52,8 @@ export function createTakeLedger(setup: TakeLedgerSetup): TakeLedger {
   /** Every take's outcome, by `reservationKey`; takes decided and not yet settled are `open`. */
   const outcomes = new Map<string, TakeOutcome>()
   const open = new Set<string>()
+  /** Picked takes whose shot the graph already has a (provisional) outcome for, from `handOff`. */
+  const handedOff = new Set<string>()
   const maybeFinish = () => {
     if (graph.complete && open.size === 0) setup.finished()
   }
@@ -66,7 +74,10 @@ export function createTakeLedger(setup: TakeLedgerSetup): TakeLedger {
     outcomes.set(key, { ...outcome, take, picked })
     open.delete(key)
     budget.release(shot.id, take)
-    if (picked) settleShot(outcome)
+    if (picked && handedOff.has(key)) {
+      graph.amend(outcome)
+      maybeFinish()
+    } else if (picked) settleShot(outcome)
     else maybeFinish()
   }
   const skip = (id: string, reason: string) => {
@@ -83,6 +94,12 @@ export function createTakeLedger(setup: TakeLedgerSetup): TakeLedger {
       for (let take = 1; take <= shot.takes; take++) open.add(reservationKey(shot.id, take))
     },
     settle,
+    handOff({ shot, take }, outcome) {
+      const key = reservationKey(shot.id, take)
+      if (take !== shot.pick || !open.has(key) || graph.outcome(shot.id)) return
+      handedOff.add(key)
+      settleShot(outcome)
+    },
     skip,
     fail(unit, error) {
       const shot = unit.shot.id

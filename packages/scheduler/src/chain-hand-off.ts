@@ -37,8 +37,12 @@ export async function handOffChain(
   // After the hand-off: the chained shot is being decided, so the dispatcher holds the slot for it.
   release()
   const kept = await clip.keep()
-  // The chained shots' cache keys hold the sha256 taken before the check; the journal must say the same.
+  // The chained shots' cache keys hold the sha256 taken before the check: a clip changed since is not the one they started from.
   if (kept.ok && kept.sha256 !== clip.sha256)
-    throw new Error(`${clip.clip} changed while it was being verified; re-run to download it again.`)
+    return {
+      ok: false,
+      aborted: false,
+      message: `Prediction ${clip.predictionId} finished but its clip changed on disk while it was verified, after the shots chained from it had started. Re-run to download it again (nothing is paid twice).`,
+    }
   return kept
 }

@@ -12,6 +12,11 @@ export interface FrameWork {
    * from it (and its sha256 recorded, as the bytes that will be uploaded); the rest in the background.
    */
   place(unit: TakeUnit, clip: string, chained: boolean): Promise<FinishedClip['frames']>
+  /**
+   * Only the last frame a chained shot starts from, ahead of `place` (which then leaves it as it is): the
+   * exact last frame, decoded from the clip's final keyframe interval, so it also proves the clip's end decodes.
+   */
+  placeLast(unit: TakeUnit, clip: string): Promise<void>
   /** Resolves once every background extraction has ended. */
   drain(): Promise<void>
 }
@@ -33,21 +38,30 @@ export function createFrameWork(options: FrameWorkOptions): FrameWork {
   // few enough to leave CPU for the last frames chains wait on.
   const pool = createTaskPool(2)
   const background: Promise<void>[] = []
+  /** Takes whose last frame `placeLast` already put in place. */
+  const lastPlaced = new Set<string>()
+  const named = (unit: TakeUnit) => {
+    const own = layout.take(unit.shot.id, unit.take)
+    const picked = unit.take === unit.shot.pick
+    return { own, picked, shown: picked ? layout.shot(unit.shot.id) : own }
+  }
+  const placeLast = async (unit: TakeUnit, clip: string) => {
+    const { own, picked, shown } = named(unit)
+    await options.extractFrames(clip, { last: own.last }, call)
+    // Hard links: the picked take's frames are the same files under the names chained shots and readers use.
+    if (picked) await linkOrCopy(own.last, shown.last)
+    options.hashed(shown.last, await sha256File(shown.last))
+    lastPlaced.add(`${unit.shot.id}/${unit.take}`)
+  }
   return {
+    placeLast,
     async place(unit, clip, chained) {
-      const own = layout.take(unit.shot.id, unit.take)
-      const picked = unit.take === unit.shot.pick
-      const shown = picked ? layout.shot(unit.shot.id) : own
-      // Hard links: the picked take's frames are the same files under the names chained shots and readers use.
+      const { own, picked, shown } = named(unit)
       const show = async (frame: 'first' | 'last') => {
         if (picked) await linkOrCopy(own[frame], shown[frame])
       }
       const waitedFor = chained && picked
-      if (waitedFor) {
-        await options.extractFrames(clip, { last: own.last }, call)
-        await show('last')
-        options.hashed(shown.last, await sha256File(shown.last))
-      }
+      if (waitedFor && !lastPlaced.has(`${unit.shot.id}/${unit.take}`)) await placeLast(unit, clip)
       background.push(
         pool
           .run(async () => {

@@ -72,6 +72,7 @@ export async function runAssemblyJob(
   assemble: AssembleHook,
   extractFrames: ClipHooks['extractFrames'],
   signal: AbortSignal,
+  confirm: () => Promise<void> = async () => {},
 ): Promise<RunFinished> {
   const { meta, status, finished: already } = await loadRun(farm.redis, runId)
   if (already) return already
@@ -81,6 +82,8 @@ export async function runAssemblyJob(
   await fillMissingFrames(result, extractFrames, signal)
   const events = (await readEvents(farm.redis, runId)).flatMap((e) => (e.kind === 'shot' ? [e.event] : []))
   const made = await assemble({ meta, plan: meta.plan, layout, result, events, signal })
+  // A worker that lost the job while stitching must not announce the run's end: its new holder does, once.
+  await confirm()
   const name = (path: string) => farm.store!.nameOf(path) ?? path
   const finished: RunFinished = {
     status: made.status,

@@ -14,6 +14,7 @@ import { keys } from './keys.ts'
 import { loadOutcomes, loadTakes } from './outcomes.ts'
 import { openRedisRunStore } from './redis-run-store.ts'
 import { publish, readEvents } from './run-events.ts'
+import { localRunPlan } from './run-files.ts'
 import { loadRun, type RunFinished, type RunMeta, setStatus } from './run-record.ts'
 
 /** Everything a local render hands its finishing step, rebuilt from Redis for the worker that assembles. */
@@ -74,8 +75,11 @@ export async function runAssemblyJob(
   signal: AbortSignal,
   confirm: () => Promise<void> = async () => {},
 ): Promise<RunFinished> {
-  const { meta, status, finished: already } = await loadRun(farm.redis, runId)
+  const loaded = await loadRun(farm.redis, runId)
+  const { status, finished: already } = loaded
   if (already) return already
+  // The soundtrack (and the images the manifest describes) as this machine reads them: in the store.
+  const meta = { ...loaded.meta, plan: await localRunPlan(farm.redis, farm.store!, loaded.meta.plan) }
   const layout = farm.store!.runLayout(runId)
   await setStatus(farm.redis, runId, 'assembling')
   const result = await runResultOf(farm, meta, layout)

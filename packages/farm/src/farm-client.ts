@@ -16,6 +16,7 @@ import { ASSEMBLY_QUEUE, keys, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { openRedisClipCache } from './redis-clip-cache.ts'
 import { openRedisRunStore } from './redis-run-store.ts'
 import { type FarmEvent, followEvents, publish } from './run-events.ts'
+import { shareRunFiles } from './run-files.ts'
 import { loadRun, type RunFinished, type RunMeta, type RunStatus, saveRun, setStatus } from './run-record.ts'
 import { reserveBudget } from './shared-budget.ts'
 import { openFsStore, type Store } from './store.ts'
@@ -108,7 +109,8 @@ export function openFarmClient(
       const limit = await farm.keyLimit.current()
       const meta: RunMeta = {
         id,
-        plan,
+        // Workers on other machines cannot read this one's files: they travel with the run, by content.
+        plan: await shareRunFiles(redis, plan),
         provider: o.provider.name,
         paid: o.provider.paid,
         ...(o.maxCost === undefined ? {} : { maxCost: o.maxCost }),

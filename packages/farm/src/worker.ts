@@ -81,7 +81,7 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
   }
   if (options.keyConcurrency !== undefined) await keyLimit.configure(options.keyConcurrency)
   else await keyLimit.ensure(4)
-  const views = runViews(redis)
+  const views = runViews(redis, options.store)
   const stopping = new AbortController()
   const providers = new Map<string, Promise<Provider>>()
   const providerFor = (name: string) => {

@@ -223,8 +223,8 @@ describe('status', () => {
     const text = await run(['status', 'run'], dir)
     expect(text.code, text.stderr).toBe(0)
     expect(text.stdout).toMatch(/^storm\s+done\s+-\s+\$1\.05 /m)
-    expect(text.stdout).toMatch(/^  take 1\s+done\s+2\s+\$0\.70\s+p2$/m)
-    expect(text.stdout).toMatch(/^  take 2\s+done\s+1\s+\$0\.35\s+p3$/m)
+    expect(text.stdout).toMatch(/^ {2}take 1\s+done\s+2\s+\$0\.70\s+p2$/m)
+    expect(text.stdout).toMatch(/^ {2}take 2\s+done\s+1\s+\$0\.35\s+p3$/m)
     const json = JSON.parse((await run(['status', 'run', '--json'], dir)).stdout) as {
       shots: { takes: { take: number; attempts: number; spent: number; predictionId: string }[] }[]
     }

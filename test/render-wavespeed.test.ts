@@ -120,7 +120,11 @@ describe('storyreel render against the simulator', () => {
     const again = await render('--json')
     expect(again.code, again.stderr).toBe(0)
     expect(sim.stats().createdTotal).toBe(before)
-    expect(again.stderr).toMatch(/5 shots already rendered/)
+    // Every notice too, the estimate included: stdout is the whole story, stderr stays empty.
+    expect(again.stdout).toMatch(
+      /"type":"note","message":"Will submit 0 predictions.*5 shots already rendered/,
+    )
+    expect(again.stderr).toBe('')
     // With --json, messages about the reel come as note events on stdout.
     expect(again.stdout).toMatch(/"type":"note","message":"The reel is up to date/)
     expect((await manifest()).totals.cost).toBe(0)

@@ -1,7 +1,12 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { openFsStore, startWorker } from '@storyreel/farm'
 import { startRedis, type TestRedis } from '@storyreel/test-utils'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, beforeAll, expect, onTestFinished, test } from 'vitest'
+import { assembleLikeLocal, clipHooks, providerFromEnv } from '../src/farm/worker-hooks.ts'
 import { main } from '../src/main.ts'
+import type { Manifest } from '../src/render/manifest.ts'
 
 const root = join(import.meta.dirname, '../../..')
 let redis: TestRedis
@@ -68,9 +73,42 @@ test('render --queue --detach: validated, estimated and enqueued (the 4 chain he
   const status = await run(['status', runId, '--queue', redis.url, '--json'])
   expect(JSON.parse(status.stdout)).toMatchObject({ runId, status: 'rendering' })
   expect((await run(['cancel', runId, '--queue', redis.url])).stdout).toMatch(
-    /^Canceled run .*: 4 queued shot job\(s\) dropped/,
+    /^Canceled run .*: 4 queued shot job\(s\) dropped\. A worker writes the run's manifest and report \(status interrupted, no reel/,
   )
   expect(JSON.parse((await run(['status', runId, '--queue', redis.url, '--json'])).stdout)).toMatchObject({
     status: 'canceled',
   })
-})
+
+  // A worker then finishes the canceled run as a local Ctrl-C leaves one: manifest and report, interrupted, no reel.
+  const store = await mkdtemp(join(tmpdir(), 'storyreel-cancel-store-'))
+  onTestFinished(() => rm(store, { recursive: true, force: true }))
+  const cacheDir = join(store, 'cache')
+  const worker = await startWorker({
+    redisUrl: redis.url,
+    store: openFsStore(store),
+    concurrency: 1,
+    provider: providerFromEnv({}, cacheDir),
+    hooks: clipHooks,
+    assemble: assembleLikeLocal([], cacheDir),
+    secrets: [],
+    log: () => {},
+  })
+  onTestFinished(() => worker.stop())
+  let finished: { report: string; manifest: string; reel?: string } | undefined
+  for (let i = 0; i < 600 && !finished; i++) {
+    finished = (
+      JSON.parse((await run(['status', runId, '--queue', redis.url, '--json'])).stdout) as {
+        finished?: typeof finished
+      }
+    ).finished
+    if (!finished) await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  expect(finished).toMatchObject({ report: `runs/${runId}/report.html` })
+  expect(finished!.reel).toBeUndefined()
+  const manifest = JSON.parse(await readFile(join(store, finished!.manifest), 'utf8')) as Manifest
+  expect(manifest.status).toBe('interrupted')
+  expect(manifest.shots.every((s) => s.status !== 'done')).toBe(true)
+  expect((await run(['status', runId, '--queue', redis.url])).stdout).toContain(
+    `Run ${runId}: canceled, report runs/${runId}/report.html in the store`,
+  )
+}, 120_000)

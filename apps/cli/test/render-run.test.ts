@@ -162,4 +162,82 @@ describe('status', () => {
     expect(result.stderr).toMatch(/journal\.ndjson:2 is not a journal record/)
     noBug(result.stderr)
   })
+
+  test('a shot with takes: attempts and spend per take, each on its own line and in --json', async () => {
+    const { dir } = await setUp()
+    await mkdir(join(dir, 'run'))
+    const sha = (n: number) => String(n).repeat(64)
+    const attempt = (take: number, attempt: number, ok: boolean) => [
+      {
+        type: 'intent',
+        at: attempt,
+        shot: 'storm',
+        take,
+        attempt,
+        key: `k${take}`,
+        request: { model: 'm', params: {} },
+      },
+      {
+        type: 'submitted',
+        at: attempt,
+        shot: 'storm',
+        attempt,
+        key: `k${take}`,
+        id: `p${attempt}`,
+        model: 'm',
+        cost: 0.35,
+      },
+      ok
+        ? {
+            type: 'downloaded',
+            at: attempt,
+            shot: 'storm',
+            take,
+            attempt,
+            id: `p${attempt}`,
+            key: `k${take}`,
+            file: `takes/storm/take-${take}.mp4`,
+            sha256: sha(take),
+          }
+        : {
+            type: 'failed',
+            at: attempt,
+            shot: 'storm',
+            attempt,
+            id: `p${attempt}`,
+            message: 'boom',
+            retryable: true,
+            ended: true,
+          },
+    ]
+    const records = [
+      { type: 'run', at: 0, pid: 1, plan: 'h', provider: 'wavespeed' },
+      ...attempt(1, 1, false),
+      ...attempt(1, 2, true),
+      ...attempt(2, 3, true),
+    ]
+    await writeFile(
+      join(dir, 'run', 'journal.ndjson'),
+      records.map((r) => JSON.stringify(r)).join('\n') + '\n',
+    )
+    const text = await run(['status', 'run'], dir)
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(/^storm\s+done\s+-\s+\$1\.05 /m)
+    expect(text.stdout).toMatch(/^ {2}take 1\s+done\s+2\s+\$0\.70\s+p2$/m)
+    expect(text.stdout).toMatch(/^ {2}take 2\s+done\s+1\s+\$0\.35\s+p3$/m)
+    const json = JSON.parse((await run(['status', 'run', '--json'], dir)).stdout) as {
+      shots: { takes: { take: number; attempts: number; spent: number; predictionId: string }[] }[]
+    }
+    expect(
+      json.shots[0]!.takes.map(({ take, attempts, spent, predictionId }) => ({
+        take,
+        attempts,
+        spent,
+        predictionId,
+      })),
+    ).toEqual([
+      { take: 1, attempts: 2, spent: 0.7, predictionId: 'p2' },
+      { take: 2, attempts: 1, spent: 0.35, predictionId: 'p3' },
+    ])
+  })
 })

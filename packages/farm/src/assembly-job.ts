@@ -14,6 +14,7 @@ import { keys } from './keys.ts'
 import { loadOutcomes, loadTakes } from './outcomes.ts'
 import { openRedisRunStore } from './redis-run-store.ts'
 import { publish, readEvents } from './run-events.ts'
+import { localRunPlan } from './run-files.ts'
 import { loadRun, type RunFinished, type RunMeta, setStatus } from './run-record.ts'
 
 /** Everything a local render hands its finishing step, rebuilt from Redis for the worker that assembles. */
@@ -24,6 +25,8 @@ export interface AssemblyInput {
   readonly result: RunResult
   /** Every scheduler event of the run, from every worker, in order. */
   readonly events: readonly SchedulerEvent[]
+  /** The run was canceled (`storyreel cancel`): its records say so, as a local Ctrl-C's do (`interrupted`, no reel). */
+  readonly canceled: boolean
   readonly signal: AbortSignal
 }
 
@@ -72,15 +75,25 @@ export async function runAssemblyJob(
   assemble: AssembleHook,
   extractFrames: ClipHooks['extractFrames'],
   signal: AbortSignal,
+  confirm: () => Promise<void> = async () => {},
 ): Promise<RunFinished> {
-  const { meta, status, finished: already } = await loadRun(farm.redis, runId)
+  const loaded = await loadRun(farm.redis, runId)
+  const { status, finished: already } = loaded
   if (already) return already
+  // The soundtrack (and the images the manifest describes) as this machine reads them: in the store.
+  const meta = { ...loaded.meta, plan: await localRunPlan(farm.redis, farm.store!, loaded.meta.plan) }
   const layout = farm.store!.runLayout(runId)
-  await setStatus(farm.redis, runId, 'assembling')
+  // A run canceled before any shot started has no directory in the store yet.
+  await openRedisRunStore(farm.redis, farm.store!, runId).prepare()
+  // A canceled run stays canceled (a retried assembly job must still see it).
+  if (status !== 'canceled') await setStatus(farm.redis, runId, 'assembling')
   const result = await runResultOf(farm, meta, layout)
   await fillMissingFrames(result, extractFrames, signal)
   const events = (await readEvents(farm.redis, runId)).flatMap((e) => (e.kind === 'shot' ? [e.event] : []))
-  const made = await assemble({ meta, plan: meta.plan, layout, result, events, signal })
+  const canceled = status === 'canceled'
+  const made = await assemble({ meta, plan: meta.plan, layout, result, events, signal, canceled })
+  // A worker that lost the job while stitching must not announce the run's end: its new holder does, once.
+  await confirm()
   const name = (path: string) => farm.store!.nameOf(path) ?? path
   const finished: RunFinished = {
     status: made.status,
@@ -91,10 +104,11 @@ export async function runAssemblyJob(
   await setStatus(
     farm.redis,
     runId,
-    status === 'canceled' ? 'canceled' : made.status === 'completed' ? 'completed' : 'failed',
+    canceled ? 'canceled' : made.status === 'completed' ? 'completed' : 'failed',
     finished,
   )
-  await publish(farm.redis, runId, { kind: 'end', status: made.status, finished })
+  // A canceled run's end was announced by the cancel; `status` shows where its records are.
+  if (!canceled) await publish(farm.redis, runId, { kind: 'end', status: made.status, finished })
   return finished
 }
 

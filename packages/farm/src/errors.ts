@@ -6,6 +6,11 @@ export interface FarmErrorFields {
   FARM_UNKNOWN_RUN: { readonly runId: string }
   /** The run's shots need a provider this worker cannot open (e.g. WaveSpeed without a key in its environment). */
   FARM_NO_PROVIDER: { readonly provider: string }
+  /**
+   * This worker no longer holds the job's lock (it could not renew it in time, so BullMQ gave the job to
+   * another worker): it must stop the job's work and leave every step after it to that worker.
+   */
+  FARM_LOCK_LOST: { readonly queue: string; readonly jobId: string }
   /** An option is out of range. */
   FARM_INVALID_OPTION: { readonly option: string; readonly value: unknown }
 }

@@ -10,12 +10,19 @@ import {
 } from '@storyreel/scheduler'
 import { Queue } from 'bullmq'
 import { type ConnectionOptions, connectRedis } from './connection.ts'
-import { type AssemblyJobData, enqueueShot, type FarmContext, type ShotJobData } from './farm-context.ts'
+import {
+  type AssemblyJobData,
+  enqueueAssembly,
+  enqueueShot,
+  type FarmContext,
+  type ShotJobData,
+} from './farm-context.ts'
 import { keyLimit as sharedKeyLimit } from './key-limit.ts'
 import { ASSEMBLY_QUEUE, keys, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { openRedisClipCache } from './redis-clip-cache.ts'
 import { openRedisRunStore } from './redis-run-store.ts'
 import { type FarmEvent, followEvents, publish } from './run-events.ts'
+import { shareRunFiles } from './run-files.ts'
 import { loadRun, type RunFinished, type RunMeta, type RunStatus, saveRun, setStatus } from './run-record.ts'
 import { reserveBudget } from './shared-budget.ts'
 import { openFsStore, type Store } from './store.ts'
@@ -60,8 +67,11 @@ export interface FarmClient {
   state(runId: string): Promise<RunState>
   /** Each shot's outcome in storyboard order (a shot without one yet is `aborted`); paths relative to the run directory. */
   outcomes(runId: string): Promise<ShotOutcome[]>
-  /** Stops the run: queued shots are dropped, shots whose predictions are in flight finish into the cache. */
-  cancel(runId: string): Promise<{ readonly dropped: number }>
+  /**
+   * Stops the run: queued shots are dropped, shots whose predictions are in flight finish into the cache;
+   * then a worker writes the run's manifest and report (status `interrupted`, no reel), as a local Ctrl-C does.
+   */
+  cancel(runId: string): Promise<{ readonly dropped: number; readonly inFlight: number }>
   close(): Promise<void>
 }
 
@@ -108,7 +118,8 @@ export function openFarmClient(
       const limit = await farm.keyLimit.current()
       const meta: RunMeta = {
         id,
-        plan,
+        // Workers on other machines cannot read this one's files: they travel with the run, by content.
+        plan: await shareRunFiles(redis, plan),
         provider: o.provider.name,
         paid: o.provider.paid,
         ...(o.maxCost === undefined ? {} : { maxCost: o.maxCost }),
@@ -148,16 +159,34 @@ export function openFarmClient(
     },
     async cancel(runId) {
       const run = await loadRun(redis, runId)
-      if (run.finished || run.status === 'canceled') return { dropped: 0 }
+      if (run.finished || run.status === 'canceled') return { dropped: 0, inFlight: 0 }
       await setStatus(redis, runId, 'canceled')
       let dropped = 0
-      for (const job of await farm.shots.getJobs(['waiting', 'prioritized', 'delayed'])) {
+      const inFlight = new Set<string>()
+      for (const job of await farm.shots.getJobs(['active', 'waiting', 'prioritized', 'delayed'])) {
         if (job?.data.runId !== runId) continue
-        await job.remove()
-        dropped++
+        // A job a worker holds (or took in the meantime: it is locked) finishes; its prediction is paid for.
+        if (await job.isActive()) inFlight.add(job.data.shot)
+        else
+          await job.remove().then(
+            () => dropped++,
+            () => inFlight.add(job.data.shot),
+          )
       }
+      // Every other shot ends here, as a local Ctrl-C leaves it (the first word counts: a shot that
+      // settled meanwhile keeps its own). Once the shots in flight settle too, the run's records are
+      // written by the assembly job, which sees the run was canceled: no reel, the manifest and report.
+      for (const shot of run.meta.plan.shots)
+        if (!inFlight.has(shot.id))
+          await redis.hsetnx(
+            keys.outcomes(runId),
+            shot.id,
+            JSON.stringify({ shot: shot.id, status: 'aborted' } satisfies ShotOutcome),
+          )
       await publish(redis, runId, { kind: 'end', status: 'canceled' })
-      return { dropped }
+      if ((await redis.hlen(keys.outcomes(runId))) === run.meta.plan.shots.length)
+        await enqueueAssembly(farm, runId)
+      return { dropped, inFlight: inFlight.size }
     },
     async close() {
       await Promise.all([farm.shots.close(), farm.assembly.close()])

@@ -22,6 +22,8 @@ export const keys = {
   /** Hash: image path (relative to the store when inside it) -> sha256, for the manifest. */
   images: (id: string) => `${P}:run:${id}:images`,
   lock: (id: string) => `${P}:run:${id}:lock`,
+  /** String: a file a run reads (an image, the soundtrack), by the sha256 of its bytes, until a worker puts it in the store. */
+  file: (sha256: string) => `${P}:file:${sha256}`,
   /** Sorted set of run ids by creation time. */
   runs: `${P}:runs`,
   /** Hash: cache key -> clip entry (file relative to the store). */

@@ -1,6 +1,8 @@
 import { type PlannedShot, remainingPathSeconds } from '@storyreel/core'
 import type { Redis } from 'ioredis'
+import { localRunPlan } from './run-files.ts'
 import { loadRun, type RunMeta } from './run-record.ts'
+import type { Store } from './store.ts'
 
 /** A run as a worker sees it: the plan, who depends on whom, and each shot's remaining path (the priority). */
 export interface RunView {
@@ -17,13 +19,15 @@ export function runView(meta: RunMeta): RunView {
   return { meta, dependents, remaining: remainingPathSeconds(meta.plan), shot: (id) => byId.get(id)! }
 }
 
-/** Runs never change once enqueued, so each worker reads a run's plan once. */
-export function runViews(redis: Redis): (runId: string) => Promise<RunView> {
+/** Runs never change once enqueued, so each worker reads a run's plan once (its shared files put in the store then). */
+export function runViews(redis: Redis, store: Store): (runId: string) => Promise<RunView> {
   const views = new Map<string, Promise<RunView>>()
   return (runId) => {
     let view = views.get(runId)
     if (!view) {
-      view = loadRun(redis, runId).then(({ meta }) => runView(meta))
+      view = loadRun(redis, runId).then(async ({ meta }) =>
+        runView({ ...meta, plan: await localRunPlan(redis, store, meta.plan) }),
+      )
       view.catch(() => views.delete(runId))
       views.set(runId, view)
     }

@@ -26,8 +26,13 @@ export interface ShotJobSetup {
   readonly farm: FarmContext
   readonly provider: Provider
   readonly hooks: Pick<ClipHooks, 'extractFrames' | 'verifyClip'>
-  /** Aborted when the worker stops: the job is handed back, its prediction id kept in the journal. */
+  /**
+   * Aborted when the worker stops (the job is handed back, its prediction id kept in the journal) or loses
+   * the job's lock (another worker has it and re-attaches to the prediction; nothing is handed back).
+   */
   readonly signal: AbortSignal
+  /** Throws unless this worker still holds the job's lock: called before each step another worker must not repeat. */
+  readonly confirm: () => Promise<void>
   /** When the job was first enqueued, for the shot's timings. */
   readonly queuedAt: number
   /** Runs work nobody waits for (frames no shot starts from) outside the job; failures are left to assembly. */
@@ -54,6 +59,8 @@ export async function runShotJob(run: RunView, shotId: string, setup: ShotJobSet
   let events = Promise.resolve()
   const settle = async (outcome: ShotOutcome): Promise<ShotJobEnd> => {
     await events
+    // Settling enqueues the next shots and, last, the assembly: only the job's holder may do it.
+    await setup.confirm()
     await settleShot(farm, run, outcome)
     return { settled: outcome }
   }
@@ -94,6 +101,7 @@ export async function runShotJob(run: RunView, shotId: string, setup: ShotJobSet
       if (images.length > 0) await redis.hset(keys.images(meta.id), Object.fromEntries(images))
       const end = await takeJob({ shot, take }, decision, job)
       if ('handedBack' in end) return end
+      await setup.confirm()
       await recordTake(redis, meta.id, layout, end)
       if (end.picked) picked = end
     }

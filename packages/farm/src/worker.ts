@@ -4,6 +4,7 @@ import { type Job, Queue, WaitingError } from 'bullmq'
 import { type AssembleHook, runAssemblyJob } from './assembly-job.ts'
 import { connectRedis } from './connection.ts'
 import type { AssemblyJobData, FarmContext, ShotJobData } from './farm-context.ts'
+import { type JobLease, jobLeases } from './job-lease.ts'
 import { keyLimit as sharedKeyLimit, RATE_LIMIT_QUIET_MS } from './key-limit.ts'
 import { ASSEMBLY_QUEUE, QUEUE_PREFIX, SHOT_QUEUE } from './keys.ts'
 import { publish } from './run-events.ts'
@@ -25,6 +26,7 @@ export interface WorkerLog {
     | 'skipped'
     | 'aborted'
     | 'handed-back'
+    | 'lock-lost'
     | 'assembled'
     | 'redis-down'
     | 'redis-up'
@@ -79,7 +81,7 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
   }
   if (options.keyConcurrency !== undefined) await keyLimit.configure(options.keyConcurrency)
   else await keyLimit.ensure(4)
-  const views = runViews(redis)
+  const views = runViews(redis, options.store)
   const stopping = new AbortController()
   const providers = new Map<string, Promise<Provider>>()
   const providerFor = (name: string) => {
@@ -101,7 +103,31 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
     void task.finally(() => pending.delete(task))
   }
 
+  const lockDuration = options.lockMs ?? 30_000
+  const leases = jobLeases(stopping.signal, lockDuration)
+  // The job's lock is gone: another worker has (or will have) the job; this one writes nothing more for it.
+  const lockLost = (runId: string, what: string, shot?: string): never => {
+    log({
+      state: 'lock-lost',
+      run: runId,
+      ...(shot ? { shot } : {}),
+      message: `${what} of run ${runId}: lock lost (not renewed in time), stopped; another worker takes it over`,
+    })
+    throw new WaitingError()
+  }
+
   const shotJob = async (job: Job<ShotJobData>, token?: string) => {
+    const lease = leases.open(SHOT_QUEUE, job, token)
+    try {
+      await runShot(job, token, lease)
+    } catch (error) {
+      if (lease.lost()) lockLost(job.data.runId, `shot ${job.data.shot}`, job.data.shot)
+      throw error
+    } finally {
+      lease.close()
+    }
+  }
+  const runShot = async (job: Job<ShotJobData>, token: string | undefined, lease: JobLease) => {
     const { runId, shot } = job.data
     const run = await views(runId)
     log({ state: 'started', run: runId, shot, message: `shot ${shot} of run ${runId}: started` })
@@ -113,11 +139,13 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
             farm,
             provider,
             hooks: options.hooks,
-            signal: stopping.signal,
+            signal: lease.signal,
+            confirm: () => lease.confirm(),
             queuedAt: job.timestamp,
             background,
           })
     if ('handedBack' in end) {
+      if (lease.lost()) lockLost(runId, `shot ${shot}`, shot)
       const id = end.predictionId ? { predictionId: end.predictionId } : {}
       await job.updateData({ ...job.data, ...id })
       await job.moveToWait(token)
@@ -148,6 +176,14 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
     })
   }
   const assemblyJob = async (job: Job<AssemblyJobData>, token?: string) => {
+    const lease = leases.open(ASSEMBLY_QUEUE, job, token)
+    try {
+      await assembleRun(job, token, lease)
+    } finally {
+      lease.close()
+    }
+  }
+  const assembleRun = async (job: Job<AssemblyJobData>, token: string | undefined, lease: JobLease) => {
     const { runId } = job.data
     log({ state: 'started', run: runId, message: `run ${runId}: assembling the reel` })
     try {
@@ -156,7 +192,8 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
         runId,
         options.assemble,
         options.hooks.extractFrames,
-        stopping.signal,
+        lease.signal,
+        () => lease.confirm(),
       )
       log({
         state: 'assembled',
@@ -164,6 +201,7 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
         message: `run ${runId}: ${finished.status}${finished.reel ? `, reel ${finished.reel}` : ''}`,
       })
     } catch (error) {
+      if (lease.lost()) lockLost(runId, 'assembly')
       if (!stopping.signal.aborted) {
         // The followers must hear the run ended, or they would wait forever.
         const message = error instanceof Error ? error.message : String(error)
@@ -180,7 +218,6 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
 
   // A job is "stalled" when its worker stops renewing the lock (killed): BullMQ gives it to another
   // worker, which re-attaches to the prediction in the journal. That can happen any number of times.
-  const lockDuration = options.lockMs ?? 30_000
   const settings = {
     ...connection,
     lockDuration,
@@ -193,6 +230,8 @@ export async function startWorker(options: WorkerOptions): Promise<FarmWorker> {
   ]
   // Errors of BullMQ's own connections repeat what the one-line Redis notice already said.
   for (const worker of workers) worker.on('error', () => {})
+  for (const worker of workers)
+    worker.on('lockRenewalFailed', (jobIds: string[]) => leases.renewalFailed(worker.name, jobIds))
   for (const queue of [farm.shots, farm.assembly]) queue.on('error', () => {})
   const recovery = setInterval(() => void keyLimit.recover().catch(() => {}), 1_000)
   log({

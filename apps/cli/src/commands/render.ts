@@ -1,9 +1,10 @@
-import { type Command, type OptionValues, positiveIntegerOption, UsageError, usdOption } from '../command.ts'
+import { type Command, type OptionValues, UsageError } from '../command.ts'
 import { keyConcurrencyOf } from '../farm/farm-options.ts'
 import { withFailureMessages } from '../render/failure.ts'
 import type { WebhookOptions } from '../render/open-provider.ts'
 import { renderStoryboard } from '../render/render-storyboard.ts'
 import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
+import { portOf, RUN_OPTIONS, runFlagsOf } from '../run-options.ts'
 
 /** `--webhook-url URL [--webhook-port N]`: completions delivered to URL, which reaches port N on 127.0.0.1. */
 function webhookOption(values: OptionValues): WebhookOptions | undefined {
@@ -21,10 +22,8 @@ function webhookOption(values: OptionValues): WebhookOptions | undefined {
       `--webhook-url must be a URL such as https://example.trycloudflare.com, not "${String(url)}"`,
       'render',
     )
-  if (values['webhook-port'] === undefined) return { url }
-  const port = positiveIntegerOption(values, 'webhook-port', 0, 'render')
-  if (port > 65535)
-    throw new UsageError(`--webhook-port must be a port number from 1 to 65535, not "${port}"`, 'render')
+  const port = portOf(values, 'webhook-port', 1, 'render')
+  if (port === undefined) return { url }
   return { url, port }
 }
 
@@ -58,28 +57,7 @@ export const renderCommand: Command = {
     'Exit code: 0 reel written, 1 validation or render failure, 2 usage error, 130 interrupted.',
   ].join('\n'),
   options: {
-    out: {
-      type: 'string',
-      short: 'o',
-      valueName: 'DIR',
-      description: 'Run directory (default renders/<storyboard name>/)',
-    },
-    provider: {
-      type: 'string',
-      valueName: 'NAME',
-      description: 'wavespeed or animatic (default: wavespeed when WAVESPEED_API_KEY is set)',
-    },
-    concurrency: {
-      type: 'string',
-      short: 'c',
-      valueName: 'N',
-      description: 'Shots rendering at once (default 4 on WaveSpeed, 2 for animatics)',
-    },
-    'max-cost': {
-      type: 'string',
-      valueName: 'USD',
-      description: 'Refuse to start above this estimate; stop retrying before passing it',
-    },
+    ...RUN_OPTIONS,
     yes: { type: 'boolean', short: 'y', description: 'Do not ask before spending' },
     only: {
       type: 'string',
@@ -129,17 +107,14 @@ export const renderCommand: Command = {
   ],
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('render needs exactly one storyboard file', 'render')
-    const concurrency =
-      values.concurrency === undefined ? undefined : positiveIntegerOption(values, 'concurrency', 1, 'render')
-    const maxCost = usdOption(values, 'max-cost', 'render')
+    const { out, concurrency, ...flags } = runFlagsOf(values, 'render')
     const only = onlyOption(values)
     const common = {
       file: positionals[0]!,
       yes: values.yes === true,
       force: values.force === true,
       json: values.json === true,
-      ...(typeof values.provider === 'string' ? { provider: values.provider } : {}),
-      ...(maxCost !== undefined ? { maxCost } : {}),
+      ...flags,
       ...(only ? { only } : {}),
     }
     if (typeof values.queue === 'string') {
@@ -165,7 +140,7 @@ export const renderCommand: Command = {
     const webhook = webhookOption(values)
     const local = {
       ...common,
-      ...(typeof values.out === 'string' ? { out: values.out } : {}),
+      ...(out !== undefined ? { out } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       ...(webhook ? { webhook } : {}),
     }

@@ -2,14 +2,7 @@ import { dirname, resolve } from 'node:path'
 import { loadStoryboard } from '@storyreel/core'
 import { isReviewError, startReviewServer } from '@storyreel/review'
 import type { CliIo } from '../cli-io.ts'
-import {
-  type Command,
-  EXIT,
-  type OptionValues,
-  positiveIntegerOption,
-  UsageError,
-  usdOption,
-} from '../command.ts'
+import { type Command, EXIT, UsageError } from '../command.ts'
 import { printIssues } from '../output/issues.ts'
 import { chooseProvider } from '../render/choose-provider.ts'
 import { CliFailure, withFailureMessages } from '../render/failure.ts'
@@ -19,24 +12,13 @@ import { defaultOutDir } from '../render/run-location.ts'
 import { CONFIRM_ABOVE_USD } from '../render/spend-gate.ts'
 import { openBrowser } from '../review/open-browser.ts'
 import { createReviewBackend } from '../review/review-backend.ts'
+import { portOf, RUN_OPTIONS, type RunFlags, runFlagsOf } from '../run-options.ts'
 import { resolveSettings } from '../settings/settings.ts'
 
-function portOption(values: OptionValues): number {
-  const raw = values.port
-  if (raw === undefined) return 0
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) > 65535)
-    throw new UsageError(`--port must be a port number from 0 to 65535, not "${String(raw)}"`, 'review')
-  return Number(raw)
-}
-
-interface ReviewOptions {
+interface ReviewOptions extends RunFlags {
   readonly file: string
   readonly port: number
   readonly open: boolean
-  readonly out?: string
-  readonly provider?: string
-  readonly concurrency?: number
-  readonly maxCost?: number
 }
 
 /** Serves the review page until Ctrl-C, which stops a render in flight as `render`'s Ctrl-C does. */
@@ -134,28 +116,7 @@ export const reviewCommand: Command = {
       description: 'Port on 127.0.0.1 (default 0: any free port)',
     },
     open: { type: 'boolean', description: 'Open the page in the default browser' },
-    out: {
-      type: 'string',
-      short: 'o',
-      valueName: 'DIR',
-      description: 'Run directory (default renders/<storyboard name>/)',
-    },
-    provider: {
-      type: 'string',
-      valueName: 'NAME',
-      description: 'wavespeed or animatic (default: wavespeed when WAVESPEED_API_KEY is set)',
-    },
-    concurrency: {
-      type: 'string',
-      short: 'c',
-      valueName: 'N',
-      description: 'Shots rendering at once (as for render)',
-    },
-    'max-cost': {
-      type: 'string',
-      valueName: 'USD',
-      description: 'Refuse a render from the page estimated above this',
-    },
+    ...RUN_OPTIONS,
   },
   examples: [
     'storyreel review storyboards/storm-at-sea.yaml --open',
@@ -163,28 +124,10 @@ export const reviewCommand: Command = {
   ],
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('review needs exactly one storyboard file', 'review')
-    const port = portOption(values)
-    const concurrency =
-      values.concurrency === undefined ? undefined : positiveIntegerOption(values, 'concurrency', 1, 'review')
-    const maxCost = usdOption(values, 'max-cost', 'review')
-    if (values.provider !== undefined && values.provider !== 'wavespeed' && values.provider !== 'animatic')
-      throw new UsageError(
-        `--provider must be wavespeed or animatic, not "${String(values.provider)}"`,
-        'review',
-      )
+    const port = portOf(values, 'port', 0, 'review') ?? 0
+    const flags = runFlagsOf(values, 'review')
     return withFailureMessages(io, () =>
-      review(
-        {
-          file: positionals[0]!,
-          port,
-          open: values.open === true,
-          ...(typeof values.out === 'string' ? { out: values.out } : {}),
-          ...(typeof values.provider === 'string' ? { provider: values.provider } : {}),
-          ...(concurrency !== undefined ? { concurrency } : {}),
-          ...(maxCost !== undefined ? { maxCost } : {}),
-        },
-        io,
-      ),
+      review({ file: positionals[0]!, port, open: values.open === true, ...flags }, io),
     )
   },
 }

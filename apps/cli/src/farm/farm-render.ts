@@ -3,6 +3,7 @@ import { type FarmClient, openFarmClient } from '@storyreel/farm'
 import { type FailedOutcome, schedulerError } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT, UsageError } from '../command.ts'
+import { jsonEvent, noticeWriter } from '../output/notice.ts'
 import { approveSpend, overBudgetFailure } from '../render/approve-spend.ts'
 import { trapInterrupts } from '../render/interrupt.ts'
 import { printOutcome } from '../render/print-outcome.ts'
@@ -43,7 +44,7 @@ export async function renderOnFarm(options: FarmRenderOptions, processIo: CliIo)
   const secrets = secretsOf(processIo.env)
   const terminal = terminalOf(processIo)
   const io = redactingIo(processIo, secrets)
-  const say = (text: string) => io.stderr.write(`${text}\n`)
+  const say = noticeWriter(io, options.json)
   const plan = await loadValidPlan(options.file, io)
   if (!plan) return EXIT.failure
   const provider = farmProvider(options.provider, io.env)
@@ -71,7 +72,7 @@ export async function renderOnFarm(options: FarmRenderOptions, processIo: CliIo)
       ...(options.keyConcurrency === undefined ? {} : { keyConcurrency: options.keyConcurrency }),
     })
     if (options.detach) {
-      io.stdout.write(options.json ? `${JSON.stringify({ type: 'enqueued', runId })}\n` : `${runId}\n`)
+      io.stdout.write(options.json ? jsonEvent('enqueued', { runId }) : `${runId}\n`)
       say(`Enqueued run ${runId}. Follow it with: storyreel status ${runId} --queue ${options.queue}`)
       return EXIT.ok
     }
@@ -101,7 +102,7 @@ async function follow(
   io: CliIo,
   terminal: ReturnType<typeof terminalOf>,
 ): Promise<number> {
-  const say = (text: string) => io.stderr.write(`${text}\n`)
+  const say = noticeWriter(io, options.json)
   const state = await farm.state(runId)
   const session = createRenderSession({
     plan,
@@ -153,11 +154,20 @@ async function follow(
       report: where(finished.report),
     }
     const spent = session.run!.spent
+    // The notes first: with --json, `result` is the last line, after every note about the run.
+    const code = printOutcome(result, shown, spent, options.json, io)
     if (options.json)
       io.stdout.write(
-        `${JSON.stringify({ type: 'result', status: shown.status, runId, reel: shown.reel, report: shown.report, manifest: shown.manifest, spent })}\n`,
+        jsonEvent('result', {
+          status: shown.status,
+          runId,
+          reel: shown.reel,
+          report: shown.report,
+          manifest: shown.manifest,
+          spent,
+        }),
       )
-    return printOutcome(result, shown, spent, options.json, io)
+    return code
   } finally {
     interrupt.dispose()
   }

@@ -17,7 +17,7 @@ export async function showFarmStatus(
     const run = { runId, status: state.status, ...(state.finished ? { finished: state.finished } : {}) }
     if (!options.json)
       io.stdout.write(
-        `Run ${runId}: ${state.status}${state.finished?.reel ? `, reel ${state.finished.reel} in the store` : ''}\n`,
+        `Run ${runId}: ${state.status}${state.finished?.reel ? `, reel ${state.finished.reel} in the store` : state.finished ? `, report ${state.finished.report} in the store` : ''}\n`,
       )
     printJournalStatus(
       state.journal,
@@ -36,9 +36,13 @@ export async function cancelFarmRun(runId: string, queue: string, io: CliIo): Pr
   const say = (text: string) => io.stderr.write(`${text}\n`)
   const farm = openFarmClient(queue, { onDown: say, onUp: say })
   try {
-    const { dropped } = await farm.cancel(runId)
+    const { dropped, inFlight } = await farm.cancel(runId)
+    const records =
+      inFlight > 0
+        ? `${inFlight} shot(s) in flight finish into the clip cache (they are paid for), so rendering the storyboard again reuses them; then a worker`
+        : 'A worker'
     io.stdout.write(
-      `Canceled run ${runId}: ${dropped} queued shot job(s) dropped. Shots whose predictions are in flight finish into the clip cache (they are paid for), so rendering the storyboard again reuses them.\n`,
+      `Canceled run ${runId}: ${dropped} queued shot job(s) dropped. ${records} writes the run's manifest and report (status interrupted, no reel, as a local Ctrl-C leaves a run): storyreel status ${runId} --queue ${queue} shows where.\n`,
     )
     return EXIT.ok
   } finally {

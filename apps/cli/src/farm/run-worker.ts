@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { openFsStore, startWorker, type WorkerLog } from '@storyreel/farm'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
+import { JSON_VERSION } from '../output/json-version.ts'
 import { cacheDirOf } from '../render/cache-dir.ts'
 import { redactingIo, secretsOf } from '../render/redacting-io.ts'
 import { assembleLikeLocal, clipHooks, providerFromEnv } from './worker-hooks.ts'
@@ -24,7 +25,9 @@ export async function runWorker(options: WorkerCommandOptions, processIo: CliIo)
   const cacheDir = cacheDirOf(processIo.env as NodeJS.ProcessEnv, io.cwd)
   const print = (line: WorkerLog) =>
     io.stdout.write(
-      options.json ? `${JSON.stringify(line)}\n` : `${new Date(line.at).toISOString()} ${line.message}\n`,
+      options.json
+        ? `${JSON.stringify({ ...line, version: JSON_VERSION })}\n`
+        : `${new Date(line.at).toISOString()} ${line.message}\n`,
     )
   const stopped = new Promise<void>((resolveStop) => {
     const onSignal = () => {

@@ -17,7 +17,7 @@ export const clipHooks: Pick<ClipHooks, 'extractFrames' | 'verifyClip'> = {
 
 /** The finishing step of a local render (reel, contact sheet, manifest, report), fed the run's records from every worker. */
 export function assembleLikeLocal(secrets: readonly string[], cacheDir: string): AssembleHook {
-  return async ({ meta, plan, layout, result, events, signal }) => {
+  return async ({ meta, plan, layout, result, events, signal, canceled }) => {
     const run = initialRunState(plan, {
       concurrency: meta.keyConcurrency,
       estimate: meta.estimate.cost,
@@ -32,7 +32,8 @@ export function assembleLikeLocal(secrets: readonly string[], cacheDir: string):
       layout,
       provider: meta.provider,
       result,
-      interrupted: false,
+      // A canceled run ends as a local Ctrl-C leaves one: the manifest and report, status interrupted, no reel.
+      interrupted: canceled,
       secrets,
       assemble: { signal, cacheDir },
     })

@@ -2,6 +2,7 @@ import type { RunResult } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { escapeControl } from '../output/escape.ts'
+import { noticeWriter } from '../output/notice.ts'
 import { formatUsd } from '../output/units.ts'
 import { machineCauseOf } from './failure.ts'
 import type { Finished } from './finish-run.ts'
@@ -15,7 +16,7 @@ export function printOutcome(
   json: boolean,
   io: CliIo,
 ): number {
-  const say = (text: string) => io.stderr.write(`${escapeControl(text)}\n`)
+  const say = noticeWriter(io, json)
   for (const failure of result?.failures ?? [])
     say(
       `${failure.shot}: failed${failure.predictionId ? ` (prediction ${failure.predictionId})` : ''}: ${failure.message}`,

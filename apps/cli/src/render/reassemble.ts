@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { loadStoryboard } from '@storyreel/core'
-import { openFileRunStore, readJournal } from '@storyreel/scheduler'
+import { openFileRunStore, readJournal, type RunStore, type ShotJournalStatus } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { escapeControl } from '../output/escape.ts'
@@ -11,7 +11,8 @@ import { assembleOutputs } from './assemble-outputs.ts'
 import { cacheDirOf } from './cache-dir.ts'
 import { CliFailure } from './failure.ts'
 import { writeRunRecords } from './finish-run.ts'
-import { type Manifest, readManifest } from './manifest.ts'
+import { type Manifest, type ManifestShot, readManifest } from './manifest.ts'
+import { changedPicks, type PickChange, placePicks } from './place-picks.ts'
 import { createAssemblyView } from './progress/assembly-view.ts'
 import { liveViewWanted } from './progress/choose-view.ts'
 import { redactingIo, secretsOf } from './redacting-io.ts'
@@ -55,7 +56,10 @@ export async function reassemble(
     return EXIT.failure
   }
   const plan = loaded.plan
-  const stored = new Map((await readJournal(store)).shots.map((s) => [s.shot, s]))
+  const picks = changedPicks(plan, await journalByShot(store))
+  refuseStaleChains(picks, manifest.storyboard.path, runRoot)
+  await placePicks(store, picks)
+  const stored = await journalByShot(store)
   const clips: ReelClip[] = []
   const missing: string[] = []
   for (const shot of plan.shots) {
@@ -108,6 +112,7 @@ export async function reassemble(
       ? 'completed'
       : manifest.status,
     finishedAt: new Date().toISOString(),
+    shots: manifest.shots.map((s) => withPick(s, picks)),
     ...outputs,
   }
   await writeRunRecords(layout, updated, secrets)
@@ -118,6 +123,41 @@ export async function reassemble(
     )
   else io.stdout.write(`Reel: ${escapeControl(reel)}\nReview: ${escapeControl(layout.report)}\n`)
   return EXIT.ok
+}
+
+async function journalByShot(store: RunStore): Promise<Map<string, ShotJournalStatus>> {
+  return new Map((await readJournal(store)).shots.map((s) => [s.shot, s]))
+}
+
+/**
+ * A picked take that shots are chained after cannot just be stitched in: they start from the old take's last
+ * frame, so the reel would jump at each seam. Only a render makes them again (and `pick` said what that costs).
+ */
+function refuseStaleChains(picks: readonly PickChange[], storyboard: string, runRoot: string): void {
+  const blocked = picks.filter((p) => p.chained.length > 0)
+  if (blocked.length === 0) return
+  const why = blocked
+    .map(
+      (p) =>
+        `take ${p.take.take} of "${escapeControl(p.shot)}" is picked, and ${p.chained.map((id) => `"${escapeControl(id)}"`).join(', ')} start${p.chained.length === 1 ? 's' : ''} from its last frame`,
+    )
+    .join('; ')
+  throw new CliFailure(
+    `Nothing was assembled: ${why}, rendered from the take picked before. Those shots must render again; this renders just them and stitches the reel: storyreel render ${storyboard} --out ${runRoot}`,
+  )
+}
+
+/** The manifest's shot after `assemble` placed another take: its pick, clip hash and which take is picked. */
+function withPick(shot: ManifestShot, picks: readonly PickChange[]): ManifestShot {
+  const change = picks.find((p) => p.shot === shot.id)
+  if (!change) return shot
+  const take = change.take.take
+  return {
+    ...shot,
+    pick: take,
+    ...(shot.clip ? { clip: { ...shot.clip, sha256: change.take.sha256 } } : {}),
+    ...(shot.takes ? { takes: shot.takes.map((t) => ({ ...t, picked: t.take === take })) } : {}),
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { Plan } from '@storyreel/core'
 import type { RunEstimate, RunResult, SchedulerEvent, TakeOutcome } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
+import { noticeWriter } from '../output/notice.ts'
 import { applyEvent } from './apply-event.ts'
 import type { AssemblyProgress } from './assemble-outputs.ts'
 import { initialRunState } from './initial-run-state.ts'
@@ -41,6 +42,8 @@ export function createRenderSession(options: SessionOptions): RenderSession {
   const { io, terminal } = options
   let run: RunState | undefined
   let view: ProgressView | undefined
+  // Before the progress view exists (Ctrl-C before the estimate was approved), as every other notice.
+  const notice = noticeWriter(io, options.json)
   return {
     get run() {
       return run
@@ -68,7 +71,7 @@ export function createRenderSession(options: SessionOptions): RenderSession {
     },
     note(text) {
       if (view) view.note(text)
-      else io.stderr.write(`${text}\n`)
+      else notice(text)
     },
     rendered(result) {
       if (run && result) recordOutcomes(run, result)

@@ -13,7 +13,7 @@ import type { CliIo } from '../cli-io.ts'
 import { EXIT, UsageError } from '../command.ts'
 import { escapeControl } from '../output/escape.ts'
 import { printIssues } from '../output/issues.ts'
-import { JSON_VERSION } from '../output/json-version.ts'
+import { jsonEvent, noticeWriter } from '../output/notice.ts'
 import { migrateOldCache } from '../settings/migrate-cache.ts'
 import { resolveSettings } from '../settings/settings.ts'
 import { approveSpend, overBudgetFailure } from './approve-spend.ts'
@@ -55,7 +55,7 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
   const secrets = secretsOf(processIo.env)
   const terminal = terminalOf(processIo)
   const io = redactingIo(processIo, secrets)
-  const say = (text: string) => io.stderr.write(`${escapeControl(text)}\n`)
+  const say = noticeWriter(io, options.json)
   const plan = await loadValidPlan(options.file, io)
   if (!plan) return EXIT.failure
   if (options.only) checkOnly(options.only, plan)
@@ -165,15 +165,21 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
       },
     })
     session.close()
+    // The notes first: with --json, `result` is the last line, after every note about the run.
+    if (interrupted) say(`Interrupted; ${resumeHint}`)
+    const code = interrupted ? EXIT.interrupted : printOutcome(result, finished, run.spent, options.json, io)
     if (options.json)
       io.stdout.write(
-        `${JSON.stringify({ type: 'result', version: JSON_VERSION, status: finished.status, runDir: root, reel: finished.reel, report: finished.report, manifest: finished.manifest, spent: run.spent })}\n`,
+        jsonEvent('result', {
+          status: finished.status,
+          runDir: root,
+          reel: finished.reel,
+          report: finished.report,
+          manifest: finished.manifest,
+          spent: run.spent,
+        }),
       )
-    if (interrupted) {
-      say(`Interrupted; ${resumeHint}`)
-      return EXIT.interrupted
-    }
-    return printOutcome(result, finished, run.spent, options.json, io)
+    return code
   } catch (error) {
     // Ctrl-C while the reel was being stitched: nothing paid is lost, the next run stitches again.
     if (!interrupt.interrupted()) throw error

@@ -1,5 +1,11 @@
 import { resolve } from 'node:path'
-import { type JournalSummary, openFileRunStore, readJournal } from '@storyreel/scheduler'
+import {
+  type JournalSummary,
+  ledgerSpend,
+  openFileRunStore,
+  readJournal,
+  type ShotJournalStatus,
+} from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { escapeControl } from '../output/escape.ts'
@@ -44,6 +50,7 @@ export function printJournalStatus(
     const listed = shots.map(({ clip, ...s }) => ({
       ...s,
       ...(s.state === 'done' && clip ? { clip: clip.file } : {}),
+      takes: takesWithAttempts(s, summary.ledger),
     }))
     io.stdout.write(
       `${JSON.stringify({ version: JSON_VERSION, ...options.extra, shots: listed, spent: summary.spent, ledger: summary.ledger })}\n`,
@@ -59,18 +66,62 @@ export function printJournalStatus(
         : state === 'skipped'
           ? colors.yellow(state)
           : state
-  const width = Math.max(4, ...shots.map((s) => displayWidth(escapeControl(s.shot))))
+  const width = Math.max(10, ...shots.map((s) => displayWidth(escapeControl(s.shot))))
   io.stdout.write(
     `${pad('shot', width)}  ${'state'.padEnd(11)}  attempts  ${'spent'.padStart(7)}  prediction / note\n`,
   )
   for (const s of shots) {
     const note = escapeControl([s.predictionId, s.message].filter(Boolean).join('  '))
+    const takes = takeRows(s, summary.ledger)
+    // A shot with several takes: its attempts are each take's, on the take's own line.
+    const attempts = takes.length > 1 ? '-' : String(s.attempts)
     io.stdout.write(
-      `${pad(escapeControl(s.shot), width)}  ${paint(s.state.padEnd(11))}  ${String(s.attempts).padStart(8)}  ${formatUsd(s.spent).padStart(7)}  ${note}\n`,
+      `${pad(escapeControl(s.shot), width)}  ${paint(s.state.padEnd(11))}  ${attempts.padStart(8)}  ${formatUsd(s.spent).padStart(7)}  ${note}\n`,
     )
+    if (takes.length > 1)
+      for (const t of takes)
+        io.stdout.write(
+          `${pad(`  take ${t.take}`, width)}  ${paint((t.clip ? 'done' : 'no clip').padEnd(11))}  ${String(t.attempts).padStart(8)}  ${formatUsd(t.spent).padStart(7)}  ${escapeControl(t.predictionId ?? '')}\n`,
+        )
   }
   const done = shots.filter((s) => s.state === 'done').length
   io.stdout.write(
     `${done}/${shots.length} shots done, ${formatUsd(summary.spent)} spent on ${summary.ledger.length} prediction${summary.ledger.length === 1 ? '' : 's'}\n`,
   )
+}
+
+interface TakeRow {
+  readonly take: number
+  /** Predictions created for this take (a retry is a second one). */
+  readonly attempts: number
+  readonly spent: number
+  readonly predictionId?: string
+  readonly clip: boolean
+}
+
+/** Each take the journal knows of (a prediction or a clip), with its own attempts and spend, in take order. */
+function takeRows(s: Omit<ShotJournalStatus, 'clip'>, ledger: JournalSummary['ledger']): TakeRow[] {
+  const mine = ledger.filter((e) => e.shot === s.shot)
+  const numbers = [...new Set([...mine.map((e) => e.take), ...s.takes.map((t) => t.take)])].sort(
+    (a, b) => a - b,
+  )
+  return numbers.map((take) => {
+    const entries = mine.filter((e) => e.take === take)
+    const latest = entries.at(-1)?.predictionId
+    return {
+      take,
+      attempts: entries.length,
+      spent: ledgerSpend(entries),
+      ...(latest ? { predictionId: latest } : {}),
+      clip: s.takes.some((t) => t.take === take),
+    }
+  })
+}
+
+/** `--json`: the takes with clips as before, each with its attempts and spend, and the takes without a clip. */
+function takesWithAttempts(s: Omit<ShotJournalStatus, 'clip'>, ledger: JournalSummary['ledger']): object[] {
+  return takeRows(s, ledger).map(({ clip: _, ...row }) => ({
+    ...s.takes.find((t) => t.take === row.take),
+    ...row,
+  }))
 }

@@ -35,7 +35,7 @@ export async function simWorker(
   sim: Simulator,
   redisUrl: string,
   storeDir: string,
-  options: { concurrency?: number; keyConcurrency?: number; lockMs?: number } = {},
+  options: { concurrency?: number; keyConcurrency?: number; lockMs?: number; assemble?: AssembleHook } = {},
 ): Promise<FarmWorker & { logs: WorkerLog[] }> {
   const logs: WorkerLog[] = []
   const provider = createWavespeedProvider(
@@ -48,7 +48,7 @@ export async function simWorker(
     ...(options.keyConcurrency ? { keyConcurrency: options.keyConcurrency } : {}),
     provider: async () => provider,
     hooks: { extractFrames },
-    assemble: writeResult,
+    assemble: options.assemble ?? writeResult,
     secrets: [sim.apiKey],
     log: (line) => logs.push(line),
     lockMs: options.lockMs ?? 2_000,

@@ -186,8 +186,8 @@ async function main(): Promise<void> {
         rest.push(to.createdAt - seen)
         for (const [name, ms] of [
           ['completed journaled', at('completed', upstream) - from.finishedAt!],
-          ['downloaded + verified', at('downloaded', upstream) - at('completed', upstream)],
-          ['last frame + slot (intent)', at('intent', shot.id) - at('downloaded', upstream)],
+          // The upstream's full verification (its `downloaded` record) now ends after this hand-off.
+          ['download + last frame + slot (intent)', at('intent', shot.id) - at('completed', upstream)],
           ['upload + POST (submitted)', at('submitted', shot.id) - at('intent', shot.id)],
         ] as const)
           (steps[name] ??= []).push(ms)

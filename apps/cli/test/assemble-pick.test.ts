@@ -66,6 +66,7 @@ describe('assemble after pick (no render in between)', () => {
       const reelBefore = (await manifest()).reel!.sha256
       const pick = await cli('pick', board, 'gulls', '2', '--out', out())
       expect(pick.code, pick.stderr).toBe(0)
+      expect(pick.stdout).toContain('Run: storyreel assemble run (or storyreel render')
 
       const assembled = await cli('assemble', out())
       expect(assembled.code, assembled.stderr).toBe(0)

@@ -86,8 +86,12 @@ export async function pickTake(options: PickOptions, processIo: CliIo): Promise<
   const what = edit.changed
     ? `Picked take ${options.take} of "${shot.id}" (was ${edit.previous})`
     : `Take ${options.take} of "${shot.id}" was already picked`
+  const render = `storyreel render ${options.file}${options.out ? ` --out ${options.out}` : ''}`
+  // Nothing to render: stitching the run's clips again is all the pick needs, and `assemble` does only that.
+  const next =
+    stale.shots.length === 0 ? `storyreel assemble ${shortPath(io.cwd, runDir)} (or ${render})` : render
   io.stdout.write(
-    `${what}: ${options.file} line ${edit.line}.\n${describeStale(stale, name === 'wavespeed')}\nRun: storyreel render ${options.file}${options.out ? ` --out ${options.out}` : ''}\n`,
+    `${what}: ${options.file} line ${edit.line}.\n${describeStale(stale, name === 'wavespeed')}\nRun: ${next}\n`,
   )
   return EXIT.ok
 }

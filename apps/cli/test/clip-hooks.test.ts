@@ -1,4 +1,4 @@
-import { access, readFile, writeFile } from 'node:fs/promises'
+import { access, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { extractFrames } from '@storyreel/assembler'
 import { makeClip, tempDir } from '@storyreel/test-utils'
@@ -25,6 +25,23 @@ describe('verifying a clip and taking its frames share one decode', () => {
       await extractFrames(clip, { first: join(dir, 'ref.first.png'), last: join(dir, 'ref.last.png') })
       expect(await readFile(join(dir, 'a.last.png'))).toEqual(await readFile(join(dir, 'ref.last.png')))
       expect(await readFile(join(dir, 'a.first.png'))).toEqual(await readFile(join(dir, 'ref.first.png')))
+    },
+  )
+
+  test(
+    'the last frame a chained shot took before verification is not written again: nothing is left in the work folder',
+    { timeout: 60_000 },
+    async () => {
+      const dir = await tempDir('storyreel-hooks-')
+      const clip = await makeClip(join(dir, 'a.mp4'), { seconds: 2 })
+      const work = join(dir, 'work')
+      const hooks = sharedDecodeHooks(work)
+      await hooks.extractFrames(clip, { last: join(dir, 'a.last.png') }, {})
+      await hooks.verifyClip(clip, { duration: 2 }, {})
+      await hooks.extractFrames(clip, { first: join(dir, 'a.first.png') }, {})
+      await extractFrames(clip, { first: join(dir, 'ref.first.png') })
+      expect(await readFile(join(dir, 'a.first.png'))).toEqual(await readFile(join(dir, 'ref.first.png')))
+      expect(await readdir(join(work, 'verified-frames'))).toEqual([])
     },
   )
 

@@ -28,8 +28,8 @@ export interface JoinPartsOptions {
 /**
  * Writes the reel from pieces and mezzanine bodies: one concat-demuxer list with the
  * video stream-copied, and the audio built in the same command from the mezzanines'
- * WAVs (see reelAudio) and encoded to AAC once, or copied from a cached silent track
- * when every clip is silent.
+ * WAVs (see reelAudio) and encoded to AAC once, or, when every clip is silent,
+ * copied from the soundtrack's finished track or a cached silent one.
  */
 export async function joinParts(options: JoinPartsOptions): Promise<void> {
   const { canvas, signal } = options
@@ -38,21 +38,16 @@ export async function joinParts(options: JoinPartsOptions): Promise<void> {
     `concat-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.ffconcat`,
   )
   const frames = options.parts.reduce((sum, p) => sum + ('frames' in p ? p.frames : p.to - p.from), 0)
-  // All silent: a cached silent track, cut where the video ends (the last audio packet may run on by less than 1024 samples).
-  const silent = !options.soundtrack && options.audio.every((a) => !a.file)
-  const audio = silent
-    ? [
-        '-i',
-        await silentTrack(options.workDir, frames / canvas.fps, signal),
-        '-map',
-        '0:v:0',
-        '-map',
-        '1:a:0',
-        '-c',
-        'copy',
-        '-t',
-        (frames / canvas.fps).toFixed(6),
-      ]
+  // Every clip silent: the soundtrack's finished track, or a cached silent one, copied and cut where the video
+  // ends (the last audio packet may run on by less than 1024 samples).
+  const clipsSilent = options.audio.every((a) => !a.file)
+  const copied = !clipsSilent
+    ? undefined
+    : options.soundtrack
+      ? options.soundtrack.encoded
+      : await silentTrack(options.workDir, frames / canvas.fps, signal)
+  const audio = copied
+    ? ['-i', copied, '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy', '-t', (frames / canvas.fps).toFixed(6)]
     : (() => {
         const mixed = reelAudio(options.audio, options.joins, canvas, 1, options.soundtrack)
         return [

@@ -46,6 +46,24 @@ function shapeChain(spec: SoundtrackSpec, samples: number): string {
 }
 
 /**
+ * Names the soundtrack shaped to `samples`: the file (path, size, mtime), the
+ * length and the shaping. Rejects with ASM_BAD_INPUT when the file cannot be read.
+ */
+export async function soundtrackKey(spec: SoundtrackSpec, samples: number): Promise<string> {
+  const { size, mtimeMs } = await stat(spec.file).catch((cause: unknown) => {
+    throw new AssemblerError(
+      'ASM_BAD_INPUT',
+      `Cannot read the soundtrack ${spec.file}: it does not exist or is not readable.`,
+      { cause, file: spec.file },
+    )
+  })
+  return createHash('sha256')
+    .update(JSON.stringify([resolve(spec.file), size, mtimeMs, samples, spec.fadeOut, spec.loudness]))
+    .digest('hex')
+    .slice(0, 20)
+}
+
+/**
  * First loudnorm pass: measures the shaped soundtrack. Returns undefined when it is
  * silent (nothing to normalize). The answer is kept in `cacheDir` under the file
  * (path, size, mtime) and the shaping, so re-assembling does not decode it again.
@@ -55,17 +73,7 @@ export async function measureSoundtrack(
   samples: number,
   options: { signal?: AbortSignal | undefined; cacheDir?: string | undefined } = {},
 ): Promise<LoudnessMeasurement | undefined> {
-  const { size, mtimeMs } = await stat(spec.file).catch((cause: unknown) => {
-    throw new AssemblerError(
-      'ASM_BAD_INPUT',
-      `Cannot read the soundtrack ${spec.file}: it does not exist or is not readable.`,
-      { cause, file: spec.file },
-    )
-  })
-  const key = createHash('sha256')
-    .update(JSON.stringify([resolve(spec.file), size, mtimeMs, samples, spec.fadeOut, spec.loudness]))
-    .digest('hex')
-    .slice(0, 20)
+  const key = await soundtrackKey(spec, samples)
   const cached = options.cacheDir && join(options.cacheDir, `loudness-${key}.json`)
   if (cached) {
     const saved = await readFile(cached, 'utf8').then(

@@ -7,10 +7,17 @@ import { readTrackHeader, type TrackHeader } from './internal/track-header.ts'
 import { type JoinPart, joinParts } from './join-parts.ts'
 import { type PlannedJoin, reelFrameCount } from './join-plan.ts'
 import type { Mezzanine } from './normalize.ts'
-import { reelSamples, type Soundtrack } from './reel-audio.ts'
-import { type PieceSpec, planParts, type SegmentCut, type SegmentParts, segmentWindow } from './reel-parts.ts'
+import { reelSamples, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
+import {
+  type PieceSpec,
+  planParts,
+  type SegmentCut,
+  type SegmentParts,
+  type SegmentWindow,
+  segmentWindow,
+} from './reel-parts.ts'
 import type { Piece } from './render-piece.ts'
-import { type LoudnessMeasurement, measureSoundtrack, type SoundtrackSpec } from './soundtrack.ts'
+import type { LoudnessMeasurement } from './soundtrack.ts'
 
 export interface WriteReelInput {
   readonly segments: readonly {
@@ -19,7 +26,11 @@ export interface WriteReelInput {
     readonly mezzanine: Mezzanine
   }[]
   readonly canvas: Canvas
-  readonly soundtrack?: SoundtrackSpec | undefined
+  /**
+   * The soundtrack for a reel of `samples`, measured (and with `encode`, its finished
+   * AAC track made: see encodedSoundtrack); shared with the background of an incremental reel.
+   */
+  readonly soundtrack?: ((samples: number, encode: boolean) => Promise<Soundtrack>) | undefined
   readonly workDir: string
   readonly out: string
   /** `changes`: re-encode only pieces around transitions and cut points (default); `all`: the whole reel through one graph. */
@@ -50,34 +61,20 @@ export interface WrittenReel {
  */
 export async function writeReel(input: WriteReelInput): Promise<WrittenReel> {
   const { segments, canvas, signal } = input
-  const plan = planParts(
-    segments.map((s) => ({ facts: s.mezzanine, cut: s.cut, transition: s.transition })),
-    canvas.fps,
-  ) as SegmentParts[]
-  const windows = segments.map((s) => segmentWindow(s.mezzanine.frames, s.cut, canvas.fps, s.mezzanine.file))
-  // Every transition has a piece; a segment without one is entered by a cut.
-  const joins = plan.map((p): PlannedJoin => p.piece?.join ?? { type: 'cut', frames: 0 })
-  const frames = reelFrameCount(
-    windows.map((w) => w.end - w.start),
-    joins,
-  )
-  const audio = segments.map((s, i) => ({
-    file: s.mezzanine.audio,
-    from: windows[i]!.start,
-    to: windows[i]!.end,
-  }))
-  let soundtrack: Soundtrack | undefined
-  if (input.soundtrack) {
-    input.onProgress?.('loudness', 0)
-    const measured = await measureSoundtrack(input.soundtrack, reelSamples(audio, joins, canvas.fps), {
-      signal,
-      cacheDir: input.workDir,
-    })
-    soundtrack = { spec: input.soundtrack, measured }
-    input.onProgress?.('loudness', 1)
-  }
-  const loudness = soundtrack?.measured && { soundtrackLoudness: soundtrack.measured }
+  const { plan, windows, joins, frames, audio, samples } = reelTiming(segments, canvas.fps)
+  // The soundtrack (measured, and encoded when the clips add nothing to it) is made while the pieces are.
+  const preparing =
+    input.soundtrack &&
+    (async () => {
+      input.onProgress?.('loudness', 0)
+      const made = await input.soundtrack!(samples, input.reencode !== 'all' && audio.every((a) => !a.file))
+      input.onProgress?.('loudness', 1)
+      return made
+    })()
+  preparing?.catch(() => undefined) // awaited below; a failed piece must not leave it unhandled
   const whole = async (): Promise<WrittenReel> => {
+    const soundtrack = await preparing
+    const loudness = soundtrack?.measured && { soundtrackLoudness: soundtrack.measured }
     await writeAtomically(input.out, (temp) =>
       renderWholeReel({
         segments: segments.map((s, i) => ({
@@ -117,6 +114,7 @@ export async function writeReel(input: WriteReelInput): Promise<WrittenReel> {
   const headers = [...segments.map((s) => s.mezzanine.header), ...pieces.map((p) => p.header)]
   if (!copyableTogether(headers)) return whole()
 
+  const soundtrack = await preparing
   try {
     await writeAtomically(input.out, async (temp) => {
       await joinParts({
@@ -137,7 +135,46 @@ export async function writeReel(input: WriteReelInput): Promise<WrittenReel> {
     throw error
   }
   const reencoded = pieces.reduce((sum, p) => sum + (p.cached ? 0 : p.frames), 0)
+  const loudness = soundtrack?.measured && { soundtrackLoudness: soundtrack.measured }
   return { method: joins.some((j) => j.type !== 'cut') ? 'smart' : 'concat', frames, reencoded, ...loudness }
+}
+
+/** What the reel's plan decides before anything is encoded: its parts, windows, joins, length in frames and in samples. */
+export interface ReelTiming {
+  readonly plan: SegmentParts[]
+  readonly windows: readonly SegmentWindow[]
+  readonly joins: readonly PlannedJoin[]
+  readonly frames: number
+  readonly audio: readonly SegmentAudio[]
+  readonly samples: number
+}
+
+/** The reel's timing from its segments' mezzanine facts alone (frame counts, keyframes, audio files). */
+export function reelTiming(
+  segments: readonly {
+    readonly cut: SegmentCut
+    readonly transition: Transition
+    readonly mezzanine: Pick<Mezzanine, 'file' | 'key' | 'frames' | 'keyframes' | 'audio'>
+  }[],
+  fps: number,
+): ReelTiming {
+  const plan = planParts(
+    segments.map((s) => ({ facts: s.mezzanine, cut: s.cut, transition: s.transition })),
+    fps,
+  ) as SegmentParts[]
+  const windows = segments.map((s) => segmentWindow(s.mezzanine.frames, s.cut, fps, s.mezzanine.file))
+  // Every transition has a piece; a segment without one is entered by a cut.
+  const joins = plan.map((p): PlannedJoin => p.piece?.join ?? { type: 'cut', frames: 0 })
+  const frames = reelFrameCount(
+    windows.map((w) => w.end - w.start),
+    joins,
+  )
+  const audio = segments.map((s, i) => ({
+    file: s.mezzanine.audio,
+    from: windows[i]!.start,
+    to: windows[i]!.end,
+  }))
+  return { plan, windows, joins, frames, audio, samples: reelSamples(audio, joins, fps) }
 }
 
 /** The join came out with another frame count than planned: render the whole reel instead. */

@@ -4,6 +4,7 @@ import type { Canvas } from './canvas.ts'
 import { CONTAINER } from './fast-path.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { concatListLine } from './internal/escape.ts'
+import { joinMp4 } from './internal/mp4-join.ts'
 import type { PlannedJoin } from './join-plan.ts'
 import { AUDIO_OUT, reelAudio, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
 import { silentTrack } from './silence.ts'
@@ -26,10 +27,12 @@ export interface JoinPartsOptions {
 }
 
 /**
- * Writes the reel from pieces and mezzanine bodies: one concat-demuxer list with the
- * video stream-copied, and the audio built in the same command from the mezzanines'
- * WAVs (see reelAudio) and encoded to AAC once, or, when every clip is silent,
- * copied from the soundtrack's finished track or a cached silent one.
+ * Writes the reel from pieces and mezzanine bodies. When every clip is silent, the
+ * audio is the soundtrack's finished track or a cached silent one, and the reel is
+ * written in JS (see joinMp4: no process to start, the index first without a second
+ * pass). Otherwise one concat-demuxer list with the video stream-copied, and the
+ * audio built in the same command from the mezzanines' WAVs (see reelAudio) and
+ * encoded to AAC once.
  */
 export async function joinParts(options: JoinPartsOptions): Promise<void> {
   const { canvas, signal } = options
@@ -46,6 +49,17 @@ export async function joinParts(options: JoinPartsOptions): Promise<void> {
     : options.soundtrack
       ? options.soundtrack.encoded
       : await silentTrack(options.workDir, frames / canvas.fps, signal)
+  if (copied) {
+    const video = options.parts.map((p) => ('frames' in p ? { file: p.file, from: 0, to: p.frames } : p))
+    const joined = await joinMp4({
+      video,
+      audio: copied,
+      out: options.out,
+      signal,
+      onProgress: options.onProgress,
+    })
+    if (joined) return
+  }
   const audio = copied
     ? ['-i', copied, '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy', '-t', (frames / canvas.fps).toFixed(6)]
     : (() => {

@@ -127,12 +127,36 @@ export function soundtrackChain(
   samples: number,
   measured: LoudnessMeasurement | undefined,
 ): string {
-  const loudnorm = measured
-    ? `,loudnorm=I=${spec.loudness}:TP=${TRUE_PEAK}:LRA=${RANGE}:measured_I=${measured.input_i}:measured_TP=${measured.input_tp}` +
-      `:measured_LRA=${measured.input_lra}:measured_thresh=${measured.input_thresh}:offset=${measured.target_offset}:linear=true` +
-      `,aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo`
-    : ''
+  const gain = measured && linearGain(spec, measured)
+  const loudnorm = !measured
+    ? ''
+    : gain !== undefined
+      ? `,volume=${gain}dB`
+      : `,loudnorm=I=${spec.loudness}:TP=${TRUE_PEAK}:LRA=${RANGE}:measured_I=${measured.input_i}:measured_TP=${measured.input_tp}` +
+        `:measured_LRA=${measured.input_lra}:measured_thresh=${measured.input_thresh}:offset=${measured.target_offset}:linear=true` +
+        `,aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo`
   return `[${input}]${shapeChain(spec, samples)}${loudnorm},apad,atrim=end_sample=${samples}[${output}]`
+}
+
+/**
+ * The gain, in dB, that loudnorm's second pass would apply when it can stay linear:
+ * its own test (ffmpeg's af_loudnorm.c), the measured true peak raised by the gain
+ * within the target and the measured range within the target's. loudnorm then only
+ * multiplies every sample by that gain, but on audio it has resampled to 192 kHz;
+ * `volume` does the same at 48 kHz, without the two resamplings that cost most of
+ * the pass. Undefined when loudnorm would have to compress (dynamic mode).
+ */
+export function linearGain(spec: SoundtrackSpec, measured: LoudnessMeasurement): number | undefined {
+  const [i, tp, lra, thresh] = [
+    measured.input_i,
+    measured.input_tp,
+    measured.input_lra,
+    measured.input_thresh,
+  ].map(Number) as [number, number, number, number]
+  if (![i, tp, lra, thresh].every(Number.isFinite) || i === 0 || lra === 0 || thresh === -70 || tp === 99)
+    return undefined
+  const gain = spec.loudness - i
+  return tp + gain <= TRUE_PEAK && lra <= RANGE ? Number(gain.toFixed(2)) : undefined
 }
 
 /** Mixes the clips' audio with the soundtrack bed without halving either (amix would). */

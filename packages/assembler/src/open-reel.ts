@@ -130,6 +130,30 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
         if (spec) background.push(() => jobs.piece(spec, canvas, stop.signal))
     })
   files.forEach((file, i) => file && landed(i))
+  // The reel's expected length, from the clips expected: its soundtrack is made for it before any clip lands.
+  if (soundtrack && segments.every((s) => s.file || s.expectedSeconds))
+    background.push(async () => {
+      const canvas = await canvasOf()
+      if (!canvas) return
+      await setup() // the work folder, and ffmpeg located
+      const mezzanines = await Promise.all(
+        segments.map((s, i) =>
+          s.file
+            ? jobs.mezzanine(files[i]!, canvas, stop.signal)
+            : { file: s.id, key: s.id, frames: Math.round(s.expectedSeconds! * canvas.fps), keyframes: [0] },
+        ),
+      )
+      const timing = reelTiming(
+        segments.map((_, j) => ({ cut: cuts[j]!, transition: transitions[j]!, mezzanine: mezzanines[j]! })),
+        canvas.fps,
+      )
+      await jobs.soundtrack(
+        soundtrack,
+        timing.samples,
+        timing.audio.every((a) => !a.file),
+        stop.signal,
+      )
+    })
 
   return {
     clipLanded(id, file) {

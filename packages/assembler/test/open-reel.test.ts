@@ -114,6 +114,43 @@ test('with silent clips the soundtrack is measured and encoded in the background
   smartRms.forEach((rms, i) => expect(Math.abs(rms - wholeRms[i]!)).toBeLessThan(0.01))
 })
 
+test("with every clip's length expected, the soundtrack is made before any clip lands", async () => {
+  const dir = await tempDir()
+  const work = join(dir, 'work')
+  const music = join(dir, 'music.wav')
+  await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'sine=f=330:r=44100:d=0.7,volume=0.05', music])
+  const tracks = (): Promise<string[]> =>
+    readdir(work).then((names) => names.filter((n) => n.startsWith('soundtrack-')))
+  const reel = openReel({
+    segments: shots.map((s) => ({ ...s, expectedSeconds: 1.5 })),
+    output: {
+      ...output(join(dir, 'reel.mp4')),
+      width: 128,
+      height: 72,
+      fps: 24,
+      audio: { file: music, fadeOut: 1, loudness: -14 },
+    },
+    workDir: work,
+  })
+  await reel.idle()
+  const made = await tracks()
+  expect(made).toHaveLength(1)
+  const clips = await Promise.all(
+    [40, 120, 200].map((luma, i) =>
+      makeClip(join(dir, `${i}.mp4`), { width: 128, height: 72, frames: 36, luma }),
+    ),
+  )
+  shots.forEach((s, i) => reel.clipLanded(s.id, clips[i]!))
+  await reel.idle()
+  // The clips are as long as expected: the track made first is the reel's, nothing else was made.
+  expect(await tracks()).toEqual(made)
+  const result = await reel.finish()
+  await reel.close()
+  expect(result.frames).toBe(96)
+  const facts = await streamFacts(result.file)
+  expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(1 / 24)
+})
+
 test('a clip that lands again replaces the first one, and a missing clip is a clear error', async () => {
   const dir = await tempDir()
   const work = join(dir, 'work')

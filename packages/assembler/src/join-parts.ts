@@ -20,6 +20,8 @@ export interface JoinPartsOptions {
   readonly joins: readonly PlannedJoin[]
   readonly canvas: Canvas
   readonly soundtrack?: Soundtrack | undefined
+  /** The reel's audio already encoded (see encodeReelAudio), when some clip has audio: the join copies it. */
+  readonly mixedAudio?: string | undefined
   readonly workDir: string
   readonly out: string
   readonly signal?: AbortSignal | undefined
@@ -27,12 +29,13 @@ export interface JoinPartsOptions {
 }
 
 /**
- * Writes the reel from pieces and mezzanine bodies. When every clip is silent, the
- * audio is the soundtrack's finished track or a cached silent one, and the reel is
- * written in JS (see joinMp4: no process to start, the index first without a second
- * pass). Otherwise one concat-demuxer list with the video stream-copied, and the
- * audio built in the same command from the mezzanines' WAVs (see reelAudio) and
- * encoded to AAC once.
+ * Writes the reel from pieces and mezzanine bodies. When the audio is already an
+ * AAC track (the reel's, encoded beside the pieces; or, every clip silent, the
+ * soundtrack's finished track or a cached silent one), the reel is written in JS
+ * (see joinMp4: no process to start, the index first without a second pass).
+ * Otherwise one concat-demuxer list with the video stream-copied, and the audio
+ * built in the same command from the mezzanines' WAVs (see reelAudio) and encoded
+ * to AAC once.
  */
 export async function joinParts(options: JoinPartsOptions): Promise<void> {
   const { canvas, signal } = options
@@ -45,7 +48,7 @@ export async function joinParts(options: JoinPartsOptions): Promise<void> {
   // ends (the last audio packet may run on by less than 1024 samples).
   const clipsSilent = options.audio.every((a) => !a.file)
   const copied = !clipsSilent
-    ? undefined
+    ? options.mixedAudio
     : options.soundtrack
       ? options.soundtrack.encoded
       : await silentTrack(options.workDir, frames / canvas.fps, signal)

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Transition } from '@storyreel/core'
 import type { Canvas } from './canvas.ts'
 import { renderWholeReel } from './full-render.ts'
@@ -6,6 +9,7 @@ import { writeAtomically } from './internal/temp-file.ts'
 import { readTrackHeader, type TrackHeader } from './internal/track-header.ts'
 import { type JoinPart, joinParts } from './join-parts.ts'
 import { type PlannedJoin, reelFrameCount } from './join-plan.ts'
+import { encodeReelAudio } from './mix-audio.ts'
 import type { Mezzanine } from './normalize.ts'
 import { reelSamples, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
 import {
@@ -72,71 +76,99 @@ export async function writeReel(input: WriteReelInput): Promise<WrittenReel> {
       return made
     })()
   preparing?.catch(() => undefined) // awaited below; a failed piece must not leave it unhandled
-  const whole = async (): Promise<WrittenReel> => {
-    const soundtrack = await preparing
-    const loudness = soundtrack?.measured && { soundtrackLoudness: soundtrack.measured }
-    await writeAtomically(input.out, (temp) =>
-      renderWholeReel({
-        segments: segments.map((s, i) => ({
-          file: s.mezzanine.file,
-          audio: s.mezzanine.audio,
-          from: windows[i]!.start,
-          to: windows[i]!.end,
-        })),
-        joins,
-        canvas,
-        soundtrack,
-        out: temp,
-        signal,
-        onProgress: (s) => input.onProgress?.('join', Math.min(1, (s * canvas.fps) / frames)),
-      }),
-    )
-    return { method: 'transitions', frames, reencoded: frames, ...loudness }
-  }
-  if (input.reencode === 'all') return whole()
-
-  const specs = plan.flatMap((p) => (p.piece ? [p.piece] : []))
-  const total = specs.reduce((sum, s) => sum + s.frames, 0)
-  let done = 0
-  const pieces = await mapLimit(specs, input.concurrency, async (spec) => {
-    const piece = await input.piece(spec, (f) =>
-      input.onProgress?.('transitions', total && Math.min(1, (done + f * spec.frames) / total)),
-    )
-    done += spec.frames
-    input.onProgress?.('transitions', total && done / total)
-    return piece
-  })
-  const pieceOf = new Map(specs.map((spec, i) => [spec, pieces[i]!]))
-  const parts: JoinPart[] = plan.flatMap((p) => [
-    ...(p.piece ? [{ file: pieceOf.get(p.piece)!.file, frames: p.piece.frames }] : []),
-    ...(p.copy ? [p.copy] : []),
-  ])
-  const headers = [...segments.map((s) => s.mezzanine.header), ...pieces.map((p) => p.header)]
-  if (!copyableTogether(headers)) return whole()
-
-  const soundtrack = await preparing
+  // Clips with audio: the reel's audio is encoded while the pieces are, and the join copies it.
+  const mixedAudio =
+    input.reencode !== 'all' && audio.some((a) => a.file)
+      ? join(input.workDir, `audio-${process.pid}-${randomBytes(4).toString('hex')}.m4a`)
+      : undefined
+  const mixing = mixedAudio
+    ? (async () =>
+        encodeReelAudio({ audio, joins, canvas, soundtrack: await preparing, out: mixedAudio, signal }))()
+    : undefined
+  mixing?.catch(() => undefined) // awaited below, like the soundtrack
   try {
-    await writeAtomically(input.out, async (temp) => {
-      await joinParts({
-        parts,
-        audio,
-        joins,
-        canvas,
-        soundtrack,
-        workDir: input.workDir,
-        out: temp,
-        signal,
-        onProgress: (s) => input.onProgress?.('join', Math.min(1, (s * canvas.fps) / frames)),
-      })
-      if ((await readTrackHeader(temp))?.frames !== frames) throw new JoinMismatch()
-    })
-  } catch (error) {
-    if (error instanceof JoinMismatch) return whole()
-    throw error
+    return await writeParts()
+  } finally {
+    if (mixedAudio) {
+      await mixing?.catch(() => undefined)
+      await rm(mixedAudio, { force: true })
+    }
   }
-  const reencoded = pieces.reduce((sum, p) => sum + (p.cached ? 0 : p.frames), 0)
-  const loudness = soundtrack?.measured && { soundtrackLoudness: soundtrack.measured }
-  return { method: joins.some((j) => j.type !== 'cut') ? 'smart' : 'concat', frames, reencoded, ...loudness }
+
+  async function writeParts(): Promise<WrittenReel> {
+    const whole = async (): Promise<WrittenReel> => {
+      const soundtrack = await preparing
+      const loudness = soundtrack?.measured && { soundtrackLoudness: soundtrack.measured }
+      await writeAtomically(input.out, (temp) =>
+        renderWholeReel({
+          segments: segments.map((s, i) => ({
+            file: s.mezzanine.file,
+            audio: s.mezzanine.audio,
+            from: windows[i]!.start,
+            to: windows[i]!.end,
+          })),
+          joins,
+          canvas,
+          soundtrack,
+          out: temp,
+          signal,
+          onProgress: (s) => input.onProgress?.('join', Math.min(1, (s * canvas.fps) / frames)),
+        }),
+      )
+      return { method: 'transitions', frames, reencoded: frames, ...loudness }
+    }
+    if (input.reencode === 'all') return whole()
+
+    const specs = plan.flatMap((p) => (p.piece ? [p.piece] : []))
+    const total = specs.reduce((sum, s) => sum + s.frames, 0)
+    let done = 0
+    const pieces = await mapLimit(specs, input.concurrency, async (spec) => {
+      const piece = await input.piece(spec, (f) =>
+        input.onProgress?.('transitions', total && Math.min(1, (done + f * spec.frames) / total)),
+      )
+      done += spec.frames
+      input.onProgress?.('transitions', total && done / total)
+      return piece
+    })
+    const pieceOf = new Map(specs.map((spec, i) => [spec, pieces[i]!]))
+    const parts: JoinPart[] = plan.flatMap((p) => [
+      ...(p.piece ? [{ file: pieceOf.get(p.piece)!.file, frames: p.piece.frames }] : []),
+      ...(p.copy ? [p.copy] : []),
+    ])
+    const headers = [...segments.map((s) => s.mezzanine.header), ...pieces.map((p) => p.header)]
+    if (!copyableTogether(headers)) return whole()
+
+    const soundtrack = await preparing
+    await mixing
+    try {
+      await writeAtomically(input.out, async (temp) => {
+        await joinParts({
+          parts,
+          audio,
+          joins,
+          canvas,
+          soundtrack,
+          mixedAudio,
+          workDir: input.workDir,
+          out: temp,
+          signal,
+          onProgress: (s) => input.onProgress?.('join', Math.min(1, (s * canvas.fps) / frames)),
+        })
+        if ((await readTrackHeader(temp))?.frames !== frames) throw new JoinMismatch()
+      })
+    } catch (error) {
+      if (error instanceof JoinMismatch) return whole()
+      throw error
+    }
+    const reencoded = pieces.reduce((sum, p) => sum + (p.cached ? 0 : p.frames), 0)
+    const loudness = soundtrack?.measured && { soundtrackLoudness: soundtrack.measured }
+    return {
+      method: joins.some((j) => j.type !== 'cut') ? 'smart' : 'concat',
+      frames,
+      reencoded,
+      ...loudness,
+    }
+  }
 }
 
 /** What the reel's plan decides before anything is encoded: its parts, windows, joins, length in frames and in samples. */

@@ -211,6 +211,13 @@ function fullBox(type: string, version: number, flags: number, ...payload: Buffe
   return box(type, vf, ...payload)
 }
 
+/** A sample table's 32-bit entries (an array, not arguments: a long reel has more than a call's limit). */
+function table(values: readonly number[]): Buffer {
+  const b = Buffer.alloc(values.length * 4)
+  values.forEach((v, i) => b.writeUInt32BE(v >>> 0, i * 4))
+  return b
+}
+
 function u32s(...values: number[]): Buffer {
   const b = Buffer.alloc(values.length * 4)
   values.forEach((v, i) => b.writeUInt32BE(v >>> 0, i * 4))
@@ -289,30 +296,32 @@ function moovBox(m: MoovInput): Buffer {
     const header = isVideo ? fullBox('vmhd', 0, 1, Buffer.alloc(8)) : fullBox('smhd', 0, 0, Buffer.alloc(4))
     const dinf = box('dinf', fullBox('dref', 0, 0, u32s(1), fullBox('url ', 0, 1)))
     const stts = runs(durations)
-    const sttsBox = fullBox('stts', 0, 0, u32s(stts.length, ...stts.flatMap((r) => [r.count, r.value])))
+    const sttsBox = fullBox('stts', 0, 0, u32s(stts.length), table(stts.flatMap((r) => [r.count, r.value])))
     const stsc: number[] = []
     chunks.forEach(({ c }, i) => {
       if (i === 0 || chunks[i - 1]!.c.samples.length !== c.samples.length)
         stsc.push(i + 1, c.samples.length, 1)
     })
-    const stscBox = fullBox('stsc', 0, 0, u32s(stsc.length / 3, ...stsc))
-    const stszBox = fullBox('stsz', 0, 0, u32s(0, samples.length, ...samples.map((s) => s.size)))
+    const stscBox = fullBox('stsc', 0, 0, u32s(stsc.length / 3), table(stsc))
+    const stszBox = fullBox('stsz', 0, 0, u32s(0, samples.length), table(samples.map((s) => s.size)))
     const chunkBox = m.wide
       ? fullBox(
           'co64',
           0,
           0,
           u32s(chunks.length),
-          ...chunks.map(({ offset }) => {
-            const b = Buffer.alloc(8)
-            b.writeBigUInt64BE(BigInt(offset))
-            return b
-          }),
+          Buffer.concat(
+            chunks.map(({ offset }) => {
+              const b = Buffer.alloc(8)
+              b.writeBigUInt64BE(BigInt(offset))
+              return b
+            }),
+          ),
         )
-      : fullBox('stco', 0, 0, u32s(chunks.length, ...chunks.map(({ offset }) => offset)))
+      : fullBox('stco', 0, 0, u32s(chunks.length), table(chunks.map(({ offset }) => offset)))
     const sync = isVideo ? m.video.flatMap((s, i) => (s.sync ? [i + 1] : [])) : []
     const stss =
-      isVideo && sync.length < m.video.length ? [fullBox('stss', 0, 0, u32s(sync.length, ...sync))] : []
+      isVideo && sync.length < m.video.length ? [fullBox('stss', 0, 0, u32s(sync.length), table(sync))] : []
     const stbl = box('stbl', box('stsd', source.stsd), sttsBox, ...stss, stscBox, stszBox, chunkBox)
     return box('trak', tkhd, ...edts, box('mdia', mdhd, hdlr, box('minf', header, dinf, stbl)))
   }

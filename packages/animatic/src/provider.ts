@@ -31,7 +31,7 @@ export interface AnimaticProviderOptions {
 }
 
 /** Bumped when renders change look, so cached animatics from an older recipe are not reused. */
-const RECIPE = 2
+const RECIPE = 3
 
 /** What `submit` stores so that `wait` can render it, even in a later process. */
 interface StoredRequest {

@@ -4,6 +4,7 @@ import type { Canvas } from './canvas.ts'
 import { CONTAINER } from './fast-path.ts'
 import { runFfmpeg } from './ffmpeg.ts'
 import { concatListLine } from './internal/escape.ts'
+import { joinMp4 } from './internal/mp4-join.ts'
 import type { PlannedJoin } from './join-plan.ts'
 import { AUDIO_OUT, reelAudio, type SegmentAudio, type Soundtrack } from './reel-audio.ts'
 import { silentTrack } from './silence.ts'
@@ -19,6 +20,8 @@ export interface JoinPartsOptions {
   readonly joins: readonly PlannedJoin[]
   readonly canvas: Canvas
   readonly soundtrack?: Soundtrack | undefined
+  /** The reel's audio already encoded (see encodeReelAudio), when some clip has audio: the join copies it. */
+  readonly mixedAudio?: string | undefined
   readonly workDir: string
   readonly out: string
   readonly signal?: AbortSignal | undefined
@@ -26,10 +29,13 @@ export interface JoinPartsOptions {
 }
 
 /**
- * Writes the reel from pieces and mezzanine bodies: one concat-demuxer list with the
- * video stream-copied, and the audio built in the same command from the mezzanines'
- * WAVs (see reelAudio) and encoded to AAC once, or copied from a cached silent track
- * when every clip is silent.
+ * Writes the reel from pieces and mezzanine bodies. When the audio is already an
+ * AAC track (the reel's, encoded beside the pieces; or, every clip silent, the
+ * soundtrack's finished track or a cached silent one), the reel is written in JS
+ * (see joinMp4: no process to start, the index first without a second pass).
+ * Otherwise one concat-demuxer list with the video stream-copied, and the audio
+ * built in the same command from the mezzanines' WAVs (see reelAudio) and encoded
+ * to AAC once.
  */
 export async function joinParts(options: JoinPartsOptions): Promise<void> {
   const { canvas, signal } = options
@@ -38,21 +44,27 @@ export async function joinParts(options: JoinPartsOptions): Promise<void> {
     `concat-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.ffconcat`,
   )
   const frames = options.parts.reduce((sum, p) => sum + ('frames' in p ? p.frames : p.to - p.from), 0)
-  // All silent: a cached silent track, cut where the video ends (the last audio packet may run on by less than 1024 samples).
-  const silent = !options.soundtrack && options.audio.every((a) => !a.file)
-  const audio = silent
-    ? [
-        '-i',
-        await silentTrack(options.workDir, frames / canvas.fps, signal),
-        '-map',
-        '0:v:0',
-        '-map',
-        '1:a:0',
-        '-c',
-        'copy',
-        '-t',
-        (frames / canvas.fps).toFixed(6),
-      ]
+  // Every clip silent: the soundtrack's finished track, or a cached silent one, copied and cut where the video
+  // ends (the last audio packet may run on by less than 1024 samples).
+  const clipsSilent = options.audio.every((a) => !a.file)
+  const copied = !clipsSilent
+    ? options.mixedAudio
+    : options.soundtrack
+      ? options.soundtrack.encoded
+      : await silentTrack(options.workDir, frames / canvas.fps, signal)
+  if (copied) {
+    const video = options.parts.map((p) => ('frames' in p ? { file: p.file, from: 0, to: p.frames } : p))
+    const joined = await joinMp4({
+      video,
+      audio: copied,
+      out: options.out,
+      signal,
+      onProgress: options.onProgress,
+    })
+    if (joined) return
+  }
+  const audio = copied
+    ? ['-i', copied, '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy', '-t', (frames / canvas.fps).toFixed(6)]
     : (() => {
         const mixed = reelAudio(options.audio, options.joins, canvas, 1, options.soundtrack)
         return [

@@ -23,7 +23,7 @@ import { type Canvas, SAMPLE_RATE } from './canvas.ts'
  */
 export const MEZZANINE = {
   /** Bump whenever anything below changes, so cached mezzanines and pieces are made again. */
-  recipe: 2,
+  recipe: 3,
   container: 'mov',
   video: {
     codec: 'libx264',
@@ -76,6 +76,11 @@ export function mezzanineVideoArgs(canvas: Pick<Canvas, 'fps'>, options: { keyfr
     'stitchable=1',
     ...(options.keyframes ? ['-force_key_frames', `expr:eq(n,1)+not(mod(n,${interval}))`] : []),
     ...bt709Tags(),
+    // Frames decoded from a JPEG carry centre-sited chroma, which x264 writes into the SPS: the parameter
+    // sets would then differ from other clips' and the reel could not copy them side by side. Left is
+    // H.264's default, so this only makes those frames' SPS equal the rest's.
+    '-chroma_sample_location',
+    'left',
   ]
 }
 

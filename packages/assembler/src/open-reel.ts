@@ -12,7 +12,7 @@ import { canvasFromClip } from './reel-canvas.ts'
 import { ReelJobs } from './reel-jobs.ts'
 import { planParts } from './reel-parts.ts'
 import type { ReelProgress, ReelResult, ReelShot } from './reel-types.ts'
-import { writeReel } from './write-reel.ts'
+import { reelTiming, writeReel } from './write-reel.ts'
 
 export interface OpenReelOptions {
   /** The reel's segments in order; a segment's `file` may be given here or land later. */
@@ -105,24 +105,55 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
     return canvases.get(first)
   }
 
+  const soundtrack = output.audio && { ...output.audio, file: resolve(output.audio.file) }
   // A landed clip's mezzanine, then the pieces it completes: those whose neighbours' mezzanines are made too.
   const landed = (i: number): void =>
     background.push(async () => {
       const [canvas, clip] = [await canvasOf(), files[i]]
       if (!canvas || !clip || (copyCandidate && (await copyableAsIs(clip, canvas)))) return
       await jobs.mezzanine(clip, canvas, stop.signal)
+      const made = segments.map((_, j) => (files[j] ? jobs.finishedMezzanine(files[j], canvas) : undefined))
       const plan = planParts(
-        segments.map((_, j) => ({
-          facts: files[j] ? jobs.finishedMezzanine(files[j], canvas) : undefined,
-          cut: cuts[j]!,
-          transition: transitions[j]!,
-        })),
+        segments.map((_, j) => ({ facts: made[j], cut: cuts[j]!, transition: transitions[j]! })),
         canvas.fps,
       )
+      // Every clip's length known, so the reel's is: its soundtrack is measured (and encoded) now, not in the join.
+      if (soundtrack && made.every(Boolean)) {
+        const timing = reelTiming(
+          segments.map((_, j) => ({ cut: cuts[j]!, transition: transitions[j]!, mezzanine: made[j]! })),
+          canvas.fps,
+        )
+        const encode = timing.audio.every((a) => !a.file)
+        background.push(() => jobs.soundtrack(soundtrack, timing.samples, encode, stop.signal))
+      }
       for (const spec of [plan[i - 1]?.piece, plan[i]?.piece, plan[i + 1]?.piece])
         if (spec) background.push(() => jobs.piece(spec, canvas, stop.signal))
     })
   files.forEach((file, i) => file && landed(i))
+  // The reel's expected length, from the clips expected: its soundtrack is made for it before any clip lands.
+  if (soundtrack && segments.every((s) => s.file || s.expectedSeconds))
+    background.push(async () => {
+      const canvas = await canvasOf()
+      if (!canvas) return
+      await setup() // the work folder, and ffmpeg located
+      const mezzanines = await Promise.all(
+        segments.map((s, i) =>
+          s.file
+            ? jobs.mezzanine(files[i]!, canvas, stop.signal)
+            : { file: s.id, key: s.id, frames: Math.round(s.expectedSeconds! * canvas.fps), keyframes: [0] },
+        ),
+      )
+      const timing = reelTiming(
+        segments.map((_, j) => ({ cut: cuts[j]!, transition: transitions[j]!, mezzanine: mezzanines[j]! })),
+        canvas.fps,
+      )
+      await jobs.soundtrack(
+        soundtrack,
+        timing.samples,
+        timing.audio.every((a) => !a.file),
+        stop.signal,
+      )
+    })
 
   return {
     clipLanded(id, file) {
@@ -208,7 +239,9 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
     const written = await writeReel({
       segments: segments.map((_, i) => ({ cut: cuts[i]!, transition: transitions[i]!, mezzanine: made[i]! })),
       canvas,
-      soundtrack: output.audio && { ...output.audio, file: resolve(output.audio.file) },
+      soundtrack:
+        soundtrack &&
+        ((samples: number, encode: boolean) => jobs.soundtrack(soundtrack, samples, encode, signal)),
       workDir,
       out,
       reencode: finishOptions.reencode ?? 'changes',

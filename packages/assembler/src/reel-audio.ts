@@ -30,6 +30,11 @@ export interface ReelAudio {
 export interface Soundtrack {
   readonly spec: SoundtrackSpec
   readonly measured: LoudnessMeasurement | undefined
+  /**
+   * The soundtrack alone, finished as the reel's AAC track (see encodedSoundtrack):
+   * when every clip is silent the join copies it instead of building the audio.
+   */
+  readonly encoded?: string | undefined
 }
 
 /** Samples in the reel: each segment's, less each crossfade's overlap. */

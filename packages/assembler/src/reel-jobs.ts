@@ -2,8 +2,11 @@ import type { Fit } from '@storyreel/core'
 import type { Canvas } from './canvas.ts'
 import { JobMap } from './internal/job-map.ts'
 import { type Mezzanine, normalizeClip } from './normalize.ts'
+import type { Soundtrack } from './reel-audio.ts'
 import type { PieceSpec } from './reel-parts.ts'
 import { type Piece, pieceFile, renderPiece } from './render-piece.ts'
+import { type LoudnessMeasurement, measureSoundtrack, type SoundtrackSpec } from './soundtrack.ts'
+import { encodedSoundtrack } from './soundtrack-track.ts'
 
 /**
  * The ffmpeg work of one reel, shared by its background and its `finish`: each
@@ -13,6 +16,8 @@ import { type Piece, pieceFile, renderPiece } from './render-piece.ts'
 export class ReelJobs {
   readonly #mezzanines = new JobMap<Mezzanine>()
   readonly #pieces = new JobMap<Piece>()
+  readonly #loudness = new JobMap<LoudnessMeasurement | undefined>()
+  readonly #tracks = new JobMap<string>()
   /** Mezzanines by key: pieces are timed in their mezzanines' units. */
   readonly #byKey = new Map<string, Mezzanine>()
   readonly #settings: {
@@ -86,8 +91,40 @@ export class ReelJobs {
     return madeBefore ? { ...made, cached: true } : made
   }
 
+  /**
+   * The soundtrack under a reel of `samples`: measured (first loudnorm pass) and, with
+   * `encode` (every clip silent), finished as the reel's AAC track. Both are cached in
+   * `workDir`, so each is made once per reel length.
+   */
+  async soundtrack(
+    spec: SoundtrackSpec,
+    samples: number,
+    encode: boolean,
+    signal: AbortSignal,
+  ): Promise<Soundtrack> {
+    const key = JSON.stringify([spec, samples])
+    const { workDir } = this.#settings
+    const measured = await this.#loudness.run(
+      key,
+      () => measureSoundtrack(spec, samples, { signal, cacheDir: workDir }),
+      { signal },
+    )
+    if (!encode) return { spec, measured }
+    const encoded = await this.#tracks.run(
+      key,
+      () => encodedSoundtrack(spec, samples, measured, { workDir, signal }),
+      { signal },
+    )
+    return { spec, measured, encoded }
+  }
+
   /** Settles when every job started so far has. */
   async settled(): Promise<void> {
-    await Promise.all([this.#mezzanines.settled(), this.#pieces.settled()])
+    await Promise.all([
+      this.#mezzanines.settled(),
+      this.#pieces.settled(),
+      this.#loudness.settled(),
+      this.#tracks.settled(),
+    ])
   }
 }

@@ -15,7 +15,16 @@ export interface ReelSegment {
 }
 
 /** A segment of an incremental reel: its clip may land later (see IncrementalReel.clipLanded). */
-export type ReelShot = Omit<ReelSegment, 'file'> & { readonly file?: string | undefined }
+export type ReelShot = Omit<ReelSegment, 'file'> & {
+  readonly file?: string | undefined
+  /**
+   * The clip's length in seconds when it is known before the clip lands (the
+   * animatic renders the shot's exact duration). With every segment's known, the
+   * soundtrack is measured and encoded for that length at once, instead of after
+   * the last clip; a wrong guess only costs that background work.
+   */
+  readonly expectedSeconds?: number | undefined
+}
 
 /**
  * What is being done: mezzanines made (`normalize`), transitions and cut points

@@ -46,6 +46,24 @@ function shapeChain(spec: SoundtrackSpec, samples: number): string {
 }
 
 /**
+ * Names the soundtrack shaped to `samples`: the file (path, size, mtime), the
+ * length and the shaping. Rejects with ASM_BAD_INPUT when the file cannot be read.
+ */
+export async function soundtrackKey(spec: SoundtrackSpec, samples: number): Promise<string> {
+  const { size, mtimeMs } = await stat(spec.file).catch((cause: unknown) => {
+    throw new AssemblerError(
+      'ASM_BAD_INPUT',
+      `Cannot read the soundtrack ${spec.file}: it does not exist or is not readable.`,
+      { cause, file: spec.file },
+    )
+  })
+  return createHash('sha256')
+    .update(JSON.stringify([resolve(spec.file), size, mtimeMs, samples, spec.fadeOut, spec.loudness]))
+    .digest('hex')
+    .slice(0, 20)
+}
+
+/**
  * First loudnorm pass: measures the shaped soundtrack. Returns undefined when it is
  * silent (nothing to normalize). The answer is kept in `cacheDir` under the file
  * (path, size, mtime) and the shaping, so re-assembling does not decode it again.
@@ -55,17 +73,7 @@ export async function measureSoundtrack(
   samples: number,
   options: { signal?: AbortSignal | undefined; cacheDir?: string | undefined } = {},
 ): Promise<LoudnessMeasurement | undefined> {
-  const { size, mtimeMs } = await stat(spec.file).catch((cause: unknown) => {
-    throw new AssemblerError(
-      'ASM_BAD_INPUT',
-      `Cannot read the soundtrack ${spec.file}: it does not exist or is not readable.`,
-      { cause, file: spec.file },
-    )
-  })
-  const key = createHash('sha256')
-    .update(JSON.stringify([resolve(spec.file), size, mtimeMs, samples, spec.fadeOut, spec.loudness]))
-    .digest('hex')
-    .slice(0, 20)
+  const key = await soundtrackKey(spec, samples)
   const cached = options.cacheDir && join(options.cacheDir, `loudness-${key}.json`)
   if (cached) {
     const saved = await readFile(cached, 'utf8').then(
@@ -119,12 +127,36 @@ export function soundtrackChain(
   samples: number,
   measured: LoudnessMeasurement | undefined,
 ): string {
-  const loudnorm = measured
-    ? `,loudnorm=I=${spec.loudness}:TP=${TRUE_PEAK}:LRA=${RANGE}:measured_I=${measured.input_i}:measured_TP=${measured.input_tp}` +
-      `:measured_LRA=${measured.input_lra}:measured_thresh=${measured.input_thresh}:offset=${measured.target_offset}:linear=true` +
-      `,aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo`
-    : ''
+  const gain = measured && linearGain(spec, measured)
+  const loudnorm = !measured
+    ? ''
+    : gain !== undefined
+      ? `,volume=${gain}dB`
+      : `,loudnorm=I=${spec.loudness}:TP=${TRUE_PEAK}:LRA=${RANGE}:measured_I=${measured.input_i}:measured_TP=${measured.input_tp}` +
+        `:measured_LRA=${measured.input_lra}:measured_thresh=${measured.input_thresh}:offset=${measured.target_offset}:linear=true` +
+        `,aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo`
   return `[${input}]${shapeChain(spec, samples)}${loudnorm},apad,atrim=end_sample=${samples}[${output}]`
+}
+
+/**
+ * The gain, in dB, that loudnorm's second pass would apply when it can stay linear:
+ * its own test (ffmpeg's af_loudnorm.c), the measured true peak raised by the gain
+ * within the target and the measured range within the target's. loudnorm then only
+ * multiplies every sample by that gain, but on audio it has resampled to 192 kHz;
+ * `volume` does the same at 48 kHz, without the two resamplings that cost most of
+ * the pass. Undefined when loudnorm would have to compress (dynamic mode).
+ */
+export function linearGain(spec: SoundtrackSpec, measured: LoudnessMeasurement): number | undefined {
+  const [i, tp, lra, thresh] = [
+    measured.input_i,
+    measured.input_tp,
+    measured.input_lra,
+    measured.input_thresh,
+  ].map(Number) as [number, number, number, number]
+  if (![i, tp, lra, thresh].every(Number.isFinite) || i === 0 || lra === 0 || thresh === -70 || tp === 99)
+    return undefined
+  const gain = spec.loudness - i
+  return tp + gain <= TRUE_PEAK && lra <= RANGE ? Number(gain.toFixed(2)) : undefined
 }
 
 /** Mixes the clips' audio with the soundtrack bed without halving either (amix would). */

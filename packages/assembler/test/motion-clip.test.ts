@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { CAMERA_MOVES, countFrames, probeMedia, renderMotionClip, runFfmpeg } from '../src/index.ts'
+import { readTrackHeader } from '../src/internal/track-header.ts'
 import { lumaPlanes, lumaSeries, meanDifference, tempDir } from './helpers.ts'
 
 async function still(file: string, luma: number, size = '320x240'): Promise<string> {
@@ -38,6 +39,19 @@ describe('renderMotionClip', () => {
     expect(luma[20]).toBeCloseTo(40, -0.5)
     expect(luma[36]).toBeGreaterThan(80)
     expect(luma[47]).toBeGreaterThan(190)
+  })
+
+  test('as mezzanines, a clip from a JPEG and a card have the same parameter sets, so a reel copies them side by side', async () => {
+    const dir = await tempDir()
+    // A JPEG decodes with centre-sited chroma, which x264 would write into the SPS.
+    const jpeg = await still(join(dir, 's.jpg'), 90)
+    const common = { duration: 1, fps: 24, width: 160, height: 90, mezzanine: { width: 320, height: 180 } }
+    const [fromJpeg, card] = [join(dir, 'jpeg.mp4'), join(dir, 'card.mp4')]
+    await renderMotionClip({ ...common, start: jpeg, out: fromJpeg })
+    await renderMotionClip({ ...common, prompt: 'a card', out: card })
+    const [a, b] = await Promise.all([readTrackHeader(fromJpeg), readTrackHeader(card)])
+    expect(a?.parameterSets).toBeDefined()
+    expect(a?.parameterSets).toBe(b?.parameterSets)
   })
 
   test('renders a text card whose length follows duration × fps', async () => {

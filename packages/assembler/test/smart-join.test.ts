@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { OutputSpec } from '@storyreel/core'
 import { expect, test } from 'vitest'
@@ -16,11 +16,21 @@ const output = (file: string): OutputSpec => ({
 })
 
 /** Four shots: a crossfade into a chained shot, a cut into a trim that starts between keyframes, a fade through black into another size. */
-async function shots(dir: string): Promise<ReelSegment[]> {
+async function shots(dir: string, withAudio = true): Promise<ReelSegment[]> {
   const [a, b, c, d] = await Promise.all([
-    makeClip(join(dir, 'a.mp4'), { width: 320, height: 180, frames: 60, audioSeconds: 3 }),
+    makeClip(join(dir, 'a.mp4'), {
+      width: 320,
+      height: 180,
+      frames: 60,
+      ...(withAudio && { audioSeconds: 3 }),
+    }),
     makeClip(join(dir, 'b.mp4'), { width: 320, height: 180, frames: 48, lumaBase: 30, lumaStep: 3 }),
-    makeClip(join(dir, 'c.mp4'), { width: 320, height: 180, frames: 72, audioSeconds: 1 }),
+    makeClip(join(dir, 'c.mp4'), {
+      width: 320,
+      height: 180,
+      frames: 72,
+      ...(withAudio && { audioSeconds: 1 }),
+    }),
     makeClip(join(dir, 'd.mp4'), {
       width: 176,
       height: 144,
@@ -38,36 +48,46 @@ async function shots(dir: string): Promise<ReelSegment[]> {
   ]
 }
 
-test('a smart-rendered reel equals a whole re-encode: same frames, every frame within 40 dB, audio in sync', async () => {
-  const dir = await tempDir()
-  const segments = await shots(dir)
-  const work = join(dir, 'work')
-  const smart = await assembleReel({ segments, output: output(join(dir, 'smart.mp4')), workDir: work })
-  const whole = await assembleReel({
-    segments,
-    output: output(join(dir, 'whole.mp4')),
-    workDir: work,
-    reencode: 'all',
-  })
-  expect(smart.method).toBe('smart')
-  expect(whole.method).toBe('transitions')
-  // 60 + (48 − 1 seam − 12 crossfade) + (60 − 7 trimmed) + 50 at 24 fps (48 frames).
-  expect(smart.frames).toBe(60 + 35 + 53 + 48)
-  expect(await countFrames(smart.file)).toBe(smart.frames)
-  expect(await countFrames(whole.file)).toBe(smart.frames)
-  // Only the transitions and the trimmed start were encoded again; the bodies were copied.
-  expect(smart.reencodedFrames).toBeGreaterThan(0)
-  expect(smart.reencodedFrames).toBeLessThan(smart.frames / 3)
+// Silent clips: the join copies a silent track; with audio, the reel's audio encoded beside the pieces. Both joins are written in JS (joinMp4).
+test.each(['clips with audio', 'silent clips'])(
+  'a smart-rendered reel equals a whole re-encode: same frames, every frame within 40 dB, audio in sync (%s)',
+  async (variant) => {
+    const dir = await tempDir()
+    const segments = await shots(dir, variant === 'clips with audio')
+    const work = join(dir, 'work')
+    const smart = await assembleReel({ segments, output: output(join(dir, 'smart.mp4')), workDir: work })
+    const whole = await assembleReel({
+      segments,
+      output: output(join(dir, 'whole.mp4')),
+      workDir: work,
+      reencode: 'all',
+    })
+    expect(smart.method).toBe('smart')
+    expect(whole.method).toBe('transitions')
+    // 60 + (48 − 1 seam − 12 crossfade) + (60 − 7 trimmed) + 50 at 24 fps (48 frames).
+    expect(smart.frames).toBe(60 + 35 + 53 + 48)
+    expect(await countFrames(smart.file)).toBe(smart.frames)
+    expect(await countFrames(whole.file)).toBe(smart.frames)
+    // Only the transitions and the trimmed start were encoded again; the bodies were copied.
+    expect(smart.reencodedFrames).toBeGreaterThan(0)
+    expect(smart.reencodedFrames).toBeLessThan(smart.frames / 3)
 
-  const psnr = await psnrPerFrame(smart.file, whole.file, dir)
-  expect(psnr).toHaveLength(smart.frames)
-  expect(Math.min(...psnr)).toBeGreaterThanOrEqual(40)
-  for (const file of [smart.file, whole.file]) {
-    const facts = await streamFacts(file)
-    expect(facts.info.audio).toMatchObject({ codec: 'aac', sampleRate: 48000, channels: 2 })
-    expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(1 / 24)
-  }
-})
+    const psnr = await psnrPerFrame(smart.file, whole.file, dir)
+    expect(psnr).toHaveLength(smart.frames)
+    expect(Math.min(...psnr)).toBeGreaterThanOrEqual(40)
+    for (const file of [smart.file, whole.file]) {
+      const facts = await streamFacts(file)
+      expect(facts.info.audio).toMatchObject({ codec: 'aac', sampleRate: 48000, channels: 2 })
+      expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(1 / 24)
+    }
+    // The index comes before the samples (what +faststart does), so players can start before the whole file arrives.
+    const head = await readFile(smart.file)
+    expect(head.toString('latin1', 4, 8)).toBe('ftyp')
+    expect(head.toString('latin1', head.readUInt32BE(0) + 4, head.readUInt32BE(0) + 8)).toBe('moov')
+    // Written by joinMp4, not ffmpeg (whose muxer tags the file with its name, Lavf).
+    expect(head.includes('Lavf')).toBe(false)
+  },
+)
 
 test('after a transition or a trim changes, only its piece is encoded again', async () => {
   const dir = await tempDir()

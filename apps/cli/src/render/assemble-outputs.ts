@@ -44,6 +44,22 @@ export async function assembleOutputs(
   const reelProgress =
     onProgress &&
     ((p: { stage: ReelStage; fraction: number }) => onProgress({ phase: p.stage, fraction: p.fraction }))
+  // The contact sheet needs only the frames, so it is made while the reel is joined; its progress is
+  // shown once the reel's is over, so the phases still come one after the other.
+  let reelDone = false
+  let sheetFraction = 0
+  const sheetProgress = (fraction: number): void => {
+    sheetFraction = fraction
+    if (reelDone) onProgress?.({ phase: 'contact-sheet', fraction })
+  }
+  const sheet = sheetShots(clips).then((shots) =>
+    contactSheet(shots, layout.contactSheet, {
+      cacheDir: options.cacheDir,
+      ...(signal && { signal }),
+      ...(onProgress && { onProgress: (p: { fraction: number }) => sheetProgress(p.fraction) }),
+    }),
+  )
+  sheet.catch(() => undefined) // awaited below, after the reel; a failed reel must not leave it unhandled
   const made = options.live
     ? await options.live.finish(new Map(clips.map((c) => [c.id, c.clip])), {
         ...(signal && { signal }),
@@ -64,13 +80,9 @@ export async function assembleOutputs(
         ...(reelProgress && { onProgress: reelProgress }),
       })
   const writtenAt = new Date().toISOString()
-  await contactSheet(await sheetShots(clips), layout.contactSheet, {
-    cacheDir: options.cacheDir,
-    ...(signal && { signal }),
-    ...(onProgress && {
-      onProgress: (p: { fraction: number }) => onProgress({ phase: 'contact-sheet', fraction: p.fraction }),
-    }),
-  })
+  reelDone = true
+  onProgress?.({ phase: 'contact-sheet', fraction: sheetFraction })
+  await sheet
   return {
     reel: {
       file: plan.output.file,

@@ -27,7 +27,14 @@ export interface LiveReel {
 export function openLiveReel(plan: Plan, layout: RunLayout, cacheDir: string): LiveReel {
   return liveReelOf(
     openReel({
-      segments: plan.shots.map((s) => ({ id: s.id, trim: s.trim, seam: s.seam, transition: s.transition })),
+      // A clip lasts its shot's duration (the animatic's exactly): the soundtrack is made for that length at once.
+      segments: plan.shots.map((s) => ({
+        id: s.id,
+        trim: s.trim,
+        seam: s.seam,
+        transition: s.transition,
+        expectedSeconds: s.params.duration,
+      })),
       output: { ...plan.output, file: layout.reel(plan.output.file) },
       workDir: layout.workDir,
       cacheDir,

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { startRedis, type TestRedis } from '@storyreel/test-utils'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { needsRedis, startRedis, type TestRedis } from '@storyreel/test-utils'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { main } from '../src/main.ts'
 
 const root = join(import.meta.dirname, '../../..')
@@ -23,54 +23,59 @@ async function run(argv: string[], env: Record<string, string> = {}) {
   return { code, stdout, stderr }
 }
 
-test('farm flags without a queue, a worker without Redis, a bad key limit: usage errors (exit 2)', async () => {
-  expect(await run(['render', 'storyboards/storm-at-sea.yaml', '--detach'])).toMatchObject({
-    code: 2,
-    stderr: expect.stringContaining('--detach needs --queue URL'),
-  })
-  expect(
-    await run(['render', 'storyboards/storm-at-sea.yaml', '--queue', redis.url, '--out', 'x']),
-  ).toMatchObject({ code: 2 })
-  expect(await run(['worker'])).toMatchObject({
-    code: 2,
-    stderr: expect.stringContaining('worker needs --redis redis://HOST:PORT'),
-  })
-  expect(await run(['worker', '--redis', redis.url], { STORYREEL_KEY_CONCURRENCY: 'lots' })).toMatchObject({
-    code: 2,
-    stderr: expect.stringContaining('STORYREEL_KEY_CONCURRENCY must be a whole number'),
-  })
-  expect(await run(['cancel', 'some-run'])).toMatchObject({ code: 2 })
-})
+// Every test here talks to a Redis it started; a machine without redis-server skips them, saying so.
+const withRedis = needsRedis()
 
-test('status and cancel of a run the queue does not have: one message, exit 1', async () => {
-  const status = await run(['status', 'no-such-run', '--queue', redis.url])
-  expect(status).toMatchObject({
-    code: 1,
-    stderr:
-      'storyreel: No run "no-such-run" on this queue: check the id (storyreel render --queue prints it) and the Redis URL.\n',
+describe.skipIf(withRedis.skip)(withRedis.title('farm commands against a real redis-server'), () => {
+  test('farm flags without a queue, a worker without Redis, a bad key limit: usage errors (exit 2)', async () => {
+    expect(await run(['render', 'storyboards/storm-at-sea.yaml', '--detach'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--detach needs --queue URL'),
+    })
+    expect(
+      await run(['render', 'storyboards/storm-at-sea.yaml', '--queue', redis.url, '--out', 'x']),
+    ).toMatchObject({ code: 2 })
+    expect(await run(['worker'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('worker needs --redis redis://HOST:PORT'),
+    })
+    expect(await run(['worker', '--redis', redis.url], { STORYREEL_KEY_CONCURRENCY: 'lots' })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('STORYREEL_KEY_CONCURRENCY must be a whole number'),
+    })
+    expect(await run(['cancel', 'some-run'])).toMatchObject({ code: 2 })
   })
-  expect((await run(['cancel', 'no-such-run', '--queue', redis.url])).code).toBe(1)
-})
 
-test('render --queue --detach: validated, estimated and enqueued (the 4 chain heads); status shows it; cancel drops them', async () => {
-  const enqueued = await run([
-    'render',
-    'storyboards/social-short.yaml',
-    '--queue',
-    redis.url,
-    '--provider',
-    'animatic',
-    '--detach',
-  ])
-  expect(enqueued.code, enqueued.stderr).toBe(0)
-  const runId = enqueued.stdout.trim()
-  expect(enqueued.stderr).toContain(`Enqueued run ${runId}`)
-  const status = await run(['status', runId, '--queue', redis.url, '--json'])
-  expect(JSON.parse(status.stdout)).toMatchObject({ runId, status: 'rendering' })
-  expect((await run(['cancel', runId, '--queue', redis.url])).stdout).toMatch(
-    /^Canceled run .*: 4 queued shot job\(s\) dropped/,
-  )
-  expect(JSON.parse((await run(['status', runId, '--queue', redis.url, '--json'])).stdout)).toMatchObject({
-    status: 'canceled',
+  test('status and cancel of a run the queue does not have: one message, exit 1', async () => {
+    const status = await run(['status', 'no-such-run', '--queue', redis.url])
+    expect(status).toMatchObject({
+      code: 1,
+      stderr:
+        'storyreel: No run "no-such-run" on this queue: check the id (storyreel render --queue prints it) and the Redis URL.\n',
+    })
+    expect((await run(['cancel', 'no-such-run', '--queue', redis.url])).code).toBe(1)
+  })
+
+  test('render --queue --detach: validated, estimated and enqueued (the 4 chain heads); status shows it; cancel drops them', async () => {
+    const enqueued = await run([
+      'render',
+      'storyboards/social-short.yaml',
+      '--queue',
+      redis.url,
+      '--provider',
+      'animatic',
+      '--detach',
+    ])
+    expect(enqueued.code, enqueued.stderr).toBe(0)
+    const runId = enqueued.stdout.trim()
+    expect(enqueued.stderr).toContain(`Enqueued run ${runId}`)
+    const status = await run(['status', runId, '--queue', redis.url, '--json'])
+    expect(JSON.parse(status.stdout)).toMatchObject({ runId, status: 'rendering' })
+    expect((await run(['cancel', runId, '--queue', redis.url])).stdout).toMatch(
+      /^Canceled run .*: 4 queued shot job\(s\) dropped/,
+    )
+    expect(JSON.parse((await run(['status', runId, '--queue', redis.url, '--json'])).stdout)).toMatchObject({
+      status: 'canceled',
+    })
   })
 })

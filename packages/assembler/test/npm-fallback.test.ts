@@ -181,6 +181,8 @@ describe('with the npm-shipped ffmpeg (FFMPEG_PATH/FFPROBE_PATH)', () => {
   const system = needs('ffmpeg on PATH', SYSTEM_FFMPEG, 'apt-get install ffmpeg')
   test.skipIf(system.skip)(
     system.title('crossfades: the same frames as with the system ffmpeg'),
+    // Two reels and three luma passes, on a shared machine.
+    { timeout: 120_000 },
     async () => {
       const dir = await tempDir()
       const npm = await crossfadeReel(dir, 'npm')

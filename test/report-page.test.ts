@@ -112,6 +112,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
+// Every test here opens a page; with all of them skipped, vitest runs none of the hooks above either.
 describe.skipIf(chromium.skip)(chromium.title('report.html in a real browser'), () => {
   test('over HTTP: no console errors, nothing external, every video and thumbnail loads', async () => {
     const server = await serveDirectory(dir)

@@ -71,6 +71,7 @@ async function openPage(url: string, lastShot = 'one'): Promise<{ page: Page; er
   return { page, errors }
 }
 
+// Every test here opens a page; with all of them skipped, vitest runs none of the hooks above either.
 describe.skipIf(chromium.skip)(chromium.title('storyreel review spending money (simulator)'), () => {
   test(
     '--max-cost refuses the render on the page; above $5 the page asks; Cancel submits nothing, yes renders',

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startRedis, type TestRedis } from '@storyreel/test-utils'
+import { needsRedis, startRedis, type TestRedis } from '@storyreel/test-utils'
 import { type Simulator, startSimulator } from '@storyreel/wavespeed-sim'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Manifest } from '../apps/cli/src/render/manifest.ts'
 import { probe } from './helpers/media.ts'
 import { type CliResult, hasStackTrace, runCli } from './helpers/run-cli.ts'
@@ -111,108 +111,120 @@ async function until(condition: () => boolean, timeoutMs: number, state: () => s
   }
 }
 
-test('two workers and a third after one is SIGKILLed render 12 shots with 12 predictions, never more than 3 at once, into the reel a local render makes', async () => {
-  const first = startWorker('--key-concurrency', '3')
-  // The limit is the first worker's to set: a worker that starts without one takes the default (4)
-  // until it is set, so the second starts only once the first is ready.
-  await until(
-    () => first.lines().some((l) => l.state === 'ready'),
-    60_000,
-    () => first.errors(),
-  )
-  const second = startWorker()
-  // The CLI that enqueues has no key: the workers render with theirs.
-  const rendering = runCli(
-    [
-      'render',
-      'farm.yaml',
-      '--queue',
-      redis.url,
-      '--store',
-      'store',
-      '--provider',
-      'wavespeed',
-      '--yes',
-      '--json',
-    ],
-    { cwd: fixture.dir, timeoutMs: 280_000 },
-  )
+// Every test here talks to a Redis it started; a machine without redis-server skips them, saying so.
+const withRedis = needsRedis()
 
-  // Killed while it holds a shot whose prediction is in flight, after the first shots completed.
-  const holding = (w: Worker) => {
-    const lines = w.lines()
-    const done = new Set(lines.filter((l) => l.state === 'done').map((l) => l.shot))
-    return done.size > 0 && lines.some((l) => l.state === 'started' && !done.has(l.shot))
-  }
-  await until(
-    () => holding(first) || holding(second),
-    90_000,
-    () => JSON.stringify([first.lines(), second.lines(), first.errors(), second.errors()]),
-  )
-  const victim = holding(first) ? first : second
-  const held = victim
-    .lines()
-    .filter(
-      (l) => l.state === 'started' && !victim.lines().some((d) => d.state === 'done' && d.shot === l.shot),
-    )
-    .map((l) => l.shot)
-  victim.child.kill('SIGKILL')
-  const third = startWorker()
+describe.skipIf(withRedis.skip)(
+  withRedis.title('storyreel worker and render --queue on a real redis-server'),
+  () => {
+    test('two workers and a third after one is SIGKILLed render 12 shots with 12 predictions, never more than 3 at once, into the reel a local render makes', async () => {
+      const first = startWorker('--key-concurrency', '3')
+      // The limit is the first worker's to set: a worker that starts without one takes the default (4)
+      // until it is set, so the second starts only once the first is ready.
+      await until(
+        () => first.lines().some((l) => l.state === 'ready'),
+        60_000,
+        () => first.errors(),
+      )
+      const second = startWorker()
+      // The CLI that enqueues has no key: the workers render with theirs.
+      const rendering = runCli(
+        [
+          'render',
+          'farm.yaml',
+          '--queue',
+          redis.url,
+          '--store',
+          'store',
+          '--provider',
+          'wavespeed',
+          '--yes',
+          '--json',
+        ],
+        { cwd: fixture.dir, timeoutMs: 280_000 },
+      )
 
-  const result = await rendering
-  expect(result.stderr).not.toSatisfy(hasStackTrace)
-  expect(
-    result.code,
-    `${result.stderr}\n${[first, second, third].map((w) => w.errors() + JSON.stringify(w.lines().slice(-5))).join('\n')}`,
-  ).toBe(0)
-  expect(sim.stats().createdTotal).toBe(12)
-  expect(sim.stats().maxOutstanding).toBeLessThanOrEqual(3)
-  // Each shot the killed worker held was finished by another worker, on the prediction it had made.
-  const survivors = [first, second, third].filter((w) => w !== victim).flatMap((w) => w.lines())
-  for (const shot of held)
-    expect(survivors.some((l) => l.shot === shot && (l.state === 'done' || l.state === 'cached'))).toBe(true)
+      // Killed while it holds a shot whose prediction is in flight, after the first shots completed.
+      const holding = (w: Worker) => {
+        const lines = w.lines()
+        const done = new Set(lines.filter((l) => l.state === 'done').map((l) => l.shot))
+        return done.size > 0 && lines.some((l) => l.state === 'started' && !done.has(l.shot))
+      }
+      await until(
+        () => holding(first) || holding(second),
+        90_000,
+        () => JSON.stringify([first.lines(), second.lines(), first.errors(), second.errors()]),
+      )
+      const victim = holding(first) ? first : second
+      const held = victim
+        .lines()
+        .filter(
+          (l) =>
+            l.state === 'started' && !victim.lines().some((d) => d.state === 'done' && d.shot === l.shot),
+        )
+        .map((l) => l.shot)
+      victim.child.kill('SIGKILL')
+      const third = startWorker()
 
-  const end = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
-    status: string
-    reel: string
-    manifest: string
-  }
-  expect(end.status).toBe('completed')
-  const farmManifest = JSON.parse(await readFile(end.manifest, 'utf8')) as Manifest
+      const result = await rendering
+      expect(result.stderr).not.toSatisfy(hasStackTrace)
+      expect(
+        result.code,
+        `${result.stderr}\n${[first, second, third].map((w) => w.errors() + JSON.stringify(w.lines().slice(-5))).join('\n')}`,
+      ).toBe(0)
+      expect(sim.stats().createdTotal).toBe(12)
+      expect(sim.stats().maxOutstanding).toBeLessThanOrEqual(3)
+      // Each shot the killed worker held was finished by another worker, on the prediction it had made.
+      const survivors = [first, second, third].filter((w) => w !== victim).flatMap((w) => w.lines())
+      for (const shot of held)
+        expect(survivors.some((l) => l.shot === shot && (l.state === 'done' || l.state === 'cached'))).toBe(
+          true,
+        )
 
-  // SIGTERM: the others hand back nothing (idle) and exit 0.
-  for (const w of [first, second, third].filter((x) => x !== victim)) w.child.kill('SIGTERM')
-  for (const w of [first, second, third].filter((x) => x !== victim)) expect((await w.exited).code).toBe(0)
+      const end = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+        status: string
+        reel: string
+        manifest: string
+      }
+      expect(end.status).toBe('completed')
+      const farmManifest = JSON.parse(await readFile(end.manifest, 'utf8')) as Manifest
 
-  const local = await runCli(['render', 'farm.yaml', '--out', 'local', '--yes', '--concurrency', '3'], {
-    cwd: fixture.dir,
-    env: {
-      WAVESPEED_API_KEY: KEY,
-      WAVESPEED_BASE_URL: sim.url,
-      STORYREEL_CACHE_DIR: join(fixture.dir, 'local-cache'),
-    },
-    timeoutMs: 120_000,
-  })
-  expect(local.code, local.stderr).toBe(0)
-  const localManifest = JSON.parse(
-    await readFile(join(fixture.dir, 'local', 'manifest.json'), 'utf8'),
-  ) as Manifest
-  // A shot the killed worker had downloaded is reused from the run by the next one: "cached", as in a resumed local run.
-  const facts = (m: Manifest) =>
-    m.shots.map((s) => ({
-      id: s.id,
-      clipped: s.status === 'done' || s.status === 'cached',
-      cacheKey: s.cacheKey,
-      clip: s.clip?.sha256,
-      image: s.params.image,
-      frames: s.frames !== undefined,
-    }))
-  expect(facts(farmManifest)).toEqual(facts(localManifest))
-  expect(farmManifest.reel?.sha256).toBe(localManifest.reel?.sha256)
-  const reel = await probe(end.reel)
-  expect(reel.frames).toBe((await probe(join(fixture.dir, 'local', 'farm.mp4'))).frames)
+      // SIGTERM: the others hand back nothing (idle) and exit 0.
+      for (const w of [first, second, third].filter((x) => x !== victim)) w.child.kill('SIGTERM')
+      for (const w of [first, second, third].filter((x) => x !== victim))
+        expect((await w.exited).code).toBe(0)
 
-  // The key: never in the store, nor printed.
-  expect(await filesContaining(join(fixture.dir, 'store'), KEY)).toEqual([])
-  expect(result.stdout + result.stderr).not.toContain(KEY)
-}, 420_000)
+      const local = await runCli(['render', 'farm.yaml', '--out', 'local', '--yes', '--concurrency', '3'], {
+        cwd: fixture.dir,
+        env: {
+          WAVESPEED_API_KEY: KEY,
+          WAVESPEED_BASE_URL: sim.url,
+          STORYREEL_CACHE_DIR: join(fixture.dir, 'local-cache'),
+        },
+        timeoutMs: 120_000,
+      })
+      expect(local.code, local.stderr).toBe(0)
+      const localManifest = JSON.parse(
+        await readFile(join(fixture.dir, 'local', 'manifest.json'), 'utf8'),
+      ) as Manifest
+      // A shot the killed worker had downloaded is reused from the run by the next one: "cached", as in a resumed local run.
+      const facts = (m: Manifest) =>
+        m.shots.map((s) => ({
+          id: s.id,
+          clipped: s.status === 'done' || s.status === 'cached',
+          cacheKey: s.cacheKey,
+          clip: s.clip?.sha256,
+          image: s.params.image,
+          frames: s.frames !== undefined,
+        }))
+      expect(facts(farmManifest)).toEqual(facts(localManifest))
+      expect(farmManifest.reel?.sha256).toBe(localManifest.reel?.sha256)
+      const reel = await probe(end.reel)
+      expect(reel.frames).toBe((await probe(join(fixture.dir, 'local', 'farm.mp4'))).frames)
+
+      // The key: never in the store, nor printed.
+      expect(await filesContaining(join(fixture.dir, 'store'), KEY)).toEqual([])
+      expect(result.stdout + result.stderr).not.toContain(KEY)
+    }, 420_000)
+  },
+)

@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { FFMPEG, FFPROBE } from '@storyreel/test-utils'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { runCli } from './helpers/run-cli.ts'
 
@@ -9,10 +10,13 @@ let dir: string
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'storyreel-probes-'))
   // ffmpeg and ffprobe stand-ins that log every call, then run the real ones.
-  for (const tool of ['ffmpeg', 'ffprobe']) {
+  for (const [tool, real] of [
+    ['ffmpeg', FFMPEG],
+    ['ffprobe', FFPROBE],
+  ] as const) {
     await writeFile(
       join(dir, tool),
-      `#!/bin/sh\necho "${tool} $*" >> "${join(dir, 'calls.log')}"\nexec /usr/bin/${tool} "$@"\n`,
+      `#!/bin/sh\necho "${tool} $*" >> "${join(dir, 'calls.log')}"\nexec "${real}" "$@"\n`,
     )
     await chmod(join(dir, tool), 0o755)
   }

@@ -4,15 +4,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
+import { FFMPEG } from '@storyreel/test-utils'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Manifest } from '../apps/cli/src/render/manifest.ts'
 import { reportPage } from '../apps/cli/src/render/report/report-page.ts'
-import { checkPage, expectCleanPage, launchChromium } from './helpers/browser.ts'
+import { checkPage, expectCleanPage, launchChromium, needsChromium } from './helpers/browser.ts'
 import { serveDirectory } from './helpers/static-server.ts'
 
 const run = promisify(execFile)
 let browser: Browser
+const chromium = needsChromium()
 let dir: string
 
 /** A run directory as `render` leaves it, with real (tiny) H.264 clips and PNG frames. */
@@ -21,7 +23,7 @@ async function fakeRunDir(): Promise<string> {
   await mkdir(join(root, 'shots'))
   await mkdir(join(root, 'frames'))
   const clip = (dest: string, seconds: number) =>
-    run('ffmpeg', [
+    run(FFMPEG, [
       '-v',
       'error',
       '-y',
@@ -44,7 +46,7 @@ async function fakeRunDir(): Promise<string> {
   ])
   for (const id of ['a', 'b'])
     for (const end of ['first', 'last'])
-      await run('ffmpeg', [
+      await run(FFMPEG, [
         '-v',
         'error',
         '-y',
@@ -110,7 +112,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
-describe('report.html in a real browser', () => {
+// Every test here opens a page; with all of them skipped, vitest runs none of the hooks above either.
+describe.skipIf(chromium.skip)(chromium.title('report.html in a real browser'), () => {
   test('over HTTP: no console errors, nothing external, every video and thumbnail loads', async () => {
     const server = await serveDirectory(dir)
     try {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { type Simulator, startSimulator } from '@storyreel/wavespeed-sim'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium } from './helpers/browser.ts'
+import { launchChromium, needsChromium } from './helpers/browser.ts'
 import { startReview } from './helpers/review-process.ts'
 import { runCli } from './helpers/run-cli.ts'
 import { filesContaining, type Fixture, writeFixture } from './helpers/storyboard-fixture.ts'
@@ -41,6 +41,7 @@ shots:
 let sim: Simulator
 let fixture: Fixture
 let browser: Browser
+const chromium = needsChromium()
 
 beforeAll(async () => {
   ;[sim, fixture, browser] = await Promise.all([
@@ -70,7 +71,8 @@ async function openPage(url: string, lastShot = 'one'): Promise<{ page: Page; er
   return { page, errors }
 }
 
-describe('storyreel review spending money (simulator)', () => {
+// Every test here opens a page; with all of them skipped, vitest runs none of the hooks above either.
+describe.skipIf(chromium.skip)(chromium.title('storyreel review spending money (simulator)'), () => {
   test(
     '--max-cost refuses the render on the page; above $5 the page asks; Cancel submits nothing, yes renders',
     { timeout: 120_000 },
@@ -119,7 +121,7 @@ describe('storyreel review spending money (simulator)', () => {
   )
 })
 
-describe('Ctrl-C with a render in flight', () => {
+describe.skipIf(chromium.skip)(chromium.title('Ctrl-C with a render in flight'), () => {
   test(
     "stops it as render's Ctrl-C does: the run is recorded as interrupted, and the next render pays nothing twice",
     { timeout: 120_000 },

@@ -1,12 +1,18 @@
+import { findOnPath, needs } from '@storyreel/test-utils'
 import { type Browser, chromium } from 'playwright-core'
 import { expect } from 'vitest'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+// Found on PATH (Debian's package puts it in /usr/bin), so a machine without it skips the browser tests.
+const CHROMIUM = process.env.CHROMIUM_PATH || findOnPath('chromium') || findOnPath('chromium-browser')
+
+/** For tests that open a page in chromium. */
+export const needsChromium = () =>
+  needs('chromium', CHROMIUM, 'none on PATH and CHROMIUM_PATH unset; apt-get install chromium')
 
 /** Debian's chromium, headless, with everything that would reach the network turned off. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM ?? 'chromium',
     args: [
       '--headless',
       '--no-sandbox',

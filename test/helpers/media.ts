@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+import { FFMPEG, FFPROBE } from '@storyreel/test-utils'
 
 const run = promisify(execFile)
-const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg'
-const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe'
 
 export interface Probe {
   readonly duration: number

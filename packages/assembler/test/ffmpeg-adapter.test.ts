@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { needs, SYSTEM_FFMPEG } from '@storyreel/test-utils'
 import { describe, expect, test } from 'vitest'
 import {
   AssemblerError,
@@ -13,13 +14,21 @@ import {
 import { lumaSeries, makeClip, tempDir } from './helpers.ts'
 
 describe('locateFfmpeg', () => {
-  test('finds the system ffmpeg with its filters, once', async () => {
+  test('finds ffmpeg with its filters, once', async () => {
     const first = await locateFfmpeg()
-    expect(first.filters.has('xfade')).toBe(true)
+    expect(first.filters.has('loudnorm')).toBe(true)
+    expect(first.filters.has('nosuchfilter')).toBe(false)
     expect(first.encoders.has('libx264')).toBe(true)
     expect(first.version).not.toBe('unknown')
     expect(await locateFfmpeg()).toBe(first)
     expect(Object.values(missingFeatures(first)).flat()).toEqual([])
+  })
+
+  // Without one the npm build is used (npm-fallback.test.ts), which lacks xfade.
+  const system = needs('ffmpeg on PATH', SYSTEM_FFMPEG, 'apt-get install ffmpeg')
+  test.skipIf(system.skip)(system.title('prefers the ffmpeg on PATH, with xfade (5.1)'), async () => {
+    expect(await locateFfmpeg()).toMatchObject({ ffmpeg: SYSTEM_FFMPEG, ffmpegSource: 'path' })
+    expect((await locateFfmpeg()).filters.has('xfade')).toBe(true)
   })
 
   test('an FFMPEG_PATH that is not executable is a typed error', async () => {

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { FFMPEG } from './tools.ts'
 
 const run = promisify(execFile)
-const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg'
 
 export interface ImageSpec {
   readonly width: number

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { REDIS_SERVER } from './tools.ts'
 
 /** A `redis-server` this test started: on a free loopback port, its files in a temp dir. */
 export interface TestRedis {
@@ -52,7 +53,7 @@ export async function startRedis(): Promise<TestRedis> {
   let child: ChildProcess | undefined
   const start = async () => {
     child = spawn(
-      'redis-server',
+      REDIS_SERVER ?? 'redis-server',
       [
         '--port',
         String(port),

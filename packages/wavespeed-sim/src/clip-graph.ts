@@ -160,11 +160,14 @@ function imageClipGraph(
   const fade = Math.min(1.5, duration / 3)
   const hold = Math.min(0.5, duration / 6)
   inputs.push('-loop', '1', '-framerate', String(fps), '-t', String(fade + hold + 1), '-i', files.end)
+  // The end image fades in over the motion through its alpha, then holds: what xfade's fade does, but with
+  // filters the 2018 static ffmpeg that npm installs on a machine without ffmpeg also has.
   return {
     inputs,
     graph:
-      `${main}[${label}a];[${next}:v]${cover(spec)},fps=${fps},format=yuv420p,settb=AVTB[${label}b];` +
-      `[${label}a][${label}b]xfade=transition=fade:duration=${fade}:offset=${duration - fade - hold},format=yuv420p[${label}]`,
+      `${main}[${label}a];[${next}:v]${cover(spec)},fps=${fps},format=yuva420p,` +
+      `fade=t=in:st=0:d=${fade}:alpha=1,settb=AVTB,setpts=PTS+${duration - fade - hold}/TB[${label}b];` +
+      `[${label}a][${label}b]overlay=format=auto,format=yuv420p[${label}]`,
   }
 }
 

@@ -1,11 +1,38 @@
 import { spawn } from 'node:child_process'
+import { accessSync, constants } from 'node:fs'
+import { createRequire } from 'node:module'
+import { delimiter, join } from 'node:path'
 import { SimError } from './errors.ts'
 
 const STDERR_KEEP = 4000
 
-/** The ffmpeg to run: `FFMPEG_PATH` when set, else `ffmpeg` from `PATH`. */
+/**
+ * The ffmpeg to run: `FFMPEG_PATH` when set, else `ffmpeg` from `PATH`, else the static build of
+ * `@ffmpeg-installer/ffmpeg` (an optional dependency, as storyreel's own fallback), so the simulator
+ * also works on a machine with only Node and npm.
+ */
 export function defaultFfmpeg(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return env.FFMPEG_PATH?.trim() || 'ffmpeg'
+  const fromEnv = env.FFMPEG_PATH?.trim()
+  if (fromEnv) return fromEnv
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, 'ffmpeg'))) return 'ffmpeg'
+  }
+  try {
+    const shipped = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path
+    if (isExecutable(shipped)) return shipped
+  } catch {
+    // Not installed (no build for this platform): 'ffmpeg' below fails with SIM_FFMPEG_MISSING, which says what to do.
+  }
+  return 'ffmpeg'
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { FFMPEG, FFPROBE } from '@storyreel/test-utils'
 import { expect, onTestFinished } from 'vitest'
 import { type Simulator, type SimulatorOptions, startSimulator } from '../src/index.ts'
 
@@ -79,7 +80,7 @@ export async function makeImage(
   height: number,
   source = 'testsrc2',
 ): Promise<Buffer> {
-  await run('ffmpeg', [
+  await run(FFMPEG, [
     '-v',
     'error',
     '-y',
@@ -107,7 +108,7 @@ export async function makeQuadrants(dest: string, width: number, height: number)
     '[c][d]hstack[bottom]',
     '[top][bottom]vstack',
   ]
-  await run('ffmpeg', ['-v', 'error', '-y', '-filter_complex', graph.join(';'), '-frames:v', '1', dest])
+  await run(FFMPEG, ['-v', 'error', '-y', '-filter_complex', graph.join(';'), '-frames:v', '1', dest])
   return readFile(dest)
 }
 
@@ -121,7 +122,7 @@ export interface Frame {
 /** Decodes frame `index` (0-based) of a video of `width`x`height` to RGB24. */
 export async function readFrame(file: string, index: number, width: number, height: number): Promise<Frame> {
   const { stdout } = await run(
-    'ffmpeg',
+    FFMPEG,
     [
       '-v',
       'error',
@@ -156,7 +157,7 @@ export async function readFrame(file: string, index: number, width: number, heig
 export async function probeVideo(
   file: string,
 ): Promise<{ codec: string; width: number; height: number; frames: number; duration: number; fps: string }> {
-  const { stdout } = await run('ffprobe', [
+  const { stdout } = await run(FFPROBE, [
     '-v',
     'error',
     '-count_frames',

@@ -1,7 +1,7 @@
-import { startRedis, tempDir, type TestRedis } from '@storyreel/test-utils'
+import { needsRedis, startRedis, tempDir, type TestRedis } from '@storyreel/test-utils'
 import { startSimulator } from '@storyreel/wavespeed-sim'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, expect, onTestFinished, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { type AssembleHook, openFarmClient } from '../src/index.ts'
 import { ASSEMBLY_QUEUE, QUEUE_PREFIX, SHOT_QUEUE } from '../src/keys.ts'
 import { readEvents } from '../src/run-events.ts'
@@ -37,80 +37,85 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30
   }
 }
 
-test("a worker that loses a shot job's lock stops its work and settles nothing; the job is taken over on the same prediction", async () => {
-  await r.flushall()
-  const sim = await startSimulator({ latencyMs: 4_000, concurrency: 32, videoScale: 0.3 })
-  onTestFinished(() => sim.close())
-  const store = await tempDir()
-  const client = openFarmClient(redis.url, { store })
-  onTestFinished(() => client.close())
-  const worker = await simWorker(sim, redis.url, store, { lockMs: LOCK_MS, concurrency: 1 })
-  onTestFinished(() => worker.stop())
-  const plan = planOf([{ id: 'only' }])
-  const runId = await client.submit(plan, {
-    provider: paid,
-    estimate: await client.estimate(plan, { provider: paid }),
-  })
-  await until(async () => (await client.state(runId)).journal.ledger.length === 1)
-  const id = (await client.state(runId)).journal.ledger[0]!.predictionId
-  await stealLock(SHOT_QUEUE, `${runId}.only`, 1_500)
+// Every test here talks to a Redis it started; a machine without redis-server skips them, saying so.
+const withRedis = needsRedis()
 
-  await until(() => worker.logs.some((l) => l.state === 'lock-lost'), 10_000)
-  expect(worker.logs.find((l) => l.state === 'lock-lost')).toMatchObject({ run: runId, shot: 'only' })
-  // It stopped before the prediction finished: nothing settled, nothing handed back over the other's lock.
-  expect(worker.logs.filter((l) => l.state === 'done' || l.state === 'handed-back')).toEqual([])
-  expect(await r.hlen(`storyreel:run:${runId}:outcomes`)).toBe(0)
+describe.skipIf(withRedis.skip)(withRedis.title('a lost job lock on a real redis-server'), () => {
+  test("a worker that loses a shot job's lock stops its work and settles nothing; the job is taken over on the same prediction", async () => {
+    await r.flushall()
+    const sim = await startSimulator({ latencyMs: 4_000, concurrency: 32, videoScale: 0.3 })
+    onTestFinished(() => sim.close())
+    const store = await tempDir()
+    const client = openFarmClient(redis.url, { store })
+    onTestFinished(() => client.close())
+    const worker = await simWorker(sim, redis.url, store, { lockMs: LOCK_MS, concurrency: 1 })
+    onTestFinished(() => worker.stop())
+    const plan = planOf([{ id: 'only' }])
+    const runId = await client.submit(plan, {
+      provider: paid,
+      estimate: await client.estimate(plan, { provider: paid }),
+    })
+    await until(async () => (await client.state(runId)).journal.ledger.length === 1)
+    const id = (await client.state(runId)).journal.ledger[0]!.predictionId
+    await stealLock(SHOT_QUEUE, `${runId}.only`, 1_500)
 
-  // Once the stolen lock expires the job is stalled, taken again, and re-attached to the same prediction.
-  expect((await client.follow(runId, () => {}))?.status).toBe('completed')
-  expect(sim.stats().createdTotal).toBe(1)
-  expect(worker.logs.filter((l) => l.state === 'done')).toEqual([
-    expect.objectContaining({ shot: 'only', predictionId: id }),
-  ])
-}, 60_000)
+    await until(() => worker.logs.some((l) => l.state === 'lock-lost'), 10_000)
+    expect(worker.logs.find((l) => l.state === 'lock-lost')).toMatchObject({ run: runId, shot: 'only' })
+    // It stopped before the prediction finished: nothing settled, nothing handed back over the other's lock.
+    expect(worker.logs.filter((l) => l.state === 'done' || l.state === 'handed-back')).toEqual([])
+    expect(await r.hlen(`storyreel:run:${runId}:outcomes`)).toBe(0)
 
-test("a worker that loses the assembly job's lock while stitching stops it and never announces the end: the run is assembled once", async () => {
-  await r.flushall()
-  const sim = await startSimulator({ latencyMs: 200, concurrency: 32, videoScale: 0.3 })
-  onTestFinished(() => sim.close())
-  const store = await tempDir()
-  const client = openFarmClient(redis.url, { store })
-  onTestFinished(() => client.close())
-  let calls = 0
-  let finished = 0
-  // The first stitch is slow and has its lock taken away; any later one is quick.
-  const assemble: AssembleHook = async (input) => {
-    calls++
-    if (calls === 1) {
-      await stealLock(ASSEMBLY_QUEUE, `${input.meta.id}.assemble`, 1_500)
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, 8_000)
-        input.signal.addEventListener('abort', () => {
-          clearTimeout(timer)
-          reject(input.signal.reason as Error)
+    // Once the stolen lock expires the job is stalled, taken again, and re-attached to the same prediction.
+    expect((await client.follow(runId, () => {}))?.status).toBe('completed')
+    expect(sim.stats().createdTotal).toBe(1)
+    expect(worker.logs.filter((l) => l.state === 'done')).toEqual([
+      expect.objectContaining({ shot: 'only', predictionId: id }),
+    ])
+  }, 60_000)
+
+  test("a worker that loses the assembly job's lock while stitching stops it and never announces the end: the run is assembled once", async () => {
+    await r.flushall()
+    const sim = await startSimulator({ latencyMs: 200, concurrency: 32, videoScale: 0.3 })
+    onTestFinished(() => sim.close())
+    const store = await tempDir()
+    const client = openFarmClient(redis.url, { store })
+    onTestFinished(() => client.close())
+    let calls = 0
+    let finished = 0
+    // The first stitch is slow and has its lock taken away; any later one is quick.
+    const assemble: AssembleHook = async (input) => {
+      calls++
+      if (calls === 1) {
+        await stealLock(ASSEMBLY_QUEUE, `${input.meta.id}.assemble`, 1_500)
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, 8_000)
+          input.signal.addEventListener('abort', () => {
+            clearTimeout(timer)
+            reject(input.signal.reason as Error)
+          })
         })
-      })
+      }
+      const made = await writeResult(input)
+      finished++
+      return made
     }
-    const made = await writeResult(input)
-    finished++
-    return made
-  }
-  const a = await simWorker(sim, redis.url, store, { lockMs: LOCK_MS, assemble })
-  const b = await simWorker(sim, redis.url, store, { lockMs: LOCK_MS, assemble })
-  onTestFinished(() => Promise.all([a.stop(), b.stop()]).then(() => undefined))
-  const plan = planOf([{ id: 'only' }])
-  const runId = await client.submit(plan, {
-    provider: paid,
-    estimate: await client.estimate(plan, { provider: paid }),
-  })
-  expect((await client.follow(runId, () => {}))?.status).toBe('completed')
-  // Long enough for the first stitch to have ended on its own, had it not been stopped.
-  await new Promise((resolve) => setTimeout(resolve, 9_000))
-  expect(calls).toBe(2)
-  expect(finished).toBe(1)
-  expect((await readEvents(r, runId)).filter((e) => e.kind === 'end')).toHaveLength(1)
-  expect([...a.logs, ...b.logs].filter((l) => l.state === 'lock-lost')).toEqual([
-    expect.objectContaining({ run: runId }),
-  ])
-  expect([...a.logs, ...b.logs].filter((l) => l.state === 'assembled')).toHaveLength(1)
-}, 60_000)
+    const a = await simWorker(sim, redis.url, store, { lockMs: LOCK_MS, assemble })
+    const b = await simWorker(sim, redis.url, store, { lockMs: LOCK_MS, assemble })
+    onTestFinished(() => Promise.all([a.stop(), b.stop()]).then(() => undefined))
+    const plan = planOf([{ id: 'only' }])
+    const runId = await client.submit(plan, {
+      provider: paid,
+      estimate: await client.estimate(plan, { provider: paid }),
+    })
+    expect((await client.follow(runId, () => {}))?.status).toBe('completed')
+    // Long enough for the first stitch to have ended on its own, had it not been stopped.
+    await new Promise((resolve) => setTimeout(resolve, 9_000))
+    expect(calls).toBe(2)
+    expect(finished).toBe(1)
+    expect((await readEvents(r, runId)).filter((e) => e.kind === 'end')).toHaveLength(1)
+    expect([...a.logs, ...b.logs].filter((l) => l.state === 'lock-lost')).toEqual([
+      expect.objectContaining({ run: runId }),
+    ])
+    expect([...a.logs, ...b.logs].filter((l) => l.state === 'assembled')).toHaveLength(1)
+  }, 60_000)
+})

@@ -9,8 +9,9 @@ import { trapInterrupts } from '../render/interrupt.ts'
 import { printOutcome } from '../render/print-outcome.ts'
 import { redactingIo, secretsOf } from '../render/redacting-io.ts'
 import { createRenderSession } from '../render/render-session.ts'
-import { loadValidPlan, type RenderOptions } from '../render/render-storyboard.ts'
+import type { RenderOptions } from '../render/render-storyboard.ts'
 import { terminalOf } from '../render/terminal.ts'
+import { loadValidPlan } from '../render/valid-plan.ts'
 
 export interface FarmRenderOptions extends RenderOptions {
   readonly queue: string

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path'
 import { locateFfmpeg } from '@storyreel/assembler'
-import { closestMatch, loadStoryboard, type Plan } from '@storyreel/core'
+import type { Plan } from '@storyreel/core'
 import {
   isSchedulerError,
   openFileRunStore,
@@ -11,8 +11,6 @@ import {
 } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT, UsageError } from '../command.ts'
-import { escapeControl } from '../output/escape.ts'
-import { printIssues } from '../output/issues.ts'
 import { jsonEvent, noticeWriter } from '../output/notice.ts'
 import { migrateOldCache } from '../settings/migrate-cache.ts'
 import { resolveSettings } from '../settings/settings.ts'
@@ -28,6 +26,7 @@ import { redactingIo, secretsOf } from './redacting-io.ts'
 import { createRenderSession, type RenderSession } from './render-session.ts'
 import { defaultOutDir, shortPath } from './run-location.ts'
 import { terminalOf } from './terminal.ts'
+import { checkOnly, loadValidPlan } from './valid-plan.ts'
 
 export interface RenderOptions {
   readonly file: string
@@ -190,29 +189,6 @@ export async function renderStoryboard(options: RenderOptions, processIo: CliIo)
     interrupt.dispose()
     await Promise.all([live.close(), opened.close()])
   }
-}
-
-/** The storyboard's plan, its issues printed; undefined (and said why) when it is not valid. */
-export async function loadValidPlan(file: string, io: CliIo): Promise<Plan | undefined> {
-  const loaded = await loadStoryboard(file, { cwd: io.cwd })
-  printIssues(loaded.issues, io)
-  if (loaded.ok) return loaded.plan
-  io.stderr.write(
-    `${escapeControl(file)} is not valid: nothing was rendered. Fix the errors above and run again.\n`,
-  )
-  return undefined
-}
-
-/** `--only` naming a shot the storyboard does not have is a mistake in the command line, caught before anything is opened. */
-export function checkOnly(only: readonly string[], plan: Plan): void {
-  const ids = plan.shots.map((s) => s.id)
-  const unknown = only.find((id) => !ids.includes(id))
-  if (unknown === undefined) return
-  const suggestion = closestMatch(unknown, ids)
-  throw new UsageError(
-    `--only names shot "${escapeControl(unknown)}", which the storyboard does not have${suggestion ? `; did you mean "${escapeControl(suggestion)}"?` : `. Its shots: ${ids.map(escapeControl).join(', ')}`}`,
-    'render',
-  )
 }
 
 /** Runs the scheduler into the session; an interruption is an outcome, a decline or `--max-cost` a message. */

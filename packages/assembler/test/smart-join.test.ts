@@ -51,6 +51,8 @@ async function shots(dir: string, withAudio = true): Promise<ReelSegment[]> {
 // Silent clips: the join copies a silent track; with audio, the reel's audio encoded beside the pieces. Both joins are written in JS (joinMp4).
 test.each(['clips with audio', 'silent clips'])(
   'a smart-rendered reel equals a whole re-encode: same frames, every frame within 40 dB, audio in sync (%s)',
+  // Two reels, a whole re-encode and a PSNR pass: 6 s on an idle machine, five times that under load.
+  { timeout: 120_000 },
   async (variant) => {
     const dir = await tempDir()
     const segments = await shots(dir, variant === 'clips with audio')

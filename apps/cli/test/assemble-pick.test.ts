@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sha256File } from '@storyreel/scheduler'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { main } from '../src/main.ts'
 import type { Manifest } from '../src/render/manifest.ts'
+import { runMain } from './helpers/run-main.ts'
 
 /** storm (two takes) → deck, chained from its last frame; gulls (two takes) stands alone. */
 const STORYBOARD = `version: 1
@@ -26,18 +26,7 @@ shots:
     takes: 2
 `
 
-async function run(argv: string[], cwd: string, env: Record<string, string>) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd,
-    env,
-    isTTY: false,
-  })
-  return { code, stdout, stderr }
-}
+const run = (argv: string[], cwd: string, env: Record<string, string>) => runMain(argv, cwd, { env })
 
 let dir: string
 let board: string

@@ -4,24 +4,13 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { tempDir } from '@storyreel/test-utils'
 import { describe, expect, test } from 'vitest'
-import { main } from '../src/main.ts'
+import { runMain } from './helpers/run-main.ts'
 
 const root = join(import.meta.dirname, '../../..')
 const fixtures = join(root, 'packages/core/test/fixtures')
 
-/** Runs `storyreel ARGV` in-process with captured output. */
-async function run(argv: string[], options: { env?: Record<string, string>; isTTY?: boolean } = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    cwd: root,
-    env: options.env ?? {},
-    isTTY: options.isTTY ?? false,
-  })
-  return { code, stdout, stderr }
-}
+const run = (argv: string[], options: { env?: Record<string, string>; isTTY?: boolean } = {}) =>
+  runMain(argv, root, options)
 
 describe('validate', () => {
   test('valid storyboards: exit 0, a line each on stdout, nothing on stderr', async () => {

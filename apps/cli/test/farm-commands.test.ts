@@ -5,8 +5,8 @@ import { openFsStore, startWorker } from '@storyreel/farm'
 import { needsRedis, startRedis, type TestRedis } from '@storyreel/test-utils'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { assembleLikeLocal, clipHooks, providerFromEnv } from '../src/farm/worker-hooks.ts'
-import { main } from '../src/main.ts'
 import type { Manifest } from '../src/render/manifest.ts'
+import { runMain } from './helpers/run-main.ts'
 
 const root = join(import.meta.dirname, '../../..')
 let redis: TestRedis
@@ -15,18 +15,7 @@ beforeAll(async () => {
 })
 afterAll(() => redis?.close())
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd: root,
-    env,
-    isTTY: false,
-  })
-  return { code, stdout, stderr }
-}
+const run = (argv: string[], env: Record<string, string> = {}) => runMain(argv, root, { env })
 
 // Every test here talks to a Redis it started; a machine without redis-server skips them, saying so.
 const withRedis = needsRedis()

@@ -4,20 +4,9 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { loadStoryboard } from '@storyreel/core'
 import { tempDir } from '@storyreel/test-utils'
 import { expect, test } from 'vitest'
-import { main } from '../src/main.ts'
+import { runMain } from './helpers/run-main.ts'
 
-async function run(argv: string[], cwd: string, env: Record<string, string> = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd,
-    env,
-    isTTY: false,
-  })
-  return { code, stdout, stderr }
-}
+const run = (argv: string[], cwd: string, env: Record<string, string> = {}) => runMain(argv, cwd, { env })
 
 test('init writes a valid starter storyboard (two chains, an end image, crossfades) with its images and the schema line, then the next two commands', async () => {
   const cwd = await tempDir('storyreel-init-')

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { main } from '../src/main.ts'
+import { runMain } from './helpers/run-main.ts'
 
 const STORYBOARD = `version: 1
 title: One shot
@@ -13,18 +13,7 @@ shots:
     prompt: A lighthouse at night.
 `
 
-async function run(argv: string[], cwd: string, env: Record<string, string>) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd,
-    env,
-    isTTY: false,
-  })
-  return { code, stdout, stderr }
-}
+const run = (argv: string[], cwd: string, env: Record<string, string>) => runMain(argv, cwd, { env })
 
 /** Every stdout line parsed: --json output is one JSON object a line, nothing else. */
 function events(stdout: string): { type: string; version: number; message?: string }[] {

@@ -3,8 +3,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { makeClip, startEchoingApi, tempDir } from '@storyreel/test-utils'
 import { describe, expect, test } from 'vitest'
-import { main } from '../src/main.ts'
 import { defaultOutDir } from '../src/render/run-location.ts'
+import { runMain } from './helpers/run-main.ts'
 
 const KEY = 'sk-cli-echo-0123456789-SECRET'
 const STORYBOARD = `version: 1
@@ -16,19 +16,7 @@ shots:
     prompt: A lighthouse at night.
 `
 
-/** Runs `storyreel ARGV` in-process in `cwd` with captured output. */
-async function run(argv: string[], cwd: string, env: Record<string, string> = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd,
-    env,
-    isTTY: false,
-  })
-  return { code, stdout, stderr }
-}
+const run = (argv: string[], cwd: string, env: Record<string, string> = {}) => runMain(argv, cwd, { env })
 
 async function setUp() {
   const dir = await tempDir('storyreel-cli-run-')

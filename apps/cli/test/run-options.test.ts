@@ -2,20 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { main } from '../src/main.ts'
+import { runMain } from './helpers/run-main.ts'
 
-async function run(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd,
-    env: {},
-    isTTY: false,
-  })
-  return { code, stdout, stderr }
-}
+const run = (argv: string[]) => runMain(argv, cwd)
 
 let cwd: string
 beforeAll(async () => {

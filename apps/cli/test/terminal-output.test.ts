@@ -3,7 +3,6 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { tempDir } from '@storyreel/test-utils'
 import { describe, expect, test } from 'vitest'
-import { main } from '../src/main.ts'
 import { createStyle } from '../src/output/style.ts'
 import { formatTable } from '../src/output/table.ts'
 import { describeFailure } from '../src/render/failure.ts'
@@ -11,6 +10,7 @@ import { printOutcome } from '../src/render/print-outcome.ts'
 import { chooseView } from '../src/render/progress/choose-view.ts'
 import { createLineView } from '../src/render/progress/line-view.ts'
 import { frame } from '../src/render/progress/tty-view.ts'
+import { runMain } from './helpers/run-main.ts'
 import { record, runState } from './render-fixtures.ts'
 
 /** Any C0 or C1 control character other than the newline ending a line, or colour codes storyreel adds. */
@@ -21,22 +21,7 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/
 const TITLE = '\x1b]0;pwned\x07'
 const CLEAR = '\x1b[2J\x1b[H'
 
-async function run(
-  argv: string[],
-  cwd: string,
-  options: { env?: Record<string, string>; isTTY?: boolean } = {},
-) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd,
-    env: options.env ?? {},
-    isTTY: options.isTTY ?? false,
-  })
-  return { code, stdout, stderr }
-}
+const run = runMain
 
 function capture() {
   const stream = new PassThrough()

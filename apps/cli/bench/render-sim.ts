@@ -2,7 +2,7 @@
  * `storyreel render` against the simulator, measured from the outside (issue 11, targets 1 and 5,
  * and the peak RSS): the CLI runs as a user runs it (its own process), the simulator in this one.
  *
- *   pnpm exec tsx apps/cli/bench/render-sim.ts [--shots 12] [--chain 3] [--latency 8000] [--runs 3] [--webhook] [--video-scale 1] [--no-baseline]
+ *   pnpm exec tsx apps/cli/bench/render-sim.ts [--shots 12] [--chain 3] [--latency 8000] [--latency-jitter 0] [--runs 3] [--webhook] [--video-scale 1] [--no-baseline]
  *
  * Each run renders a fresh run directory with `--force` (every shot a new prediction) after one
  * warm-up run that fills the render-time file and ffmpeg's capability cache. Figures per run:
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     shots: { type: 'string', default: '12' },
     chain: { type: 'string', default: '3' },
     latency: { type: 'string', default: '8000' },
+    // Real renders of one model vary; without jitter every chain's clips land in lockstep.
+    'latency-jitter': { type: 'string', default: '0' },
     runs: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     webhook: { type: 'boolean', default: false },
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
   const sim = await startSimulator({
     apiKey: KEY,
     latencyMs: Number(values.latency),
+    latencyJitterMs: Number(values['latency-jitter']),
     concurrency: Number(values.concurrency),
     videoScale: Number(values['video-scale']),
   })
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
       return { ...result, wallMs: Date.now() - started }
     }
     process.stdout.write(
-      `${SHOTS} shots (chains of ${CHAIN}), clips at ${values['video-scale']} of 720p, crossfades, latency ${values.latency} ms, ${values.webhook ? 'webhooks' : 'polling (learned render times)'}\n`,
+      `${SHOTS} shots (chains of ${CHAIN}), clips at ${values['video-scale']} of 720p, crossfades, latency ${values.latency} ms (± ${values['latency-jitter']}), ${values.webhook ? 'webhooks' : 'polling (learned render times)'}\n`,
     )
     await render('warm-up')
     const rows: {

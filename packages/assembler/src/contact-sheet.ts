@@ -39,6 +39,8 @@ export interface ContactSheetOptions {
   /** Where ffmpeg's capabilities are cached (see locateFfmpeg). */
   readonly cacheDir?: string | undefined
   readonly onProgress?: (progress: { readonly stage: 'contact-sheet'; readonly fraction: number }) => void
+  /** Run ffmpeg below normal CPU priority, as when the sheet is made beside a reel that matters more. */
+  readonly lowPriority?: boolean
 }
 
 export interface ContactSheetResult {
@@ -149,7 +151,7 @@ export async function contactSheet(
           'png',
           temp,
         ],
-        { signal },
+        { signal, lowPriority: options.lowPriority },
       ),
     )
   } finally {

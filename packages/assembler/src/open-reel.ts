@@ -12,6 +12,7 @@ import { canvasFromClip } from './reel-canvas.ts'
 import { ReelJobs } from './reel-jobs.ts'
 import { planParts } from './reel-parts.ts'
 import type { ReelProgress, ReelResult, ReelShot } from './reel-types.ts'
+import { silentTrack } from './silence.ts'
 import { reelTiming, writeReel } from './write-reel.ts'
 
 export interface OpenReelOptions {
@@ -130,8 +131,9 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
         if (spec) background.push(() => jobs.piece(spec, canvas, stop.signal))
     })
   files.forEach((file, i) => file && landed(i))
-  // The reel's expected length, from the clips expected: its soundtrack is made for it before any clip lands.
-  if (soundtrack && segments.every((s) => s.file || s.expectedSeconds))
+  // The reel's expected length, from the clips expected: its soundtrack, or the silence under a reel of silent
+  // clips, is made for it before any clip lands, so neither is left for the join.
+  if (segments.every((s) => s.file || s.expectedSeconds))
     background.push(async () => {
       const canvas = await canvasOf()
       if (!canvas) return
@@ -147,12 +149,14 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
         segments.map((_, j) => ({ cut: cuts[j]!, transition: transitions[j]!, mezzanine: mezzanines[j]! })),
         canvas.fps,
       )
-      await jobs.soundtrack(
-        soundtrack,
-        timing.samples,
-        timing.audio.every((a) => !a.file),
-        stop.signal,
-      )
+      if (soundtrack)
+        await jobs.soundtrack(
+          soundtrack,
+          timing.samples,
+          timing.audio.every((a) => !a.file),
+          stop.signal,
+        )
+      else if (!copyCandidate) await silentTrack(workDir, timing.frames / canvas.fps, stop.signal)
     })
 
   return {

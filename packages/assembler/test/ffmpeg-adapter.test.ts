@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { needs, SYSTEM_FFMPEG } from '@storyreel/test-utils'
 import { describe, expect, test } from 'vitest'
@@ -64,6 +64,34 @@ describe('runFfmpeg', () => {
     setTimeout(() => controller.abort(new Error('stop')), 200)
     await expect(run).rejects.toThrow('stop')
   })
+
+  test.skipIf(process.platform !== 'linux')(
+    'lowPriority runs ffmpeg below normal CPU priority (nice 10)',
+    async () => {
+      const dir = await tempDir()
+      const out = join(dir, 'low-priority.mp4')
+      const controller = new AbortController()
+      const niceOf = async (name: string): Promise<number | undefined> => {
+        for (const pid of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
+          const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+          if (!cmdline.split('\0').includes(name)) continue
+          // Field 19 of /proc/PID/stat, counted after the parenthesised command name.
+          const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined)
+          return stat && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+        }
+        return undefined
+      }
+      const run = runFfmpeg(['-y', '-re', '-f', 'lavfi', '-i', 'testsrc=d=30', out], {
+        signal: controller.signal,
+        lowPriority: true,
+      }).catch(() => undefined)
+      let nice: number | undefined
+      while ((nice = await niceOf(out)) === undefined) await new Promise((wake) => setTimeout(wake, 50))
+      controller.abort(new Error('seen'))
+      await run
+      expect(nice).toBe(10)
+    },
+  )
 
   test('reports progress in output seconds', async () => {
     const dir = await tempDir()

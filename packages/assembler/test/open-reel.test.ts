@@ -151,6 +151,34 @@ test("with every clip's length expected, the soundtrack is made before any clip 
   expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(1 / 24)
 })
 
+test("with every clip's length expected and no soundtrack, the silence under the reel is made before any clip lands", async () => {
+  const dir = await tempDir()
+  const work = join(dir, 'work')
+  const silence = (): Promise<string[]> =>
+    readdir(work).then((names) => names.filter((n) => n.startsWith('silence-')))
+  const reel = openReel({
+    segments: shots.map((s) => ({ ...s, expectedSeconds: 1.5 })),
+    output: { ...output(join(dir, 'reel.mp4')), width: 128, height: 72, fps: 24 },
+    workDir: work,
+  })
+  await reel.idle()
+  const made = await silence()
+  expect(made).toEqual(['silence-1m.m4a'])
+  const clips = await Promise.all(
+    [40, 120, 200].map((luma, i) =>
+      makeClip(join(dir, `${i}.mp4`), { width: 128, height: 72, frames: 36, luma }),
+    ),
+  )
+  shots.forEach((s, i) => reel.clipLanded(s.id, clips[i]!))
+  const result = await reel.finish()
+  await reel.close()
+  // The join copied the silence made first: the reel has its audio, and no other silence was made.
+  expect(await silence()).toEqual(made)
+  const facts = await streamFacts(result.file)
+  expect(facts.audio).toBeDefined()
+  expect(Math.abs(facts.audio! - facts.video)).toBeLessThanOrEqual(1 / 24)
+})
+
 test('a clip that lands again replaces the first one, and a missing clip is a clear error', async () => {
   const dir = await tempDir()
   const work = join(dir, 'work')

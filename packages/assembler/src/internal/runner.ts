@@ -9,6 +9,7 @@
  * arguments and a JSON stdout. Either way there is no shell, so no quoting.
  */
 import { spawn } from 'node:child_process'
+import { constants, setPriority } from 'node:os'
 import ffmpeg from 'fluent-ffmpeg'
 import { AssemblerError } from '../errors.ts'
 
@@ -103,6 +104,8 @@ export interface RunFfmpegJobOptions {
   readonly isReportLine?: ((line: string) => boolean) | undefined
   /** How many trailing stderr lines to keep for errors and parsers; default 40. */
   readonly stderrLines?: number
+  /** Run below normal CPU priority, so that ffmpeg jobs that matter more take the cores first. */
+  readonly lowPriority?: boolean | undefined
 }
 
 /**
@@ -151,7 +154,7 @@ export function runFfmpegJob(
   args: readonly string[],
   options: RunFfmpegJobOptions = {},
 ): Promise<ToolOutput> {
-  const { signal, onStderrLine, isReportLine, stderrLines = 40 } = options
+  const { signal, onStderrLine, isReportLine, stderrLines = 40, lowPriority = false } = options
   if (signal?.aborted) return Promise.reject(signal.reason)
   const target = args.at(-1)
   if (target === undefined)
@@ -163,6 +166,7 @@ export function runFfmpegJob(
       command.kill('SIGKILL')
     }
     signal?.addEventListener('abort', onAbort, { once: true })
+    if (lowPriority) command.on('start', () => lowerPriority(command))
     command.on('stderr', (line: string) => {
       onStderrLine?.(line)
       if (line.trim() === '' || isReportLine?.(line)) return
@@ -201,4 +205,13 @@ export function runFfmpegJob(
     })
     command.run()
   })
+}
+
+function lowerPriority(command: ffmpeg.FfmpegCommand): void {
+  const pid = (command as { ffmpegProc?: { pid?: number } }).ffmpegProc?.pid
+  try {
+    if (pid !== undefined) setPriority(pid, constants.priority.PRIORITY_BELOW_NORMAL)
+  } catch {
+    // A priority is a hint: where it cannot be set, the job still runs.
+  }
 }

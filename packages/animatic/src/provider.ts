@@ -4,6 +4,7 @@ import { extname, join } from 'node:path'
 import {
   CAMERA_MOVES,
   type CameraMove,
+  MEZZANINE,
   probeMedia,
   renderMotionClip,
   writeAtomically,
@@ -92,6 +93,8 @@ export function createAnimaticProvider(options: AnimaticProviderOptions): Provid
           preset: options.preset,
           recipe: RECIPE,
           canvas: options.canvas,
+          // A clip written as a mezzanine is one only while the mezzanine's recipe is the same.
+          mezzanine: options.canvas && MEZZANINE.recipe,
         }),
       )
       for (const image of [request.startImage, request.endImage])

@@ -8,11 +8,14 @@ import { type Canvas, SAMPLE_RATE } from './canvas.ts'
  * - H.264 (libx264 veryfast, CRF 16, yuv420p, BT.709 tags), **no B-frames**: frames
  *   are decoded in the order they are shown, so a body can end on any frame (the
  *   concat demuxer's `outpoint`) without re-encoding anything.
- * - **Closed GOPs of half a second** (an IDR every `keyframeInterval` frames), plus
- *   an IDR at frame 1, where every chained shot starts (its frame 0 repeats the
- *   previous shot's last frame). A body must start on an IDR, so a trim or the end
- *   of a transition that falls between two costs at most half a second of
- *   re-encoding, for about 4% more bits than 1-second GOPs (measured at 720p).
+ * - **Closed GOPs of half a second**: an IDR at frame 0, then at frame 1 and every
+ *   `keyframeInterval` frames after it. Frame 1 is where every chained shot starts
+ *   (its frame 0 repeats the previous shot's last frame), so a transition of whole
+ *   half-seconds into a chained shot ends on an IDR and only its overlap is
+ *   re-encoded (counted from frame 0 it would end half a second before the next
+ *   one). A body must start on an IDR, so a trim or the end of a transition that
+ *   falls between two costs at most half a second of re-encoding, for about 4%
+ *   more bits than 1-second GOPs (measured at 720p).
  * - `stitchable=1` and the same options for every encode, so x264 writes the same
  *   parameter sets (SPS/PPS) whatever the content: checked before every join.
  * - Video only, in MOV. The audio, when the clip has any, is a WAV beside it (PCM
@@ -23,7 +26,7 @@ import { type Canvas, SAMPLE_RATE } from './canvas.ts'
  */
 export const MEZZANINE = {
   /** Bump whenever anything below changes, so cached mezzanines and pieces are made again. */
-  recipe: 3,
+  recipe: 4,
   container: 'mov',
   video: {
     codec: 'libx264',
@@ -74,7 +77,7 @@ export function mezzanineVideoArgs(canvas: Pick<Canvas, 'fps'>, options: { keyfr
     '1',
     '-x264-params',
     'stitchable=1',
-    ...(options.keyframes ? ['-force_key_frames', `expr:eq(n,1)+not(mod(n,${interval}))`] : []),
+    ...(options.keyframes ? ['-force_key_frames', `expr:eq(n,0)+not(mod(n-1,${interval}))`] : []),
     ...bt709Tags(),
     // Frames decoded from a JPEG carry centre-sited chroma, which x264 writes into the SPS: the parameter
     // sets would then differ from other clips' and the reel could not copy them side by side. Left is

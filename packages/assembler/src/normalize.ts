@@ -135,8 +135,8 @@ async function readMezzanine(
 /**
  * The clip itself, when it already is a mezzanine for `canvas` (written with
  * mezzanineVideoArgs, as the animatic can): H.264 on the canvas's size and rate,
- * no reordered frames, IDRs where mezzanines have them (0, 1 and every
- * keyframeInterval), no audio. Its parameter sets are still compared with the
+ * no reordered frames, IDRs where mezzanines have them (0, then 1 and every
+ * keyframeInterval after it), no audio. Its parameter sets are still compared with the
  * pieces' before a join copies it.
  */
 async function adopt(clip: string, canvas: Canvas, key: string): Promise<Mezzanine | undefined> {
@@ -144,7 +144,7 @@ async function adopt(clip: string, canvas: Canvas, key: string): Promise<Mezzani
   if (!header || header.hasAudio || header.codec !== 'avc1' || !header.constantOrder) return undefined
   const interval = keyframeInterval(canvas)
   const expected = Array.from({ length: header.frames }, (_, i) => i).filter(
-    (i) => i === 1 || i % interval === 0,
+    (i) => i === 0 || (i - 1) % interval === 0,
   )
   const onCanvas =
     header.width === canvas.width &&

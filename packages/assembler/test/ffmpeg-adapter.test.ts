@@ -77,7 +77,7 @@ describe('runFfmpeg', () => {
           if (!cmdline.split('\0').includes(name)) continue
           // Field 19 of /proc/PID/stat, counted after the parenthesised command name.
           const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined)
-          return stat && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+          return stat === undefined ? undefined : Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
         }
         return undefined
       }

@@ -63,7 +63,6 @@ export async function reassemble(
     runRoot,
     runDir: layout.root,
     provider: manifest.provider,
-    env: io.env,
     cacheDir: cacheDirOf(io.env, io.cwd),
   })
   const picks = changedPicks(plan, journaled)

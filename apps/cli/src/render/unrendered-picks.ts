@@ -3,7 +3,6 @@ import { type ShotJournalStatus, type StaleReport, staleShots } from '@storyreel
 import { escapeControl } from '../output/escape.ts'
 import { formatUsd } from '../output/units.ts'
 import { CliFailure } from './failure.ts'
-import { createProvider } from './open-provider.ts'
 
 /** A shot whose storyboard `pick:` names a take the run has no clip of (a hand edit; `storyreel pick` refuses it). */
 export interface UnrenderedPick {
@@ -45,7 +44,6 @@ export interface RenderHint {
   readonly runDir: string
   /** The provider the run was rendered with (the manifest's), to price the render. */
   readonly provider: string
-  readonly env: NodeJS.ProcessEnv
   readonly cacheDir: string
 }
 
@@ -67,17 +65,18 @@ export async function refuseUnrenderedPicks(
   )
 }
 
-/** What `render` would submit, for the provider the run used; undefined when that cannot be told offline. */
+/** What `render` would submit, priced for the provider the run used; undefined for one storyreel does not know. */
 async function renderCost(plan: Plan, hint: RenderHint): Promise<StaleReport | undefined> {
   if (hint.provider !== 'animatic' && hint.provider !== 'wavespeed') return undefined
   try {
+    // Pricing needs only the provider's name (the clip cache's keys) and whether it charges, so no API key.
     return await staleShots(plan, {
-      provider: createProvider(hint.provider, hint.env, hint.cacheDir),
+      provider: { name: hint.provider, paid: hint.provider === 'wavespeed' },
       runDir: hint.runDir,
       cacheDir: hint.cacheDir,
     })
   } catch {
-    // The price is a courtesy: the refusal and the command that fixes it must not hang on it.
+    // The price is a courtesy: the refusal and the command that fixes it must not depend on it.
     return undefined
   }
 }

@@ -31,13 +31,13 @@ export function unrenderedPicks(
 }
 
 /** `take 3 of "gulls" is picked but has no clip (rendered: takes 1, 2)`, for messages. */
-export function describeUnrendered(pick: UnrenderedPick): string {
+function describeUnrendered(pick: UnrenderedPick): string {
   const rendered =
     pick.rendered.length === 1 ? `take ${pick.rendered[0]}` : `takes ${pick.rendered.join(', ')}`
   return `take ${pick.take} of "${escapeControl(pick.shot)}" is picked but has no clip (rendered: ${rendered})`
 }
 
-export interface RenderHint {
+interface RenderHint {
   /** The storyboard the manifest names, and the run directory as the user typed it. */
   readonly storyboard: string
   readonly runRoot: string

@@ -10,7 +10,8 @@ export const assembleCommand: Command = {
     'or the soundtrack apply, and stitches the clips already in RUN_DIR/shots. Nothing is submitted.',
     'Only what an edit changed is encoded again (the mezzanines and transition pieces are kept in RUN_DIR/.work).',
     'After `storyreel pick`, the picked take is stitched in; when shots are chained after it, they must',
-    'render again first: assemble then stops and prints the render command.',
+    'render again first: assemble then stops and prints the render command. So it does when a picked',
+    'take was never rendered in RUN_DIR (a hand-edited `pick:`): it names the shot and take, and writes nothing.',
     'The manifest, contact sheet and report are rewritten. Exit code: 0 reel written, 1 failure, 2 usage error.',
   ].join('\n'),
   options: {

@@ -9,7 +9,8 @@ export const statusCommand: Command = {
     "Reads RUN_DIR/journal.ndjson (safe while a render is running) and prints each shot's state,",
     'attempts, spend and prediction id; a shot with several takes gets a line per take with its own',
     'attempts, spend and prediction. A shot left "submitting" or "rendering" by an interrupted run',
-    'is picked up, not paid again, when the same render command runs again.',
+    'is picked up, not paid again, when the same render command runs again. A finished shot whose',
+    'storyboard picks a take never rendered in RUN_DIR is "stale": render it before `assemble`.',
     'With --queue URL: the state of a farm run (its id is what `render --queue` printed), from Redis.',
   ].join('\n'),
   options: {

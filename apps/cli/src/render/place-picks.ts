@@ -15,7 +15,7 @@ export interface PickChange {
 /**
  * The picks `assemble` has to place before stitching: `storyreel pick` only edits the storyboard, so
  * `shots/<id>.mp4` still holds the take the last render placed. A pick whose take was never rendered
- * is not listed (the caller reports the shot as missing its clip).
+ * is not listed: `assemble` refuses those first (see unrendered-picks.ts).
  */
 export function changedPicks(
   plan: Plan,

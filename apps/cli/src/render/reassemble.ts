@@ -18,6 +18,7 @@ import { liveViewWanted } from './progress/choose-view.ts'
 import { redactingIo, secretsOf } from './redacting-io.ts'
 import { type ReelClip, reelInputsHash, type ReelTake } from './reel-inputs.ts'
 import { terminalOf } from './terminal.ts'
+import { refuseUnrenderedPicks } from './unrendered-picks.ts'
 
 /**
  * `storyreel assemble RUN_DIR`: stitches the run's clips again without
@@ -56,7 +57,15 @@ export async function reassemble(
     return EXIT.failure
   }
   const plan = loaded.plan
-  const picks = changedPicks(plan, await journalByShot(store))
+  const journaled = await journalByShot(store)
+  await refuseUnrenderedPicks(plan, journaled, {
+    storyboard: manifest.storyboard.path,
+    runRoot,
+    runDir: layout.root,
+    provider: manifest.provider,
+    cacheDir: cacheDirOf(io.env, io.cwd),
+  })
+  const picks = changedPicks(plan, journaled)
   refuseStaleChains(picks, manifest.storyboard.path, runRoot)
   await placePicks(store, picks)
   const stored = await journalByShot(store)

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path'
+import { loadStoryboard } from '@storyreel/core'
 import {
   type JournalSummary,
   ledgerSpend,
   openFileRunStore,
   readJournal,
+  type ShotJournalState,
   type ShotJournalStatus,
 } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
@@ -14,7 +16,18 @@ import { createStyle } from '../output/style.ts'
 import { formatUsd } from '../output/units.ts'
 import { displayWidth, pad } from '../output/width.ts'
 import { CliFailure } from './failure.ts'
-import { readManifest } from './manifest.ts'
+import { type Manifest, readManifest } from './manifest.ts'
+import { type UnrenderedPick, unrenderedPicks } from './unrendered-picks.ts'
+
+/**
+ * A shot as `status` shows it: the journal's state, or `stale` for a finished shot whose storyboard picks a
+ * take the run never rendered (`shots/<id>.mp4` holds another one), with that `pick`.
+ */
+type StatusShot = Omit<ShotJournalStatus, 'state'> & {
+  readonly state: ShotJournalState | 'stale'
+  readonly pick?: number
+}
+type StatusSummary = Omit<JournalSummary, 'shots'> & { readonly shots: readonly StatusShot[] }
 
 /**
  * `storyreel status RUN_DIR`: each shot's state as the journal records it,
@@ -33,13 +46,46 @@ export async function showStatus(
       `${runRoot} has no journal: nothing was rendered there yet. Start with: storyreel render FILE --out ${runRoot}`,
     )
   const manifest = await readManifest(store.layout.manifest).catch(() => undefined)
-  printJournalStatus(summary, manifest?.shots.map((s) => s.id) ?? [], options, io)
+  const picks = manifest ? await picksWithoutClip(manifest, summary, io.cwd) : []
+  const render = `storyreel render ${manifest?.storyboard.path ?? 'FILE'} --out ${runRoot}`
+  printJournalStatus(markStale(summary, picks, render), manifest?.shots.map((s) => s.id) ?? [], options, io)
   return EXIT.ok
+}
+
+/**
+ * The picks in the storyboard the run was rendered from (as it reads now) that have no clip: a hand edit
+ * `assemble` refuses. Nothing when the storyboard is gone or invalid: the journal alone is shown then.
+ */
+async function picksWithoutClip(
+  manifest: Manifest,
+  summary: JournalSummary,
+  cwd: string,
+): Promise<readonly UnrenderedPick[]> {
+  const loaded = await loadStoryboard(manifest.storyboard.path, { cwd }).catch(() => undefined)
+  if (!loaded?.ok) return []
+  return unrenderedPicks(loaded.plan, new Map(summary.shots.map((s) => [s.shot, s])))
+}
+
+/** A finished shot whose picked take has no clip is not done: `stale`, saying which take and what to run. */
+function markStale(summary: JournalSummary, picks: readonly UnrenderedPick[], render: string): StatusSummary {
+  return {
+    ...summary,
+    shots: summary.shots.map((s): StatusShot => {
+      const pick = picks.find((p) => p.shot === s.shot)
+      if (!pick || s.state !== 'done') return s
+      return {
+        ...s,
+        state: 'stale',
+        pick: pick.take,
+        message: `take ${pick.take} is picked but not rendered: ${render}`,
+      }
+    }),
+  }
 }
 
 /** Each shot's journal state, in `order` (storyboard order) where known; `extra` joins the JSON. */
 export function printJournalStatus(
-  summary: JournalSummary,
+  summary: StatusSummary,
   order: readonly string[],
   options: { readonly json: boolean; readonly extra?: object },
   io: CliIo,
@@ -63,7 +109,7 @@ export function printJournalStatus(
       ? colors.green(state)
       : state === 'failed'
         ? colors.red(state)
-        : state === 'skipped'
+        : state === 'skipped' || state === 'stale'
           ? colors.yellow(state)
           : state
   const width = Math.max(10, ...shots.map((s) => displayWidth(escapeControl(s.shot))))
@@ -100,9 +146,11 @@ interface TakeRow {
 }
 
 /** Each take the journal knows of (a prediction or a clip), with its own attempts and spend, in take order. */
-function takeRows(s: Omit<ShotJournalStatus, 'clip'>, ledger: JournalSummary['ledger']): TakeRow[] {
+function takeRows(s: Omit<StatusShot, 'clip'>, ledger: JournalSummary['ledger']): TakeRow[] {
   const mine = ledger.filter((e) => e.shot === s.shot)
-  const numbers = [...new Set([...mine.map((e) => e.take), ...s.takes.map((t) => t.take)])].sort(
+  // A picked take never rendered gets its row too: that it has no clip is the point.
+  const picked = s.pick === undefined ? [] : [s.pick]
+  const numbers = [...new Set([...mine.map((e) => e.take), ...s.takes.map((t) => t.take), ...picked])].sort(
     (a, b) => a - b,
   )
   return numbers.map((take) => {
@@ -119,7 +167,7 @@ function takeRows(s: Omit<ShotJournalStatus, 'clip'>, ledger: JournalSummary['le
 }
 
 /** `--json`: the takes with clips as before, each with its attempts and spend, and the takes without a clip. */
-function takesWithAttempts(s: Omit<ShotJournalStatus, 'clip'>, ledger: JournalSummary['ledger']): object[] {
+function takesWithAttempts(s: Omit<StatusShot, 'clip'>, ledger: JournalSummary['ledger']): object[] {
   return takeRows(s, ledger).map(({ clip: _, ...row }) => ({
     ...s.takes.find((t) => t.take === row.take),
     ...row,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AssemblerError } from './errors.ts'
 import { FEATURES } from './features.ts'
-import { runFfmpeg } from './ffmpeg.ts'
+import { type FfmpegPriority, runFfmpeg } from './ffmpeg.ts'
 import { drawtext } from './internal/drawtext.ts'
 import { findFont } from './internal/font.ts'
 import { mapLimit } from './internal/map-limit.ts'
@@ -39,8 +39,8 @@ export interface ContactSheetOptions {
   /** Where ffmpeg's capabilities are cached (see locateFfmpeg). */
   readonly cacheDir?: string | undefined
   readonly onProgress?: (progress: { readonly stage: 'contact-sheet'; readonly fraction: number }) => void
-  /** Run ffmpeg below normal CPU priority, as when the sheet is made beside a reel that matters more. */
-  readonly lowPriority?: boolean
+  /** ffmpeg's CPU priority: lower when the sheet is made beside a reel that matters more (see FfmpegPriority). */
+  readonly priority?: FfmpegPriority
 }
 
 export interface ContactSheetResult {
@@ -151,7 +151,7 @@ export async function contactSheet(
           'png',
           temp,
         ],
-        { signal, lowPriority: options.lowPriority },
+        { signal, priority: options.priority },
       ),
     )
   } finally {

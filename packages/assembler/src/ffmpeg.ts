@@ -1,12 +1,14 @@
-import { runFfmpegJob, runTool, type ToolOutput } from './internal/runner.ts'
+import { type FfmpegPriority, runFfmpegJob, runTool, type ToolOutput } from './internal/runner.ts'
 import { findFfmpeg } from './locate.ts'
+
+export type { FfmpegPriority }
 
 export interface RunFfmpegOptions {
   readonly signal?: AbortSignal | undefined
   /** Called with the output position in seconds as ffmpeg reports progress (`-progress pipe:2`). */
   readonly onProgress?: ((outputSeconds: number) => void) | undefined
-  /** Below normal CPU priority (nice 10): for work that should take only the cores nothing else wants. */
-  readonly lowPriority?: boolean | undefined
+  /** Below normal CPU priority: for work that should take only the cores nothing else wants. */
+  readonly priority?: FfmpegPriority | undefined
 }
 
 /**
@@ -39,7 +41,7 @@ export async function execFfmpeg(
   ]
   return runFfmpegJob(ffmpeg, fullArgs, {
     signal: options.signal,
-    lowPriority: options.lowPriority,
+    priority: options.priority,
     isReportLine: onProgress ? (line) => PROGRESS_LINE.test(line) : undefined,
     // out_time_us in current ffmpeg; builds before 4.4 call the same microseconds out_time_ms.
     onStderrLine: onProgress

@@ -12,7 +12,7 @@ export type { AssemblerErrorCode, AssemblerErrorData, ClipProblem } from './erro
 export { AssemblerError } from './errors.ts'
 export type { FeatureName } from './features.ts'
 export { FEATURES, missingFeatures } from './features.ts'
-export type { RunFfmpegOptions } from './ffmpeg.ts'
+export type { FfmpegPriority, RunFfmpegOptions } from './ffmpeg.ts'
 export { runFfmpeg } from './ffmpeg.ts'
 export type { ExtractFramesOptions, FramePaths } from './frames.ts'
 export { extractFrames } from './frames.ts'

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import type { Fit } from '@storyreel/core'
 import { type Canvas, SAMPLE_RATE, samplesFor } from './canvas.ts'
 import { AssemblerError } from './errors.ts'
-import { runFfmpeg } from './ffmpeg.ts'
+import { type FfmpegPriority, runFfmpeg } from './ffmpeg.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { readTrackHeader, type TrackHeader } from './internal/track-header.ts'
 import { keyframeInterval, MEZZANINE, mezzanineAudioArgs, mezzanineVideoArgs } from './mezzanine-format.ts'
@@ -38,6 +38,8 @@ export interface NormalizeOptions {
   readonly info?: MediaInfo | undefined
   readonly signal?: AbortSignal | undefined
   readonly onProgress?: ((fraction: number) => void) | undefined
+  /** The encode's CPU priority (see FfmpegPriority). */
+  readonly priority?: FfmpegPriority | undefined
 }
 
 /**
@@ -48,7 +50,7 @@ export interface NormalizeOptions {
  * ffmpeg version, so a cached one is found with a `stat` and a header read.
  */
 export async function normalizeClip(options: NormalizeOptions): Promise<Mezzanine> {
-  const { clip, canvas, signal } = options
+  const { clip, canvas, signal, priority } = options
   const source = await stat(clip).catch((cause: unknown) => {
     throw new AssemblerError('ASM_BAD_INPUT', `Cannot read ${clip}: it does not exist or is not readable.`, {
       cause,
@@ -90,11 +92,12 @@ export async function normalizeClip(options: NormalizeOptions): Promise<Mezzanin
   await writeAtomically(file, async (videoTemp) => {
     const video = [...mezzanineVideoArgs(canvas, { keyframes: true }), '-f', MEZZANINE.container]
     const args = ['-y', '-i', clip, '-filter_complex', graph.join(';'), '-map', '[v]', ...video]
-    if (!info.audio) return runFfmpeg([...args, videoTemp], { signal, onProgress: progress })
+    if (!info.audio) return runFfmpeg([...args, videoTemp], { signal, onProgress: progress, priority })
     return writeAtomically(audio, (audioTemp) =>
       runFfmpeg([...args, videoTemp, '-map', '[a]', ...mezzanineAudioArgs(), '-f', 'wav', audioTemp], {
         signal,
         onProgress: progress,
+        priority,
       }),
     )
   })

@@ -23,7 +23,10 @@ export interface OpenReelOptions {
   readonly workDir: string
   /** Where ffmpeg's capabilities are cached (see locateFfmpeg); default `workDir`. */
   readonly cacheDir?: string | undefined
-  /** ffmpeg jobs at once in the background; default 1, so the render keeps the rest of the machine. */
+  /**
+   * ffmpeg jobs at once in the background; default 2. They run below normal CPU priority (nice 10), so the
+   * render keeps the machine when it needs it and the reel takes what is idle.
+   */
   readonly background?: number
   /** Stops the background work (ffmpeg is killed) and any `finish` in progress. */
   readonly signal?: AbortSignal
@@ -56,8 +59,8 @@ export interface IncrementalReel {
 /**
  * Opens a reel whose clips land one by one during a render. Each clip is
  * normalized into its mezzanine as it lands, and each transition re-encoded as
- * soon as both its clips are in, one ffmpeg at a time, so that after the last clip
- * only its own mezzanine, its transitions and the join remain. When the canvas
+ * soon as both its clips are in, in the background at a low CPU priority, so that
+ * after the last clip only its own mezzanine, its transitions and the join remain. When the canvas
  * depends on the first segment's clip, work waits for that clip. Everything made
  * is cached in `workDir`, so `assembleReel` later finds it.
  *
@@ -96,7 +99,9 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
     fit: output.fit,
     ffmpegVersion: () => setup().then((found) => found.version),
   })
-  const background = new BackgroundQueue(options.background ?? 1, stop.signal)
+  const background = new BackgroundQueue(options.background ?? 2, stop.signal)
+  // Below normal priority: while clips land, the render's own work (downloads, checks, the chain hand-off) goes first.
+  const inBackground = { signal: stop.signal, priority: 'low' } as const
   // The canvas, once it can be known: from the output alone, or with the first segment's clip (per clip: it may be replaced).
   const canvasGiven = Boolean(output.width && output.height && output.fps)
   const canvases = new Map<string, Promise<Canvas>>()
@@ -112,7 +117,7 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
     background.push(async () => {
       const [canvas, clip] = [await canvasOf(), files[i]]
       if (!canvas || !clip || (copyCandidate && (await copyableAsIs(clip, canvas)))) return
-      await jobs.mezzanine(clip, canvas, stop.signal)
+      await jobs.mezzanine(clip, canvas, inBackground)
       const made = segments.map((_, j) => (files[j] ? jobs.finishedMezzanine(files[j], canvas) : undefined))
       const plan = planParts(
         segments.map((_, j) => ({ facts: made[j], cut: cuts[j]!, transition: transitions[j]! })),
@@ -128,7 +133,7 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
         background.push(() => jobs.soundtrack(soundtrack, timing.samples, encode, stop.signal))
       }
       for (const spec of [plan[i - 1]?.piece, plan[i]?.piece, plan[i + 1]?.piece])
-        if (spec) background.push(() => jobs.piece(spec, canvas, stop.signal))
+        if (spec) background.push(() => jobs.piece(spec, canvas, inBackground))
     })
   files.forEach((file, i) => file && landed(i))
   // The reel's expected length, from the clips expected: its soundtrack, or the silence under a reel of silent
@@ -141,7 +146,7 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
       const mezzanines = await Promise.all(
         segments.map((s, i) =>
           s.file
-            ? jobs.mezzanine(files[i]!, canvas, stop.signal)
+            ? jobs.mezzanine(files[i]!, canvas, inBackground)
             : { file: s.id, key: s.id, frames: Math.round(s.expectedSeconds! * canvas.fps), keyframes: [0] },
         ),
       )
@@ -235,7 +240,7 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
           fraction: (normalized + f) / segments.length,
           segment: segment.id,
         })
-      const result = await jobs.mezzanine(clips[i]!, canvas, signal, report)
+      const result = await jobs.mezzanine(clips[i]!, canvas, { signal, onProgress: report })
       normalized++
       report(0)
       return result
@@ -250,7 +255,7 @@ export function openReel(options: OpenReelOptions): IncrementalReel {
       out,
       reencode: finishOptions.reencode ?? 'changes',
       concurrency: finishOptions.concurrency ?? 2,
-      piece: (spec, report) => jobs.piece(spec, canvas, signal, report),
+      piece: (spec, report) => jobs.piece(spec, canvas, { signal, onProgress: report }),
       signal,
       onProgress: (stage, fraction) => onProgress?.({ stage, fraction }),
     })

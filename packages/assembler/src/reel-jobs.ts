@@ -1,5 +1,6 @@
 import type { Fit } from '@storyreel/core'
 import type { Canvas } from './canvas.ts'
+import type { FfmpegPriority } from './ffmpeg.ts'
 import { JobMap } from './internal/job-map.ts'
 import { type Mezzanine, normalizeClip } from './normalize.ts'
 import type { Soundtrack } from './reel-audio.ts'
@@ -7,6 +8,13 @@ import type { PieceSpec } from './reel-parts.ts'
 import { type Piece, pieceFile, renderPiece } from './render-piece.ts'
 import { type LoudnessMeasurement, measureSoundtrack, type SoundtrackSpec } from './soundtrack.ts'
 import { encodedSoundtrack } from './soundtrack-track.ts'
+
+/** How one asker wants a job: `priority` applies only when this asker is the one that starts it. */
+export interface JobRequest {
+  readonly signal: AbortSignal
+  readonly onProgress?: ((fraction: number) => void) | undefined
+  readonly priority?: FfmpegPriority | undefined
+}
 
 /**
  * The ffmpeg work of one reel, shared by its background and its `finish`: each
@@ -34,12 +42,8 @@ export class ReelJobs {
     this.#settings = settings
   }
 
-  async mezzanine(
-    clip: string,
-    canvas: Canvas,
-    signal: AbortSignal,
-    onProgress?: (fraction: number) => void,
-  ): Promise<Mezzanine> {
+  async mezzanine(clip: string, canvas: Canvas, request: JobRequest): Promise<Mezzanine> {
+    const { signal, onProgress, priority } = request
     const ffmpegVersion = await this.#settings.ffmpegVersion()
     const key = JSON.stringify([clip, canvas])
     const madeBefore = this.#mezzanines.finished(key) !== undefined
@@ -54,6 +58,7 @@ export class ReelJobs {
           ffmpegVersion,
           signal,
           onProgress: report,
+          priority,
         })
         this.#byKey.set(result.key, result)
         return result
@@ -68,12 +73,8 @@ export class ReelJobs {
     return this.#mezzanines.finished(JSON.stringify([clip, canvas]))
   }
 
-  async piece(
-    spec: PieceSpec,
-    canvas: Canvas,
-    signal: AbortSignal,
-    onProgress?: (fraction: number) => void,
-  ): Promise<Piece> {
+  async piece(spec: PieceSpec, canvas: Canvas, request: JobRequest): Promise<Piece> {
+    const { signal, onProgress, priority } = request
     const settings = {
       spec,
       canvas,
@@ -85,7 +86,7 @@ export class ReelJobs {
     const madeBefore = this.#pieces.finished(key) !== undefined
     const made = await this.#pieces.run(
       key,
-      (report) => renderPiece({ ...settings, signal, onProgress: report }),
+      (report) => renderPiece({ ...settings, signal, onProgress: report, priority }),
       { signal, onProgress },
     )
     return madeBefore ? { ...made, cached: true } : made

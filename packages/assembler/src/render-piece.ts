@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { Canvas } from './canvas.ts'
 import { AssemblerError } from './errors.ts'
-import { runFfmpeg } from './ffmpeg.ts'
+import { type FfmpegPriority, runFfmpeg } from './ffmpeg.ts'
 import { writeAtomically } from './internal/temp-file.ts'
 import { readTrackHeader, type TrackHeader } from './internal/track-header.ts'
 import { videoJoinChain } from './join-plan.ts'
@@ -18,6 +18,8 @@ export interface RenderPieceOptions {
   readonly ffmpegVersion: string
   readonly signal?: AbortSignal | undefined
   readonly onProgress?: ((fraction: number) => void) | undefined
+  /** The encode's CPU priority (see FfmpegPriority). */
+  readonly priority?: FfmpegPriority | undefined
 }
 
 export interface Piece {
@@ -100,6 +102,7 @@ export async function renderPiece(options: RenderPieceOptions): Promise<Piece> {
       ],
       {
         signal,
+        priority: options.priority,
         onProgress:
           options.onProgress && ((s) => options.onProgress?.(Math.min(1, (s * canvas.fps) / spec.frames))),
       },

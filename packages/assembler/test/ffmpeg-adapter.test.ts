@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { chmod, link, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { needs, SYSTEM_FFMPEG } from '@storyreel/test-utils'
 import { describe, expect, test } from 'vitest'
@@ -6,6 +6,7 @@ import {
   AssemblerError,
   countFrames,
   extractLastFrame,
+  findFfmpeg,
   locateFfmpeg,
   missingFeatures,
   probeMedia,
@@ -65,33 +66,33 @@ describe('runFfmpeg', () => {
     await expect(run).rejects.toThrow('stop')
   })
 
-  test.skipIf(process.platform !== 'linux')(
-    'lowPriority runs ffmpeg below normal CPU priority (nice 10)',
-    async () => {
-      const dir = await tempDir()
-      const out = join(dir, 'low-priority.mp4')
-      const controller = new AbortController()
-      const niceOf = async (name: string): Promise<number | undefined> => {
-        for (const pid of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
-          const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
-          if (!cmdline.split('\0').includes(name)) continue
-          // Field 19 of /proc/PID/stat, counted after the parenthesised command name.
-          const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined)
-          return stat === undefined ? undefined : Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
-        }
-        return undefined
+  test.skipIf(process.platform !== 'linux').each([
+    ['low', 10],
+    ['lowest', 19],
+  ] as const)("priority '%s' runs ffmpeg below normal CPU priority (nice %i)", async (priority, expected) => {
+    const dir = await tempDir()
+    const out = join(dir, `${priority}-priority.mp4`)
+    const controller = new AbortController()
+    const niceOf = async (name: string): Promise<number | undefined> => {
+      for (const pid of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
+        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+        if (!cmdline.split('\0').includes(name)) continue
+        // Field 19 of /proc/PID/stat, counted after the parenthesised command name.
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined)
+        return stat === undefined ? undefined : Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
       }
-      const run = runFfmpeg(['-y', '-re', '-f', 'lavfi', '-i', 'testsrc=d=30', out], {
-        signal: controller.signal,
-        lowPriority: true,
-      }).catch(() => undefined)
-      let nice: number | undefined
-      while ((nice = await niceOf(out)) === undefined) await new Promise((wake) => setTimeout(wake, 50))
-      controller.abort(new Error('seen'))
-      await run
-      expect(nice).toBe(10)
-    },
-  )
+      return undefined
+    }
+    const run = runFfmpeg(['-y', '-re', '-f', 'lavfi', '-i', 'testsrc=d=30', out], {
+      signal: controller.signal,
+      priority,
+    }).catch(() => undefined)
+    let nice: number | undefined
+    while ((nice = await niceOf(out)) === undefined) await new Promise((wake) => setTimeout(wake, 50))
+    controller.abort(new Error('seen'))
+    await run
+    expect(nice).toBe(expected)
+  })
 
   test('reports progress in output seconds', async () => {
     const dir = await tempDir()
@@ -143,6 +144,32 @@ describe('probeMedia', () => {
     expect(b.hasAudio).toBe(false)
     expect(b.video?.duration).toBeCloseTo(1, 6)
     expect(await countFrames(silent)).toBe(24)
+  })
+
+  test('a file already probed is not probed again, under another name too, until it changes', async () => {
+    const dir = await tempDir()
+    const log = join(dir, 'ffprobe.log')
+    const wrapper = join(dir, 'ffprobe')
+    await writeFile(wrapper, `#!/bin/sh\necho "$@" >> '${log}'\nexec '${findFfmpeg().ffprobe.path}' "$@"\n`)
+    await chmod(wrapper, 0o755)
+    const clip = await makeClip(join(dir, 'a.mp4'), { fps: 24, frames: 24 })
+    const saved = process.env.FFPROBE_PATH
+    process.env.FFPROBE_PATH = wrapper
+    try {
+      const calls = async (): Promise<number> =>
+        (await readFile(log, 'utf8').catch(() => '')).split('\n').length - 1
+      const first = await probeMedia(clip)
+      await link(clip, join(dir, 'b.mp4'))
+      const again = await probeMedia(join(dir, 'b.mp4'))
+      expect(again).toEqual({ ...first, file: join(dir, 'b.mp4') })
+      expect(await calls()).toBe(1)
+      await makeClip(clip, { fps: 24, frames: 48 })
+      expect((await probeMedia(clip)).video?.frames).toBe(48)
+      expect(await calls()).toBe(2)
+    } finally {
+      if (saved === undefined) delete process.env.FFPROBE_PATH
+      else process.env.FFPROBE_PATH = saved
+    }
   })
 
   test('a missing file is ASM_BAD_INPUT, garbage is FFMPEG_EXIT', async () => {

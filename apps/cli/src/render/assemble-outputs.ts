@@ -44,8 +44,8 @@ export async function assembleOutputs(
   const reelProgress =
     onProgress &&
     ((p: { stage: ReelStage; fraction: number }) => onProgress({ phase: p.stage, fraction: p.fraction }))
-  // The contact sheet needs only the frames, so it is made while the reel is joined, at a lower CPU
-  // priority so that the reel is not kept waiting; its progress is shown once the reel's is over,
+  // The contact sheet needs only the frames, so it is made while the reel is joined, at the lowest CPU
+  // priority (below the live reel's background work too) so that the reel is not kept waiting; its progress is shown once the reel's is over,
   // so the phases still come one after the other.
   let reelDone = false
   let sheetFraction = 0
@@ -56,7 +56,7 @@ export async function assembleOutputs(
   const sheet = sheetShots(clips).then((shots) =>
     contactSheet(shots, layout.contactSheet, {
       cacheDir: options.cacheDir,
-      lowPriority: true,
+      priority: 'lowest',
       ...(signal && { signal }),
       ...(onProgress && { onProgress: (p: { fraction: number }) => sheetProgress(p.fraction) }),
     }),

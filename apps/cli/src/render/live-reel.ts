@@ -4,8 +4,8 @@ import type { RunLayout, SchedulerEvent } from '@storyreel/scheduler'
 
 /**
  * The reel made while the render runs: every clip the scheduler finishes is
- * normalised (and the transitions it completes are made) in the background, one
- * ffmpeg at a time, so that after the last clip only a join is left.
+ * normalised (and the transitions it completes are made) in the background, below
+ * the render's CPU priority, so that after the last clip only a join is left.
  *
  * A clip is taken when its shot is `done` (or `cached`), not at the scheduler's
  * `onClip`: that fires before the last frame a chained shot waits for is

@@ -104,8 +104,8 @@ export interface RunFfmpegJobOptions {
   readonly isReportLine?: ((line: string) => boolean) | undefined
   /** How many trailing stderr lines to keep for errors and parsers; default 40. */
   readonly stderrLines?: number
-  /** Run below normal CPU priority, so that ffmpeg jobs that matter more take the cores first. */
-  readonly lowPriority?: boolean | undefined
+  /** Below normal CPU priority, so that processes that matter more take the cores first (see FfmpegPriority). */
+  readonly priority?: FfmpegPriority | undefined
 }
 
 /**
@@ -154,7 +154,7 @@ export function runFfmpegJob(
   args: readonly string[],
   options: RunFfmpegJobOptions = {},
 ): Promise<ToolOutput> {
-  const { signal, onStderrLine, isReportLine, stderrLines = 40, lowPriority = false } = options
+  const { signal, onStderrLine, isReportLine, stderrLines = 40, priority = 'normal' } = options
   if (signal?.aborted) return Promise.reject(signal.reason)
   const target = args.at(-1)
   if (target === undefined)
@@ -166,7 +166,7 @@ export function runFfmpegJob(
       command.kill('SIGKILL')
     }
     signal?.addEventListener('abort', onAbort, { once: true })
-    if (lowPriority) command.on('start', () => lowerPriority(command))
+    if (priority !== 'normal') command.on('start', () => lowerPriority(command, priority))
     command.on('stderr', (line: string) => {
       onStderrLine?.(line)
       if (line.trim() === '' || isReportLine?.(line)) return
@@ -207,10 +207,20 @@ export function runFfmpegJob(
   })
 }
 
-function lowerPriority(command: ffmpeg.FfmpegCommand): void {
+/**
+ * How much CPU a job yields: `low` (nice 10) to every process at normal priority, `lowest` (nice 19) to
+ * `low` jobs too. A job cannot be raised again later: an unprivileged process may only lower its priority.
+ */
+export type FfmpegPriority = 'normal' | 'low' | 'lowest'
+
+function lowerPriority(command: ffmpeg.FfmpegCommand, priority: Exclude<FfmpegPriority, 'normal'>): void {
   const pid = (command as { ffmpegProc?: { pid?: number } }).ffmpegProc?.pid
   try {
-    if (pid !== undefined) setPriority(pid, constants.priority.PRIORITY_BELOW_NORMAL)
+    if (pid !== undefined)
+      setPriority(
+        pid,
+        priority === 'low' ? constants.priority.PRIORITY_BELOW_NORMAL : constants.priority.PRIORITY_LOW,
+      )
   } catch {
     // A priority is a hint: where it cannot be set, the job still runs.
   }

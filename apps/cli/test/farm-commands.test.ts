@@ -50,6 +50,31 @@ describe.skipIf(withRedis.skip)(withRedis.title('farm commands against a real re
     expect((await run(['cancel', 'no-such-run', '--queue', redis.url])).code).toBe(1)
   })
 
+  test('a Redis password in the queue URL works and is never printed: the commands to run show it as ***', async () => {
+    const password = 'farm-pass-4f9c1e'
+    const locked = await startRedis({ password })
+    onTestFinished(() => locked.close())
+    const enqueued = await run([
+      'render',
+      'storyboards/social-short.yaml',
+      '--queue',
+      locked.url,
+      '--provider',
+      'animatic',
+      '--detach',
+    ])
+    expect(enqueued.code, enqueued.stderr).toBe(0)
+    const runId = enqueued.stdout.trim()
+    expect(enqueued.stderr).toContain(
+      `Follow it with: storyreel status ${runId} --queue redis://:***@127.0.0.1:${locked.port}`,
+    )
+    const status = await run(['status', runId, '--queue', locked.url])
+    const canceled = await run(['cancel', runId, '--queue', locked.url])
+    expect(canceled.code, canceled.stderr).toBe(0)
+    expect(canceled.stdout).toContain(`--queue redis://:***@127.0.0.1:${locked.port} shows where`)
+    for (const out of [enqueued, status, canceled]) expect(out.stdout + out.stderr).not.toContain(password)
+  })
+
   test('render --queue --detach: validated, estimated and enqueued (the 4 chain heads); status shows it; cancel drops them', async () => {
     const enqueued = await run([
       'render',

@@ -10,6 +10,18 @@ export interface ConnectionOptions {
 /** How long to wait before reconnect attempt `times`: doubling from 250 ms up to 5 s. */
 export const reconnectDelay = (times: number) => Math.min(250 * 2 ** Math.max(0, times - 1), 5_000)
 
+/** The URL as given, its password (if any) shown as `***`: for commands printed for the user to run. */
+export function redisUrlForDisplay(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (!parsed.password) return url
+    parsed.password = '***'
+    return parsed.href
+  } catch {
+    return url
+  }
+}
+
 /**
  * A Redis connection that waits out an outage: commands queue while it is down (nothing
  * already paid is dropped on the floor) and reconnects back off exponentially. The URL is

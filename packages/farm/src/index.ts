@@ -1,5 +1,5 @@
 export type { AssembleHook, AssemblyInput } from './assembly-job.ts'
-export { connectRedis, reconnectDelay } from './connection.ts'
+export { connectRedis, reconnectDelay, redisUrlForDisplay } from './connection.ts'
 export type { FarmErrorCode, FarmErrorFields, FarmErrorOf } from './errors.ts'
 export { FarmError, farmError, isFarmError } from './errors.ts'
 export type { FarmClient, RunState, SubmitOptions } from './farm-client.ts'

@@ -45,9 +45,10 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 
 /**
  * Starts the machine's `redis-server` (Debian package `redis-server`) for one test file: append-only
- * with fsync on every write, as a farm should run it. Close it in `afterAll`.
+ * with fsync on every write, as a farm should run it; with `password`, clients must give it (in the URL).
+ * Close it in `afterAll`.
  */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(options: { readonly password?: string } = {}): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'storyreel-redis-'))
   const port = await freePort()
   let child: ChildProcess | undefined
@@ -67,6 +68,7 @@ export async function startRedis(): Promise<TestRedis> {
         'yes',
         '--appendfsync',
         'always',
+        ...(options.password ? ['--requirepass', options.password] : []),
       ],
       { stdio: 'ignore' },
     )
@@ -82,7 +84,7 @@ export async function startRedis(): Promise<TestRedis> {
   }
   await start()
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${options.password ? `:${encodeURIComponent(options.password)}@` : ''}127.0.0.1:${port}`,
     port,
     stop,
     start,

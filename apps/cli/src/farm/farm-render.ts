@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path'
-import { type FarmClient, openFarmClient } from '@storyreel/farm'
+import { type FarmClient, openFarmClient, redisUrlForDisplay } from '@storyreel/farm'
 import { type FailedOutcome, schedulerError } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT, UsageError } from '../command.ts'
@@ -74,7 +74,9 @@ export async function renderOnFarm(options: FarmRenderOptions, processIo: CliIo)
     })
     if (options.detach) {
       io.stdout.write(options.json ? jsonEvent('enqueued', { runId }) : `${runId}\n`)
-      say(`Enqueued run ${runId}. Follow it with: storyreel status ${runId} --queue ${options.queue}`)
+      say(
+        `Enqueued run ${runId}. Follow it with: storyreel status ${runId} --queue ${redisUrlForDisplay(options.queue)}`,
+      )
       return EXIT.ok
     }
     say(`Enqueued run ${runId}; following it (Ctrl-C stops following, the farm goes on).`)
@@ -128,8 +130,10 @@ async function follow(
       session.close()
       say(
         end
-          ? `Run ${runId} was canceled: nothing more is submitted.`
-          : `Stopped following; run ${runId} goes on on the farm. Follow it with: storyreel status ${runId} --queue ${options.queue}`,
+          ? `Run ${runId} was canceled (storyreel cancel): its queued shots were dropped and nothing more is submitted; ` +
+              'shots already rendering finish into the cache, then a worker writes its manifest and report (status interrupted, no reel). ' +
+              `Rendering the storyboard again (storyreel render ${options.file} --queue ${redisUrlForDisplay(options.queue)}) pays only for what is missing.`
+          : `Stopped following; run ${runId} goes on on the farm. Follow it with: storyreel status ${runId} --queue ${redisUrlForDisplay(options.queue)}`,
       )
       return end ? EXIT.failure : EXIT.interrupted
     }

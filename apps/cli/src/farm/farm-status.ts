@@ -1,4 +1,4 @@
-import { openFarmClient } from '@storyreel/farm'
+import { openFarmClient, redisUrlForDisplay } from '@storyreel/farm'
 import type { CliIo } from '../cli-io.ts'
 import { EXIT } from '../command.ts'
 import { printJournalStatus } from '../render/run-status.ts'
@@ -42,7 +42,7 @@ export async function cancelFarmRun(runId: string, queue: string, io: CliIo): Pr
         ? `${inFlight} shot(s) in flight finish into the clip cache (they are paid for), so rendering the storyboard again reuses them; then a worker`
         : 'A worker'
     io.stdout.write(
-      `Canceled run ${runId}: ${dropped} queued shot job(s) dropped. ${records} writes the run's manifest and report (status interrupted, no reel, as a local Ctrl-C leaves a run): storyreel status ${runId} --queue ${queue} shows where.\n`,
+      `Canceled run ${runId}: ${dropped} queued shot job(s) dropped. ${records} writes the run's manifest and report (status interrupted, no reel, as a local Ctrl-C leaves a run): storyreel status ${runId} --queue ${redisUrlForDisplay(queue)} shows where.\n`,
     )
     return EXIT.ok
   } finally {

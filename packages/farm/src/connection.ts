@@ -40,7 +40,13 @@ export function connectRedis(url: string, options: ConnectionOptions = {}): Redi
     )
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
-    throw farmError('FARM_BAD_URL', `"${url}" is not a Redis URL; use redis://HOST:PORT.`, { url })
+    throw farmError(
+      'FARM_BAD_URL',
+      `"${redisUrlForDisplay(url)}" is not a Redis URL; use redis://HOST:PORT.`,
+      {
+        url: redisUrlForDisplay(url),
+      },
+    )
   const shown = `${parsed.hostname}:${parsed.port || '6379'}`
   // BullMQ needs `maxRetriesPerRequest: null`: a command waits for the connection instead of failing.
   const redis = new Redis(url, {

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { loadStoryboard } from '@storyreel/core'
 import { openFileRunStore, readJournal, type RunStore, type ShotJournalStatus } from '@storyreel/scheduler'
 import type { CliIo } from '../cli-io.ts'
@@ -7,8 +7,8 @@ import { EXIT } from '../command.ts'
 import { escapeControl } from '../output/escape.ts'
 import { printIssues } from '../output/issues.ts'
 import { JSON_VERSION } from '../output/json-version.ts'
+import { resolveSettings } from '../settings/settings.ts'
 import { assembleOutputs } from './assemble-outputs.ts'
-import { cacheDirOf } from './cache-dir.ts'
 import { CliFailure } from './failure.ts'
 import { writeRunRecords } from './finish-run.ts'
 import { type Manifest, type ManifestShot, readManifest } from './manifest.ts'
@@ -57,13 +57,19 @@ export async function reassemble(
     return EXIT.failure
   }
   const plan = loaded.plan
+  // The clip cache as a render of this storyboard finds it (storyreel.config.yaml included): it prices what a render would pay.
+  const { cacheDir } = await resolveSettings({
+    env: io.env,
+    cwd: io.cwd,
+    startDir: dirname(resolve(io.cwd, manifest.storyboard.path)),
+  })
   const journaled = await journalByShot(store)
   await refuseUnrenderedPicks(plan, journaled, {
     storyboard: manifest.storyboard.path,
     runRoot,
     runDir: layout.root,
     provider: manifest.provider,
-    cacheDir: cacheDirOf(io.env, io.cwd),
+    cacheDir: cacheDir.value,
   })
   const picks = changedPicks(plan, journaled)
   refuseStaleChains(picks, manifest.storyboard.path, runRoot)
@@ -111,7 +117,7 @@ export async function reassemble(
     signal,
     notify: say,
     onProgress: (progress) => view.progress(progress),
-    cacheDir: cacheDirOf(io.env, io.cwd),
+    cacheDir: cacheDir.value,
   }).finally(() => view.close())
   const updated: Manifest = {
     ...manifest,

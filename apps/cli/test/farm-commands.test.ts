@@ -17,6 +17,10 @@ afterAll(() => redis?.close())
 
 const run = (argv: string[], env: Record<string, string> = {}) => runMain(argv, root, { env })
 
+/** `render --queue URL --detach` of an animatic storyboard with four chain heads. */
+const enqueueDetached = (url: string) =>
+  run(['render', 'storyboards/social-short.yaml', '--queue', url, '--provider', 'animatic', '--detach'])
+
 // Every test here talks to a Redis it started; a machine without redis-server skips them, saying so.
 const withRedis = needsRedis()
 
@@ -54,15 +58,7 @@ describe.skipIf(withRedis.skip)(withRedis.title('farm commands against a real re
     const password = 'farm-pass-4f9c1e'
     const locked = await startRedis({ password })
     onTestFinished(() => locked.close())
-    const enqueued = await run([
-      'render',
-      'storyboards/social-short.yaml',
-      '--queue',
-      locked.url,
-      '--provider',
-      'animatic',
-      '--detach',
-    ])
+    const enqueued = await enqueueDetached(locked.url)
     expect(enqueued.code, enqueued.stderr).toBe(0)
     const runId = enqueued.stdout.trim()
     expect(enqueued.stderr).toContain(
@@ -76,15 +72,7 @@ describe.skipIf(withRedis.skip)(withRedis.title('farm commands against a real re
   })
 
   test('render --queue --detach: validated, estimated and enqueued (the 4 chain heads); status shows it; cancel drops them', async () => {
-    const enqueued = await run([
-      'render',
-      'storyboards/social-short.yaml',
-      '--queue',
-      redis.url,
-      '--provider',
-      'animatic',
-      '--detach',
-    ])
+    const enqueued = await enqueueDetached(redis.url)
     expect(enqueued.code, enqueued.stderr).toBe(0)
     const runId = enqueued.stdout.trim()
     expect(enqueued.stderr).toContain(`Enqueued run ${runId}`)
